@@ -1,0 +1,1 @@
+"""Thi Đua — the emulation movement "Vì an ninh Tổ quốc", from plan to handover."""
