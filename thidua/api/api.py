@@ -1,0 +1,126 @@
+"""The JSON API, /api/v1/: thin routers over the same access helpers and models as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError
+
+from thidua.api.auth import BearerToken, SessionAuth
+from thidua.api.errors import COMMON_ERRORS, field_errors
+from thidua.api.schemas import ClusterDetailOut, ClusterOut, MembershipOut, UnitDetailOut, UnitOut
+from thidua.org.access import get_cluster_for_user, get_unit_for_user
+from thidua.org.models import Cluster, Membership, Unit
+
+api = NinjaAPI(
+    title="Thi Đua API",
+    version="1",
+    description=(
+        "API của hệ thống quản lý phong trào thi đua “Vì an ninh Tổ quốc”. "
+        "Xác thực bằng phiên đăng nhập (kèm X-CSRFToken cho thao tác ghi) hoặc "
+        "`Authorization: Bearer <mã truy cập>`. Lỗi trả về JSON có trường `detail` bằng tiếng Việt."
+    ),
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    message = str(exc) if str(exc) else "Không tìm thấy."
+    return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    message = str(exc) or "Bạn không có quyền thực hiện thao tác này."
+    return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "Cần đăng nhập hoặc cung cấp mã truy cập (Bearer token) hợp lệ."},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return api.create_response(
+        request,
+        {"detail": "Dữ liệu gửi lên không hợp lệ.", "errors": field_errors(exc.errors)},
+        status=422,
+    )
+
+
+def _membership_out(m: Membership) -> dict:
+    return {
+        "year": m.year, "cluster_number": m.cluster.number, "cluster_kind": m.cluster.kind,
+        "unit": m.unit, "role": m.role, "role_label": m.get_role_display(),
+    }
+
+
+def _cluster_out(cluster: Cluster) -> dict:
+    return {
+        "year": cluster.year, "number": cluster.number, "kind": cluster.kind, "title": cluster.title,
+        "leader": cluster.leader, "deputy": cluster.deputy, "member_count": len(cluster.memberships.all()),
+    }
+
+
+@api.get("/units", response={200: list[UnitOut], **COMMON_ERRORS}, tags=["Đơn vị"],
+         summary="Danh sách đơn vị (tìm có hoặc không dấu, lọc theo năm)")
+def list_units(request, q: str = "", year: int | None = Query(None, ge=1990, le=2100)):
+    units = Unit.objects.select_related("successor").prefetch_related("aliases").ordered()
+    if q:
+        units = units.search(q)
+    if year:
+        units = units.valid_in_year(year)
+    return list(units)
+
+
+@api.get("/units/{code}", response={200: UnitDetailOut, **COMMON_ERRORS}, tags=["Đơn vị"],
+         summary="Một đơn vị, kèm lịch sử sáp nhập và các cụm thi đua đã tham gia")
+def get_unit(request, code: str):
+    unit, _ = get_unit_for_user(request.user, code)
+    lineage = unit.lineage()
+    visible = Cluster.objects.visible_to(request.user)
+    memberships = (
+        Membership.objects.filter(unit__in=lineage, cluster__in=visible)
+        .select_related("cluster", "unit").order_by("-year")
+    )
+    return {
+        **UnitOut.from_orm(unit).dict(),
+        "lineage": [UnitOut.from_orm(u) for u in Unit.objects.filter(pk__in=[u.pk for u in lineage])
+                    .select_related("successor").prefetch_related("aliases").ordered()],
+        "successors": unit.successors(),
+        "memberships": [_membership_out(m) for m in memberships],
+    }
+
+
+@api.get("/clusters", response={200: list[ClusterOut], **COMMON_ERRORS}, tags=["Cụm thi đua"],
+         summary="Các cụm thi đua người dùng được xem, theo năm")
+def list_clusters(request, year: int | None = Query(None, ge=1990, le=2100)):
+    clusters = Cluster.objects.visible_to(request.user).with_members().order_by("-year", "kind", "number")
+    if year:
+        clusters = clusters.filter(year=year)
+    return [_cluster_out(c) for c in clusters]
+
+
+@api.get("/clusters/{year}/{number}", response={200: ClusterDetailOut, **COMMON_ERRORS},
+         tags=["Cụm thi đua"], summary="Một cụm thi đua trong một năm: thành viên, Cụm trưởng, Cụm phó, bàn giao")
+def get_cluster(request, year: int, number: int):
+    cluster, _ = get_cluster_for_user(request.user, year, number)
+    handover = getattr(cluster, "handover", None)
+    return {
+        **_cluster_out(cluster),
+        "movement": cluster.movement.name,
+        "host": cluster.host,
+        "conference_date": cluster.conference_date,
+        "members": [{"unit": m.unit, "role": m.role, "role_label": m.get_role_display()} for m in cluster.members()],
+        "handover": handover,
+        "published": cluster.published,
+        "problems": cluster.problems(),
+    }

@@ -1,0 +1,35 @@
+"""Who may see and do what with units and clusters: one helper per object type.
+
+Views and API endpoints call these and nothing else. Out-of-scope objects are 404 (their existence
+is not revealed); in-scope objects the user may not change are 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from thidua.org.models import Cluster, Unit, User
+
+
+def get_unit_for_user(user: User, code: str) -> tuple[Unit, bool]:
+    """Units are reference data every signed-in user may read; only administrators edit them."""
+    try:
+        unit = Unit.objects.select_related("parent", "successor").get(code=code)
+    except Unit.DoesNotExist:
+        raise Http404("Không tìm thấy đơn vị.") from None
+    return unit, user.is_superuser
+
+
+def get_cluster_for_user(user: User, year: int, number: int, kind: str = Cluster.Kind.CLUSTER) -> tuple[Cluster, bool]:
+    """A cluster-year the user may see, and whether they run it (its secretariat)."""
+    try:
+        cluster = Cluster.objects.visible_to(user).with_members().get(year=year, number=number, kind=kind)
+    except Cluster.DoesNotExist:
+        raise Http404("Không tìm thấy cụm thi đua hoặc bạn không thuộc cụm này.") from None
+    return cluster, user.is_secretariat_of(cluster)
+
+
+def require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,23 @@
+"""Navigation for the base layout, built from the user's role."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        ("Trang chủ", reverse("home")),
+        ("Cụm thi đua", reverse("cluster_list")),
+        ("Đơn vị", reverse("unit_list")),
+    ]
+    path = request.path
+    nav = []
+    for label, url in items:
+        active = path == url if url == "/" else path.startswith(url)
+        nav.append({"label": label, "url": url, "active": active})
+    return {"nav_items": nav}

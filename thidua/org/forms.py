@@ -1,0 +1,44 @@
+"""Forms for units and clusters: input becomes typed, normalised values here."""
+
+from __future__ import annotations
+
+from django import forms
+
+from thidua.engine import text
+from thidua.org.models import Cluster, Handover, Unit
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label="Tìm đơn vị", required=False, max_length=100)
+    year = forms.IntegerField(label="Năm", required=False, min_value=1990, max_value=2100)
+    kind = forms.ChoiceField(
+        label="Loại", required=False, choices=[("", "Tất cả")] + list(Unit.Kind.choices)
+    )
+
+    def clean_q(self) -> str:
+        return text.normalize(self.cleaned_data["q"])
+
+
+class ClusterYearForm(forms.Form):
+    year = forms.IntegerField(label="Năm thi đua", required=False, min_value=1990, max_value=2100)
+
+
+class HandoverForm(forms.ModelForm):
+    class Meta:
+        model = Handover
+        fields = ["next_leader", "next_deputy", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, cluster: Cluster, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.cluster = cluster
+        candidates = Unit.objects.valid_in_year(cluster.year + 1).filter(
+            kind__in=[m.unit.kind for m in cluster.members()] or [Unit.Kind.PROVINCE_POLICE]
+        ).order_by("sort_key")
+        for name in ("next_leader", "next_deputy"):
+            self.fields[name].queryset = candidates
+            self.fields[name].label_from_instance = lambda unit: unit.name
+        self.fields["next_deputy"].required = True
+
+    def clean_reason(self) -> str:
+        return text.normalize(self.cleaned_data.get("reason", ""))

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from thidua.org.demo import ensure_demo_accounts
+from thidua.org.loaders import load_clusters
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu trình diễn: các cụm thi đua thật đã công bố và tài khoản mẫu (chạy lại không nhân đôi)."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Không nạp dữ liệu trình diễn vào cơ sở dữ liệu chính thức (THIDUA_ENV=production).")
+        call_command("load_reference", stdout=self.stdout)
+        stats = load_clusters()
+        self.stdout.write(f"Cụm thi đua: {stats}.")
+        accounts = ensure_demo_accounts()
+        self.stdout.write(f"Tài khoản mẫu: {len(accounts)}.")

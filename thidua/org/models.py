@@ -1,0 +1,513 @@
+"""Units (with their lifecycle through mergers), clusters by year, memberships, users.
+
+A unit is a police body that exists between two dates. When provinces merged on 1 July 2025 the
+merged units ended and point at their successor, so history follows a unit through mergers: the
+new Công an tỉnh Phú Thọ's history shows the years of Hòa Bình, Vĩnh Phúc and the old Phú Thọ.
+A cluster's composition belongs to its year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from thidua.audit.log import record as audit, snapshot
+from thidua.engine import text
+
+
+def year_start(year: int) -> dt.date:
+    return dt.date(year, 1, 1)
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def valid_on(self, day: dt.date) -> UnitQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def valid_in_year(self, year: int) -> UnitQuerySet:
+        """Units that existed on at least one day of the year."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=year_end(year)),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=year_start(year)),
+        )
+
+    def search(self, query: str) -> UnitQuerySet:
+        """Case- and accent-insensitive search over names, codes and recorded aliases."""
+        key = text.search_key(query)
+        if not key:
+            return self
+        return self.filter(
+            Q(search_key__contains=key)
+            | Q(code__icontains=key.replace(" ", "-"))
+            | Q(aliases__search_key__contains=key)
+        ).distinct()
+
+    def ordered(self) -> UnitQuerySet:
+        return self.order_by("kind", "sort_key", "valid_from")
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", "Bộ Công an"
+        MINISTRY_DEPARTMENT = "ministry_department", "Đơn vị thuộc Bộ"
+        PROVINCE_POLICE = "province_police", "Công an tỉnh, thành phố"
+
+    class Level(models.TextChoices):
+        MINISTRY = "ministry", "Cấp Bộ"
+        DEPARTMENT = "department", "Cấp Cục, Công an tỉnh"
+        BASE = "base", "Cấp cơ sở"
+        SUB_BASE = "sub_base", "Cấp dưới cơ sở"
+
+    code = models.SlugField("mã đơn vị", max_length=40, unique=True)
+    name = models.CharField("tên đơn vị", max_length=200)
+    short_name = models.CharField("tên ngắn", max_length=120)
+    kind = models.CharField("loại", max_length=32, choices=Kind.choices)
+    level = models.CharField("cấp", max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="đơn vị cấp trên", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    gso_code = models.CharField("mã đơn vị hành chính", max_length=8, blank=True)
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name="đơn vị kế thừa", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="predecessors",
+    )
+    source = models.CharField("nguồn", max_length=300, blank=True)
+    search_key = models.CharField(max_length=200, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=400, db_index=True, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        ordering = ["kind", "sort_key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                name="unit_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = text.normalize(self.name)
+        self.short_name = text.normalize(self.short_name)
+        self.search_key = text.search_key(f"{self.short_name} {self.name}")
+        self.sort_key = text.sort_key_str(self.short_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("unit_detail", args=[self.code])
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def exists_in_year(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= year_end(year)) and (
+            self.valid_to is None or self.valid_to >= year_start(year)
+        )
+
+    @property
+    def period_label(self) -> str:
+        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
+        end = self.valid_to.strftime("%d/%m/%Y") if self.valid_to else "nay"
+        return f"{start} – {end}"
+
+    def lineage(self) -> list[Unit]:
+        """This unit and every unit merged into it, however many mergers back (no repeats)."""
+        seen: dict[int, Unit] = {}
+        frontier = [self]
+        while frontier:
+            unit = frontier.pop()
+            if unit.pk in seen:
+                continue
+            seen[unit.pk] = unit
+            frontier.extend(unit.predecessors.all())
+        return sorted(seen.values(), key=lambda u: (u is not self, u.sort_key))
+
+    def successors(self) -> list[Unit]:
+        """The chain of units this one was merged into, nearest first."""
+        chain: list[Unit] = []
+        unit = self.successor
+        while unit is not None and unit not in chain:
+            chain.append(unit)
+            unit = unit.successor
+        return chain
+
+    def current(self) -> Unit:
+        """The unit that carries this one's history today."""
+        chain = self.successors()
+        return chain[-1] if chain else self
+
+
+class UnitAlias(models.Model):
+    class Kind(models.TextChoices):
+        FORMER_NAME = "former_name", "Tên cũ"
+        MISSPELLING = "misspelling", "Cách viết sai đã gặp"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField("tên khác", max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    search_key = models.CharField(max_length=200, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "tên khác của đơn vị"
+        verbose_name_plural = "tên khác của đơn vị"
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="unit_alias_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = text.normalize(self.name)
+        self.search_key = text.search_key(self.name)
+        super().save(*args, **kwargs)
+
+
+def resolve_unit(name: str, year: int) -> Unit:
+    """The one unit called `name` (or a recorded alias) that existed in `year`.
+
+    Where two units of the same name overlap in the merger year, the one in office at the end of
+    the year wins: clusters are composed for the year-end conference.
+    """
+    wanted = text.search_key(name)
+    candidates = [
+        unit
+        for unit in Unit.objects.valid_in_year(year).prefetch_related("aliases")
+        if wanted in {text.search_key(unit.short_name), text.search_key(unit.name)}
+        | {alias.search_key for alias in unit.aliases.all()}
+    ]
+    if len(candidates) > 1:
+        at_year_end = [u for u in candidates if u.valid_on(year_end(year))]
+        candidates = at_year_end or candidates
+    if len(candidates) != 1:
+        found = ", ".join(u.code for u in candidates) or "không có"
+        raise Unit.DoesNotExist(f"Không xác định được đơn vị “{name}” năm {year} (tìm thấy: {found}).")
+    return candidates[0]
+
+
+class Movement(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField("tên phong trào", max_length=200)
+
+    class Meta:
+        verbose_name = "phong trào thi đua"
+        verbose_name_plural = "phong trào thi đua"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterQuerySet(models.QuerySet["Cluster"]):
+    def with_members(self) -> ClusterQuerySet:
+        return self.select_related("movement", "host").prefetch_related(
+            models.Prefetch("memberships", queryset=Membership.objects.select_related("unit"))
+        )
+
+    def visible_to(self, user: User) -> ClusterQuerySet:
+        if user.has_national_scope:
+            return self
+        if user.unit_id is None:
+            return self.none()
+        return self.filter(memberships__unit__in=user.unit_lineage_ids()).distinct()
+
+
+class Cluster(models.Model):
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", "Cụm thi đua"
+        BLOCK = "block", "Khối thi đua"
+
+    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="clusters")
+    year = models.PositiveSmallIntegerField("năm thi đua")
+    kind = models.CharField("loại", max_length=8, choices=Kind.choices, default=Kind.CLUSTER)
+    number = models.PositiveSmallIntegerField("số")
+    name = models.CharField("tên", max_length=200, blank=True)
+    host = models.ForeignKey(
+        Unit, verbose_name="đơn vị đăng cai hội nghị", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    conference_date = models.DateField("ngày hội nghị tổng kết", null=True, blank=True)
+    published = models.JSONField(
+        "kết quả đã công bố", default=dict, blank=True,
+        help_text="Kết quả do báo chí công bố (xếp hạng, suy tôn, đề nghị khen thưởng), kèm nguồn.",
+    )
+    notes = models.TextField("ghi chú", blank=True)
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cụm, khối thi đua"
+        verbose_name_plural = "cụm, khối thi đua"
+        ordering = ["-year", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["movement", "year", "kind", "number"], name="cluster_unique_per_year"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2100), name="cluster_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} năm {self.year}"
+
+    @property
+    def title(self) -> str:
+        return self.name or f"{self.get_kind_display()} số {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cluster_detail", args=[self.year, self.number])
+
+    def _member_with_role(self, role: str) -> Unit | None:
+        for membership in self.memberships.all():
+            if membership.role == role:
+                return membership.unit
+        return None
+
+    @property
+    def leader(self) -> Unit | None:
+        return self._member_with_role(Membership.Role.LEADER)
+
+    @property
+    def deputy(self) -> Unit | None:
+        return self._member_with_role(Membership.Role.DEPUTY)
+
+    def members(self) -> list[Membership]:
+        order = {Membership.Role.LEADER: 0, Membership.Role.DEPUTY: 1, Membership.Role.MEMBER: 2}
+        return sorted(self.memberships.all(), key=lambda m: (order[m.role], m.unit.sort_key))
+
+    def problems(self) -> list[str]:
+        """What keeps this cluster-year from being complete, in the words a secretariat uses."""
+        found = []
+        if self.leader is None:
+            found.append("Chưa có đơn vị Cụm trưởng.")
+        if self.deputy is None:
+            found.append("Chưa có đơn vị Cụm phó.")
+        return found
+
+    @transaction.atomic
+    def add_member(self, unit: Unit, *, role: str = "member", by: User | None = None) -> Membership:
+        membership = Membership(cluster=self, unit=unit, role=role)
+        membership.full_clean()
+        membership.save()
+        audit(actor=by, action="create", obj=membership, after=snapshot(membership))
+        return membership
+
+    @transaction.atomic
+    def set_role(self, unit: Unit, role: str, *, by: User | None = None) -> Membership:
+        """Make `unit` the cluster's leader or deputy; the previous holder becomes a member."""
+        membership = self.memberships.select_for_update().get(unit=unit)
+        if role != Membership.Role.MEMBER:
+            for previous in self.memberships.select_for_update().filter(role=role).exclude(pk=membership.pk):
+                before = snapshot(previous)
+                previous.role = Membership.Role.MEMBER
+                previous.save(update_fields=["role"])
+                audit(actor=by, action="update", obj=previous, before=before, after=snapshot(previous))
+        before = snapshot(membership)
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit(actor=by, action="update", obj=membership, before=before, after=snapshot(membership))
+        return membership
+
+    @transaction.atomic
+    def record_handover(
+        self, *, next_leader: Unit, next_deputy: Unit, by: User | None, reason: str = ""
+    ) -> Handover:
+        """Record next year's leader and deputy at the year-end conference (rotation rule)."""
+        handover = Handover(
+            cluster=self, next_leader=next_leader, next_deputy=next_deputy,
+            reason=text.normalize(reason), recorded_by=by,
+        )
+        handover.full_clean()
+        before = None
+        existing = Handover.objects.filter(cluster=self).first()
+        if existing is not None:
+            before = snapshot(existing)
+            handover.pk = existing.pk
+        handover.save()
+        audit(
+            actor=by, action="update" if before else "create", obj=handover,
+            before=before, after=snapshot(handover), reason=handover.reason,
+        )
+        return handover
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEADER = "leader", "Cụm trưởng"
+        DEPUTY = "deputy", "Cụm phó"
+        MEMBER = "member", "Thành viên"
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("vai trò", max_length=8, choices=Role.choices, default=Role.MEMBER)
+    # Copied from the cluster so the database itself can hold "one cluster per movement per year".
+    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="+", editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+
+    class Meta:
+        verbose_name = "thành viên cụm"
+        verbose_name_plural = "thành viên cụm"
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "unit"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["movement", "year", "unit"], name="membership_one_cluster_per_year",
+                violation_error_message="Đơn vị đã thuộc một cụm thi đua khác trong năm này.",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster"], condition=Q(role="leader"), name="membership_one_leader",
+                violation_error_message="Mỗi cụm chỉ có một đơn vị Cụm trưởng.",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster"], condition=Q(role="deputy"), name="membership_one_deputy",
+                violation_error_message="Mỗi cụm chỉ có một đơn vị Cụm phó.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.short_name} — {self.get_role_display()}"
+
+    def _copy_from_cluster(self) -> None:
+        if self.cluster_id:
+            self.movement_id = self.cluster.movement_id
+            self.year = self.cluster.year
+
+    def clean(self) -> None:
+        self._copy_from_cluster()
+        if self.unit_id and self.cluster_id and not self.unit.exists_in_year(self.cluster.year):
+            raise ValidationError(
+                {"unit": f"{self.unit.name} không tồn tại trong năm {self.cluster.year} ({self.unit.period_label})."}
+            )
+
+    def validate_constraints(self, exclude: Iterable[str] | None = None) -> None:
+        self._copy_from_cluster()
+        # movement/year are not editable, so full_clean would skip the constraint on them.
+        super().validate_constraints(exclude=set(exclude or ()) - {"movement", "year"})
+
+    def save(self, *args, **kwargs) -> None:
+        self._copy_from_cluster()
+        super().save(*args, **kwargs)
+
+
+class Handover(models.Model):
+    """Next year's leader and deputy, agreed at the year-end conference (rules 19–20)."""
+
+    cluster = models.OneToOneField(Cluster, on_delete=models.CASCADE, related_name="handover")
+    next_leader = models.ForeignKey(
+        Unit, verbose_name="Cụm trưởng năm sau", on_delete=models.PROTECT, related_name="+"
+    )
+    next_deputy = models.ForeignKey(
+        Unit, verbose_name="Cụm phó năm sau", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    reason = models.TextField("lý do (nếu Cụm trưởng giữ lại)", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "bàn giao Cụm trưởng"
+        verbose_name_plural = "bàn giao Cụm trưởng"
+
+    def __str__(self) -> str:
+        return f"Bàn giao {self.cluster}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.next_deputy_id and self.next_deputy_id == self.next_leader_id:
+            errors["next_deputy"] = "Cụm phó phải là đơn vị khác Cụm trưởng."
+        next_year = self.cluster.year + 1
+        for field in ("next_leader", "next_deputy"):
+            unit = getattr(self, field)
+            if unit is not None and not unit.exists_in_year(next_year):
+                errors[field] = f"{unit.name} không còn tồn tại trong năm {next_year}."
+        leader = self.cluster.leader
+        if leader is not None and self.next_leader_id == leader.pk and not self.reason.strip():
+            errors["reason"] = (
+                f"{leader.short_name} đã là Cụm trưởng năm {self.cluster.year}: theo nguyên tắc luân phiên, "
+                "phải ghi rõ lý do nếu tiếp tục làm Cụm trưởng."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class UserQuerySet(UserManager):
+    pass
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        MINISTRY_APPROVER = "ministry_approver", "Cán bộ phê duyệt của Bộ"
+        SECRETARIAT = "secretariat", "Thường trực Cụm"
+        UNIT_OFFICER = "unit_officer", "Cán bộ thi đua đơn vị"
+        INSPECTOR = "inspector", "Thành viên đoàn kiểm tra chéo"
+        VIEWER = "viewer", "Chỉ xem"
+
+    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.VIEWER)
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    objects = UserQuerySet()
+
+    class Meta:
+        verbose_name = "tài khoản"
+        verbose_name_plural = "tài khoản"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        self.full_name = text.normalize(self.full_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def has_national_scope(self) -> bool:
+        """Ministry users (approvers, and anyone in a Ministry body) see every cluster."""
+        if self.is_superuser or self.role == self.Role.MINISTRY_APPROVER:
+            return True
+        return self.unit is not None and self.unit.kind != Unit.Kind.PROVINCE_POLICE
+
+    def unit_lineage_ids(self) -> list[int]:
+        """The user's unit and every unit merged into it: their history is the user's too."""
+        if self.unit is None:
+            return []
+        cached = getattr(self, "_lineage_ids", None)
+        if cached is None:
+            cached = self._lineage_ids = [u.pk for u in self.unit.lineage()]
+        return cached
+
+    def is_secretariat_of(self, cluster: Cluster) -> bool:
+        if self.is_superuser:
+            return True
+        if self.role != self.Role.SECRETARIAT or self.unit_id is None:
+            return False
+        leader = cluster.leader
+        return leader is not None and leader.pk in self.unit_lineage_ids()

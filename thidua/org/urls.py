@@ -1,0 +1,17 @@
+from django.urls import path
+
+from thidua.org import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("don-vi/", views.unit_list, name="unit_list"),
+    path("don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),
+    path("cum-thi-dua/", views.cluster_list, name="cluster_list"),
+    path("cum-thi-dua/<int:year>/<int:number>/", views.cluster_detail, name="cluster_detail"),
+    path(
+        "cum-thi-dua/<int:year>/<int:number>/ban-giao/",
+        views.cluster_handover,
+        name="cluster_handover",
+    ),
+    path("styleguide/", views.styleguide, name="styleguide"),
+]

@@ -1,0 +1,115 @@
+"""Pages for units, clusters and the per-role home page. Thin: access helper, act, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from thidua.org.access import get_cluster_for_user, get_unit_for_user, require
+from thidua.org.forms import ClusterYearForm, HandoverForm, UnitSearchForm
+from thidua.org.models import Cluster, Membership, Unit
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    clusters = list(Cluster.objects.visible_to(user).with_members().order_by("-year", "kind", "number")[:12])
+    led = [c for c in clusters if user.is_secretariat_of(c)]
+    return render(request, "org/home.html", {"clusters": clusters, "led_clusters": led})
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form = UnitSearchForm(request.GET or None)
+    units = Unit.objects.select_related("successor").ordered()
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            units = units.search(form.cleaned_data["q"])
+        if form.cleaned_data["year"]:
+            units = units.valid_in_year(form.cleaned_data["year"])
+        if form.cleaned_data["kind"]:
+            units = units.filter(kind=form.cleaned_data["kind"])
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    template = "org/unit_table.html" if request.htmx else "org/unit_list.html"
+    return render(request, template, {"form": form, "page_obj": page})
+
+
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit, _can_edit = get_unit_for_user(request.user, code)
+    lineage = unit.lineage()
+    memberships = (
+        Membership.objects.filter(unit__in=lineage)
+        .select_related("cluster", "unit")
+        .order_by("-year", "unit__sort_key")
+    )
+    visible = set(Cluster.objects.visible_to(request.user).filter(
+        pk__in=[m.cluster_id for m in memberships]).values_list("pk", flat=True))
+    return render(request, "org/unit_detail.html", {
+        "unit": unit,
+        "lineage": lineage,
+        "successors": unit.successors(),
+        "memberships": memberships,
+        "visible_cluster_ids": visible,
+    })
+
+
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    form = ClusterYearForm(request.GET or None)
+    clusters = Cluster.objects.visible_to(request.user).with_members().prefetch_related(
+        Prefetch("handover__next_leader"), Prefetch("handover__next_deputy")
+    ).select_related("handover")
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    if year:
+        clusters = clusters.filter(year=year)
+    years = sorted(
+        set(Cluster.objects.visible_to(request.user).values_list("year", flat=True)), reverse=True
+    )
+    return render(request, "org/cluster_list.html", {
+        "form": form, "clusters": clusters.order_by("-year", "kind", "number"),
+        "years": years, "year": year,
+    })
+
+
+def cluster_detail(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    cluster, can_manage = get_cluster_for_user(request.user, year, number)
+    handover = getattr(cluster, "handover", None)
+    form = HandoverForm(cluster=cluster, instance=handover) if can_manage else None
+    return render(request, "org/cluster_detail.html", {
+        "cluster": cluster, "can_manage": can_manage, "handover": handover, "form": form,
+        "today": dt.date.today(),
+    })
+
+
+@require_http_methods(["POST"])
+def cluster_handover(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    cluster, can_manage = get_cluster_for_user(request.user, year, number)
+    require(can_manage, "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được ghi nhận bàn giao.")
+    handover = getattr(cluster, "handover", None)
+    form = HandoverForm(request.POST, cluster=cluster, instance=handover)
+    if form.is_valid():
+        try:
+            cluster.record_handover(
+                next_leader=form.cleaned_data["next_leader"],
+                next_deputy=form.cleaned_data["next_deputy"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Đã ghi nhận Cụm trưởng, Cụm phó năm sau.")
+            return redirect(cluster)
+    return render(request, "org/cluster_detail.html", {
+        "cluster": cluster, "can_manage": can_manage, "handover": handover, "form": form,
+    }, status=422)
+
+
+@staff_member_required
+def styleguide(request: HttpRequest) -> HttpResponse:
+    return render(request, "styleguide.html")
