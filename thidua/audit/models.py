@@ -1,0 +1,136 @@
+"""The append-only, hash-chained audit log.
+
+Every change to domain data appends one `AuditRecord`. Each record carries the SHA-256 hash of its
+own content and of its predecessor's hash, so editing or removing a row in the database (where the
+ORM's guards below do not reach) breaks the chain and `manage.py verify_audit` names the record.
+
+`AuditChainHead` is a single row holding the last sequence number and hash. Appenders lock it with
+SELECT … FOR UPDATE, which serialises writers on PostgreSQL (on SQLite the IMMEDIATE transactions
+already do), so two requests can never both append sequence number N and fork the chain. Its hash
+is also what a backup records and a restore checks against.
+
+Writing goes through `thidua.audit.log.record`; this module only stores and refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+# The `prev_hash` of the first record: there is nothing before it.
+GENESIS_HASH = "0" * 64
+# Primary key of the one and only chain-head row.
+HEAD_PK = 1
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove an audit record through the ORM."""
+
+
+class AuditChainError(Exception):
+    """The chain cannot be appended to safely (for example its head row has gone)."""
+
+
+def _refuse(what: str) -> AppendOnlyError:
+    return AppendOnlyError(f"Nhật ký thay đổi chỉ được ghi thêm: không được {what} bản ghi đã có.")
+
+
+class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+    def for_object(self, obj: models.Model) -> AuditRecordQuerySet:
+        """The history of one object, newest first (for a "history" panel)."""
+        return self.filter(model=obj._meta.label_lower, object_pk=str(obj.pk)).order_by("-seq")
+
+    # Bulk paths bypass Model.save()/delete(), so they are closed here too.
+    def update(self, **kwargs: Any) -> int:
+        raise _refuse("sửa")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise _refuse("xoá")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise _refuse("sửa")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AuditRecord]:
+        # Rows made here would skip the chain head and the hashing in log.record().
+        raise AppendOnlyError("Chỉ ghi nhật ký qua thidua.audit.log.record().")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
+class AuditRecord(models.Model):
+    seq = models.PositiveBigIntegerField("số thứ tự", unique=True, editable=False)
+    timestamp = models.DateTimeField("thời điểm", editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    # Kept as text so the record reads the same (and hashes the same) whatever becomes of the user.
+    actor_label = models.CharField("tên người thực hiện", max_length=300, editable=False)
+    action = models.CharField("thao tác", max_length=32, editable=False)
+    model = models.CharField("loại dữ liệu", max_length=100, editable=False)
+    object_pk = models.CharField("mã đối tượng", max_length=64, editable=False)
+    object_repr = models.CharField("đối tượng", max_length=300, editable=False)
+    before = models.JSONField("trước khi thay đổi", null=True, blank=True, editable=False)
+    after = models.JSONField("sau khi thay đổi", null=True, blank=True, editable=False)
+    reason = models.TextField("lý do", blank=True, editable=False)
+    prev_hash = models.CharField("mã băm bản ghi trước", max_length=64, editable=False)
+    hash = models.CharField("mã băm", max_length=64, unique=True, editable=False)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bản ghi nhật ký"
+        verbose_name_plural = "nhật ký thay đổi"
+        ordering = ["-seq"]
+        # Related managers and Django internals use the base manager: keep the guards there too.
+        base_manager_name = "objects"
+        default_permissions = ("view",)
+        indexes = [
+            # Serves "history of this object" (model, object_pk) and its order by seq.
+            models.Index(fields=["model", "object_pk", "seq"], name="audit_object_history"),
+            models.Index(fields=["timestamp"], name="audit_timestamp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.model} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise _refuse("sửa")
+        # Never let Django try an UPDATE first, even with a primary key set.
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _refuse("xoá")
+
+
+class AuditChainHead(models.Model):
+    """The single row naming the chain's last record; locked by every append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=HEAD_PK, editable=False)
+    last_seq = models.PositiveBigIntegerField("số thứ tự cuối", default=0)
+    last_hash = models.CharField("mã băm cuối", max_length=64, default=GENESIS_HASH)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+        verbose_name_plural = "đầu chuỗi nhật ký"
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(id=HEAD_PK), name="audit_chain_head_singleton"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}…"
