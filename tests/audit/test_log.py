@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from thidua.audit.log import (
     GENESIS_HASH,
+    REDACTED,
     SYSTEM_LABEL,
     AppendOnlyError,
     compute_hash,
@@ -234,7 +235,7 @@ def test_snapshot_handles_dates_decimals_fks_and_files(movement: Movement) -> No
             score = models.DecimalField(max_digits=6, decimal_places=2)
             ratio = models.FloatField()
             span = models.DurationField()
-            token = models.UUIDField()
+            ref = models.UUIDField()
             evidence = models.FileField()
             state = models.CharField(max_length=8)
             data = models.JSONField()
@@ -255,7 +256,7 @@ def test_snapshot_handles_dates_decimals_fks_and_files(movement: Movement) -> No
             score=decimal.Decimal("95.50"),
             ratio=0.25,
             span=dt.timedelta(days=1, hours=2),
-            token=uuid.UUID("12345678-1234-5678-1234-567812345678"),
+            ref=uuid.UUID("12345678-1234-5678-1234-567812345678"),
             evidence="minh-chung/bao-cao.pdf",
             state=State.DRAFT,
             data={"ngày": dt.date(2024, 12, 31), "điểm": decimal.Decimal("1.5")},
@@ -270,7 +271,7 @@ def test_snapshot_handles_dates_decimals_fks_and_files(movement: Movement) -> No
             "score": "95.50",
             "ratio": 0.25,
             "span": "P1DT02H00M00S",
-            "token": "12345678-1234-5678-1234-567812345678",
+            "ref": "12345678-1234-5678-1234-567812345678",
             "evidence": "minh-chung/bao-cao.pdf",
             "state": "draft",
             "data": {"ngày": "2024-12-31", "điểm": "1.5"},
@@ -286,3 +287,11 @@ def test_snapshot_handles_dates_decimals_fks_and_files(movement: Movement) -> No
 def test_snapshot_of_an_unknown_field_is_an_error(movement: Movement) -> None:
     with pytest.raises(ValueError, match="nme"):
         snapshot(movement, ["nme"])
+
+
+def test_snapshot_never_stores_a_password_hash(officer: Any) -> None:
+    taken = snapshot(officer)
+
+    assert taken["password"] == REDACTED
+    assert officer.password not in str(taken)
+    assert taken["username"] == "can-bo-a"

@@ -53,6 +53,7 @@ from thidua.audit.models import (
 
 __all__ = [
     "GENESIS_HASH",
+    "REDACTED",
     "SYSTEM_LABEL",
     "AppendOnlyError",
     "AuditChainError",
@@ -73,6 +74,12 @@ _REPR_MAX = AuditRecord._meta.get_field("object_repr").max_length
 _LABEL_MAX = AuditRecord._meta.get_field("actor_label").max_length
 _ACTION_MAX = AuditRecord._meta.get_field("action").max_length
 _PK_MAX = AuditRecord._meta.get_field("object_pk").max_length
+
+
+# What snapshot() stores instead of a password hash, token digest or other secret.
+REDACTED = "[đã ẩn]"
+_SECRET_NAMES = frozenset({"password", "digest", "secret", "token"})
+_SECRET_SUFFIXES = ("_hash", "_digest", "_secret", "_token")
 
 
 # --- JSON-safe values ------------------------------------------------------------------------
@@ -127,6 +134,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
 
     Foreign keys appear as their id under "<name>_id" (either spelling is accepted in `fields`),
     dates and datetimes as ISO strings, Decimals as strings, files as their stored name.
+    Secrets (password hashes, token digests) are replaced by REDACTED.
     """
     concrete = list(obj._meta.concrete_fields)
     if fields is not None:
@@ -138,7 +146,16 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
                 f"{obj._meta.label} has no field(s) {', '.join(sorted(unknown))} to snapshot."
             )
         concrete = [f for f in concrete if f.name in wanted or f.attname in wanted]
-    return {f.attname: json_safe(f.value_from_object(obj)) for f in concrete}
+    values = {}
+    for f in concrete:
+        value = f.value_from_object(obj)
+        values[f.attname] = REDACTED if value and _is_secret(f.name) else json_safe(value)
+    return values
+
+
+def _is_secret(name: str) -> bool:
+    # The log can never be purged, so credentials must never enter it, even by a bare snapshot(user).
+    return name in _SECRET_NAMES or name.endswith(_SECRET_SUFFIXES)
 
 
 # --- Hashing -----------------------------------------------------------------------------------
