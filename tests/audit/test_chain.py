@@ -229,3 +229,29 @@ def test_the_admin_lists_records_but_allows_no_change(admin_client: Any, make_re
     )
     assert filtered.status_code == 200
     assert "Phong trào kiểm thử" in filtered.content.decode()
+
+
+def test_a_dumpdata_loaddata_round_trip_keeps_the_chain_valid(
+    make_records: Any, officer: Any, tmp_path: Any
+) -> None:
+    # What backup/restore will do: the hashes must survive JSON serialisation of every field.
+    make_records(3, actor=officer)
+    with transaction.atomic():
+        record(
+            actor=None,
+            action="recompute",
+            obj=Movement.objects.get(code="kiem-thu-nhat-ky"),
+            after={"điểm": 95.25, "hạng": 1, "ngày": "2025-07-01", "số lớn": 1e16},
+        )
+    head = chain_head()
+    dump = tmp_path / "audit.json"
+    call_command("dumpdata", "audit", output=str(dump), verbosity=0)
+    raw_sql(f"DELETE FROM {TABLE}")
+    raw_sql(f"DELETE FROM {HEAD_TABLE}")
+
+    call_command("loaddata", str(dump), verbosity=0)
+
+    result = verify_chain()
+    assert result.ok, result.reason
+    assert result.count == 4
+    assert chain_head() == head == (4, result.last_hash)

@@ -295,3 +295,11 @@ def test_snapshot_never_stores_a_password_hash(officer: Any) -> None:
     assert taken["password"] == REDACTED
     assert officer.password not in str(taken)
     assert taken["username"] == "can-bo-a"
+
+
+def test_creating_a_record_around_record_is_refused(movement: Movement) -> None:
+    with pytest.raises(AppendOnlyError):
+        AuditRecord.objects.create(
+            seq=1, timestamp=timezone.now(), action="create", model="org.movement", object_pk="1"
+        )
+    assert not AuditRecord.objects.exists()

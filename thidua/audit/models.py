@@ -105,6 +105,10 @@ class AuditRecord(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise _refuse("sửa")
+        if not getattr(self, "_via_record", False):
+            # A row saved here would skip the chain-head lock and hashing: only record() appends.
+            # (loaddata, used by restore, goes through save_base() and is not affected.)
+            raise AppendOnlyError("Chỉ ghi nhật ký qua thidua.audit.log.record().")
         # Never let Django try an UPDATE first, even with a primary key set.
         kwargs["force_insert"] = True
         kwargs.pop("force_update", None)
