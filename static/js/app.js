@@ -24,6 +24,9 @@
   "use strict";
 
   var SAFE_METHODS = /^(GET|HEAD|OPTIONS|TRACE)$/i;
+  var HTMX_FORM = ["get", "post", "put", "patch", "delete"].map(function (verb) {
+    return "[hx-" + verb + "], [data-hx-" + verb + "]";
+  }).join(", ");
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -121,7 +124,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || form.hasAttribute("hx-post") || form.hasAttribute("data-hx-post")) {
+    if (event.defaultPrevented || form.matches(HTMX_FORM) || form.closest("[hx-boost=true], [data-hx-boost=true]")) {
       return; // htmx forms: use hx-disabled-elt; htmx sets .htmx-request for the spinner
     }
     var method = (form.getAttribute("method") || "get").toLowerCase();
@@ -236,6 +239,7 @@
     var d = window.Chart.defaults;
     d.font.family = getComputedStyle(document.body).fontFamily;
     d.font.size = 12;
+    d.locale = "vi-VN"; // 1.234,5
     d.color = "#3e4755";
     d.borderColor = "#dde1e7";
     d.maintainAspectRatio = false;
