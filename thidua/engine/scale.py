@@ -1,0 +1,651 @@
+"""The scoring scale (thang điểm): a versioned document parsed into frozen dataclasses.
+
+A cluster adopts a scale each year at its covenant conference. The scale is a JSON document (schema in
+``docs/scale-schema.md``) describing groups → criteria; each criterion has a code, a Vietnamese name,
+maximum points and one rule (see :mod:`thidua.engine.rules`). The document also fixes the rounding
+rule, the policy for missing results, how self-assessments and inspections are reconciled and the
+tie-break order of the ranking.
+
+Public API::
+
+    problems = validate_scale(doc)   # every problem, each with its path, in Vietnamese
+    scale = parse_scale(doc)         # Scale, or ScaleError(problems)
+
+Validation never stops at the first problem: a secretary fixing a scale wants the whole list, e.g.
+``groups[2].criteria[5].max_points: phải là số không âm``.
+
+The scale's identity for stored sheets is ``(code, version)`` plus :attr:`Scale.fingerprint`, a hash
+of the canonical document, so a sheet can prove which exact scale scored it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from .numbers import ROUNDING_MODES, NumberError, Rounding, to_decimal
+from .rules import (
+    RULE_KINDS,
+    Bonus,
+    CountRule,
+    JudgedRule,
+    PlanRule,
+    Rule,
+    Step,
+    TargetRule,
+    VetoRule,
+    YesNoRule,
+)
+
+__all__ = [
+    "SCHEMA",
+    "Criterion",
+    "Group",
+    "Problem",
+    "Reconciliation",
+    "Scale",
+    "ScaleError",
+    "TieBreak",
+    "parse_scale",
+    "validate_scale",
+]
+
+SCHEMA = "thidua.scale/1"
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in an input document: where (a path such as ``groups[0].code``) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ScaleError(ValueError):
+    """The scale document is invalid; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("Thang điểm không hợp lệ:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    code: str
+    name: str
+    max_points: Decimal  # the nominal maximum (0 for deductions and vetoes)
+    rule: Rule
+    group: str  # group code
+    missing: str  # "zero" | "block": what a missing result does
+    floor: Decimal  # the lowest points possible (negative only for deductions)
+    ceiling: Decimal  # the highest points possible (max + bonus cap)
+    index: int  # position in the scale (column in matrices)
+    rounding: Rounding = field(default_factory=Rounding)  # the scale's rule, for explanations
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    code: str
+    name: str
+    max_points: Decimal
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TieBreak:
+    """One tie-break key; units equal on total are ordered by the first key that differs."""
+
+    by: str  # "group" | "criterion" | "criteria_at_max" | "fewer_deductions"
+    code: str = ""
+
+    def describe(self, scale: Scale | None = None) -> str:
+        if self.by == "group":
+            name = scale.group(self.code).name if scale else self.code
+            return f"điểm nhóm “{name}” cao hơn"
+        if self.by == "criterion":
+            name = scale.criterion(self.code).name if scale else self.code
+            return f"điểm tiêu chí “{name}” cao hơn"
+        if self.by == "criteria_at_max":
+            return "nhiều tiêu chí đạt điểm tối đa hơn"
+        return "bị trừ ít điểm hơn"
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """How inspections consolidate with the self-assessment (see :func:`scoring.reconcile`)."""
+
+    method: str = "mean"  # "mean" | "median" | "min" of the inspection sheets
+    threshold: Decimal = Decimal("0.5")  # flag a criterion differing by more than this
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    code: str
+    name: str
+    version: str
+    groups: tuple[Group, ...]
+    rounding: Rounding = field(default_factory=Rounding)
+    missing: str = "zero"
+    tie_breaks: tuple[TieBreak, ...] = ()
+    reconciliation: Reconciliation = field(default_factory=Reconciliation)
+    year: int | None = None
+    total_points: Decimal = ZERO
+    fingerprint: str = ""
+    meta: Mapping[str, Any] = field(default_factory=dict)  # cluster, approval, note, basis…
+    criteria: tuple[Criterion, ...] = ()
+    _by_code: Mapping[str, Criterion] = field(default_factory=dict, repr=False)
+    _groups_by_code: Mapping[str, Group] = field(default_factory=dict, repr=False)
+
+    def criterion(self, code: str) -> Criterion:
+        return self._by_code[code]
+
+    def group(self, code: str) -> Group:
+        return self._groups_by_code[code]
+
+    def has_criterion(self, code: str) -> bool:
+        return code in self._by_code
+
+    @property
+    def ident(self) -> dict[str, Any]:
+        return {"code": self.code, "version": self.version, "fingerprint": self.fingerprint}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the document: one pass that collects problems and builds values when it can.
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def keys(self, obj: Mapping[str, Any], path: str, allowed: set[str]) -> None:
+        for key in obj:
+            if key not in allowed:
+                self.add(_join(path, key), "khóa không được hỗ trợ (gõ nhầm?)")
+
+    def obj(self, value: Any, path: str) -> Mapping[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.add(path, "phải là một đối tượng JSON {…}")
+            return None
+        return value
+
+    def text(self, obj: Mapping[str, Any], key: str, path: str, required: bool = True) -> str:
+        value = obj.get(key)
+        if value is None:
+            if required:
+                self.add(_join(path, key), "thiếu (bắt buộc)")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.add(_join(path, key), "phải là chuỗi ký tự không rỗng")
+            return ""
+        return value.strip()
+
+    def code(self, obj: Mapping[str, Any], path: str) -> str:
+        value = self.text(obj, "code", path)
+        if value and not _CODE.match(value):
+            self.add(
+                _join(path, "code"),
+                f"mã '{value}' chỉ được gồm chữ không dấu, số, '_', '-', '.' (tối đa 64 ký tự)",
+            )
+        return value
+
+    def number(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        minimum: Decimal | None = None,
+        positive: bool = False,
+        default: Decimal | None = None,
+    ) -> Decimal | None:
+        if key not in obj or obj[key] is None:
+            if required:
+                self.add(_join(path, key), "thiếu (bắt buộc)")
+            return default
+        try:
+            value = to_decimal(obj[key])
+        except NumberError as exc:
+            self.add(_join(path, key), str(exc))
+            return default
+        if positive and value <= 0:
+            self.add(_join(path, key), "phải là số dương")
+            return default
+        if minimum is not None and value < minimum:
+            self.add(_join(path, key), f"phải là số không nhỏ hơn {minimum}")
+            return default
+        return value
+
+    def choice(
+        self, obj: Mapping[str, Any], key: str, path: str, options: tuple[str, ...], default: str
+    ) -> str:
+        value = obj.get(key, default)
+        if value not in options:
+            self.add(_join(path, key), f"phải là một trong: {', '.join(options)}")
+            return default
+        return value
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _bonus(r: _Reader, obj: Any, path: str) -> Bonus | None:
+    spec = r.obj(obj, path)
+    if spec is None:
+        return None
+    r.keys(spec, path, {"per", "points", "cap", "whole_steps"})
+    per = r.number(spec, "per", path, positive=True)
+    points = r.number(spec, "points", path, positive=True)
+    cap = r.number(spec, "cap", path, positive=True)
+    whole = spec.get("whole_steps", False)
+    if not isinstance(whole, bool):
+        r.add(_join(path, "whole_steps"), "phải là true hoặc false")
+    if per is None or points is None or cap is None:
+        return None
+    return Bonus(per=per, points=points, cap=cap, whole_steps=whole is True)
+
+
+def _rule(
+    r: _Reader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
+) -> Rule | None:
+    kind = spec.get("kind")
+    if kind not in RULE_KINDS:
+        r.add(_join(path, "kind"), f"loại quy tắc phải là một trong: {', '.join(RULE_KINDS)}")
+        return None
+    if kind == "target":
+        return _target_rule(r, spec, path, max_points)
+    if kind == "plan":
+        r.keys(spec, path, {"kind", "full_at", "zero_at", "plan", "bonus", "unit"})
+        full = r.number(spec, "full_at", path, required=False, positive=True, default=Decimal(100))
+        zero = r.number(spec, "zero_at", path, required=False, minimum=ZERO, default=ZERO)
+        plan = r.number(spec, "plan", path, required=False, positive=True)
+        if full is not None and zero is not None and zero >= full:
+            r.add(_join(path, "zero_at"), "mốc 0 điểm phải nhỏ hơn full_at")
+        bonus = _bonus(r, spec["bonus"], _join(path, "bonus")) if "bonus" in spec else None
+        return PlanRule(
+            full_at=full or Decimal(100),
+            zero_at=zero or ZERO,
+            plan=plan,
+            bonus=bonus,
+            unit=str(spec.get("unit", "")),
+        )
+    if kind == "count":
+        r.keys(spec, path, {"kind", "per_event", "limit", "unit"})
+        per = r.number(spec, "per_event", path)
+        limit = r.number(spec, "limit", path, positive=True)
+        if per is not None and per == 0:
+            r.add(_join(path, "per_event"), "không được bằng 0")
+        if per is None or limit is None or per == 0:
+            return None
+        return CountRule(per_event=per, limit=limit, unit=str(spec.get("unit", "")))
+    if kind == "judged":
+        r.keys(spec, path, {"kind"})
+        return JudgedRule()
+    if kind == "veto":
+        r.keys(spec, path, {"kind", "scope", "awards"})
+        scope = r.choice(spec, "scope", path, ("ranking", "awards"), "ranking")
+        awards = spec.get("awards", [])
+        if not isinstance(awards, list) or not all(isinstance(a, str) and a for a in awards):
+            r.add(_join(path, "awards"), "phải là danh sách mã hoặc tên hình thức khen thưởng")
+            awards = []
+        if scope == "awards" and not awards:
+            r.add(
+                _join(path, "awards"), "điểm liệt theo khen thưởng phải nêu các hình thức bị loại"
+            )
+        return VetoRule(scope=scope, awards=tuple(awards))
+    r.keys(spec, path, {"kind", "expected"})
+    expected = spec.get("expected", True)
+    if not isinstance(expected, bool):
+        r.add(_join(path, "expected"), "phải là true hoặc false")
+        expected = True
+    return YesNoRule(expected=expected)
+
+
+def _target_rule(
+    r: _Reader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
+) -> TargetRule | None:
+    r.keys(
+        spec, path, {"kind", "direction", "method", "target", "zero_at", "steps", "bonus", "unit"}
+    )
+    direction = r.choice(spec, "direction", path, ("higher", "lower"), "higher")
+    method = r.choice(spec, "method", path, ("linear", "thresholds", "all_or_nothing"), "linear")
+    target = r.number(spec, "target", path, required=False)
+    zero_at = r.number(spec, "zero_at", path, required=False)
+    higher = direction == "higher"
+    if method == "linear":
+        if not higher and zero_at is None:
+            r.add(
+                _join(path, "zero_at"), "bắt buộc với chỉ tiêu càng thấp càng tốt tính tuyến tính"
+            )
+        zero = zero_at if zero_at is not None else ZERO
+        if target is not None and higher and target <= zero:
+            r.add(_join(path, "target"), f"phải lớn hơn mốc 0 điểm ({zero})")
+        if target is not None and not higher and zero_at is not None and target >= zero_at:
+            r.add(_join(path, "target"), f"phải nhỏ hơn mốc 0 điểm ({zero_at})")
+    elif zero_at is not None:
+        r.add(_join(path, "zero_at"), "chỉ dùng với method linear")
+    steps: list[Step] = []
+    if method == "thresholds":
+        raw_steps = spec.get("steps")
+        if not isinstance(raw_steps, list) or not raw_steps:
+            r.add(_join(path, "steps"), "cần danh sách các mức [{value, points}, …]")
+        else:
+            for i, item in enumerate(raw_steps):
+                spath = _join(_join(path, "steps"), i)
+                step = r.obj(item, spath)
+                if step is None:
+                    continue
+                r.keys(step, spath, {"value", "points"})
+                value = r.number(step, "value", spath)
+                points = r.number(step, "points", spath, minimum=ZERO)
+                if points is not None and max_points is not None and points > max_points:
+                    r.add(_join(spath, "points"), f"vượt điểm tối đa của tiêu chí ({max_points})")
+                if value is not None and points is not None:
+                    steps.append(Step(value, points))
+            # best first: a better value must never score fewer points
+            steps.sort(key=lambda s: s.value, reverse=higher)
+            for a, b in itertools.pairwise(steps):
+                if a.value == b.value:
+                    r.add(_join(path, "steps"), f"hai mức trùng giá trị {a.value}")
+                elif a.points < b.points:
+                    r.add(
+                        _join(path, "steps"),
+                        f"mức tốt hơn ({a.value}) lại ít điểm hơn mức {b.value}",
+                    )
+    elif "steps" in spec:
+        r.add(_join(path, "steps"), "chỉ dùng với method thresholds")
+    bonus = _bonus(r, spec["bonus"], _join(path, "bonus")) if "bonus" in spec else None
+    return TargetRule(
+        direction=direction,
+        method=method,
+        target=target,
+        zero_at=zero_at,
+        steps=tuple(steps),
+        bonus=bonus,
+        unit=str(spec.get("unit", "")),
+    )
+
+
+def _criterion(
+    r: _Reader,
+    item: Any,
+    path: str,
+    group: str,
+    index: int,
+    default_missing: str,
+    rounding: Rounding,
+) -> Criterion | None:
+    spec = r.obj(item, path)
+    if spec is None:
+        return None
+    r.keys(spec, path, {"code", "name", "max_points", "rule", "missing", "description", "source"})
+    code = r.code(spec, path)
+    name = r.text(spec, "name", path)
+    rule_spec = r.obj(spec.get("rule"), _join(path, "rule")) if "rule" in spec else None
+    if "rule" not in spec:
+        r.add(_join(path, "rule"), "thiếu (bắt buộc)")
+    kind = rule_spec.get("kind") if rule_spec else None
+    # deductions and vetoes carry no nominal points: max_points is derived (and checked if given)
+    derived = kind in ("count", "veto")
+    max_points = r.number(spec, "max_points", path, required=not derived, minimum=ZERO)
+    rule = _rule(r, rule_spec, _join(path, "rule"), max_points) if rule_spec else None
+    missing = r.choice(spec, "missing", path, ("zero", "block"), default_missing)
+    if rule is None or not code or not name:
+        return None
+    floor, ceiling = ZERO, max_points or ZERO
+    if isinstance(rule, CountRule):
+        # bonus and deduction items sit outside the nominal maximum (the "100 points")
+        if max_points:
+            r.add(
+                _join(path, "max_points"),
+                "điểm cộng, điểm trừ theo lần nằm ngoài điểm tối đa: max_points phải là 0 "
+                "(mức cộng, trừ tối đa ghi ở rule.limit)",
+            )
+        max_points = ZERO
+        floor, ceiling = (-rule.limit, ZERO) if rule.per_event < 0 else (ZERO, rule.limit)
+    elif isinstance(rule, VetoRule):
+        if max_points:
+            r.add(_join(path, "max_points"), "điểm liệt không có điểm: max_points phải là 0")
+        max_points = ceiling = ZERO
+    elif max_points is None:
+        return None
+    else:
+        bonus = getattr(rule, "bonus", None)
+        ceiling = max_points + (bonus.cap if bonus else ZERO)
+        if isinstance(rule, JudgedRule | YesNoRule | TargetRule | PlanRule) and max_points == 0:
+            r.add(_join(path, "max_points"), "phải lớn hơn 0")
+    return Criterion(
+        code=code,
+        name=name,
+        max_points=max_points,
+        rule=rule,
+        group=group,
+        missing=missing,
+        floor=floor,
+        ceiling=ceiling,
+        index=index,
+        rounding=rounding,
+        description=str(spec.get("description", "")),
+    )
+
+
+_TOP_KEYS = {
+    "schema",
+    "code",
+    "name",
+    "version",
+    "year",
+    "cluster",
+    "approved",
+    "supersedes",
+    "note",
+    "basis",
+    "rounding",
+    "missing",
+    "reconciliation",
+    "tie_breaks",
+    "total_points",
+    "groups",
+}
+
+
+def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
+    r = _Reader()
+    top = r.obj(doc, "")
+    if top is None:
+        return None, r.problems
+    r.keys(top, "", _TOP_KEYS)
+    if top.get("schema", SCHEMA) != SCHEMA:
+        r.add("schema", f"phiên bản lược đồ không được hỗ trợ (cần '{SCHEMA}')")
+    code = r.code(top, "")
+    name = r.text(top, "name", "")
+    version = top.get("version")
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        version = str(version)
+    if not isinstance(version, str) or not version.strip():
+        r.add("version", 'thiếu phiên bản thang điểm (chuỗi, ví dụ "2021.1")')
+        version = ""
+    year = top.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or year < 1945):
+        r.add("year", "phải là năm (số nguyên)")
+        year = None
+
+    rounding = Rounding()
+    if "rounding" in top:
+        spec = r.obj(top["rounding"], "rounding")
+        if spec is not None:
+            r.keys(spec, "rounding", {"places", "mode"})
+            places = spec.get("places", 2)
+            if not isinstance(places, int) or isinstance(places, bool) or not 0 <= places <= 6:
+                r.add("rounding.places", "phải là số nguyên từ 0 đến 6")
+                places = 2
+            mode = r.choice(spec, "mode", "rounding", tuple(ROUNDING_MODES), "half_up")
+            rounding = Rounding(places=places, mode=mode)
+    missing = r.choice(top, "missing", "", ("zero", "block"), "zero")
+
+    reconciliation = Reconciliation()
+    if "reconciliation" in top:
+        spec = r.obj(top["reconciliation"], "reconciliation")
+        if spec is not None:
+            r.keys(spec, "reconciliation", {"method", "threshold"})
+            method = r.choice(spec, "method", "reconciliation", ("mean", "median", "min"), "mean")
+            threshold = r.number(spec, "threshold", "reconciliation", required=False, minimum=ZERO)
+            reconciliation = Reconciliation(
+                method=method, threshold=threshold if threshold is not None else Decimal("0.5")
+            )
+
+    groups: list[Group] = []
+    criteria: list[Criterion] = []
+    complete = True  # every criterion parsed: sums of maxima are meaningful
+    seen_groups: dict[str, str] = {}
+    seen_criteria: dict[str, str] = {}
+    raw_groups = top.get("groups")
+    if not isinstance(raw_groups, list) or not raw_groups:
+        r.add("groups", "cần ít nhất một nhóm tiêu chí")
+        raw_groups = []
+    for gi, graw in enumerate(raw_groups):
+        gpath = f"groups[{gi}]"
+        gspec = r.obj(graw, gpath)
+        if gspec is None:
+            continue
+        r.keys(gspec, gpath, {"code", "name", "max_points", "criteria", "description"})
+        gcode = r.code(gspec, gpath)
+        gname = r.text(gspec, "name", gpath)
+        if gcode in seen_groups:
+            r.add(_join(gpath, "code"), f"trùng mã nhóm với {seen_groups[gcode]}")
+        seen_groups.setdefault(gcode, gpath)
+        gmax = r.number(gspec, "max_points", gpath, required=False, minimum=ZERO)
+        raw_criteria = gspec.get("criteria")
+        if not isinstance(raw_criteria, list) or not raw_criteria:
+            r.add(_join(gpath, "criteria"), "cần ít nhất một tiêu chí")
+            raw_criteria = []
+        items: list[Criterion] = []
+        for ci, craw in enumerate(raw_criteria):
+            cpath = f"{gpath}.criteria[{ci}]"
+            crit = _criterion(r, craw, cpath, gcode, len(criteria), missing, rounding)
+            if crit is None:
+                complete = False
+                continue
+            if crit.code in seen_criteria:
+                r.add(_join(cpath, "code"), f"trùng mã tiêu chí với {seen_criteria[crit.code]}")
+                complete = False
+                continue
+            seen_criteria[crit.code] = cpath
+            items.append(crit)
+            criteria.append(crit)
+        total = sum((c.max_points for c in items), ZERO)
+        if gmax is not None and len(items) == len(raw_criteria) and gmax != total:
+            r.add(
+                _join(gpath, "max_points"),
+                f"bằng {gmax} nhưng tổng điểm tối đa các tiêu chí là {total}",
+            )
+        groups.append(Group(code=gcode, name=gname, max_points=total, criteria=tuple(items)))
+
+    grand = sum((g.max_points for g in groups), ZERO)
+    total_points = r.number(top, "total_points", "", required=False, minimum=ZERO)
+    if total_points is not None and complete and total_points != grand:
+        r.add("total_points", f"bằng {total_points} nhưng tổng điểm tối đa các nhóm là {grand}")
+
+    tie_breaks: list[TieBreak] = []
+    raw_tb = top.get("tie_breaks", [])
+    if not isinstance(raw_tb, list):
+        r.add("tie_breaks", "phải là danh sách")
+        raw_tb = []
+    for i, item in enumerate(raw_tb):
+        tpath = f"tie_breaks[{i}]"
+        if not isinstance(item, str):
+            r.add(tpath, 'phải là chuỗi, ví dụ "group:DTPCTP" hoặc "criteria_at_max"')
+            continue
+        by, _, ref = item.partition(":")
+        if by in ("criteria_at_max", "fewer_deductions") and not ref:
+            tie_breaks.append(TieBreak(by))
+        elif (by == "group" and ref in seen_groups) or (by == "criterion" and ref in seen_criteria):
+            tie_breaks.append(TieBreak(by, ref))
+        elif by in ("group", "criterion"):
+            r.add(tpath, f"không có {'nhóm' if by == 'group' else 'tiêu chí'} mã '{ref}'")
+        else:
+            r.add(
+                tpath,
+                "phải là group:<mã>, criterion:<mã>, criteria_at_max hoặc fewer_deductions",
+            )
+
+    if r.problems:
+        return None, r.problems
+    meta = {k: top[k] for k in ("cluster", "approved", "supersedes", "note", "basis") if k in top}
+    return (
+        Scale(
+            code=code,
+            name=name,
+            version=version.strip(),
+            groups=tuple(groups),
+            rounding=rounding,
+            missing=missing,
+            tie_breaks=tuple(tie_breaks),
+            reconciliation=reconciliation,
+            year=year,
+            total_points=grand,
+            fingerprint=fingerprint(top),
+            meta=MappingProxyType(meta),
+            criteria=tuple(criteria),
+            _by_code=MappingProxyType({c.code: c for c in criteria}),
+            _groups_by_code=MappingProxyType({g.code: g for g in groups}),
+        ),
+        [],
+    )
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, float | Decimal) or (
+        isinstance(value, int) and not isinstance(value, bool)
+    ):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return format(number.normalize(), "f")  # 10, 10.0 and 1E+1 hash alike
+    return value
+
+
+def fingerprint(doc: Mapping[str, Any]) -> str:
+    """``sha256:`` of the canonical JSON of a document (key order and number spelling ignored)."""
+    canonical = json.dumps(
+        _canonical(doc), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def validate_scale(doc: Any) -> list[Problem]:
+    """Every problem of a scale document, each with its path (empty list: the scale is valid)."""
+    return _read(doc)[1]
+
+
+def parse_scale(doc: Any) -> Scale:
+    """Parse a scale document (already loaded from JSON) into a :class:`Scale`.
+
+    Raises :class:`ScaleError` listing every problem when the document is invalid.
+    """
+    scale, problems = _read(doc)
+    if scale is None:
+        raise ScaleError(problems)
+    return scale
