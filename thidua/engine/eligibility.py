@@ -30,7 +30,7 @@ from thidua.engine.eligibility_catalogue import (
     RuleSetError,
     load_catalogue,
 )
-from thidua.engine.eligibility_conditions import Context, evaluate
+from thidua.engine.eligibility_evaluate import Context, evaluate
 from thidua.engine.eligibility_model import (
     Award,
     Candidate,

@@ -422,7 +422,7 @@ class Verdict:
             return f"Đủ điều kiện xét tặng “{self.award_name}” năm {self.year}."
         picked = self.failing if eligible is False else self.unknown
         head = "Không đủ điều kiện" if eligible is False else "Chưa đủ dữ liệu để kết luận"
-        reasons = "; ".join(f"{c.text} ({c.rule_id})" for c in picked)
+        reasons = "; ".join(f"{c.text} — {c.detail} ({c.rule_id})" for c in picked)
         return f"{head} xét tặng “{self.award_name}” năm {self.year}: {reasons}."
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,477 @@
+"""Evaluation of eligibility conditions against a candidate's history.
+
+Three-valued throughout (met / not met / unknown): a missing rating, roster or discipline status
+makes a condition unknown, never a failure. Every result carries a Vietnamese detail that names
+the years, decisions and people behind it, so a refusal always says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from thidua.engine.eligibility_catalogue import Catalogue
+from thidua.engine.eligibility_conditions import KINDS, Condition, pct, years_label, years_text
+from thidua.engine.eligibility_model import (
+    Candidate,
+    ConditionResult,
+    Rating,
+    Status,
+    combine_all,
+    combine_any,
+)
+
+
+@dataclass
+class Context:
+    """What an evaluation needs besides the condition: the candidate, the year and the rules'
+    principles. ``standard`` evaluates another award's standard (for eligible_for and for
+    "meets the standard of" a same-year title) without the engine importing back here."""
+
+    candidate: Candidate
+    year: int
+    as_of: date
+    award: str
+    catalogue: Catalogue
+    rule_id: str
+    legal_basis: str
+    achievement_ref: str | None
+    assumed: Mapping[str, frozenset[str]]
+    count_revoked: bool
+    waiver: tuple[str, str] | None  # (rule id, legal basis) when no lower award is required
+    standard: Callable[[Candidate, str], tuple[ConditionResult, ...]]
+
+    def result(self, cond: Condition, status: Status, detail: str, children=()) -> ConditionResult:
+        return ConditionResult(
+            rule_id=self.rule_id,
+            text=cond.text,
+            legal_basis=cond.legal_basis or self.legal_basis,
+            status=status,
+            detail=detail,
+            kind=cond.kind,
+            children=tuple(children),
+        )
+
+
+HELD, ASSUMED, REVOKED, MISSING, UNKNOWN = "held", "assumed", "revoked", "missing", "unknown"
+
+
+def holding(ctx: Context, cand: Candidate, code: str, year: int):
+    """(state, award) of ``cand`` for award ``code`` in ``year``; revoked awards do not count
+    unless a principle rule says so (R18)."""
+    hist = cand.history
+    award = hist.valid.get(code, {}).get(year)
+    if award is not None:
+        return HELD, award
+    if year == ctx.year and code in ctx.assumed.get(cand.id, ()):
+        return ASSUMED, None
+    revoked = hist.revoked.get(code, {}).get(year)
+    if revoked is not None:
+        return (HELD, revoked) if ctx.count_revoked else (REVOKED, revoked)
+    return (MISSING, None) if cand.known(year) else (UNKNOWN, None)
+
+
+def _revoked_note(ctx: Context, award) -> str:
+    note = f"năm {award.year} đã bị thu hồi ({award.describe(ctx.catalogue.name(award.code))}"
+    if award.revocation_decision:
+        note += f"; QĐ thu hồi {award.revocation_decision}"
+    return note + ")"
+
+
+def evaluate(cond: Condition, ctx: Context) -> ConditionResult | None:
+    """Evaluate one condition; None when it does not apply (disabled, or no achievement given)."""
+    if not cond.enabled:
+        return None
+    if cond.lower_award and ctx.waiver is not None:
+        rule_id, basis = ctx.waiver
+        return ConditionResult(
+            rule_id=rule_id,
+            text=cond.text,
+            legal_basis=basis,
+            status=Status.MET,
+            detail="Không bắt buộc: không yêu cầu có hình thức khen thưởng mức thấp hơn trước",
+            kind=cond.kind,
+        )
+    return _EVALUATORS[cond.kind](cond, ctx)
+
+
+def _composite(cond: Condition, ctx: Context) -> ConditionResult | None:
+    children = [r for r in (evaluate(c, ctx) for c in cond.children) if r is not None]
+    if not children:
+        return None
+    statuses = (c.status for c in children)
+    status = combine_all(statuses) if cond.kind == "all_of" else combine_any(statuses)
+    met = sum(c.status is Status.MET for c in children)
+    detail = f"Đạt {met}/{len(children)} điều kiện"
+    if status is not Status.MET:
+        # Name what is missing, so the top line alone answers "why not".
+        open_ = [f"{c.text}: {c.detail}" for c in children if c.status is not Status.MET]
+        detail += " — " + " | ".join(open_)
+    return ctx.result(cond, status, detail, children)
+
+
+def _rating_at_least(cond: Condition, ctx: Context) -> ConditionResult:
+    need: Rating = cond.params["rating"]
+    year = ctx.year + cond.params["year_offset"]
+    got = ctx.candidate.ratings.get(year)
+    if got is None:
+        return ctx.result(cond, Status.UNKNOWN, f"Chưa có kết quả đánh giá năm {year}")
+    if got >= need:
+        return ctx.result(cond, Status.MET, f"Năm {year}: {got.label}")
+    return ctx.result(
+        cond, Status.NOT_MET, f"Năm {year}: {got.label}; cần từ “{need.label}” trở lên"
+    )
+
+
+def _holds_title_same_year(cond: Condition, ctx: Context) -> ConditionResult:
+    code = cond.params["title"]
+    name = ctx.catalogue.name(code)
+    state, award = holding(ctx, ctx.candidate, code, ctx.year)
+    if state == HELD:
+        return ctx.result(cond, Status.MET, f"Đã được công nhận: {award.describe(name)}")
+    if state == ASSUMED:
+        return ctx.result(cond, Status.MET, f"Được đề nghị “{name}” năm {ctx.year} trong cùng đợt")
+    if state == REVOKED:
+        return ctx.result(cond, Status.NOT_MET, f"Danh hiệu {_revoked_note(ctx, award)}")
+    if cond.params["or_meets_standard"]:
+        children = ctx.standard(ctx.candidate, code)
+        status = combine_all(c.status for c in children) if children else Status.UNKNOWN
+        detail = (
+            f"Chưa có quyết định công nhận; xét tiêu chuẩn “{name}” năm {ctx.year}: {status.label}"
+        )
+        return ctx.result(cond, status, detail, children)
+    if state == MISSING:
+        return ctx.result(cond, Status.NOT_MET, f"Không có danh hiệu “{name}” năm {ctx.year}")
+    return ctx.result(cond, Status.UNKNOWN, f"Chưa có dữ liệu khen thưởng năm {ctx.year}")
+
+
+def _consecutive_years_with_title(cond: Condition, ctx: Context) -> ConditionResult:
+    code, n, step = cond.params["title"], cond.params["years"], cond.params["step"]
+    name = ctx.catalogue.name(code)
+    years = [ctx.year - step * i for i in range(n - 1, -1, -1)]
+    held, missing, unknown, notes = [], [], [], []
+    for year in years:
+        state, award = holding(ctx, ctx.candidate, code, year)
+        if state in (HELD, ASSUMED):
+            held.append(year)
+        elif state == UNKNOWN:
+            unknown.append(year)
+        else:
+            missing.append(year)
+            if state == REVOKED:
+                notes.append(_revoked_note(ctx, award))
+    detail = f"{name} {years_label(held)}" if held else f"Chưa đạt “{name}” {years_label(years)}"
+    if held and missing:
+        detail += f" — thiếu năm {years_text(missing)}"
+    if unknown:
+        detail += f"; chưa có dữ liệu năm {years_text(unknown)}"
+    if notes:
+        detail += "; " + "; ".join(notes)
+    status = Status.NOT_MET if missing else Status.UNKNOWN if unknown else Status.MET
+    return ctx.result(cond, status, detail)
+
+
+def _consecutive_years_with_rating(cond: Condition, ctx: Context) -> ConditionResult:
+    need: Rating = cond.params["rating"]
+    years = list(range(ctx.year - cond.params["years"] + 1, ctx.year + 1))
+    ok, bad, unknown = [], [], []
+    for year in years:
+        got = ctx.candidate.ratings.get(year)
+        if got is None:
+            unknown.append(year)
+        elif got >= need:
+            ok.append(year)
+        else:
+            bad.append(f"{year} ({got.label})")
+    label = need.label[0].upper() + need.label[1:]
+    detail = f"{label} {years_label(ok)}" if ok else f"Chưa đạt “{need.label}” năm nào"
+    if bad:
+        detail += f" — không đạt năm {', '.join(bad)}"
+    if unknown:
+        detail += f"; chưa có đánh giá năm {years_text(unknown)}"
+    status = Status.NOT_MET if bad else Status.UNKNOWN if unknown else Status.MET
+    return ctx.result(cond, status, detail)
+
+
+def _count_initiatives(cond: Condition, ctx: Context) -> ConditionResult:
+    p = cond.params
+    first, last = ctx.year - p["years"] + 1, ctx.year
+    found = [
+        i
+        for i in ctx.candidate.initiatives
+        if first <= i.year <= last and i.scope >= p["min_scope"] and i.kind in p["kinds"]
+    ]
+    span = str(last) if first == last else f"{first}–{last}"
+    listed = "; ".join(
+        f"{i.title or i.ref or i.kind} ({i.year}, {i.scope.label})" for i in found[:3]
+    )
+    detail = f"Có {len(found)}/{p['at_least']} trong {span}" + (f": {listed}" if listed else "")
+    if len(found) >= p["at_least"]:
+        return ctx.result(cond, Status.MET, detail)
+    if not ctx.candidate.known(first):
+        return ctx.result(
+            cond,
+            Status.UNKNOWN,
+            detail + f"; chưa có dữ liệu trước năm {ctx.candidate.records_from}",
+        )
+    return ctx.result(cond, Status.NOT_MET, detail)
+
+
+def _has_award_before(cond: Condition, ctx: Context) -> ConditionResult:
+    code = cond.params["award"]
+    name = ctx.catalogue.name(code)
+    limit = ctx.year + cond.params["max_offset"]
+    hist = ctx.candidate.history
+    pool = dict(hist.valid.get(code, {}))
+    if ctx.count_revoked:
+        pool = hist.revoked.get(code, {}) | pool
+    earlier = sorted(y for y in pool if y <= limit)
+    if earlier:
+        return ctx.result(cond, Status.MET, f"Đã được tặng: {pool[earlier[-1]].describe(name)}")
+    if ctx.candidate.records_from is not None and ctx.candidate.records_from <= limit:
+        detail = f"Không có “{name}” từ năm {ctx.candidate.records_from} đến {limit}; chưa có dữ liệu các năm trước"
+        return ctx.result(cond, Status.UNKNOWN, detail)
+    if ctx.candidate.records_from is not None:
+        return ctx.result(cond, Status.UNKNOWN, f"Chưa có dữ liệu khen thưởng đến năm {limit}")
+    return ctx.result(cond, Status.NOT_MET, f"Chưa được tặng “{name}” đến hết năm {limit}")
+
+
+def _not_awarded_within(cond: Condition, ctx: Context) -> ConditionResult:
+    code = cond.params["award"] or ctx.award
+    name = ctx.catalogue.name(code)
+    years = range(ctx.year + cond.params["from_offset"], ctx.year + cond.params["to_offset"] + 1)
+    by_year = ctx.candidate.history.valid.get(code, {})
+    found = [by_year[y] for y in years if y in by_year]
+    if found:
+        return ctx.result(
+            cond, Status.NOT_MET, "Đã được tặng: " + "; ".join(a.describe(name) for a in found)
+        )
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    unknown = [y for y in years if not ctx.candidate.known(y)]
+    if unknown:
+        return ctx.result(
+            cond, Status.UNKNOWN, f"Chưa có dữ liệu khen thưởng năm {years_text(unknown)}"
+        )
+    return ctx.result(cond, Status.MET, f"Chưa được tặng “{name}” cho năm {span}")
+
+
+def _not_in_discipline(cond: Condition, ctx: Context) -> ConditionResult:
+    records = ctx.candidate.disciplines
+    day = ctx.as_of
+    if records is None:
+        return ctx.result(cond, Status.UNKNOWN, "Chưa có thông tin về kỷ luật")
+    blocking, open_ended = [], []
+    for d in records:
+        if d.start > day:
+            continue
+        ref = f" (QĐ {d.decision_no})" if d.decision_no else ""
+        if d.awaiting_review:
+            if d.end is None or day <= d.end:
+                blocking.append(f"đang bị xem xét kỷ luật từ ngày {d.start:%d/%m/%Y}{ref}")
+        elif d.end is None:
+            form = f" {d.form}" if d.form else ""
+            open_ended.append(f"kỷ luật{form} từ ngày {d.start:%d/%m/%Y}{ref} chưa rõ thời hạn")
+        elif day <= d.end:
+            form = f" {d.form}" if d.form else ""
+            blocking.append(
+                f"đang trong thời hạn kỷ luật{form} {d.start:%d/%m/%Y}–{d.end:%d/%m/%Y}{ref}"
+            )
+    if blocking:
+        return ctx.result(cond, Status.NOT_MET, f"Ngày {day:%d/%m/%Y}: " + "; ".join(blocking))
+    if open_ended:
+        return ctx.result(cond, Status.UNKNOWN, "; ".join(open_ended))
+    return ctx.result(
+        cond, Status.MET, f"Không bị xem xét hoặc thi hành kỷ luật vào ngày {day:%d/%m/%Y}"
+    )
+
+
+def _achievement_not_rewarded(cond: Condition, ctx: Context) -> ConditionResult | None:
+    ref = ctx.achievement_ref
+    if not ref:
+        return None
+    earlier = ctx.candidate.history.by_ref.get(ref)
+    if earlier:
+        used = "; ".join(a.describe(ctx.catalogue.name(a.code)) for a in earlier)
+        return ctx.result(cond, Status.NOT_MET, f"Thành tích “{ref}” đã được khen thưởng: {used}")
+    return ctx.result(cond, Status.MET, f"Thành tích “{ref}” chưa được dùng cho khen thưởng nào")
+
+
+def _members(cond: Condition, ctx: Context):
+    members = ctx.candidate.members
+    if members is None:
+        return None, ctx.result(
+            cond, Status.UNKNOWN, f"Chưa có danh sách cán bộ, chiến sĩ năm {ctx.year}"
+        )
+    if not members:
+        return None, ctx.result(cond, Status.NOT_MET, "Đơn vị không có cán bộ, chiến sĩ")
+    return members, None
+
+
+def _count_holders(ctx: Context, members, code: str) -> tuple[int, int]:
+    held = unknown = 0
+    year = ctx.year
+    for member in members:
+        state, _ = holding(ctx, member, code, year)
+        if state in (HELD, ASSUMED):
+            held += 1
+        elif state == UNKNOWN:
+            unknown += 1
+    return held, unknown
+
+
+def _share_of_members_with_title(cond: Condition, ctx: Context) -> ConditionResult:
+    members, early = _members(cond, ctx)
+    if early:
+        return early
+    p = cond.params
+    total = len(members)
+    held, unknown = _count_holders(ctx, members, p["title"])
+    need: Decimal = p["min_percent"]
+
+    def passes(count: int) -> bool:  # exact: count/total vs need/100, no floats
+        return count * 100 > need * total if p["strict"] else count * 100 >= need * total
+
+    share = pct(Decimal(held * 100) / total)
+    name = ctx.catalogue.name(p["title"])
+    detail = f"{held}/{total} cá nhân ({share}) đạt “{name}”; cần {'trên' if p['strict'] else 'từ'} {pct(need)}"
+    if unknown:
+        detail += f"; {unknown} người chưa có dữ liệu"
+    status = (
+        Status.MET
+        if passes(held)
+        else Status.NOT_MET
+        if not passes(held + unknown)
+        else Status.UNKNOWN
+    )
+    return ctx.result(cond, status, detail)
+
+
+def _names(people: list[str]) -> str:
+    shown = ", ".join(people[:5])
+    return shown + (f" (và {len(people) - 5} người khác)" if len(people) > 5 else "")
+
+
+def _all_members_rating_at_least(cond: Condition, ctx: Context) -> ConditionResult:
+    members, early = _members(cond, ctx)
+    if early:
+        return early
+    need: Rating = cond.params["rating"]
+    bad, unknown = [], []
+    for m in members:
+        got = m.ratings.get(ctx.year)
+        if got is None:
+            unknown.append(m.name or m.id)
+        elif got < need:
+            bad.append(f"{m.name or m.id} ({got.label})")
+    ok = len(members) - len(bad) - len(unknown)
+    detail = f"{ok}/{len(members)} cá nhân đạt"
+    if bad:
+        detail += f"; không đạt: {_names(bad)}"
+    if unknown:
+        detail += f"; chưa có đánh giá: {_names(unknown)}"
+    status = Status.NOT_MET if bad else Status.UNKNOWN if unknown else Status.MET
+    return ctx.result(cond, status, detail)
+
+
+def _at_least_n_members_with_title(cond: Condition, ctx: Context) -> ConditionResult:
+    members, early = _members(cond, ctx)
+    if early:
+        return early
+    n = cond.params["n"]
+    held, unknown = _count_holders(ctx, members, cond.params["title"])
+    detail = f"Có {held} cá nhân đạt “{ctx.catalogue.name(cond.params['title'])}”; cần ít nhất {n}"
+    if unknown:
+        detail += f"; {unknown} người chưa có dữ liệu"
+    status = Status.MET if held >= n else Status.UNKNOWN if held + unknown >= n else Status.NOT_MET
+    return ctx.result(cond, status, detail)
+
+
+def _no_member_disciplined_at_least(cond: Condition, ctx: Context) -> ConditionResult:
+    members, early = _members(cond, ctx)
+    if early:
+        return early
+    threshold = cond.params["form"]
+    bad, unknown = [], []
+    for m in members:
+        if m.disciplines is None:
+            unknown.append(m.name or m.id)
+            continue
+        for d in m.disciplines:
+            if d.awaiting_review or d.start.year != ctx.year:
+                continue
+            rank = ctx.catalogue.discipline_rank(d.form)
+            if rank is None:
+                unknown.append(f"{m.name or m.id} (hình thức “{d.form or '?'}”)")
+            elif rank >= threshold:
+                bad.append(f"{m.name or m.id} ({ctx.catalogue.discipline_name(rank)})")
+    if bad:
+        return ctx.result(cond, Status.NOT_MET, f"Bị kỷ luật năm {ctx.year}: {_names(bad)}")
+    if unknown:
+        return ctx.result(cond, Status.UNKNOWN, f"Chưa rõ thông tin kỷ luật: {_names(unknown)}")
+    return ctx.result(
+        cond, Status.MET, f"Không có cá nhân bị kỷ luật từ mức này trở lên năm {ctx.year}"
+    )
+
+
+def _unit_level_in(cond: Condition, ctx: Context) -> ConditionResult:
+    allowed = cond.params["levels"]
+    if allowed is None:
+        allowed = cond.params["levels_by_award"].get(ctx.award, frozenset())
+    level = ctx.candidate.level_on(ctx.as_of)
+    day = f"{ctx.as_of:%d/%m/%Y}"
+    if level is None:
+        return ctx.result(cond, Status.UNKNOWN, f"Chưa có thông tin cấp đơn vị vào ngày {day}")
+    name = ctx.catalogue.level_name(level)
+    if level in allowed:
+        return ctx.result(cond, Status.MET, f"Ngày {day}: {name}")
+    names = "; ".join(ctx.catalogue.level_name(x) for x in sorted(allowed)) or "không cấp nào"
+    return ctx.result(cond, Status.NOT_MET, f"Ngày {day}: {name}. Chỉ xét cho: {names}")
+
+
+def _leads_cluster(cond: Condition, ctx: Context) -> ConditionResult:
+    leads = ctx.candidate.leads_cluster.get(ctx.year)
+    if leads is None:
+        return ctx.result(
+            cond, Status.UNKNOWN, f"Chưa có kết quả xếp hạng cụm, khối năm {ctx.year}"
+        )
+    if leads:
+        return ctx.result(cond, Status.MET, f"Dẫn đầu cụm, khối thi đua năm {ctx.year}")
+    return ctx.result(cond, Status.NOT_MET, f"Không dẫn đầu cụm, khối thi đua năm {ctx.year}")
+
+
+def _eligible_for(cond: Condition, ctx: Context) -> ConditionResult:
+    code = cond.params["award"]
+    children = ctx.standard(ctx.candidate, code)
+    if not children:
+        return ctx.result(
+            cond, Status.UNKNOWN, f"Chưa có tiêu chuẩn “{ctx.catalogue.name(code)}” có hiệu lực"
+        )
+    status = combine_all(c.status for c in children)
+    return ctx.result(
+        cond, status, f"Tiêu chuẩn “{ctx.catalogue.name(code)}”: {status.label}", children
+    )
+
+
+_EVALUATORS: dict[str, Callable[[Condition, Context], ConditionResult | None]] = {
+    "all_of": _composite,
+    "any_of": _composite,
+    "rating_at_least": _rating_at_least,
+    "holds_title_same_year": _holds_title_same_year,
+    "consecutive_years_with_title": _consecutive_years_with_title,
+    "consecutive_years_with_rating": _consecutive_years_with_rating,
+    "count_initiatives": _count_initiatives,
+    "has_award_before": _has_award_before,
+    "not_awarded_within": _not_awarded_within,
+    "not_in_discipline": _not_in_discipline,
+    "achievement_not_rewarded": _achievement_not_rewarded,
+    "share_of_members_with_title": _share_of_members_with_title,
+    "all_members_rating_at_least": _all_members_rating_at_least,
+    "at_least_n_members_with_title": _at_least_n_members_with_title,
+    "no_member_disciplined_at_least": _no_member_disciplined_at_least,
+    "unit_level_in": _unit_level_in,
+    "leads_cluster": _leads_cluster,
+    "eligible_for": _eligible_for,
+}
+assert _EVALUATORS.keys() == KINDS.keys(), "every condition kind needs an evaluator"
