@@ -103,6 +103,7 @@ OLD_AND_OFFICIAL_SPELLINGS = [
     ("Hoạ", "Họa"),
     ("HOÀ BÌNH", "HÒA BÌNH"),
     ("Ngã ba Huỷ", "Ngã ba Hủy"),
+    ("Uỷ ban nhân dân", "Ủy ban nhân dân"),
 ]
 
 # ---------------------------------------------------------------------------------- strategies
