@@ -20,9 +20,7 @@ VAR_DIR = Path(env_str("THIDUA_VAR_DIR") or BASE_DIR / "var")
 
 ENVIRONMENT = env_str("THIDUA_ENV", "development")
 if ENVIRONMENT not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(
-        f"THIDUA_ENV={ENVIRONMENT!r}: use development, test or production"
-    )
+    raise ImproperlyConfigured(f"THIDUA_ENV={ENVIRONMENT!r}: use development, test or production")
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("DEBUG", False) and not PRODUCTION
 
@@ -32,9 +30,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY (or SECRET_KEY_FILE) must be set in production: refusing to start."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -121,7 +121,10 @@ if ENVIRONMENT == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

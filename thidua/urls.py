@@ -3,12 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from thidua.api.api import api
+from thidua.org.forms import LoginForm
 
 admin.site.site_header = "Thi Đua — quản trị"
 admin.site.site_title = "Thi Đua"
 
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),

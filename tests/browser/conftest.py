@@ -20,8 +20,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -36,22 +41,28 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        message = ("Chromium không có trên máy: cài bằng `apt-get install chromium` (Debian) rồi chạy lại; "
-                   "the browser tests need Debian's chromium package.")
+        message = (
+            "Chromium không có trên máy: cài bằng `apt-get install chromium` (Debian) rồi chạy lại; "
+            "the browser tests need Debian's chromium package."
+        )
         if os.environ.get("THIDUA_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_FLAGS
+        )
         yield browser
         browser.close()
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN", base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="vi-VN", base_url=live_server.url
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

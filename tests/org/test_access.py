@@ -19,16 +19,30 @@ LADDER = {
     "cluster_list": ([], {"anonymous": 302, "officer_a": 200, "officer_b": 200, "approver": 200}),
     "cluster_detail": (
         [2021, 3],
-        {"anonymous": 302, "officer_a": 200, "officer_b": 404, "secretariat": 200, "inspector": 200,
-         "approver": 200, "viewer": 200},
+        {
+            "anonymous": 302,
+            "officer_a": 200,
+            "officer_b": 404,
+            "secretariat": 200,
+            "inspector": 200,
+            "approver": 200,
+            "viewer": 200,
+        },
     ),
-    "styleguide": ([], {"anonymous": 302, "officer_a": 302, "approver": 302}),
+    "styleguide": ([], {"anonymous": 302, "officer_a": 403, "approver": 403}),
 }
 POST_LADDER = {
     "cluster_handover": (
         [2021, 3],
-        {"anonymous": 302, "officer_a": 403, "officer_b": 404, "inspector": 403, "viewer": 403,
-         "approver": 403, "secretariat": 302},
+        {
+            "anonymous": 302,
+            "officer_a": 403,
+            "officer_b": 404,
+            "inspector": 403,
+            "viewer": 403,
+            "approver": 403,
+            "secretariat": 302,
+        },
     ),
 }
 EXEMPT = {"login", "logout"}
@@ -40,9 +54,7 @@ def _client(cast, who):
 
 def test_every_page_has_an_entry_in_the_ladder():
     names = {
-        pattern.name
-        for pattern in get_resolver().url_patterns
-        if getattr(pattern, "name", None)
+        pattern.name for pattern in get_resolver().url_patterns if getattr(pattern, "name", None)
     }
     from thidua.org import urls as org_urls
 
@@ -52,7 +64,11 @@ def test_every_page_has_an_entry_in_the_ladder():
 
 @pytest.mark.parametrize(
     ("name", "args", "who", "status"),
-    [(name, args, who, status) for name, (args, row) in LADDER.items() for who, status in row.items()],
+    [
+        (name, args, who, status)
+        for name, (args, row) in LADDER.items()
+        for who, status in row.items()
+    ],
 )
 def test_page_access(cast, name, args, who, status):
     response = _client(cast, who).get(reverse(name, args=args))
@@ -63,7 +79,11 @@ def test_page_access(cast, name, args, who, status):
 
 @pytest.mark.parametrize(
     ("name", "args", "who", "status"),
-    [(name, args, who, status) for name, (args, row) in POST_LADDER.items() for who, status in row.items()],
+    [
+        (name, args, who, status)
+        for name, (args, row) in POST_LADDER.items()
+        for who, status in row.items()
+    ],
 )
 def test_handover_access(cast, name, args, who, status):
     data = {
@@ -73,19 +93,27 @@ def test_handover_access(cast, name, args, who, status):
     }
     response = _client(cast, who).post(reverse(name, args=args), data)
     assert response.status_code == status
-    assert Handover.objects.filter(cluster__year=2021, cluster__number=3).exists() == (status == 302 and who != "anonymous")
+    assert Handover.objects.filter(cluster__year=2021, cluster__number=3).exists() == (
+        status == 302 and who != "anonymous"
+    )
 
 
 def test_officer_of_a_merged_province_sees_its_predecessors_clusters(reference):
     from thidua.org.models import User
 
-    user = User.objects.create_user("canbo.phutho", password="x" * 12, role=User.Role.UNIT_OFFICER,
-                                    unit=Unit.objects.get(code="phu-tho-2025"))
+    user = User.objects.create_user(
+        "canbo.phutho",
+        password="x" * 12,
+        role=User.Role.UNIT_OFFICER,
+        unit=Unit.objects.get(code="phu-tho-2025"),
+    )
     from django.test import Client
 
     client = Client()
     client.force_login(user)
-    assert client.get(reverse("cluster_detail", args=[2021, 3])).status_code == 200  # Hòa Bình, Phú Thọ
+    assert (
+        client.get(reverse("cluster_detail", args=[2021, 3])).status_code == 200
+    )  # Hòa Bình, Phú Thọ
     assert client.get(reverse("cluster_detail", args=[2022, 6])).status_code == 404
 
 
@@ -104,11 +132,15 @@ def test_cluster_list_shows_only_the_users_clusters(cast):
 
 def test_secretariat_records_the_handover_through_the_page(cast):
     client = cast.client(cast.secretariat)
-    response = client.post(reverse("cluster_handover", args=[2021, 3]), {
-        "next_leader": Unit.objects.get(code="bac-giang").pk,
-        "next_deputy": Unit.objects.get(code="quang-ninh").pk,
-        "reason": "",
-    }, follow=True)
+    response = client.post(
+        reverse("cluster_handover", args=[2021, 3]),
+        {
+            "next_leader": Unit.objects.get(code="bac-giang").pk,
+            "next_deputy": Unit.objects.get(code="quang-ninh").pk,
+            "reason": "",
+        },
+        follow=True,
+    )
     assert "Đã ghi nhận Cụm trưởng, Cụm phó năm sau" in response.content.decode()
     handover = Handover.objects.get(cluster__year=2021, cluster__number=3)
     assert handover.recorded_by == cast.secretariat
@@ -117,9 +149,14 @@ def test_secretariat_records_the_handover_through_the_page(cast):
 def test_handover_form_errors_are_shown_in_vietnamese_and_nothing_is_saved(cast):
     client = cast.client(cast.secretariat)
     yen_bai = Unit.objects.get(code="yen-bai")
-    response = client.post(reverse("cluster_handover", args=[2021, 3]), {
-        "next_leader": yen_bai.pk, "next_deputy": yen_bai.pk, "reason": "",
-    })
+    response = client.post(
+        reverse("cluster_handover", args=[2021, 3]),
+        {
+            "next_leader": yen_bai.pk,
+            "next_deputy": yen_bai.pk,
+            "reason": "",
+        },
+    )
     assert response.status_code == 422
     body = response.content.decode()
     assert "khác Cụm trưởng" in body and "luân phiên" in body
@@ -132,3 +169,30 @@ def test_list_pages_take_a_constant_number_of_queries(cast, django_assert_max_nu
         client.get(reverse("cluster_list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("unit_list"))
+
+
+def test_login_is_locked_after_repeated_failures(cast):
+    from django.test import Client
+
+    client = Client()
+    for _ in range(5):
+        response = client.post(
+            reverse("login"), {"username": cast.officer_a.username, "password": "sai"}
+        )
+    assert response.status_code == 429
+    assert "tạm khóa" in response.content.decode()
+    # even the right password is refused while locked
+    response = client.post(
+        reverse("login"),
+        {"username": cast.officer_a.username, "password": "mat-khau-kiem-thu-2025"},
+    )
+    assert response.status_code == 429
+
+
+def test_wrong_password_is_explained_in_vietnamese(cast):
+    from django.test import Client
+
+    response = Client().post(
+        reverse("login"), {"username": cast.officer_a.username, "password": "sai"}
+    )
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()

@@ -69,12 +69,26 @@ def test_old_and_new_tone_placement_resolve_to_the_same_unit(reference):
 
 def test_units_sort_in_vietnamese_alphabetical_order(reference):
     names = list(
-        Unit.objects.filter(kind=Unit.Kind.PROVINCE_POLICE).valid_in_year(2021).ordered()
+        Unit.objects.filter(kind=Unit.Kind.PROVINCE_POLICE)
+        .valid_in_year(2021)
+        .ordered()
         .values_list("short_name", flat=True)
     )
     expected_subsequence = [
-        "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bến Tre", "Cà Mau",
-        "Cao Bằng", "Đà Nẵng", "Đắk Lắk", "Điện Biên", "Đồng Tháp", "Gia Lai", "Yên Bái",
+        "An Giang",
+        "Bà Rịa - Vũng Tàu",
+        "Bạc Liêu",
+        "Bắc Giang",
+        "Bắc Kạn",
+        "Bến Tre",
+        "Cà Mau",
+        "Cao Bằng",
+        "Đà Nẵng",
+        "Đắk Lắk",
+        "Điện Biên",
+        "Đồng Tháp",
+        "Gia Lai",
+        "Yên Bái",
     ]
     positions = [names.index(name) for name in expected_subsequence]
     assert positions == sorted(positions)
@@ -87,8 +101,13 @@ def test_units_sort_in_vietnamese_alphabetical_order(reference):
 def test_name_input_is_nfc_normalised_on_save(reference):
     import unicodedata
 
-    unit = Unit(code="thu-nghiem", name=unicodedata.normalize("NFD", "Công an tỉnh Thử Nghiệm"),
-                short_name=unicodedata.normalize("NFD", "Thử Nghiệm"), kind="province_police", level="department")
+    unit = Unit(
+        code="thu-nghiem",
+        name=unicodedata.normalize("NFD", "Công an tỉnh Thử Nghiệm"),
+        short_name=unicodedata.normalize("NFD", "Thử Nghiệm"),
+        kind="province_police",
+        level="department",
+    )
     unit.save()
     unit.refresh_from_db()
     assert unit.name == unicodedata.normalize("NFC", "Công an tỉnh Thử Nghiệm")

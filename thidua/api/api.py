@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from thidua.api.auth import BearerToken, SessionAuth
 from thidua.api.errors import COMMON_ERRORS, field_errors
-from thidua.api.schemas import ClusterDetailOut, ClusterOut, MembershipOut, UnitDetailOut, UnitOut
+from thidua.api.schemas import ClusterDetailOut, ClusterOut, UnitDetailOut, UnitOut
 from thidua.org.access import get_cluster_for_user, get_unit_for_user
 from thidua.org.models import Cluster, Membership, Unit
 
@@ -58,20 +58,33 @@ def invalid(request, exc):
 
 def _membership_out(m: Membership) -> dict:
     return {
-        "year": m.year, "cluster_number": m.cluster.number, "cluster_kind": m.cluster.kind,
-        "unit": m.unit, "role": m.role, "role_label": m.get_role_display(),
+        "year": m.year,
+        "cluster_number": m.cluster.number,
+        "cluster_kind": m.cluster.kind,
+        "unit": m.unit,
+        "role": m.role,
+        "role_label": m.get_role_display(),
     }
 
 
 def _cluster_out(cluster: Cluster) -> dict:
     return {
-        "year": cluster.year, "number": cluster.number, "kind": cluster.kind, "title": cluster.title,
-        "leader": cluster.leader, "deputy": cluster.deputy, "member_count": len(cluster.memberships.all()),
+        "year": cluster.year,
+        "number": cluster.number,
+        "kind": cluster.kind,
+        "title": cluster.title,
+        "leader": cluster.leader,
+        "deputy": cluster.deputy,
+        "member_count": len(cluster.memberships.all()),
     }
 
 
-@api.get("/units", response={200: list[UnitOut], **COMMON_ERRORS}, tags=["Đơn vị"],
-         summary="Danh sách đơn vị (tìm có hoặc không dấu, lọc theo năm)")
+@api.get(
+    "/units",
+    response={200: list[UnitOut], **COMMON_ERRORS},
+    tags=["Đơn vị"],
+    summary="Danh sách đơn vị (tìm có hoặc không dấu, lọc theo năm)",
+)
 def list_units(request, q: str = "", year: int | None = Query(None, ge=1990, le=2100)):
     units = Unit.objects.select_related("successor").prefetch_related("aliases").ordered()
     if q:
@@ -81,36 +94,53 @@ def list_units(request, q: str = "", year: int | None = Query(None, ge=1990, le=
     return list(units)
 
 
-@api.get("/units/{code}", response={200: UnitDetailOut, **COMMON_ERRORS}, tags=["Đơn vị"],
-         summary="Một đơn vị, kèm lịch sử sáp nhập và các cụm thi đua đã tham gia")
+@api.get(
+    "/units/{code}",
+    response={200: UnitDetailOut, **COMMON_ERRORS},
+    tags=["Đơn vị"],
+    summary="Một đơn vị, kèm lịch sử sáp nhập và các cụm thi đua đã tham gia",
+)
 def get_unit(request, code: str):
     unit, _ = get_unit_for_user(request.user, code)
     lineage = unit.lineage()
     visible = Cluster.objects.visible_to(request.user)
     memberships = (
         Membership.objects.filter(unit__in=lineage, cluster__in=visible)
-        .select_related("cluster", "unit").order_by("-year")
+        .select_related("cluster", "unit")
+        .order_by("-year")
     )
-    return {
-        **UnitOut.from_orm(unit).dict(),
-        "lineage": [UnitOut.from_orm(u) for u in Unit.objects.filter(pk__in=[u.pk for u in lineage])
-                    .select_related("successor").prefetch_related("aliases").ordered()],
-        "successors": unit.successors(),
-        "memberships": [_membership_out(m) for m in memberships],
-    }
+    unit.lineage_units = list(
+        Unit.objects.filter(pk__in=[u.pk for u in lineage])
+        .select_related("successor")
+        .prefetch_related("aliases")
+        .ordered()
+    )
+    unit.successor_units = unit.successors()
+    unit.membership_rows = [_membership_out(m) for m in memberships]
+    return unit
 
 
-@api.get("/clusters", response={200: list[ClusterOut], **COMMON_ERRORS}, tags=["Cụm thi đua"],
-         summary="Các cụm thi đua người dùng được xem, theo năm")
+@api.get(
+    "/clusters",
+    response={200: list[ClusterOut], **COMMON_ERRORS},
+    tags=["Cụm thi đua"],
+    summary="Các cụm thi đua người dùng được xem, theo năm",
+)
 def list_clusters(request, year: int | None = Query(None, ge=1990, le=2100)):
-    clusters = Cluster.objects.visible_to(request.user).with_members().order_by("-year", "kind", "number")
+    clusters = (
+        Cluster.objects.visible_to(request.user).with_members().order_by("-year", "kind", "number")
+    )
     if year:
         clusters = clusters.filter(year=year)
     return [_cluster_out(c) for c in clusters]
 
 
-@api.get("/clusters/{year}/{number}", response={200: ClusterDetailOut, **COMMON_ERRORS},
-         tags=["Cụm thi đua"], summary="Một cụm thi đua trong một năm: thành viên, Cụm trưởng, Cụm phó, bàn giao")
+@api.get(
+    "/clusters/{year}/{number}",
+    response={200: ClusterDetailOut, **COMMON_ERRORS},
+    tags=["Cụm thi đua"],
+    summary="Một cụm thi đua trong một năm: thành viên, Cụm trưởng, Cụm phó, bàn giao",
+)
 def get_cluster(request, year: int, number: int):
     cluster, _ = get_cluster_for_user(request.user, year, number)
     handover = getattr(cluster, "handover", None)
@@ -119,7 +149,10 @@ def get_cluster(request, year: int, number: int):
         "movement": cluster.movement.name,
         "host": cluster.host,
         "conference_date": cluster.conference_date,
-        "members": [{"unit": m.unit, "role": m.role, "role_label": m.get_role_display()} for m in cluster.members()],
+        "members": [
+            {"unit": m.unit, "role": m.role, "role_label": m.get_role_display()}
+            for m in cluster.members()
+        ],
         "handover": handover,
         "published": cluster.published,
         "problems": cluster.problems(),

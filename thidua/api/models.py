@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from thidua.audit.log import record as audit, snapshot
+from thidua.audit.log import record as audit
+from thidua.audit.log import snapshot
 
 TOKEN_PREFIX = "td_"
 
@@ -25,7 +26,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("tên", max_length=100, blank=True)
     prefix = models.CharField(max_length=12, db_index=True, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
@@ -46,15 +49,27 @@ class ApiToken(models.Model):
     @transaction.atomic
     def issue(cls, user, name: str = "", *, by=None) -> tuple[ApiToken, str]:
         plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=plaintext[:10], digest=_digest(plaintext))
-        audit(actor=by or user, action="create", obj=token, after=snapshot(token, ["user", "name", "prefix"]))
+        token = cls.objects.create(
+            user=user, name=name, prefix=plaintext[:10], digest=_digest(plaintext)
+        )
+        audit(
+            actor=by or user,
+            action="create",
+            obj=token,
+            after=snapshot(token, ["user", "name", "prefix"]),
+        )
         return token, plaintext
 
     @classmethod
     def authenticate(cls, plaintext: str):
         if not plaintext.startswith(TOKEN_PREFIX):
             return None
-        token = cls.objects.active().select_related("user", "user__unit").filter(digest=_digest(plaintext)).first()
+        token = (
+            cls.objects.active()
+            .select_related("user", "user__unit")
+            .filter(digest=_digest(plaintext))
+            .first()
+        )
         if token is None:
             return None
         now = timezone.now()

@@ -43,9 +43,23 @@ class MembershipOut(Schema):
 
 
 class UnitDetailOut(UnitOut):
+    """A unit with its history: the view attaches `lineage_units`, `successor_units`, `membership_rows`."""
+
     lineage: list[UnitOut]
     successors: list[UnitRef]
     memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_lineage(unit) -> list:
+        return unit.lineage_units
+
+    @staticmethod
+    def resolve_successors(unit) -> list:
+        return unit.successor_units
+
+    @staticmethod
+    def resolve_memberships(unit) -> list:
+        return unit.membership_rows
 
 
 class HandoverOut(Schema):

@@ -21,10 +21,14 @@ def get_unit_for_user(user: User, code: str) -> tuple[Unit, bool]:
     return unit, user.is_superuser
 
 
-def get_cluster_for_user(user: User, year: int, number: int, kind: str = Cluster.Kind.CLUSTER) -> tuple[Cluster, bool]:
+def get_cluster_for_user(
+    user: User, year: int, number: int, kind: str = Cluster.Kind.CLUSTER
+) -> tuple[Cluster, bool]:
     """A cluster-year the user may see, and whether they run it (its secretariat)."""
     try:
-        cluster = Cluster.objects.visible_to(user).with_members().get(year=year, number=number, kind=kind)
+        cluster = (
+            Cluster.objects.visible_to(user).with_members().get(year=year, number=number, kind=kind)
+        )
     except Cluster.DoesNotExist:
         raise Http404("Không tìm thấy cụm thi đua hoặc bạn không thuộc cụm này.") from None
     return cluster, user.is_secretariat_of(cluster)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from thidua.engine import text
 from thidua.org.models import Cluster, Handover, Unit
@@ -12,7 +13,7 @@ class UnitSearchForm(forms.Form):
     q = forms.CharField(label="Tìm đơn vị", required=False, max_length=100)
     year = forms.IntegerField(label="Năm", required=False, min_value=1990, max_value=2100)
     kind = forms.ChoiceField(
-        label="Loại", required=False, choices=[("", "Tất cả")] + list(Unit.Kind.choices)
+        label="Loại", required=False, choices=[("", "Tất cả"), *Unit.Kind.choices]
     )
 
     def clean_q(self) -> str:
@@ -32,9 +33,13 @@ class HandoverForm(forms.ModelForm):
     def __init__(self, *args, cluster: Cluster, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.cluster = cluster
-        candidates = Unit.objects.valid_in_year(cluster.year + 1).filter(
-            kind__in=[m.unit.kind for m in cluster.members()] or [Unit.Kind.PROVINCE_POLICE]
-        ).order_by("sort_key")
+        candidates = (
+            Unit.objects.valid_in_year(cluster.year + 1)
+            .filter(
+                kind__in=[m.unit.kind for m in cluster.members()] or [Unit.Kind.PROVINCE_POLICE]
+            )
+            .order_by("sort_key")
+        )
         for name in ("next_leader", "next_deputy"):
             self.fields[name].queryset = candidates
             self.fields[name].label_from_instance = lambda unit: unit.name
@@ -42,3 +47,22 @@ class HandoverForm(forms.ModelForm):
 
     def clean_reason(self) -> str:
         return text.normalize(self.cleaned_data.get("reason", ""))
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": (
+            "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa, chữ thường."
+        ),
+        "inactive": "Tài khoản đã ngừng hoạt động. Vui lòng liên hệ quản trị viên.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Tên đăng nhập"
+        self.fields["password"].label = "Mật khẩu"
+        self.fields["username"].error_messages["required"] = "Vui lòng nhập tên đăng nhập."
+        self.fields["password"].error_messages["required"] = "Vui lòng nhập mật khẩu."
+
+    def clean_username(self) -> str:
+        return text.normalize(self.cleaned_data.get("username", ""))

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from thidua.audit.log import record as audit, snapshot
+from thidua.audit.log import record as audit
+from thidua.audit.log import snapshot
 from thidua.engine import text
 from thidua.org.models import Cluster, Handover, Membership, Movement, Unit, UnitAlias, resolve_unit
 
@@ -96,17 +97,27 @@ def load_units(path: Path = UNITS_FILE) -> LoadStats:
         parent = by_code.get(row.get("parent") or "")
         successor = by_code.get(row.get("successor") or "")
         if row.get("successor") and successor is None:
-            raise ValueError(f"{path.name}: đơn vị {row['code']} trỏ tới đơn vị kế thừa không có: {row['successor']}")
+            raise ValueError(
+                f"{path.name}: đơn vị {row['code']} trỏ tới đơn vị kế thừa không có: {row['successor']}"
+            )
         if unit.parent_id != (parent.pk if parent else None) or unit.successor_id != (
             successor.pk if successor else None
         ):
             before = snapshot(unit, ["parent", "successor"])
             unit.parent, unit.successor = parent, successor
             unit.save(update_fields=["parent", "successor"])
-            audit(actor=None, action="import", obj=unit, before=before, after=snapshot(unit, ["parent", "successor"]))
+            audit(
+                actor=None,
+                action="import",
+                obj=unit,
+                before=before,
+                after=snapshot(unit, ["parent", "successor"]),
+            )
         for alias in row.get("aliases", []):
             name, kind = _alias_kind(alias)
-            _sync(UnitAlias, {"unit": unit, "name": text.normalize(name)}, {"kind": kind}, LoadStats())
+            _sync(
+                UnitAlias, {"unit": unit, "name": text.normalize(name)}, {"kind": kind}, LoadStats()
+            )
     return stats
 
 
@@ -125,11 +136,19 @@ def load_clusters(path: Path = CLUSTERS_FILE) -> LoadStats:
         year = row["year"]
         published = {
             key: row[key]
-            for key in ("ranking_published", "honoured_leader", "proposals", "commendations_in_year", "figures")
+            for key in (
+                "ranking_published",
+                "honoured_leader",
+                "proposals",
+                "commendations_in_year",
+                "figures",
+            )
             if row.get(key)
         }
         if published:
-            published["source"] = row.get("source") or "Báo chí đưa tin (xem thidua/org/data/clusters.json)"
+            published["source"] = (
+                row.get("source") or "Báo chí đưa tin (xem thidua/org/data/clusters.json)"
+            )
         host = resolve_unit(row["host"], year) if row.get("host") else None
         cluster = _sync(
             Cluster,
@@ -163,14 +182,21 @@ def load_clusters(path: Path = CLUSTERS_FILE) -> LoadStats:
                 stats.unchanged += 1
         if row.get("next_leader"):
             next_leader = resolve_unit(row["next_leader"], year + 1)
-            next_deputy = resolve_unit(row["next_deputy"], year + 1) if row.get("next_deputy") else None
+            next_deputy = (
+                resolve_unit(row["next_deputy"], year + 1) if row.get("next_deputy") else None
+            )
             handover = Handover.objects.filter(cluster=cluster).first()
             if handover is None or (handover.next_leader_id, handover.next_deputy_id) != (
-                next_leader.pk, next_deputy.pk if next_deputy else None
+                next_leader.pk,
+                next_deputy.pk if next_deputy else None,
             ):
-                handover = Handover(pk=handover.pk if handover else None, cluster=cluster,
-                                    next_leader=next_leader, next_deputy=next_deputy,
-                                    reason="Theo kết quả hội nghị tổng kết đã công bố.")
+                handover = Handover(
+                    pk=handover.pk if handover else None,
+                    cluster=cluster,
+                    next_leader=next_leader,
+                    next_deputy=next_deputy,
+                    reason="Theo kết quả hội nghị tổng kết đã công bố.",
+                )
                 handover.full_clean()
                 handover.save()
                 audit(actor=None, action="import", obj=handover, after=snapshot(handover))

@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from thidua.audit.log import record as audit, snapshot
+from thidua.audit.log import record as audit
+from thidua.audit.log import snapshot
 from thidua.engine import text
 
 
@@ -78,15 +79,23 @@ class Unit(models.Model):
     kind = models.CharField("loại", max_length=32, choices=Kind.choices)
     level = models.CharField("cấp", max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="đơn vị cấp trên", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="đơn vị cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     gso_code = models.CharField("mã đơn vị hành chính", max_length=8, blank=True)
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name="đơn vị kế thừa", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="predecessors",
+        "self",
+        verbose_name="đơn vị kế thừa",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
     )
     source = models.CharField("nguồn", max_length=300, blank=True)
     search_key = models.CharField(max_length=200, db_index=True, editable=False)
@@ -197,7 +206,8 @@ def resolve_unit(name: str, year: int) -> Unit:
     candidates = [
         unit
         for unit in Unit.objects.valid_in_year(year).prefetch_related("aliases")
-        if wanted in {text.search_key(unit.short_name), text.search_key(unit.name)}
+        if wanted
+        in {text.search_key(unit.short_name), text.search_key(unit.name)}
         | {alias.search_key for alias in unit.aliases.all()}
     ]
     if len(candidates) > 1:
@@ -205,7 +215,9 @@ def resolve_unit(name: str, year: int) -> Unit:
         candidates = at_year_end or candidates
     if len(candidates) != 1:
         found = ", ".join(u.code for u in candidates) or "không có"
-        raise Unit.DoesNotExist(f"Không xác định được đơn vị “{name}” năm {year} (tìm thấy: {found}).")
+        raise Unit.DoesNotExist(
+            f"Không xác định được đơn vị “{name}” năm {year} (tìm thấy: {found})."
+        )
     return candidates[0]
 
 
@@ -246,12 +258,18 @@ class Cluster(models.Model):
     number = models.PositiveSmallIntegerField("số")
     name = models.CharField("tên", max_length=200, blank=True)
     host = models.ForeignKey(
-        Unit, verbose_name="đơn vị đăng cai hội nghị", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Unit,
+        verbose_name="đơn vị đăng cai hội nghị",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     conference_date = models.DateField("ngày hội nghị tổng kết", null=True, blank=True)
     published = models.JSONField(
-        "kết quả đã công bố", default=dict, blank=True,
+        "kết quả đã công bố",
+        default=dict,
+        blank=True,
         help_text="Kết quả do báo chí công bố (xếp hạng, suy tôn, đề nghị khen thưởng), kèm nguồn.",
     )
     notes = models.TextField("ghi chú", blank=True)
@@ -266,18 +284,20 @@ class Cluster(models.Model):
             models.UniqueConstraint(
                 fields=["movement", "year", "kind", "number"], name="cluster_unique_per_year"
             ),
-            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2100), name="cluster_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="cluster_year_range"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} năm {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("cluster_detail", args=[self.year, self.number])
+
     @property
     def title(self) -> str:
         return self.name or f"{self.get_kind_display()} số {self.number}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("cluster_detail", args=[self.year, self.number])
 
     def _member_with_role(self, role: str) -> Unit | None:
         for membership in self.memberships.all():
@@ -319,11 +339,15 @@ class Cluster(models.Model):
         """Make `unit` the cluster's leader or deputy; the previous holder becomes a member."""
         membership = self.memberships.select_for_update().get(unit=unit)
         if role != Membership.Role.MEMBER:
-            for previous in self.memberships.select_for_update().filter(role=role).exclude(pk=membership.pk):
+            for previous in (
+                self.memberships.select_for_update().filter(role=role).exclude(pk=membership.pk)
+            ):
                 before = snapshot(previous)
                 previous.role = Membership.Role.MEMBER
                 previous.save(update_fields=["role"])
-                audit(actor=by, action="update", obj=previous, before=before, after=snapshot(previous))
+                audit(
+                    actor=by, action="update", obj=previous, before=before, after=snapshot(previous)
+                )
         before = snapshot(membership)
         membership.role = role
         membership.save(update_fields=["role"])
@@ -336,8 +360,11 @@ class Cluster(models.Model):
     ) -> Handover:
         """Record next year's leader and deputy at the year-end conference (rotation rule)."""
         handover = Handover(
-            cluster=self, next_leader=next_leader, next_deputy=next_deputy,
-            reason=text.normalize(reason), recorded_by=by,
+            cluster=self,
+            next_leader=next_leader,
+            next_deputy=next_deputy,
+            reason=text.normalize(reason),
+            recorded_by=by,
         )
         handover.full_clean()
         before = None
@@ -347,8 +374,12 @@ class Cluster(models.Model):
             handover.pk = existing.pk
         handover.save()
         audit(
-            actor=by, action="update" if before else "create", obj=handover,
-            before=before, after=snapshot(handover), reason=handover.reason,
+            actor=by,
+            action="update" if before else "create",
+            obj=handover,
+            before=before,
+            after=snapshot(handover),
+            reason=handover.reason,
         )
         return handover
 
@@ -363,7 +394,9 @@ class Membership(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField("vai trò", max_length=8, choices=Role.choices, default=Role.MEMBER)
     # Copied from the cluster so the database itself can hold "one cluster per movement per year".
-    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="+", editable=False)
+    movement = models.ForeignKey(
+        Movement, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     year = models.PositiveSmallIntegerField(editable=False)
 
     class Meta:
@@ -372,21 +405,30 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cluster", "unit"], name="membership_unique"),
             models.UniqueConstraint(
-                fields=["movement", "year", "unit"], name="membership_one_cluster_per_year",
+                fields=["movement", "year", "unit"],
+                name="membership_one_cluster_per_year",
                 violation_error_message="Đơn vị đã thuộc một cụm thi đua khác trong năm này.",
             ),
             models.UniqueConstraint(
-                fields=["cluster"], condition=Q(role="leader"), name="membership_one_leader",
+                fields=["cluster"],
+                condition=Q(role="leader"),
+                name="membership_one_leader",
                 violation_error_message="Mỗi cụm chỉ có một đơn vị Cụm trưởng.",
             ),
             models.UniqueConstraint(
-                fields=["cluster"], condition=Q(role="deputy"), name="membership_one_deputy",
+                fields=["cluster"],
+                condition=Q(role="deputy"),
+                name="membership_one_deputy",
                 violation_error_message="Mỗi cụm chỉ có một đơn vị Cụm phó.",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit.short_name} — {self.get_role_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        self._copy_from_cluster()
+        super().save(*args, **kwargs)
 
     def _copy_from_cluster(self) -> None:
         if self.cluster_id:
@@ -397,17 +439,15 @@ class Membership(models.Model):
         self._copy_from_cluster()
         if self.unit_id and self.cluster_id and not self.unit.exists_in_year(self.cluster.year):
             raise ValidationError(
-                {"unit": f"{self.unit.name} không tồn tại trong năm {self.cluster.year} ({self.unit.period_label})."}
+                {
+                    "unit": f"{self.unit.name} không tồn tại trong năm {self.cluster.year} ({self.unit.period_label})."
+                }
             )
 
     def validate_constraints(self, exclude: Iterable[str] | None = None) -> None:
         self._copy_from_cluster()
         # movement/year are not editable, so full_clean would skip the constraint on them.
         super().validate_constraints(exclude=set(exclude or ()) - {"movement", "year"})
-
-    def save(self, *args, **kwargs) -> None:
-        self._copy_from_cluster()
-        super().save(*args, **kwargs)
 
 
 class Handover(models.Model):
@@ -418,8 +458,12 @@ class Handover(models.Model):
         Unit, verbose_name="Cụm trưởng năm sau", on_delete=models.PROTECT, related_name="+"
     )
     next_deputy = models.ForeignKey(
-        Unit, verbose_name="Cụm phó năm sau", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Unit,
+        verbose_name="Cụm phó năm sau",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reason = models.TextField("lý do (nếu Cụm trưởng giữ lại)", blank=True)
     recorded_by = models.ForeignKey(
@@ -441,8 +485,11 @@ class Handover(models.Model):
         next_year = self.cluster.year + 1
         for field in ("next_leader", "next_deputy"):
             unit = getattr(self, field)
-            if unit is not None and not unit.exists_in_year(next_year):
-                errors[field] = f"{unit.name} không còn tồn tại trong năm {next_year}."
+            # Next year's leader hosts next year's conference, so it must still exist at its end.
+            if unit is not None and not unit.valid_on(year_end(next_year)):
+                errors[field] = (
+                    f"{unit.name} không còn tồn tại vào cuối năm {next_year} ({unit.period_label})."
+                )
         leader = self.cluster.leader
         if leader is not None and self.next_leader_id == leader.pk and not self.reason.strip():
             errors["reason"] = (
@@ -468,7 +515,12 @@ class User(AbstractUser):
     full_name = models.CharField("họ và tên", max_length=150, blank=True)
     role = models.CharField("vai trò", max_length=20, choices=Role.choices, default=Role.VIEWER)
     unit = models.ForeignKey(
-        Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Unit,
+        verbose_name="đơn vị",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
 
     objects = UserQuerySet()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -20,7 +19,9 @@ from thidua.org.models import Cluster, Membership, Unit
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    clusters = list(Cluster.objects.visible_to(user).with_members().order_by("-year", "kind", "number")[:12])
+    clusters = list(
+        Cluster.objects.visible_to(user).with_members().order_by("-year", "kind", "number")[:12]
+    )
     led = [c for c in clusters if user.is_secretariat_of(c)]
     return render(request, "org/home.html", {"clusters": clusters, "led_clusters": led})
 
@@ -48,42 +49,65 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("cluster", "unit")
         .order_by("-year", "unit__sort_key")
     )
-    visible = set(Cluster.objects.visible_to(request.user).filter(
-        pk__in=[m.cluster_id for m in memberships]).values_list("pk", flat=True))
-    return render(request, "org/unit_detail.html", {
-        "unit": unit,
-        "lineage": lineage,
-        "successors": unit.successors(),
-        "memberships": memberships,
-        "visible_cluster_ids": visible,
-    })
+    visible = set(
+        Cluster.objects.visible_to(request.user)
+        .filter(pk__in=[m.cluster_id for m in memberships])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "lineage": lineage,
+            "successors": unit.successors(),
+            "memberships": memberships,
+            "visible_cluster_ids": visible,
+        },
+    )
 
 
 def cluster_list(request: HttpRequest) -> HttpResponse:
     form = ClusterYearForm(request.GET or None)
-    clusters = Cluster.objects.visible_to(request.user).with_members().prefetch_related(
-        Prefetch("handover__next_leader"), Prefetch("handover__next_deputy")
-    ).select_related("handover")
+    clusters = (
+        Cluster.objects.visible_to(request.user)
+        .with_members()
+        .prefetch_related(Prefetch("handover__next_leader"), Prefetch("handover__next_deputy"))
+        .select_related("handover")
+    )
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
         clusters = clusters.filter(year=year)
     years = sorted(
         set(Cluster.objects.visible_to(request.user).values_list("year", flat=True)), reverse=True
     )
-    return render(request, "org/cluster_list.html", {
-        "form": form, "clusters": clusters.order_by("-year", "kind", "number"),
-        "years": years, "year": year,
-    })
+    return render(
+        request,
+        "org/cluster_list.html",
+        {
+            "form": form,
+            "clusters": clusters.order_by("-year", "kind", "number"),
+            "years": years,
+            "year": year,
+        },
+    )
 
 
 def cluster_detail(request: HttpRequest, year: int, number: int) -> HttpResponse:
     cluster, can_manage = get_cluster_for_user(request.user, year, number)
     handover = getattr(cluster, "handover", None)
     form = HandoverForm(cluster=cluster, instance=handover) if can_manage else None
-    return render(request, "org/cluster_detail.html", {
-        "cluster": cluster, "can_manage": can_manage, "handover": handover, "form": form,
-        "today": dt.date.today(),
-    })
+    return render(
+        request,
+        "org/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "can_manage": can_manage,
+            "handover": handover,
+            "form": form,
+            "today": dt.date.today(),
+        },
+    )
 
 
 @require_http_methods(["POST"])
@@ -105,11 +129,19 @@ def cluster_handover(request: HttpRequest, year: int, number: int) -> HttpRespon
         else:
             messages.success(request, "Đã ghi nhận Cụm trưởng, Cụm phó năm sau.")
             return redirect(cluster)
-    return render(request, "org/cluster_detail.html", {
-        "cluster": cluster, "can_manage": can_manage, "handover": handover, "form": form,
-    }, status=422)
+    return render(
+        request,
+        "org/cluster_detail.html",
+        {
+            "cluster": cluster,
+            "can_manage": can_manage,
+            "handover": handover,
+            "form": form,
+        },
+        status=422,
+    )
 
 
-@staff_member_required
 def styleguide(request: HttpRequest) -> HttpResponse:
+    require(request.user.is_staff, "Trang mẫu giao diện chỉ dành cho quản trị viên.")
     return render(request, "styleguide.html")

@@ -6,7 +6,9 @@ from thidua.org.demo import as_dicts, ensure_demo_accounts
 
 
 class Command(BaseCommand):
-    help = "Tạo (nếu chưa có) và liệt kê các tài khoản mẫu: tên đăng nhập, mật khẩu, vai trò, đơn vị."
+    help = (
+        "Tạo (nếu chưa có) và liệt kê các tài khoản mẫu: tên đăng nhập, mật khẩu, vai trò, đơn vị."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="In ra dạng JSON.")
@@ -20,4 +22,6 @@ class Command(BaseCommand):
         width = max(len(r["username"]) for r in rows)
         self.stdout.write("Tài khoản mẫu (chỉ dùng để trình diễn):")
         for r in rows:
-            self.stdout.write(f"  {r['username']:<{width}}  {r['password']}  {r['role_label']} — {r['unit']}")
+            self.stdout.write(
+                f"  {r['username']:<{width}}  {r['password']}  {r['role_label']} — {r['unit']}"
+            )

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("Không nạp dữ liệu trình diễn vào cơ sở dữ liệu chính thức (THIDUA_ENV=production).")
+            raise CommandError(
+                "Không nạp dữ liệu trình diễn vào cơ sở dữ liệu chính thức (THIDUA_ENV=production)."
+            )
         call_command("load_reference", stdout=self.stdout)
         stats = load_clusters()
         self.stdout.write(f"Cụm thi đua: {stats}.")
