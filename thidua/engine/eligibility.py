@@ -116,6 +116,7 @@ class _Judge:
         self.as_of = as_of
         self.achievement_ref = achievement_ref
         self.assumed = {k: frozenset(v) for k, v in (assumed or {}).items()}
+        self.used_assumptions: set[tuple[str, str]] = set()
         self.count_revoked, _ = ruleset.principle("revoked_awards_count", as_of)
         required, waiver_rule = ruleset.principle("lower_award_required", as_of)
         self.waiver = (
@@ -146,6 +147,7 @@ class _Judge:
             count_revoked=self.count_revoked,
             waiver=self.waiver,
             standard=lambda cand, code: self.conditions(cand, code, True, depth + 1),
+            used_assumptions=self.used_assumptions,
         )
         out: list[ConditionResult] = []
         for rule in self.rules(candidate, award):
@@ -534,16 +536,14 @@ def suggest(
             if year in person.history.valid.get(code, {}):
                 continue
             judge.assumed = {person.id: frozenset(assumed)}
+            judge.used_assumptions.clear()
             verdict = judge.verdict(person, code)
             if verdict.eligible or (include_unknown and verdict.eligible is None):
+                relied = sorted(c for _, c in judge.used_assumptions)
+                relied.sort(key=lambda c: catalogue.get(c).rank)
                 out.append(
                     Suggestion(
-                        person.id,
-                        person.name,
-                        code,
-                        verdict.award_name,
-                        verdict,
-                        tuple(sorted(assumed)),
+                        person.id, person.name, code, verdict.award_name, verdict, tuple(relied)
                     )
                 )
             if verdict.eligible:

@@ -8,7 +8,7 @@ the years, decisions and people behind it, so a refusal always says why.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -42,6 +42,8 @@ class Context:
     count_revoked: bool
     waiver: tuple[str, str] | None  # (rule id, legal basis) when no lower award is required
     standard: Callable[[Candidate, str], tuple[ConditionResult, ...]]
+    # (candidate id, award) pairs whose "assumed granted" status a result relied on.
+    used_assumptions: set[tuple[str, str]] = field(default_factory=set)
 
     def result(self, cond: Condition, status: Status, detail: str, children=()) -> ConditionResult:
         return ConditionResult(
@@ -66,6 +68,7 @@ def holding(ctx: Context, cand: Candidate, code: str, year: int):
     if award is not None:
         return HELD, award
     if year == ctx.year and code in ctx.assumed.get(cand.id, ()):
+        ctx.used_assumptions.add((cand.id, code))
         return ASSUMED, None
     revoked = hist.revoked.get(code, {}).get(year)
     if revoked is not None:
