@@ -1,0 +1,435 @@
+"""Award allocation from a ranking, by rules expressed as data; every decision carries its reason.
+
+A cluster's operating rules say which awards it proposes and how: e.g. *Cờ thi đua của Chính phủ*
+for the honoured leader (at most 1, only if it meets the standard of the Ministry flag); *Cờ thi đua
+của Bộ Công an* for the next ranked units, at most N or X% of the members (rounding down), above a
+minimum score; *Bằng khen của Bộ Công an* for the others above a lower minimum. The rules document
+(schema ``thidua.awards/1``, see ``docs/scale-schema.md``) lists the awards in the order they are
+decided; with ``exclusive`` a unit receives at most one of them (one achievement, one reward —
+Luật Thi đua, khen thưởng 2022).
+
+Public API::
+
+    rules = parse_award_rules(doc)          # AwardRulesError listing every problem with its path
+    allocation = allocate_awards(ranking, rules, honoured="Yên Bái")
+    allocation.granted("CO_BCA")            # units, in rank order
+    allocation.decisions                    # one Decision per (award, unit): granted or refused, why
+
+Quotas, minimum scores and the standards are parameters of the document, never constants here: the
+percentages (e.g. the 20% national cap on Government flags) change with the law and each year is
+judged by the rules of its time. Units tied on rank at the quota's edge are never split arbitrarily:
+by default all of them are refused with a reason asking the emulation council to decide
+(``ties_at_cutoff: "include"`` grants them all instead).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .numbers import fmt_number
+from .ranking import RankEntry, Ranking
+from .scale import Problem, _join, _Reader
+
+__all__ = [
+    "Allocation",
+    "AwardRule",
+    "AwardRules",
+    "AwardRulesError",
+    "Decision",
+    "allocate_awards",
+    "parse_award_rules",
+    "validate_award_rules",
+]
+
+SCHEMA = "thidua.awards/1"
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRule:
+    code: str
+    name: str
+    candidates: str = "ranking"  # "honoured": only the honoured leader; "ranking": ranked units
+    max_count: int | None = None
+    max_percent: Decimal | None = None
+    percent_of: str = "members"  # "members" (all units of the cluster) | "ranked"
+    combine: str = "min"  # both limits given: the stricter ("min") or the larger ("max")
+    min_total: Decimal | None = None
+    max_rank: int | None = None
+    standard_of: str | None = (
+        None  # must also meet that award's standard (min_total, max_rank, vetoes)
+    )
+    basis: str = ""  # legal or regulatory basis, shown with the decision
+
+    def quota(self, members: int, ranked: int) -> tuple[int | None, str]:
+        """The number of units this award may go to, and the quota in words."""
+        limits: list[tuple[int, str]] = []
+        if self.max_count is not None:
+            limits.append((self.max_count, f"tối đa {self.max_count} đơn vị"))
+        if self.max_percent is not None:
+            base = members if self.percent_of == "members" else ranked
+            whose = "đơn vị trong Cụm" if self.percent_of == "members" else "đơn vị được xếp hạng"
+            count = math.floor(self.max_percent * base / 100)
+            limits.append(
+                (
+                    count,
+                    f"{fmt_number(self.max_percent)}% của {base} {whose}, làm tròn xuống: {count}",
+                )
+            )
+        if not limits:
+            return None, "không giới hạn số lượng"
+        pick = min if self.combine == "min" else max
+        chosen = pick(limits, key=lambda item: item[0])
+        text = "; ".join(t for _, t in limits)
+        if len(limits) > 1:
+            text += f" → lấy {'số nhỏ hơn' if self.combine == 'min' else 'số lớn hơn'}: {chosen[0]}"
+        return chosen[0], text
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRules:
+    awards: tuple[AwardRule, ...]
+    name: str = ""
+    exclusive: bool = True
+    ties_at_cutoff: str = "exclude"  # "exclude" | "include"
+    meta: Mapping[str, Any] | None = None
+
+    def award(self, code: str) -> AwardRule:
+        for a in self.awards:
+            if a.code == code:
+                return a
+        raise KeyError(code)
+
+
+class AwardRulesError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(
+            "Quy chế khen thưởng không hợp lệ:\n" + "\n".join(f"- {p}" for p in problems)
+        )
+
+
+def _read(doc: Any) -> tuple[AwardRules | None, list[Problem]]:
+    r = _Reader()
+    top = r.obj(doc, "")
+    if top is None:
+        return None, r.problems
+    r.keys(
+        top,
+        "",
+        {
+            "schema",
+            "name",
+            "note",
+            "basis",
+            "cluster",
+            "year",
+            "exclusive",
+            "ties_at_cutoff",
+            "awards",
+        },
+    )
+    if top.get("schema", SCHEMA) != SCHEMA:
+        r.add("schema", f"phiên bản lược đồ không được hỗ trợ (cần '{SCHEMA}')")
+    exclusive = top.get("exclusive", True)
+    if not isinstance(exclusive, bool):
+        r.add("exclusive", "phải là true hoặc false")
+    ties = r.choice(top, "ties_at_cutoff", "", ("exclude", "include"), "exclude")
+    raw = top.get("awards")
+    if not isinstance(raw, list) or not raw:
+        r.add("awards", "cần ít nhất một hình thức khen thưởng")
+        raw = []
+    awards: list[AwardRule] = []
+    codes: set[str] = set()
+    for i, item in enumerate(raw):
+        path = f"awards[{i}]"
+        spec = r.obj(item, path)
+        if spec is None:
+            continue
+        r.keys(
+            spec,
+            path,
+            {
+                "code",
+                "name",
+                "candidates",
+                "max_count",
+                "max_percent",
+                "percent_of",
+                "combine",
+                "min_total",
+                "max_rank",
+                "standard_of",
+                "basis",
+                "note",
+            },
+        )
+        code = r.code(spec, path)
+        name = r.text(spec, "name", path)
+        if code in codes:
+            r.add(_join(path, "code"), f"trùng mã '{code}'")
+        codes.add(code)
+        candidates = r.choice(spec, "candidates", path, ("ranking", "honoured"), "ranking")
+        max_count = spec.get("max_count")
+        if max_count is not None and (
+            not isinstance(max_count, int) or isinstance(max_count, bool) or max_count < 0
+        ):
+            r.add(_join(path, "max_count"), "phải là số nguyên không âm")
+            max_count = None
+        max_rank = spec.get("max_rank")
+        if max_rank is not None and (
+            not isinstance(max_rank, int) or isinstance(max_rank, bool) or max_rank < 1
+        ):
+            r.add(_join(path, "max_rank"), "phải là số nguyên dương")
+            max_rank = None
+        max_percent = r.number(spec, "max_percent", path, required=False, minimum=Decimal(0))
+        if max_percent is not None and max_percent > 100:
+            r.add(_join(path, "max_percent"), "không được vượt 100")
+        min_total = r.number(spec, "min_total", path, required=False)
+        standard = spec.get("standard_of")
+        if standard is not None and (not isinstance(standard, str)):
+            r.add(_join(path, "standard_of"), "phải là mã một hình thức khen thưởng")
+            standard = None
+        awards.append(
+            AwardRule(
+                code=code,
+                name=name,
+                candidates=candidates,
+                max_count=max_count,
+                max_percent=max_percent,
+                percent_of=r.choice(spec, "percent_of", path, ("members", "ranked"), "members"),
+                combine=r.choice(spec, "combine", path, ("min", "max"), "min"),
+                min_total=min_total,
+                max_rank=max_rank,
+                standard_of=standard,
+                basis=str(spec.get("basis", "")),
+            )
+        )
+    for i, a in enumerate(awards):
+        if a.standard_of is not None and (a.standard_of not in codes or a.standard_of == a.code):
+            r.add(
+                f"awards[{i}].standard_of", f"không có hình thức khen thưởng mã '{a.standard_of}'"
+            )
+    if r.problems:
+        return None, r.problems
+    meta = {k: top[k] for k in ("note", "basis", "cluster", "year") if k in top}
+    return AwardRules(tuple(awards), str(top.get("name", "")), exclusive is True, ties, meta), []
+
+
+def validate_award_rules(doc: Any) -> list[Problem]:
+    """Every problem of an award-rules document, each with its path."""
+    return _read(doc)[1]
+
+
+def parse_award_rules(doc: Any) -> AwardRules:
+    """Parse an award-rules document; raises :class:`AwardRulesError` listing every problem."""
+    rules, problems = _read(doc)
+    if rules is None:
+        raise AwardRulesError(problems)
+    return rules
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    award: str  # code
+    award_name: str
+    unit: str
+    granted: bool
+    reason: str  # Vietnamese
+    rank: int | None
+    total: Decimal | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "award": self.award,
+            "award_name": self.award_name,
+            "unit": self.unit,
+            "granted": self.granted,
+            "reason": self.reason,
+            "rank": self.rank,
+            "total": None if self.total is None else str(self.total),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    rules: AwardRules
+    decisions: tuple[Decision, ...]
+
+    def granted(self, award: str) -> list[str]:
+        """Units granted an award (by code or name), in rank order."""
+        return [d.unit for d in self.decisions if d.granted and award in (d.award, d.award_name)]
+
+    def proposals(self) -> dict[str, list[str]]:
+        """Award name → units, for every award of the rules (in their order)."""
+        return {a.name: self.granted(a.code) for a in self.rules.awards}
+
+    def for_unit(self, unit: str) -> list[Decision]:
+        return [d for d in self.decisions if d.unit == unit]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rules": self.rules.name,
+            "proposals": self.proposals(),
+            "decisions": [d.to_dict() for d in self.decisions],
+        }
+
+
+def _vetoed_for(entry: RankEntry, award: AwardRule) -> str | None:
+    for veto in entry.sheet.vetoes:
+        if veto.scope == "awards" and (award.code in veto.awards or award.name in veto.awards):
+            return veto.reason
+    return None
+
+
+def _standard_failures(entry: RankEntry, award: AwardRule) -> list[str]:
+    """What keeps a unit from an award's standard (score, rank, vetoes), in words."""
+    failures = []
+    veto = _vetoed_for(entry, award)
+    if veto:
+        failures.append(veto)
+    if award.min_total is not None and entry.total < award.min_total:
+        failures.append(
+            f"tổng điểm {fmt_number(entry.total)} thấp hơn mức tối thiểu {fmt_number(award.min_total)}"
+        )
+    if award.max_rank is not None and entry.rank > award.max_rank:
+        failures.append(f"xếp hạng {entry.rank}, quy chế chỉ xét đến hạng {award.max_rank}")
+    return failures
+
+
+def _standard_text(award: AwardRule) -> str:
+    parts = []
+    if award.min_total is not None:
+        parts.append(f"từ {fmt_number(award.min_total)} điểm")
+    if award.max_rank is not None:
+        parts.append(f"xếp hạng đến {award.max_rank}")
+    parts.append("không vi phạm điểm liệt")
+    return ", ".join(parts)
+
+
+def allocate_awards(
+    ranking: Ranking,
+    rules: AwardRules | Mapping[str, Any],
+    honoured: str | None = None,
+    *,
+    members: int | None = None,
+) -> Allocation:
+    """Allocate award proposals by rank under the rules; one :class:`Decision` per award and unit.
+
+    ``honoured`` is the unit the cluster voted to honour as leader (suy tôn); ``members`` overrides
+    the number of cluster members used by percentage quotas (default: every unit in the ranking,
+    ranked or excluded).
+    """
+    if not isinstance(rules, AwardRules):
+        rules = parse_award_rules(rules)
+    total_members = members if members is not None else ranking.members
+    n_ranked = len(ranking.entries)
+    awarded: dict[str, str] = {}  # unit → award name
+    decisions: list[Decision] = []
+    for award in rules.awards:
+        limit, quota_text = award.quota(total_members, n_ranked)
+        standard = rules.award(award.standard_of) if award.standard_of else None
+
+        def refuse(entry: RankEntry, reason: str, award: AwardRule = award) -> None:
+            decisions.append(
+                Decision(award.code, award.name, entry.unit, False, reason, entry.rank, entry.total)
+            )
+
+        # ranked units in rank order, grouped by rank (true ties decided together)
+        groups: list[list[RankEntry]] = []
+        for entry in ranking.entries:
+            if groups and groups[-1][0].rank == entry.rank:
+                groups[-1].append(entry)
+            else:
+                groups.append([entry])
+        granted = 0
+        for group in groups:
+            eligible: list[RankEntry] = []
+            for entry in group:
+                if award.candidates == "honoured" and entry.unit != honoured:
+                    refuse(
+                        entry,
+                        "không phải đơn vị được suy tôn dẫn đầu Cụm"
+                        if honoured
+                        else "chưa có kết quả suy tôn đơn vị dẫn đầu Cụm",
+                    )
+                    continue
+                if rules.exclusive and entry.unit in awarded:
+                    refuse(
+                        entry,
+                        f"đã được đề nghị {awarded[entry.unit]} "
+                        "(mỗi thành tích chỉ đề nghị một hình thức)",
+                    )
+                    continue
+                failures = _standard_failures(entry, award)
+                if standard is not None:
+                    extra = _standard_failures(entry, standard)
+                    if extra:
+                        failures.append(f"chưa đạt tiêu chuẩn {standard.name}: {'; '.join(extra)}")
+                if failures:
+                    refuse(entry, "; ".join(failures))
+                    continue
+                eligible.append(entry)
+            if not eligible:
+                continue
+            room = None if limit is None else limit - granted
+            if room is not None and room <= 0:
+                for entry in eligible:
+                    refuse(entry, f"đạt tiêu chuẩn nhưng đã hết chỉ tiêu ({quota_text})")
+                continue
+            if room is not None and len(eligible) > room and rules.ties_at_cutoff == "exclude":
+                for entry in eligible:
+                    refuse(
+                        entry,
+                        f"{len(eligible)} đơn vị đồng hạng {entry.rank} tại ngưỡng chỉ tiêu "
+                        f"(còn {room} suất; {quota_text}): đề nghị Hội đồng thi đua quyết định",
+                    )
+                continue
+            for entry in eligible:
+                reason = _grant_reason(entry, award, standard, quota_text, total_members, honoured)
+                if room is not None and len(eligible) > room:
+                    reason += f"; đồng hạng tại ngưỡng chỉ tiêu, quy chế cho phép xét cả {len(eligible)} đơn vị"
+                decisions.append(
+                    Decision(
+                        award.code, award.name, entry.unit, True, reason, entry.rank, entry.total
+                    )
+                )
+                awarded[entry.unit] = award.name
+                granted += 1
+        for item in ranking.excluded:
+            decisions.append(
+                Decision(
+                    award.code,
+                    award.name,
+                    item.unit,
+                    False,
+                    "không được xếp hạng: " + "; ".join(item.reasons),
+                    None,
+                    item.sheet.total,
+                )
+            )
+    return Allocation(rules, tuple(decisions))
+
+
+def _grant_reason(
+    entry: RankEntry,
+    award: AwardRule,
+    standard: AwardRule | None,
+    quota_text: str,
+    members: int,
+    honoured: str | None,
+) -> str:
+    parts = []
+    if award.candidates == "honoured":
+        parts.append("đơn vị được suy tôn dẫn đầu Cụm")
+    parts.append(f"xếp hạng {entry.rank}/{members}, tổng điểm {fmt_number(entry.total)}")
+    if award.min_total is not None:
+        parts.append(f"không thấp hơn mức tối thiểu {fmt_number(award.min_total)}")
+    if standard is not None:
+        parts.append(f"đạt tiêu chuẩn {standard.name} ({_standard_text(standard)})")
+    parts.append(f"trong chỉ tiêu ({quota_text})")
+    text = "; ".join(parts)
+    return f"{text}. Căn cứ: {award.basis}" if award.basis else text

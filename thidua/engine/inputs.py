@@ -1,0 +1,359 @@
+"""Reading the engine's plain files (scale, results, inspections, award rules) with clear errors.
+
+Every problem becomes a :class:`FileProblem` naming the file, the place (a JSON path such as
+``units[3].results.TP1`` or, for CSV, ``dòng 5, cột TP1``) and the problem in Vietnamese, so that a
+secretary can fix the file without reading code. :class:`FileError` carries them all.
+
+Results files (schema ``thidua.results/1``) are JSON::
+
+    {"schema": "thidua.results/1", "scale": {"code": "CUM3-2021", "version": "2021.1"},
+     "stage": "self", "source": "…", "honoured_leader": "Yên Bái",
+     "units": [{"unit": "Yên Bái", "results": {"TP1": 92.1, …}, "targets": {"DA1": 520000},
+                "remarks": {"ANQG1": "…"}}]}
+
+or CSV, one row per unit: a ``unit`` column, one column per criterion code, ``target:CODE`` columns
+for a unit's own targets and ``remark:CODE`` columns for judged remarks. Lines starting with ``#``
+before the header are comments. The delimiter is ``,`` or ``;``; decimals use a dot, or a comma
+when the delimiter is ``;``; no thousands separators. Yes/no cells accept ``có``/``không``,
+``true``/``false``, ``1``/``0``; an empty cell is a missing result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .awards import AwardRules, AwardRulesError, parse_award_rules
+from .numbers import NumberError, to_decimal
+from .rules import VetoRule, YesNoRule
+from .scale import Scale, ScaleError, parse_scale
+from .scoring import InputError, InputProblem, UnitInput
+
+__all__ = [
+    "FileError",
+    "FileProblem",
+    "ResultsFile",
+    "load_award_rules",
+    "load_json",
+    "load_results",
+    "load_scale",
+]
+
+RESULTS_SCHEMA = "thidua.results/1"
+_TRUE = {"có", "co", "true", "1", "x", "yes", "đúng", "đạt"}
+_FALSE = {"không", "khong", "false", "0", "no", "sai", "không đạt"}
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"tệp '{self.file}'" + (f", {self.where}" if self.where else "") + f": {self.message}"
+        )
+
+
+class FileError(ValueError):
+    def __init__(self, problems: list[FileProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ResultsFile:
+    """A loaded results or inspection file."""
+
+    path: str
+    units: list[UnitInput]
+    meta: dict[str, Any] = field(default_factory=dict)
+    locate: Callable[[InputProblem], str] = lambda p: p.path
+
+    def problems(self, error: InputError) -> list[FileProblem]:
+        """Engine input problems (by unit index) translated to places in this file."""
+        return [
+            FileProblem(self.path, self.locate(p), f"{p.message} (đơn vị {p.unit})")
+            for p in error.problems
+        ]
+
+
+def load_json(path: str | Path) -> Any:
+    """JSON with exact decimals; a syntax error names its line and column."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FileError([FileProblem(name, "", "không tìm thấy tệp")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileError([FileProblem(name, "", f"không đọc được tệp ({exc})")]) from None
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        where = f"dòng {exc.lineno}, cột {exc.colno}"
+        raise FileError([FileProblem(name, where, f"JSON không hợp lệ ({exc.msg})")]) from None
+
+
+def load_scale(path: str | Path) -> Scale:
+    doc = load_json(path)
+    try:
+        return parse_scale(doc)
+    except ScaleError as exc:
+        raise FileError([FileProblem(str(path), p.path, p.message) for p in exc.problems]) from None
+
+
+def load_award_rules(path: str | Path) -> AwardRules:
+    doc = load_json(path)
+    try:
+        return parse_award_rules(doc)
+    except AwardRulesError as exc:
+        raise FileError([FileProblem(str(path), p.path, p.message) for p in exc.problems]) from None
+
+
+def load_results(path: str | Path, scale: Scale) -> ResultsFile:
+    """Load a results (or inspection) file, JSON or CSV by its extension."""
+    if str(path).lower().endswith(".csv"):
+        return _load_csv(path, scale)
+    return _load_results_json(path, scale)
+
+
+def _check_scale_ref(
+    name: str, where: str, ref: Any, scale: Scale, problems: list[FileProblem]
+) -> None:
+    if ref is None:
+        return
+    if not isinstance(ref, Mapping):
+        problems.append(FileProblem(name, where, 'phải là {"code": …, "version": …}'))
+        return
+    code, version = ref.get("code"), ref.get("version")
+    if (code is not None and code != scale.code) or (
+        version is not None and str(version) != scale.version
+    ):
+        problems.append(
+            FileProblem(
+                name,
+                where,
+                f"số liệu lập cho thang điểm {code} phiên bản {version}, "
+                f"khác thang điểm đang dùng {scale.code} phiên bản {scale.version}",
+            )
+        )
+
+
+def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
+    name = str(path)
+    doc = load_json(path)
+    problems: list[FileProblem] = []
+    if not isinstance(doc, Mapping):
+        raise FileError([FileProblem(name, "", "phải là một đối tượng JSON {…}")])
+    allowed = {
+        "schema",
+        "note",
+        "scale",
+        "cluster",
+        "year",
+        "stage",
+        "source",
+        "honoured_leader",
+        "units",
+    }
+    for key in doc:
+        if key not in allowed:
+            problems.append(FileProblem(name, str(key), "khóa không được hỗ trợ (gõ nhầm?)"))
+    if doc.get("schema", RESULTS_SCHEMA) != RESULTS_SCHEMA:
+        problems.append(FileProblem(name, "schema", f"cần '{RESULTS_SCHEMA}'"))
+    _check_scale_ref(name, "scale", doc.get("scale"), scale, problems)
+    stage = doc.get("stage", "self")
+    if stage not in ("self", "inspection"):
+        problems.append(
+            FileProblem(name, "stage", "phải là 'self' (tự chấm) hoặc 'inspection' (kiểm tra)")
+        )
+    source = doc.get("source", "")
+    raw_units = doc.get("units")
+    units: list[UnitInput] = []
+    if not isinstance(raw_units, list) or not raw_units:
+        problems.append(FileProblem(name, "units", "cần danh sách đơn vị [{unit, results, …}]"))
+        raw_units = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw_units):
+        where = f"units[{i}]"
+        if not isinstance(item, Mapping):
+            problems.append(FileProblem(name, where, "phải là một đối tượng JSON {…}"))
+            continue
+        for key in item:
+            if key not in ("unit", "results", "targets", "remarks", "source"):
+                problems.append(
+                    FileProblem(name, f"{where}.{key}", "khóa không được hỗ trợ (gõ nhầm?)")
+                )
+        unit = item.get("unit")
+        if not isinstance(unit, str) or not unit.strip():
+            problems.append(FileProblem(name, f"{where}.unit", "thiếu tên đơn vị"))
+            continue
+        if unit in seen:
+            problems.append(
+                FileProblem(name, f"{where}.unit", f"đơn vị “{unit}” trùng với units[{seen[unit]}]")
+            )
+        seen[unit] = i
+        parts = {}
+        for key in ("results", "targets", "remarks"):
+            value = item.get(key, {})
+            if not isinstance(value, Mapping):
+                problems.append(
+                    FileProblem(name, f"{where}.{key}", "phải là một đối tượng {mã: giá trị}")
+                )
+                value = {}
+            parts[key] = value
+        if "results" not in item:
+            problems.append(FileProblem(name, f"{where}.results", "thiếu (bắt buộc)"))
+        units.append(
+            UnitInput(
+                unit.strip(),
+                parts["results"],
+                parts["targets"],
+                parts["remarks"],
+                "inspection" if stage == "inspection" else "self",
+                str(item.get("source", source) or ""),
+            )
+        )
+    if problems:
+        raise FileError(problems)
+    meta = {
+        k: doc[k]
+        for k in ("note", "scale", "cluster", "year", "stage", "source", "honoured_leader")
+        if k in doc
+    }
+    return ResultsFile(name, units, meta, lambda p: p.path)
+
+
+def _cell_value(scale: Scale, code: str, text: str, decimal_comma: bool) -> Any:
+    text = text.strip()
+    if not text:
+        return None
+    rule = scale.criterion(code).rule
+    if isinstance(rule, VetoRule | YesNoRule):
+        low = text.casefold()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise NumberError(f"'{text}' không phải có/không")
+    return _number(text, decimal_comma)
+
+
+def _number(text: str, decimal_comma: bool) -> Decimal:
+    if decimal_comma and "," in text and "." not in text:
+        text = text.replace(",", ".")
+    return to_decimal(text)
+
+
+def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
+    name = str(path)
+    try:
+        raw = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FileError([FileProblem(name, "", "không tìm thấy tệp")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileError([FileProblem(name, "", f"không đọc được tệp (cần UTF-8): {exc}")]) from None
+    lines = raw.splitlines(keepends=True)
+    skipped = 0
+    while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
+        skipped += 1
+    body = "".join(lines[skipped:])
+    if not body.strip():
+        raise FileError([FileProblem(name, "", "tệp CSV không có dòng tiêu đề")])
+    header_line = lines[skipped]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(body), delimiter=delimiter)
+    header = [h.strip() for h in next(reader)]
+    problems: list[FileProblem] = []
+    header_row = skipped + 1
+    if not header or header[0].casefold() not in ("unit", "đơn vị", "don_vi"):
+        problems.append(
+            FileProblem(
+                name, f"dòng {header_row}, cột 1", "cột đầu tiên phải là 'unit' (tên đơn vị)"
+            )
+        )
+    columns: list[tuple[str, str] | None] = [None]
+    for k, title in enumerate(header[1:], start=2):
+        kind, _, code = title.partition(":") if ":" in title else ("result", "", title)
+        if kind not in ("result", "target", "remark") or not scale.has_criterion(code):
+            problems.append(
+                FileProblem(
+                    name,
+                    f"dòng {header_row}, cột {k} ('{title}')",
+                    "không có tiêu chí mã này trong thang điểm"
+                    if kind in ("result", "target", "remark")
+                    else "tiêu đề cột phải là MÃ, target:MÃ hoặc remark:MÃ",
+                )
+            )
+            columns.append(None)
+        else:
+            columns.append((kind, code))
+    units: list[UnitInput] = []
+    rows_of_units: list[int] = []
+    seen: dict[str, int] = {}
+    for offset, record in enumerate(reader, start=1):
+        row_no = header_row + offset
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.append(
+                FileProblem(
+                    name, f"dòng {row_no}", f"có {len(record)} cột, tiêu đề có {len(header)} cột"
+                )
+            )
+            continue
+        unit = record[0].strip()
+        if not unit:
+            problems.append(FileProblem(name, f"dòng {row_no}, cột 1", "thiếu tên đơn vị"))
+            continue
+        if unit in seen:
+            problems.append(
+                FileProblem(
+                    name, f"dòng {row_no}, cột 1", f"đơn vị “{unit}” trùng với dòng {seen[unit]}"
+                )
+            )
+        seen[unit] = row_no
+        results: dict[str, Any] = {}
+        targets: dict[str, Any] = {}
+        remarks: dict[str, str] = {}
+        for k, (cell, col) in enumerate(zip(record, columns, strict=True), start=1):
+            if col is None:
+                continue
+            kind, code = col
+            try:
+                if kind == "result":
+                    value = _cell_value(scale, code, cell, delimiter == ";")
+                    if value is not None:
+                        results[code] = value
+                elif kind == "target" and cell.strip():
+                    targets[code] = _number(cell.strip(), delimiter == ";")
+                elif kind == "remark" and cell.strip():
+                    remarks[code] = cell.strip()
+            except NumberError as exc:
+                problems.append(
+                    FileProblem(name, f"dòng {row_no}, cột {k} ('{header[k - 1]}')", str(exc))
+                )
+        units.append(UnitInput(unit, results, targets, remarks, "self", ""))
+        rows_of_units.append(row_no)
+    if not units and not problems:
+        problems.append(FileProblem(name, "", "không có dòng số liệu nào"))
+    if problems:
+        raise FileError(problems)
+
+    def locate(p: InputProblem) -> str:
+        row = rows_of_units[p.index] if 0 <= p.index < len(rows_of_units) else "?"
+        title = {
+            "results": p.code,
+            "targets": f"target:{p.code}",
+            "remarks": f"remark:{p.code}",
+        }.get(p.field, p.field)
+        return f"dòng {row}, cột '{title}'" if p.code else f"dòng {row}"
+
+    return ResultsFile(name, units, {"stage": "self"}, locate)
