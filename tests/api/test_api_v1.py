@@ -123,3 +123,12 @@ def test_openapi_document_lists_the_endpoints(cast):
         "/api/v1/clusters/{year}/{number}",
     ]:
         assert path in spec["paths"]
+
+
+def test_json_carries_vietnamese_letters_unescaped(token):
+    response = Client().get("/api/v1/units/hoa-binh", **bearer(token))
+    assert "Công an tỉnh Hòa Bình".encode() in response.content
+
+
+def test_openapi_document_needs_a_signed_in_user(reference):
+    assert Client().get("/api/v1/openapi.json").status_code == 302

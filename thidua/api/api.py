@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI, Query
@@ -9,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from thidua.api.auth import BearerToken, SessionAuth
 from thidua.api.errors import COMMON_ERRORS, field_errors
+from thidua.api.renderers import Utf8JSONRenderer
 from thidua.api.schemas import ClusterDetailOut, ClusterOut, UnitDetailOut, UnitOut
 from thidua.org.access import get_cluster_for_user, get_unit_for_user
 from thidua.org.models import Cluster, Membership, Unit
@@ -23,6 +25,8 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    renderer=Utf8JSONRenderer(),
+    docs_decorator=login_required,
 )
 
 

@@ -201,4 +201,6 @@ def load_clusters(path: Path = CLUSTERS_FILE) -> LoadStats:
                 handover.save()
                 audit(actor=None, action="import", obj=handover, after=snapshot(handover))
                 stats.created += 1
+            else:
+                stats.unchanged += 1
     return stats
