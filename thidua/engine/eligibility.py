@@ -154,14 +154,14 @@ class _Judge:
             if standard_only and not rule.standard:
                 continue
             ctx.rule_id, ctx.legal_basis = rule.id, rule.legal_basis
-            result = evaluate(rule.condition, ctx)
-            if result is None:
-                continue
-            # A rule's top-level "all of" reads better as separate lines, each with the rule id.
-            if rule.condition.kind == "all_of" and result.children:
-                out.extend(result.children)
-            else:
-                out.append(result)
+            cond = rule.condition
+            # A rule's top-level "all of" reads better as separate lines, each with the rule id
+            # (and evaluating the parts directly skips building a summary nobody reads).
+            parts = cond.children if cond.kind == "all_of" and cond.enabled else (cond,)
+            for part in parts:
+                result = evaluate(part, ctx)
+                if result is not None:
+                    out.append(result)
         return tuple(out)
 
     def verdict(self, candidate: Candidate, award: str) -> Verdict:

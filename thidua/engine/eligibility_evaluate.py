@@ -44,6 +44,10 @@ class Context:
     standard: Callable[[Candidate, str], tuple[ConditionResult, ...]]
     # (candidate id, award) pairs whose "assumed granted" status a result relied on.
     used_assumptions: set[tuple[str, str]] = field(default_factory=set)
+    day_text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.day_text = f"{self.as_of.day:02d}/{self.as_of.month:02d}/{self.as_of.year}"
 
     def result(self, cond: Condition, status: Status, detail: str, children=()) -> ConditionResult:
         return ConditionResult(
@@ -282,11 +286,11 @@ def _not_in_discipline(cond: Condition, ctx: Context) -> ConditionResult:
                 f"đang trong thời hạn kỷ luật{form} {d.start:%d/%m/%Y}–{d.end:%d/%m/%Y}{ref}"
             )
     if blocking:
-        return ctx.result(cond, Status.NOT_MET, f"Ngày {day:%d/%m/%Y}: " + "; ".join(blocking))
+        return ctx.result(cond, Status.NOT_MET, f"Ngày {ctx.day_text}: " + "; ".join(blocking))
     if open_ended:
         return ctx.result(cond, Status.UNKNOWN, "; ".join(open_ended))
     return ctx.result(
-        cond, Status.MET, f"Không bị xem xét hoặc thi hành kỷ luật vào ngày {day:%d/%m/%Y}"
+        cond, Status.MET, f"Không bị xem xét hoặc thi hành kỷ luật vào ngày {ctx.day_text}"
     )
 
 
@@ -423,7 +427,7 @@ def _unit_level_in(cond: Condition, ctx: Context) -> ConditionResult:
     if allowed is None:
         allowed = cond.params["levels_by_award"].get(ctx.award, frozenset())
     level = ctx.candidate.level_on(ctx.as_of)
-    day = f"{ctx.as_of:%d/%m/%Y}"
+    day = ctx.day_text
     if level is None:
         return ctx.result(cond, Status.UNKNOWN, f"Chưa có thông tin cấp đơn vị vào ngày {day}")
     name = ctx.catalogue.level_name(level)

@@ -154,10 +154,19 @@ class RuleSet:
 
     def principle(self, name: str, day: date) -> tuple[bool, Rule | None]:
         """Value of a principle on ``day`` and the rule that set it (None: the built-in default)."""
-        for rule in self.rules:
-            if rule.kind == "principle" and name in rule.principle and rule.in_force(day):
-                return rule.principle[name], rule
-        return PRINCIPLES[name], None
+        key = ("principle", name, day)
+        found = self._cache.get(key)
+        if found is None:
+            found = next(
+                (
+                    (rule.principle[name], rule)
+                    for rule in self.rules
+                    if rule.kind == "principle" and name in rule.principle and rule.in_force(day)
+                ),
+                (PRINCIPLES[name], None),
+            )
+            self._cache[key] = found
+        return found
 
     def quotas(self, day: date) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == "quota" and r.in_force(day))
