@@ -426,6 +426,8 @@ def test_catalogue_names_codes_and_cash_multiples() -> None:
         assert re.fullmatch(r"[a-z][a-z0-9_]*", kind.code)
         json.dumps(kind.to_dict())
     assert catalogue.discipline_rank("Cảnh cáo") == catalogue.discipline_rank("canh_cao") == 1
+    data = json.loads(json.dumps(catalogue.to_dict(), ensure_ascii=False))
+    assert {a["code"] for a in data["awards"]} == set(catalogue.awards)
 
 
 # --- documentation -----------------------------------------------------------------------

@@ -121,6 +121,17 @@ class Catalogue:
     def discipline_name(self, index: int) -> str:
         return self.discipline_forms[index][1]
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "awards": [kind.to_dict() for kind in self],
+            "unit_levels": [{"code": c, "name": n} for c, n in self.unit_levels.items()],
+            "discipline_forms": [{"code": c, "name": n} for c, n in self.discipline_forms],
+            "revocation_grounds": [
+                {"code": c, "name": n} for c, n in self.revocation_grounds.items()
+            ],
+            "cash_basis": self.cash_basis,
+        }
+
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None:

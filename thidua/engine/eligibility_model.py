@@ -265,6 +265,7 @@ class Unit:
     ``lineage`` lists the codes that form the same line with their date ranges (e.g. Công an tỉnh
     Hòa Bình until 2025-06-30, then Công an tỉnh Phú Thọ): an award held by any of them inside its
     range counts for this unit. ``members`` is the roster for the judged year (None = unknown).
+    As for a person, ``disciplines`` None means the unit's discipline status is unknown.
     """
 
     code: str

@@ -568,7 +568,8 @@ def ruleset_for(
 ) -> RuleSet:
     """The rule set in force for an emulation year (the latest one started on the reference day)."""
     day = as_of or reference_date(year)
-    candidates = [s for s in (rulesets or bundled_rulesets()) if s.in_force(day)]
+    pool = bundled_rulesets() if rulesets is None else rulesets
+    candidates = [s for s in pool if s.in_force(day)]
     if not candidates:
         raise LookupError(
             f"Không có bộ quy tắc nào có hiệu lực vào ngày {day:%d/%m/%Y} (năm {year})"
