@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "thidua.audit",
     "thidua.org",
+    "thidua.cycle",
     "thidua.api",
 ]
 

@@ -1,0 +1,143 @@
+"""Who may see and do what in a cluster's year: one helper per object type, for pages and API.
+
+Out-of-scope objects are 404 (not revealed); in-scope but forbidden actions are 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from thidua.cycle.models import Cycle, Inspection, Proposal, ResultSheet
+from thidua.org.access import get_cluster_for_user
+from thidua.org.models import Unit, User
+
+
+@dataclass(frozen=True)
+class CycleAccess:
+    """What the signed-in user is to this cycle."""
+
+    user: User
+    cycle: Cycle
+    is_secretariat: bool
+    is_member: bool  # an officer of a member unit
+    is_approver: bool
+    national: bool
+    inspected_unit_ids: frozenset[int]  # units this user inspects (as an assigned inspector)
+
+    @property
+    def own_unit(self) -> Unit | None:
+        return self.user.unit if self.is_member else None
+
+    def can_see_unit_details(self, unit: Unit) -> bool:
+        """Raw results and per-criterion scores: own unit, secretariat, Ministry, assigned inspectors;
+        other members once the ranking is published."""
+        if self.is_secretariat or self.national or unit.pk in self.inspected_unit_ids:
+            return True
+        if self.own_unit is not None and self.own_unit.pk == unit.pk:
+            return True
+        return self.is_member and self.cycle.at_least(Cycle.Stage.RANKING)
+
+
+def _cycle_queryset():
+    return Cycle.objects.select_related("cluster", "cluster__movement")
+
+
+def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
+    cluster, is_secretariat = get_cluster_for_user(user, year, number)
+    try:
+        cycle = _cycle_queryset().get(cluster=cluster)
+    except Cycle.DoesNotExist:
+        raise Http404("Cụm chưa mở năm thi đua trên hệ thống.") from None
+    cycle.cluster = cluster  # keep the prefetched members
+    member_ids = cycle.member_ids()
+    inspected: frozenset[int] = frozenset()
+    if user.role == User.Role.INSPECTOR and user.unit_id:
+        inspected = frozenset(
+            Inspection.objects.filter(cycle=cycle)
+            .filter_by_inspector_unit(user.unit_id)
+            .values_list("unit_id", flat=True)
+        )
+    return CycleAccess(
+        user=user,
+        cycle=cycle,
+        is_secretariat=is_secretariat,
+        is_member=user.unit_id in member_ids,
+        is_approver=user.role == User.Role.MINISTRY_APPROVER or user.is_superuser,
+        national=user.has_national_scope,
+        inspected_unit_ids=inspected,
+    )
+
+
+def get_unit_in_cycle(access: CycleAccess, code: str) -> Unit:
+    for unit in access.cycle.members():
+        if unit.code == code:
+            if not access.can_see_unit_details(unit):
+                raise Http404("Không tìm thấy số liệu của đơn vị trong phạm vi của bạn.")
+            return unit
+    raise Http404("Đơn vị không thuộc cụm thi đua này.")
+
+
+def get_result_sheet_for_user(access: CycleAccess, code: str) -> tuple[ResultSheet, bool]:
+    """A unit's results: editable only by its own officers while a draft or returned."""
+    unit = get_unit_in_cycle(access, code)
+    own = access.user.unit_id == unit.pk
+    sheet = ResultSheet.objects.filter(cycle=access.cycle, unit=unit).first()
+    if sheet is None:
+        if not own:
+            raise Http404("Đơn vị chưa nhập số liệu.")
+        sheet = ResultSheet.for_unit(access.cycle, unit)
+    if (
+        not own
+        and not (access.is_secretariat or access.national)
+        and sheet.state != ResultSheet.State.SUBMITTED
+    ):
+        raise Http404("Không tìm thấy số liệu của đơn vị trong phạm vi của bạn.")
+    can_edit = (
+        own
+        and access.user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT)
+        and sheet.editable_by_unit
+        and access.cycle.stage == Cycle.Stage.IN_PROGRESS
+    )
+    return sheet, can_edit
+
+
+def get_inspection_for_user(access: CycleAccess, pk: int) -> tuple[Inspection, bool]:
+    """An inspection: its team and the secretariat see it; the inspected unit once submitted."""
+    inspection = (
+        Inspection.objects.filter(cycle=access.cycle, pk=pk)
+        .select_related("team", "unit", "team__leader_unit")
+        .first()
+    )
+    if inspection is None:
+        raise Http404("Không tìm thấy kết quả kiểm tra.")
+    on_team = inspection.is_inspector(access.user)
+    visible = (
+        on_team
+        or access.is_secretariat
+        or access.national
+        or (
+            access.user.unit_id == inspection.unit_id
+            and inspection.state == Inspection.State.SUBMITTED
+        )
+    )
+    if not visible:
+        raise Http404("Không tìm thấy kết quả kiểm tra trong phạm vi của bạn.")
+    can_edit = (
+        (on_team or access.is_secretariat)
+        and inspection.state == Inspection.State.DRAFT
+        and access.cycle.stage == Cycle.Stage.INSPECTION
+    )
+    return inspection, can_edit
+
+
+def get_proposal_for_user(access: CycleAccess, pk: int) -> tuple[Proposal, bool]:
+    """Proposals are visible to the cluster's members and the Ministry; returns can_decide."""
+    if not (access.is_member or access.is_secretariat or access.national):
+        raise Http404("Không tìm thấy đề nghị.")
+    proposal = Proposal.objects.filter(cycle=access.cycle, pk=pk).select_related("unit").first()
+    if proposal is None:
+        raise Http404("Không tìm thấy đề nghị.")
+    can_decide = access.is_approver and proposal.state == Proposal.State.SUBMITTED
+    return proposal, can_decide

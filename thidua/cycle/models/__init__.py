@@ -1,0 +1,29 @@
+"""One emulation year of one cluster, from plan to handover (see DESIGN.md §1)."""
+
+from thidua.cycle.models.cycle import Cycle, MethodVersion, StaleEdit, WorkflowError
+from thidua.cycle.models.inspection import Dispute, Inspection, InspectionTeam
+from thidua.cycle.models.outcome import HonourVote, Proposal, Ranking, RankingEntry, VoterRecord
+from thidua.cycle.models.plan import Covenant, CovenantSignature, Drive, Registration
+from thidua.cycle.models.results import Evidence, ResultSheet, ScoreSheet
+
+__all__ = [
+    "Covenant",
+    "CovenantSignature",
+    "Cycle",
+    "Dispute",
+    "Drive",
+    "Evidence",
+    "HonourVote",
+    "Inspection",
+    "InspectionTeam",
+    "MethodVersion",
+    "Proposal",
+    "Ranking",
+    "RankingEntry",
+    "Registration",
+    "ResultSheet",
+    "ScoreSheet",
+    "StaleEdit",
+    "VoterRecord",
+    "WorkflowError",
+]

@@ -1,0 +1,299 @@
+"""Cross-inspection (kiểm tra chéo): teams of other members score each unit; disputes are resolved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from thidua.audit.log import record as audit
+from thidua.audit.log import snapshot
+from thidua.cycle.models.cycle import Cycle, WorkflowError, save_versioned
+from thidua.engine.text import normalize
+from thidua.org.models import Unit, User
+
+
+class InspectionTeam(models.Model):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField("tên đoàn", max_length=200)
+    leader_unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị trưởng đoàn", on_delete=models.PROTECT, related_name="+"
+    )
+    member_units = models.ManyToManyField(
+        Unit, verbose_name="đơn vị thành viên đoàn", related_name="+", blank=True
+    )
+    inspected_units = models.ManyToManyField(
+        Unit, verbose_name="đơn vị được kiểm tra", related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "đoàn kiểm tra chéo"
+        verbose_name_plural = "đoàn kiểm tra chéo"
+        ordering = ["cycle", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def inspector_unit_ids(self) -> set[int]:
+        return {self.leader_unit_id, *(u.pk for u in self.member_units.all())}
+
+    @classmethod
+    @transaction.atomic
+    def form(
+        cls,
+        cycle: Cycle,
+        *,
+        by: User,
+        name: str,
+        leader_unit: Unit,
+        member_units: list[Unit],
+        inspected_units: list[Unit],
+    ) -> InspectionTeam:
+        """Step 7: the secretariat forms a team of other members; no unit inspects itself."""
+        cycle.require_secretariat(by)
+        cycle.require_stage(
+            Cycle.Stage.PLANNING,
+            Cycle.Stage.IN_PROGRESS,
+            Cycle.Stage.INSPECTION,
+            action="lập đoàn kiểm tra",
+        )
+        members = cycle.member_ids()
+        errors: dict[str, list[str]] = {}
+        inspectors = {leader_unit.pk, *(u.pk for u in member_units)}
+        outsiders = [
+            u.name for u in [leader_unit, *member_units, *inspected_units] if u.pk not in members
+        ]
+        if outsiders:
+            errors["member_units"] = [
+                f"{n} không phải thành viên của Cụm." for n in dict.fromkeys(outsiders)
+            ]
+        own = [u.name for u in inspected_units if u.pk in inspectors]
+        if own:
+            errors["inspected_units"] = [f"{n} không được tự kiểm tra chính mình." for n in own]
+        if not inspected_units:
+            errors["inspected_units"] = ["Chọn ít nhất một đơn vị được kiểm tra."]
+        taken = set(
+            cls.objects.filter(cycle=cycle, inspected_units__in=inspected_units).values_list(
+                "inspected_units__name", flat=True
+            )
+        )
+        if taken:
+            errors.setdefault("inspected_units", []).extend(
+                f"{n} đã có đoàn kiểm tra." for n in sorted(taken)
+            )
+        name = normalize(name)
+        if not name:
+            errors["name"] = ["Đặt tên đoàn, ví dụ “Đoàn kiểm tra số 1”."]
+        if errors:
+            raise ValidationError(errors)
+        team = cls.objects.create(cycle=cycle, name=name, leader_unit=leader_unit)
+        team.member_units.set(member_units)
+        team.inspected_units.set(inspected_units)
+        audit(
+            actor=by,
+            action="create",
+            obj=team,
+            after={
+                **snapshot(team),
+                "member_units": sorted(u.code for u in member_units),
+                "inspected_units": sorted(u.code for u in inspected_units),
+            },
+        )
+        for unit in inspected_units:
+            Inspection.objects.create(cycle=cycle, team=team, unit=unit)
+        return team
+
+
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def filter_by_inspector_unit(self, unit_id: int) -> InspectionQuerySet:
+        """Inspections of the teams this unit leads or sits on."""
+        return self.filter(
+            models.Q(team__leader_unit_id=unit_id) | models.Q(team__member_units__id=unit_id)
+        ).distinct()
+
+
+class Inspection(models.Model):
+    """One team's scoring of one unit: verified values, judged points, remarks for every change."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Đang chấm"
+        SUBMITTED = "submitted", "Đã gửi kết quả"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="inspections")
+    team = models.ForeignKey(InspectionTeam, on_delete=models.CASCADE, related_name="inspections")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    values = models.JSONField("số liệu sau kiểm tra", default=dict, blank=True)
+    remarks = models.JSONField("nhận xét", default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kết quả kiểm tra chéo"
+        verbose_name_plural = "kết quả kiểm tra chéo"
+        constraints = [models.UniqueConstraint(fields=["team", "unit"], name="inspection_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team.name} kiểm tra {self.unit.short_name}"
+
+    def is_inspector(self, user: User) -> bool:
+        return user.role == User.Role.INSPECTOR and user.unit_id in self.team.inspector_unit_ids()
+
+    def _require_inspector(self, by: User) -> None:
+        if not (self.is_inspector(by) or by.is_secretariat_of(self.cycle.cluster)):
+            raise PermissionDenied(
+                "Chỉ thành viên đoàn kiểm tra được phân công mới được chấm đơn vị này."
+            )
+
+    @transaction.atomic
+    def save_scores(
+        self,
+        *,
+        by: User,
+        values: dict[str, Any],
+        remarks: dict[str, str],
+        expected_version: int | None = None,
+    ) -> None:
+        self._require_inspector(by)
+        self.cycle.require_stage(Cycle.Stage.INSPECTION, action="chấm kiểm tra chéo")
+        if self.state != self.State.DRAFT:
+            raise WorkflowError("Kết quả kiểm tra đã gửi: không thể sửa.")
+        from thidua.cycle.scoring import clean_inspection
+
+        cleaned, cleaned_remarks = clean_inspection(self, values, remarks)
+        before = snapshot(self, ["values", "remarks"])
+        self.values, self.remarks = cleaned, cleaned_remarks
+        save_versioned(self, ["values", "remarks"], expected_version, "kết quả kiểm tra")
+        audit(
+            actor=by,
+            action="update",
+            obj=self,
+            before=before,
+            after=snapshot(self, ["values", "remarks"]),
+        )
+
+    @transaction.atomic
+    def submit(self, *, by: User, expected_version: int | None = None):
+        self._require_inspector(by)
+        self.cycle.require_stage(Cycle.Stage.INSPECTION, action="gửi kết quả kiểm tra")
+        if self.state != self.State.DRAFT:
+            raise WorkflowError("Kết quả kiểm tra đã gửi.")
+        from thidua.cycle.scoring import score_inspection
+
+        self.state, self.submitted_at, self.submitted_by = self.State.SUBMITTED, timezone.now(), by
+        save_versioned(
+            self, ["state", "submitted_at", "submitted_by"], expected_version, "kết quả kiểm tra"
+        )
+        audit(
+            actor=by,
+            action="submit",
+            obj=self,
+            after=snapshot(self, ["state", "values", "remarks"]),
+        )
+        return score_inspection(self, by=by)
+
+
+class Dispute(models.Model):
+    """A unit contests a criterion's consolidated points; the secretariat decides with a reason."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Chờ giải quyết"
+        ACCEPTED = "accepted", "Chấp nhận"
+        REJECTED = "rejected", "Không chấp nhận"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="disputes")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    criterion = models.CharField("tiêu chí", max_length=40)
+    statement = models.TextField("nội dung khiếu nại")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    resolution = models.TextField("kết luận", blank=True)
+    corrected_value = models.JSONField("giá trị sau khi giải quyết", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "khiếu nại điểm"
+        verbose_name_plural = "khiếu nại điểm"
+        ordering = ["raised_at"]
+
+    def __str__(self) -> str:
+        return f"Khiếu nại của {self.unit.short_name} về {self.criterion}"
+
+    @classmethod
+    @transaction.atomic
+    def raise_(
+        cls, cycle: Cycle, *, by: User, unit: Unit, criterion: str, statement: str
+    ) -> Dispute:
+        cycle.require_member(unit)
+        if by.unit_id != unit.pk:
+            raise PermissionDenied(
+                "Chỉ cán bộ của đơn vị được kiểm tra mới được khiếu nại điểm của đơn vị."
+            )
+        cycle.require_stage(Cycle.Stage.INSPECTION, Cycle.Stage.RANKING, action="khiếu nại")
+        from thidua.cycle.scoring import criterion_names
+
+        statement = normalize(statement)
+        errors = {}
+        if criterion not in criterion_names(cycle.method):
+            errors["criterion"] = "Chọn một tiêu chí của thang điểm."
+        if not statement:
+            errors["statement"] = "Nêu nội dung khiếu nại."
+        if errors:
+            raise ValidationError(errors)
+        dispute = cls.objects.create(
+            cycle=cycle, unit=unit, criterion=criterion, statement=statement, raised_by=by
+        )
+        audit(actor=by, action="create", obj=dispute, after=snapshot(dispute))
+        return dispute
+
+    @transaction.atomic
+    def resolve(
+        self, *, by: User, accept: bool, resolution: str, corrected_value: Any = None
+    ) -> None:
+        """Accepting corrects the value in every submitted inspection of the unit, then rescored."""
+        self.cycle.require_secretariat(by)
+        self.cycle.require_stage(
+            Cycle.Stage.INSPECTION, Cycle.Stage.RANKING, action="giải quyết khiếu nại"
+        )
+        if self.state != self.State.OPEN:
+            raise WorkflowError("Khiếu nại đã được giải quyết.")
+        resolution = normalize(resolution)
+        if not resolution:
+            raise ValidationError({"resolution": "Phải nêu lý do kết luận."})
+        if accept and corrected_value is None:
+            raise ValidationError(
+                {"corrected_value": "Chấp nhận khiếu nại thì phải nhập giá trị đúng."}
+            )
+        before = snapshot(self)
+        self.state = self.State.ACCEPTED if accept else self.State.REJECTED
+        self.resolution, self.resolved_by, self.resolved_at = resolution, by, timezone.now()
+        self.corrected_value = corrected_value if accept else None
+        self.save(
+            update_fields=["state", "resolution", "resolved_by", "resolved_at", "corrected_value"]
+        )
+        audit(
+            actor=by,
+            action="resolve",
+            obj=self,
+            before=before,
+            after=snapshot(self),
+            reason=resolution,
+        )
+        if accept:
+            from thidua.cycle.scoring import apply_dispute
+
+            apply_dispute(self, by=by)

@@ -1,0 +1,319 @@
+"""Ranking, the honouring vote (suy tôn), award proposals and their approval."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from thidua.audit.log import record as audit
+from thidua.audit.log import snapshot
+from thidua.cycle.models.cycle import Cycle, MethodVersion, WorkflowError, save_versioned
+from thidua.engine.text import normalize
+from thidua.org.models import Unit, User
+
+
+class Ranking(models.Model):
+    """Step 8: one computation of the consolidated scores and ranking (the latest is in force)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="rankings")
+    method = models.ForeignKey(MethodVersion, on_delete=models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField(default=timezone.now)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField("xếp hạng (đầy đủ)", default=dict)
+    allocation = models.JSONField("phân bổ khen thưởng theo quy chế", default=dict, blank=True)
+    robustness_samples = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "bảng xếp hạng"
+        verbose_name_plural = "bảng xếp hạng"
+        get_latest_by = "computed_at"
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Xếp hạng {self.cycle} ({self.computed_at:%d/%m/%Y %H:%M})"
+
+
+class RankingEntry(models.Model):
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="entries")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField("thứ tự hiển thị")
+    rank = models.PositiveSmallIntegerField("hạng", null=True, blank=True)
+    total = models.DecimalField("tổng điểm", max_digits=9, decimal_places=3, null=True)
+    vetoed = models.BooleanField("bị loại (điểm liệt)", default=False)
+    note = models.TextField("ghi chú", blank=True)
+    median_rank = models.FloatField(null=True, blank=True)
+    rank_p5 = models.FloatField(null=True, blank=True)
+    rank_p95 = models.FloatField(null=True, blank=True)
+    p_first = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dòng xếp hạng"
+        verbose_name_plural = "dòng xếp hạng"
+        ordering = ["ranking", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["ranking", "unit"], name="ranking_entry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank or '—'}. {self.unit.short_name}"
+
+
+class HonourVote(models.Model):
+    """Step 9: secret ballot on the leading unit. Who voted is recorded; how, never.
+
+    Ballots are not stored at all: each ballot adds one to a counter in the same transaction that
+    records the voter, so no row links a unit to its choice. The tally stays hidden until closing.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Đang bỏ phiếu"
+        CLOSED = "closed", "Đã kết thúc"
+
+    class Choice(models.TextChoices):
+        YES = "yes", "Đồng ý"
+        NO = "no", "Không đồng ý"
+        ABSTAIN = "abstain", "Không biểu quyết"
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="honour_vote")
+    candidate = models.ForeignKey(
+        Unit, verbose_name="đơn vị được đề nghị suy tôn", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    member_count = models.PositiveSmallIntegerField("số đơn vị thành viên")
+    quorum = models.CharField(max_length=8)
+    threshold = models.CharField(max_length=8)
+    yes = models.PositiveSmallIntegerField(default=0)
+    no = models.PositiveSmallIntegerField(default=0)
+    abstain = models.PositiveSmallIntegerField(default=0)
+    passed = models.BooleanField(null=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "biểu quyết suy tôn"
+        verbose_name_plural = "biểu quyết suy tôn"
+
+    def __str__(self) -> str:
+        return f"Suy tôn {self.candidate.short_name} — {self.cycle}"
+
+    @property
+    def present(self) -> int:
+        return self.yes + self.no + self.abstain
+
+    @property
+    def quorum_met(self) -> bool:
+        return Fraction(self.present, self.member_count) >= Fraction(self.quorum)
+
+    def outcome_text(self) -> str:
+        need_present = math.ceil(Fraction(self.quorum) * self.member_count)
+        if not self.quorum_met:
+            return (
+                f"Không đủ số đơn vị tham gia biểu quyết ({self.present}/{self.member_count}, "
+                f"cần ít nhất {need_present}): chưa suy tôn được."
+            )
+        need_yes = math.floor(Fraction(self.threshold) * self.member_count) + 1
+        verdict = "được suy tôn" if self.passed else "không được suy tôn"
+        return (
+            f"{self.present}/{self.member_count} đơn vị biểu quyết (cần ít nhất {need_present}); "
+            f"{self.yes} đồng ý, {self.no} không đồng ý, {self.abstain} không biểu quyết "
+            f"(cần ít nhất {need_yes} đồng ý): {self.candidate.name} {verdict}."
+        )
+
+    @classmethod
+    @transaction.atomic
+    def open_vote(cls, cycle: Cycle, *, by: User, candidate: Unit) -> HonourVote:
+        cycle.require_secretariat(by)
+        cycle.require_stage(Cycle.Stage.VOTING, action="mở biểu quyết suy tôn")
+        cycle.require_member(candidate)
+        if cls.objects.filter(cycle=cycle).exists():
+            raise WorkflowError("Biểu quyết suy tôn đã được mở.")
+        method = cycle.method
+        vote = cls.objects.create(
+            cycle=cycle,
+            candidate=candidate,
+            member_count=len(cycle.member_ids()),
+            quorum=method.vote_quorum,
+            threshold=method.vote_threshold,
+            opened_by=by,
+        )
+        audit(
+            actor=by,
+            action="open_vote",
+            obj=vote,
+            after=snapshot(vote, ["candidate", "member_count", "quorum", "threshold"]),
+        )
+        return vote
+
+    @transaction.atomic
+    def cast(self, *, by: User, choice: str) -> VoterRecord:
+        """One ballot per member unit, cast by an officer of that unit."""
+        if self.state != self.State.OPEN:
+            raise WorkflowError("Biểu quyết đã kết thúc.")
+        unit = by.unit
+        self.cycle.require_member(unit)
+        if by.role == User.Role.VIEWER:
+            raise PermissionDenied("Tài khoản chỉ xem không được biểu quyết.")
+        if choice not in self.Choice.values:
+            raise ValidationError({"choice": "Chọn Đồng ý, Không đồng ý hoặc Không biểu quyết."})
+        if VoterRecord.objects.filter(vote=self, unit=unit).exists():
+            raise WorkflowError(f"{unit.name} đã biểu quyết.")
+        record = VoterRecord.objects.create(vote=self, unit=unit, cast_by=by)
+        HonourVote.objects.filter(pk=self.pk).update(**{choice: F(choice) + 1})
+        # The audit says who voted and when, never the choice.
+        audit(actor=by, action="vote", obj=record, after={"unit": unit.code})
+        return record
+
+    @transaction.atomic
+    def close(self, *, by: User) -> None:
+        self.cycle.require_secretariat(by)
+        if self.state != self.State.OPEN:
+            raise WorkflowError("Biểu quyết đã kết thúc.")
+        self.refresh_from_db()
+        self.passed = self.quorum_met and Fraction(self.yes, self.member_count) > Fraction(
+            self.threshold
+        )
+        self.state, self.closed_at, self.closed_by = self.State.CLOSED, timezone.now(), by
+        self.save(update_fields=["passed", "state", "closed_at", "closed_by"])
+        audit(
+            actor=by,
+            action="close_vote",
+            obj=self,
+            after=snapshot(self, ["yes", "no", "abstain", "member_count", "passed"]),
+        )
+
+
+class VoterRecord(models.Model):
+    vote = models.ForeignKey(HonourVote, on_delete=models.CASCADE, related_name="voters")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "đơn vị đã biểu quyết"
+        verbose_name_plural = "đơn vị đã biểu quyết"
+        constraints = [models.UniqueConstraint(fields=["vote", "unit"], name="one_ballot_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.short_name} đã biểu quyết"
+
+
+class Proposal(models.Model):
+    """Steps 10–11: an award proposed for a unit, adjusted only within the rules, decided by the Ministry."""
+
+    class Origin(models.TextChoices):
+        ENGINE = "engine", "Theo quy chế (tự động)"
+        ADJUSTED = "adjusted", "Thường trực Cụm điều chỉnh"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Dự kiến"
+        SUBMITTED = "submitted", "Đã trình Bộ"
+        APPROVED = "approved", "Bộ phê duyệt"
+        RETURNED = "returned", "Bộ trả lại"
+        REJECTED = "rejected", "Bộ không phê duyệt"
+        WITHDRAWN = "withdrawn", "Đã rút"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="proposals")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    award_code = models.CharField("mã hình thức", max_length=40)
+    award_name = models.CharField("hình thức khen thưởng", max_length=200)
+    rank = models.PositiveSmallIntegerField("hạng", null=True, blank=True)
+    total = models.DecimalField("tổng điểm", max_digits=9, decimal_places=3, null=True)
+    basis = models.TextField("căn cứ đề nghị")
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.ENGINE)
+    adjustment_reason = models.TextField("lý do điều chỉnh", blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    decision_reason = models.TextField("ý kiến của Bộ", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "đề nghị khen thưởng"
+        verbose_name_plural = "đề nghị khen thưởng"
+        ordering = ["cycle", "rank", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.award_name} — {self.unit.short_name}"
+
+    @property
+    def live(self) -> bool:
+        return self.state not in (self.State.WITHDRAWN, self.State.REJECTED)
+
+    @transaction.atomic
+    def withdraw(self, *, by: User, reason: str) -> None:
+        self.cycle.require_secretariat(by)
+        self.cycle.require_stage(Cycle.Stage.PROPOSALS, Cycle.Stage.APPROVAL, action="rút đề nghị")
+        if self.state not in (self.State.DRAFT, self.State.RETURNED):
+            raise WorkflowError("Chỉ rút được đề nghị đang dự kiến hoặc bị Bộ trả lại.")
+        reason = normalize(reason)
+        if not reason:
+            raise ValidationError({"reason": "Phải nêu lý do rút đề nghị."})
+        before = snapshot(self, ["state"])
+        self.state, self.adjustment_reason = self.State.WITHDRAWN, reason
+        self.save(update_fields=["state", "adjustment_reason"])
+        audit(
+            actor=by,
+            action="withdraw",
+            obj=self,
+            before=before,
+            after=snapshot(self, ["state"]),
+            reason=reason,
+        )
+
+    @transaction.atomic
+    def decide(
+        self, *, by: User, decision: str, reason: str = "", expected_version: int | None = None
+    ) -> None:
+        """Step 11: the Ministry approves, returns (with a reason) or rejects (with a reason)."""
+        if by.role != User.Role.MINISTRY_APPROVER and not by.is_superuser:
+            raise PermissionDenied(
+                "Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng."
+            )
+        self.cycle.require_stage(Cycle.Stage.APPROVAL, action="xét duyệt đề nghị")
+        if self.state != self.State.SUBMITTED:
+            raise WorkflowError("Chỉ xét duyệt được đề nghị đã trình Bộ.")
+        targets = {
+            "approve": self.State.APPROVED,
+            "return": self.State.RETURNED,
+            "reject": self.State.REJECTED,
+        }
+        if decision not in targets:
+            raise ValidationError({"decision": "Chọn phê duyệt, trả lại hoặc không phê duyệt."})
+        reason = normalize(reason)
+        if decision != "approve" and not reason:
+            raise ValidationError({"reason": "Trả lại hoặc không phê duyệt thì phải nêu lý do."})
+        before = snapshot(self, ["state", "decision_reason"])
+        self.state, self.decision_reason = targets[decision], reason
+        self.decided_by, self.decided_at = by, timezone.now()
+        save_versioned(
+            self,
+            ["state", "decision_reason", "decided_by", "decided_at"],
+            expected_version,
+            "đề nghị",
+        )
+        audit(
+            actor=by,
+            action=decision,
+            obj=self,
+            before=before,
+            after=snapshot(self, ["state", "decision_reason"]),
+            reason=reason,
+        )

@@ -1,0 +1,319 @@
+"""A unit's reported results (with evidence) and the score sheets the engine computes from them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from thidua.audit.log import record as audit
+from thidua.audit.log import snapshot
+from thidua.cycle.models.cycle import Cycle, MethodVersion, WorkflowError, save_versioned
+from thidua.engine.text import normalize
+from thidua.org.models import Unit, User
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Extension → (content type, magic bytes the file must start with). Checked on the bytes, not on
+# what the browser claims, so a renamed executable is refused.
+EVIDENCE_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+}
+
+
+class ResultSheet(models.Model):
+    """Step 5: the values a unit reports per criterion; read-only to the unit once submitted."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Nháp"
+        SUBMITTED = "submitted", "Đã gửi"
+        RETURNED = "returned", "Bị trả lại"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="result_sheets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(
+        "trạng thái", max_length=10, choices=State.choices, default=State.DRAFT
+    )
+    values = models.JSONField("số liệu", default=dict, blank=True)
+    remarks = models.JSONField("giải trình", default=dict, blank=True)
+    revision = models.PositiveIntegerField("lần gửi", default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.TextField("lý do trả lại", blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "bảng số liệu kết quả"
+        verbose_name_plural = "bảng số liệu kết quả"
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "unit"], name="result_sheet_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Số liệu {self.unit.short_name} — {self.cycle}"
+
+    @property
+    def editable_by_unit(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+    @classmethod
+    def for_unit(cls, cycle: Cycle, unit: Unit) -> ResultSheet:
+        sheet, _ = cls.objects.get_or_create(cycle=cycle, unit=unit)
+        return sheet
+
+    def _require_unit_officer(self, by: User) -> None:
+        if by.unit_id != self.unit_id or by.role not in (
+            User.Role.UNIT_OFFICER,
+            User.Role.SECRETARIAT,
+        ):
+            raise PermissionDenied(
+                "Chỉ cán bộ thi đua của chính đơn vị được nhập, gửi số liệu của đơn vị."
+            )
+
+    @transaction.atomic
+    def save_values(
+        self,
+        *,
+        by: User,
+        values: dict[str, Any],
+        remarks: dict[str, str] | None = None,
+        expected_version: int | None = None,
+    ) -> None:
+        """Save a draft. Values are checked against the scale; every problem is named by criterion."""
+        self._require_unit_officer(by)
+        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="nhập số liệu")
+        if not self.editable_by_unit:
+            raise WorkflowError(
+                "Số liệu đã gửi: không thể sửa. Nếu cần sửa, đề nghị Thường trực Cụm trả lại."
+            )
+        method = self.cycle.method
+        if method is None or not method.scale:
+            raise WorkflowError("Cụm chưa ban hành thang điểm: chưa thể nhập số liệu.")
+        from thidua.cycle.scoring import clean_results
+
+        cleaned, cleaned_remarks = clean_results(method, self.unit, values, remarks or {})
+        before = snapshot(self, ["values", "remarks", "state"])
+        self.values, self.remarks = cleaned, cleaned_remarks
+        self.updated_at, self.updated_by = timezone.now(), by
+        save_versioned(
+            self,
+            ["values", "remarks", "updated_at", "updated_by"],
+            expected_version,
+            "bảng số liệu",
+        )
+        audit(
+            actor=by,
+            action="update",
+            obj=self,
+            before=before,
+            after=snapshot(self, ["values", "remarks", "state"]),
+        )
+
+    @transaction.atomic
+    def submit(self, *, by: User, expected_version: int | None = None) -> ScoreSheet:
+        """Submit to the secretariat; the engine scores the self-assessment at once."""
+        self._require_unit_officer(by)
+        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="gửi số liệu")
+        if not self.editable_by_unit:
+            raise WorkflowError("Số liệu đã được gửi.")
+        from thidua.cycle.scoring import missing_required, score_self
+
+        missing = missing_required(self.cycle.method, self.values)
+        if missing:
+            raise ValidationError(
+                {
+                    "values": [
+                        f"{name}: chưa nhập số liệu (bắt buộc theo thang điểm)." for name in missing
+                    ]
+                }
+            )
+        before = snapshot(self, ["state", "revision"])
+        self.state = self.State.SUBMITTED
+        self.submitted_at, self.submitted_by, self.return_reason = timezone.now(), by, ""
+        save_versioned(
+            self,
+            ["state", "submitted_at", "submitted_by", "return_reason"],
+            expected_version,
+            "bảng số liệu",
+        )
+        audit(
+            actor=by,
+            action="submit",
+            obj=self,
+            before=before,
+            after=snapshot(self, ["state", "revision"]),
+        )
+        self.cycle.lock_method(by=by)
+        return score_self(self, by=by)
+
+    @transaction.atomic
+    def return_to_unit(self, *, by: User, reason: str) -> None:
+        """The secretariat sends a submission back with a reason; the unit may then correct it."""
+        self.cycle.require_secretariat(by)
+        # After reporting closes, a wrong figure is corrected through the inspection and disputes.
+        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="trả lại số liệu")
+        reason = normalize(reason)
+        if not reason:
+            raise ValidationError({"reason": "Phải nêu lý do trả lại."})
+        if self.state != self.State.SUBMITTED:
+            raise WorkflowError("Chỉ trả lại được bảng số liệu đã gửi.")
+        before = snapshot(self, ["state", "revision", "return_reason"])
+        self.state, self.return_reason, self.revision = (
+            self.State.RETURNED,
+            reason,
+            self.revision + 1,
+        )
+        self.version += 1
+        self.save(update_fields=["state", "return_reason", "revision", "version"])
+        audit(
+            actor=by,
+            action="return",
+            obj=self,
+            before=before,
+            after=snapshot(self, ["state", "revision", "return_reason"]),
+            reason=reason,
+        )
+
+    @transaction.atomic
+    def add_evidence(self, *, by: User, criterion: str, upload) -> Evidence:
+        self._require_unit_officer(by)
+        if not self.editable_by_unit:
+            raise WorkflowError("Số liệu đã gửi: không thể thêm minh chứng.")
+        from thidua.cycle.scoring import criterion_names
+
+        names = criterion_names(self.cycle.method)
+        if criterion not in names:
+            raise ValidationError({"criterion": "Chọn một tiêu chí của thang điểm."})
+        content_type, digest = Evidence.check_file(upload)
+        evidence = Evidence(
+            sheet=self,
+            criterion=criterion,
+            original_name=normalize(PurePath(upload.name).name)[:200],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=by,
+        )
+        evidence.file.save(
+            f"{digest[:16]}{PurePath(upload.name).suffix.lower()}", upload, save=False
+        )
+        evidence.save()
+        audit(actor=by, action="upload", obj=evidence, after=snapshot(evidence))
+        return evidence
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    sheet = instance.sheet
+    return f"minh-chung/{sheet.cycle.year}/cum-{sheet.cycle.cluster.number}/{sheet.unit.code}/{filename}"
+
+
+class Evidence(models.Model):
+    sheet = models.ForeignKey(ResultSheet, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.CharField("tiêu chí", max_length=40)
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    original_name = models.CharField("tên tệp", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "tệp minh chứng"
+        verbose_name_plural = "tệp minh chứng"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @staticmethod
+    def check_file(upload) -> tuple[str, str]:
+        """Type (by extension AND content) and size; returns the content type and SHA-256."""
+        suffix = PurePath(upload.name or "").suffix.lower()
+        allowed = ", ".join(sorted({s.lstrip(".").upper() for s in EVIDENCE_TYPES}))
+        if suffix not in EVIDENCE_TYPES:
+            raise ValidationError(
+                {
+                    "file": f"Loại tệp “{suffix or 'không rõ'}” không được nhận. Chấp nhận: {allowed}."
+                }
+            )
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise ValidationError(
+                {
+                    "file": f"Tệp quá lớn ({upload.size / 1048576:.1f} MB); tối đa 10 MB.".replace(
+                        ".", ",", 1
+                    )
+                }
+            )
+        if upload.size == 0:
+            raise ValidationError({"file": "Tệp rỗng."})
+        content_type, magics = EVIDENCE_TYPES[suffix]
+        upload.seek(0)
+        head = upload.read(16)
+        if not any(head.startswith(magic) for magic in magics):
+            raise ValidationError(
+                {
+                    "file": f"Nội dung tệp không phải {suffix.lstrip('.').upper()} như phần mở rộng ghi."
+                }
+            )
+        upload.seek(0)
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        return content_type, digest.hexdigest()
+
+
+class ScoreSheet(models.Model):
+    """The engine's scores for one unit at one stage, with the inputs and every line's explanation."""
+
+    class Stage(models.TextChoices):
+        SELF = "self", "Tự chấm"
+        INSPECTION = "inspection", "Đoàn kiểm tra chấm"
+        CONSOLIDATED = "consolidated", "Điểm tổng hợp"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="score_sheets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    source = models.CharField("người chấm", max_length=200, blank=True)
+    method = models.ForeignKey(MethodVersion, on_delete=models.PROTECT, related_name="+")
+    inputs = models.JSONField("dữ liệu đầu vào", default=dict)
+    sheet = models.JSONField("bảng điểm và giải thích", default=dict)
+    total = models.DecimalField("tổng điểm", max_digits=9, decimal_places=3, null=True)
+    vetoed = models.BooleanField("vi phạm điểm liệt", default=False)
+    blocked = models.BooleanField("thiếu số liệu bắt buộc", default=False)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "bảng điểm"
+        verbose_name_plural = "bảng điểm"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "unit", "stage", "source"], name="score_sheet_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} — {self.unit.short_name}"
