@@ -19,10 +19,9 @@ float matrix in, exact scaled-integer totals out.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import partial
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -40,8 +39,6 @@ from .rules import (
 )
 from .scale import Scale
 from .scoring import (
-    Explanation,
-    GroupScore,
     InputError,
     InputProblem,
     Judgement,
@@ -56,7 +53,6 @@ __all__ = ["Prepared", "prepare", "score_batch", "totals_only"]
 _NUMERIC_FAST = {float, int, type(None)}
 _BOOL_FAST = {bool, type(None)}
 _MAX = float(MAX_ABS)
-_new_explanation = partial(tuple.__new__, Explanation)
 
 
 @contextmanager
@@ -108,10 +104,12 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
     problems: list[InputProblem] = []
     rows: list[list[Any]] = []
     known = frozenset(codes)
+    index = {code: k for k, code in enumerate(codes)}
     for i, u in enumerate(units):
         res = u.results
-        if not all(isinstance(m, Mapping) for m in (res, u.targets, u.remarks)) or not (
-            isinstance(u.unit, str) and u.unit.strip()
+        plain = type(res) is dict and type(u.targets) is dict and type(u.remarks) is dict
+        if not (plain or all(isinstance(m, Mapping) for m in (res, u.targets, u.remarks))) or not (
+            type(u.unit) is str and u.unit.strip()
         ):
             problems.extend(check_unit(scale, u, i))
             rows.append([None] * n)
@@ -120,18 +118,23 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
         # cheap test first: every key is known iff the count of present values matches
         if len(res) != n - row.count(None):
             problems.extend(_unknown(u, i, "results", res.keys() - known))
-        if u.targets:
+        if u.targets and not u.targets.keys() <= known:
             problems.extend(_unknown(u, i, "targets", u.targets.keys() - known))
-        if u.remarks:
+        if u.remarks and not u.remarks.keys() <= known:
             problems.extend(_unknown(u, i, "remarks", u.remarks.keys() - known))
         rows.append(row)
     U = len(rows)
     if problems:
         raise InputError(problems)
 
+    columns = list(zip(*rows, strict=True)) if U else [() for _ in codes]
+    types = [set(map(type, col)) for col in columns]
+
     # judged values may carry their remark inline: split them out (rare; per cell)
     remark_overrides: dict[tuple[int, int], str] = {}
-    for c in kernel.jdg:
+    for c in kernel.jdg.tolist():
+        if types[c] <= _NUMERIC_FAST:
+            continue
         for i, row in enumerate(rows):
             v = row[c]
             if isinstance(v, Judgement | Mapping):
@@ -140,14 +143,13 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
                 row[c] = points
                 if remark is not None:
                     remark_overrides[(i, c)] = remark
+        columns[c] = tuple(row[c] for row in rows)
+        types[c] = set(map(type, columns[c]))
 
-    columns = list(zip(*rows, strict=True)) if U else [() for _ in codes]
     bool_cols = set(kernel.bool_columns.tolist())
-    slow: list[int] = []
-    for c, col in enumerate(columns):
-        types = set(map(type, col))
-        if not types <= (_BOOL_FAST if c in bool_cols else _NUMERIC_FAST):
-            slow.append(c)
+    slow = [
+        c for c in range(n) if not types[c] <= (_BOOL_FAST if c in bool_cols else _NUMERIC_FAST)
+    ]
     if not slow:
         V = np.array(rows, dtype=np.float64).reshape(U, n)
     else:
@@ -184,27 +186,30 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
             continue
         trow = list(default_row)
         for code, raw in u.targets.items():
-            crit = scale.criterion(code)
+            k = index[code]
             try:
                 if raw is None:
                     continue
                 if type(raw) is float or type(raw) is int:
                     if not abs(raw) <= _MAX:
                         raise NumberError("số quá lớn hoặc vô hạn")
-                    T[i, crit.index] = raw
+                    T[i, k] = raw
                 else:
-                    T[i, crit.index] = float(to_decimal(raw))
-                trow[crit.index] = raw
+                    T[i, k] = float(to_decimal(raw))
+                trow[k] = raw
             except NumberError as exc:
                 _problem(problems, i, u, "targets", code, exc)
         target_rows[i] = trow
 
-    # remarks (only judged criteria use them)
+    # remarks (only judged criteria use them): shared empty row unless a unit has some
     no_remarks = (None,) * n
     remark_rows: list[Sequence[Any]] = [no_remarks] * U
     for i, u in enumerate(units):
         if u.remarks:
-            remark_rows[i] = [u.remarks.get(code) for code in codes]
+            row = list(no_remarks)
+            for code, remark in u.remarks.items():
+                row[index[code]] = remark
+            remark_rows[i] = row
     for (i, c), remark in remark_overrides.items():
         row = list(remark_rows[i])
         row[c] = remark
@@ -243,15 +248,18 @@ def _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, units, pro
                 c = int(kernel.jdg[j])
                 if not (remark_rows[i][c] or "").strip():
                     suspects[i, c] = True
-        for fam in (kernel.lin, kernel.aon):
-            if fam.size:
-                suspects[:, fam] |= np.isnan(T[:, fam])
-        if kernel.lin.size:
-            t = T[:, kernel.lin]
-            bad_plan = kernel.lin_plan & (t <= 0)
-            bad_lin = ~kernel.lin_plan & (kernel.lin_s * (t - kernel.lin_zero) <= 0)
-            suspects[:, kernel.lin] |= bad_plan | bad_lin
-            suspects[:, kernel.lin] |= kernel.lin_plan & (V[:, kernel.lin] < 0)
+        if kernel.aon.size:
+            suspects[:, kernel.aon] |= np.isnan(T[:, kernel.aon])
+        for cols, sign, zero in (
+            (kernel.lin, kernel.lin_s, kernel.lin_zero),
+            (kernel.linb, kernel.linb_s, kernel.linb_zero),
+        ):
+            if cols.size:  # a linear target must lie beyond the zero point, in its direction
+                t = T[:, cols]
+                suspects[:, cols] |= np.isnan(t) | ~(sign * (t - zero) > 0)
+        if kernel.plan.size:
+            t = T[:, kernel.plan]
+            suspects[:, kernel.plan] |= ~(t > 0) | (V[:, kernel.plan] < 0)
     suspects &= present
     for i, c in zip(*np.nonzero(suspects), strict=True):
         i, c = int(i), int(c)
@@ -272,25 +280,62 @@ def _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, units, pro
             _problem(problems, i, units[i], "results", crit.code, exc)
 
 
-def _fix_ambiguous(scale, kernel, P, amb, value_at, target_at) -> int:
-    """Recompute ambiguous cells with the Decimal reference; returns how many."""
-    cells = np.nonzero(amb)
+def resolve(
+    kernel: Kernel,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    V: np.ndarray,
+    T: np.ndarray,
+    value_at: Callable[[int, int], Any],
+    target_at: Callable[[int, int], Any],
+) -> np.ndarray:
+    # T: effective targets, or with NaN meaning the scale's default
+    """Exact scaled points of ambiguous cells: integer arithmetic for linear targets, the Decimal
+    reference for the rest (and for linear cells whose inputs have too many decimals)."""
+    result = np.zeros(len(rows), dtype=np.int64)
+    todo = np.ones(len(rows), dtype=bool)
+    lin = kernel.is_lin[cols]
+    if lin.any():
+        k = np.nonzero(lin)[0]
+        t = T[rows[k], cols[k]]
+        t = np.where(np.isnan(t), kernel.default_targets[cols[k]], t)
+        ok, scaled = kernel.exact_linear(cols[k], V[rows[k], cols[k]], t)
+        result[k[ok]] = scaled[ok]
+        todo[k[ok]] = False
+    if todo.any():
+        k = np.nonzero(todo)[0]
+        cells = list(zip(rows[k].tolist(), cols[k].tolist(), strict=True))
+        result[k] = exact_points(kernel.scale, cells, value_at, target_at)
+    return result
+
+
+def exact_points(
+    scale: Scale,
+    cells: Iterable[tuple[int, int]],
+    value_at: Callable[[int, int], Any],
+    target_at: Callable[[int, int], Any],
+) -> list[int]:
+    """Scaled points of the given cells by the Decimal reference.
+
+    Cells with the same criterion, value and target share one computation: real data repeat
+    (percentages with one decimal), and the ambiguous cells of a batch are mostly such repeats.
+    """
     crits = scale.criteria
-    count = 0
-    for idx in zip(*cells, strict=True):
-        c = int(idx[-1])
-        raw = value_at(idx)
-        if raw is None:
-            continue
-        crit = crits[c]
-        t = target_at(idx)
-        value = _decimal_value(crit, raw)
-        out = evaluate(
-            crit.rule, crit.max_points, value, None if t is None else to_decimal(t), scale.rounding
-        )
-        P[idx] = int(out.points.scaleb(kernel.places))
-        count += 1
-    return count
+    factor = 10**scale.rounding.places
+    cache: dict[tuple[int, Any, Any], int] = {}
+    out = []
+    for i, c in cells:
+        raw, t = value_at(i, c), target_at(i, c)
+        key = (c, raw, t)
+        scaled = cache.get(key)
+        if scaled is None:
+            crit = crits[c]
+            value = _decimal_value(crit, raw)
+            target = None if t is None else to_decimal(t)
+            points = evaluate(crit.rule, crit.max_points, value, target, scale.rounding).points
+            scaled = cache[key] = int(points * factor)
+        out.append(scaled)
+    return out
 
 
 def _decimals(kernel: Kernel, values: np.ndarray) -> np.ndarray:
@@ -313,20 +358,18 @@ def score_batch(
     kernel = kernel or Kernel(scale)
     prep = prepare(scale, kernel, units)
     V, T = prep.V, prep.T
-    with np.errstate(all="ignore"):
-        raw, amb = kernel.raw(V, T, exact=True)
-        P = kernel.round_scaled(raw, amb)
+    P, amb = kernel.points(V, T)
     missing = np.isnan(V)
-    P[missing] = 0
-    amb &= ~missing
     if amb.any():
-        _fix_ambiguous(
-            scale,
+        rows, cols = np.nonzero(amb)
+        P[rows, cols] = resolve(
             kernel,
-            P,
-            amb,
-            lambda idx: prep.rows[idx[0]][idx[1]],
-            lambda idx: prep.target_rows[idx[0]][idx[1]],
+            rows,
+            cols,
+            V,
+            T,
+            lambda i, c: prep.rows[i][c],
+            lambda i, c: prep.target_rows[i][c],
         )
     return _assemble(scale, kernel, prep, P, missing)
 
@@ -359,88 +402,88 @@ def _assemble(
     at_max_list = at_max.tolist()
 
     crits = scale.criteria
-    groups = scale.groups
-    bounds = [(g.criteria[0].index, g.criteria[-1].index + 1) for g in groups]
     veto_info = [
         (j, Veto(crits[c].code, crits[c].name, crits[c].rule.scope, crits[c].rule.awards))
         for j, c in enumerate(kernel.veto.tolist())
     ]
     veto_rows = vetoed.tolist()
+    group_points = group_rows
+    if group_blocked.any():
+        group_points = [
+            [None if b else p for p, b in zip(gp, gb, strict=True)]
+            for gp, gb in zip(group_rows, group_blocked_rows, strict=True)
+        ]
     sheets = []
-    new = _new_explanation
-    nones = repeat(None)
-    with _gc_paused():
+    with _gc_paused():  # tens of thousands of small containers; none is cyclic
         for u in range(U):
             unit = prep.units[u]
-            row = prep.rows[u]
-            # missing floats (NaN) are shown as missing: keep the raw value, Explanation.missing knows
-            expl = tuple(
-                map(
-                    new,
-                    zip(
-                        crits,
-                        row,
-                        prep.target_rows[u],
-                        point_rows[u],
-                        prep.remark_rows[u],
-                        nones,
-                        strict=False,
-                    ),
-                )
-            )
-            gpoints = group_rows[u]
-            gblocked = group_blocked_rows[u]
-            group_scores = tuple(
-                GroupScore(
-                    g.code, g.name, g.max_points, None if gblocked[k] else gpoints[k], expl[a:b]
-                )
-                for k, (g, (a, b)) in enumerate(zip(groups, bounds, strict=True))
-            )
-            vetoes = tuple(v for j, v in veto_info if veto_rows[u][j]) if veto_info else ()
+            vetoes = [v for j, v in veto_info if veto_rows[u][j]] if veto_info else ()
             sheets.append(
                 ScoreSheet(
-                    unit=unit.unit,
-                    scale=scale,
-                    explanations=expl,
-                    groups=group_scores,
+                    unit.unit,
+                    scale,
                     total=None if blocked_list[u] else total_list[u],
+                    group_points=group_points[u],
                     vetoes=vetoes,
                     deductions=deduction_list[u],
                     criteria_at_max=at_max_list[u],
                     stage=unit.stage,
                     source=unit.source,
+                    cells=(prep.rows[u], prep.target_rows[u], point_rows[u], prep.remark_rows[u]),
                 )
             )
     return sheets
 
 
 def totals_only(
-    kernel: Kernel, V: np.ndarray, T: np.ndarray | None = None, *, exact: bool = True
+    kernel: Kernel,
+    V: np.ndarray,
+    T: np.ndarray | None = None,
+    *,
+    exact: bool = True,
+    block: int = 1024,
+    workers: int = 2,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Totals of many units from a float matrix (units × criteria, NaN = missing).
 
-    Returns ``(scaled_totals, blocked)``: totals as int64 ``points × 10^places`` (exact, like the
-    reference, when ``exact``) and a mask of units whose total a missing result blocks. ``T`` holds
-    per-unit targets (NaN: the scale's default). Inputs are not validated: use :func:`score_batch`
-    for untrusted data.
+    Returns ``(scaled_totals, blocked)``: int64 totals ``points × 10^places`` — equal to the
+    reference when ``exact`` — and the units whose total a missing result blocks. ``T`` holds
+    per-unit targets (NaN: the scale's default). Rows are processed in cache-sized blocks on
+    ``workers`` threads (NumPy releases the GIL). Inputs are not validated: use
+    :func:`score_batch` for untrusted data.
     """
-    T = kernel.effective_targets(T, V.shape[0])
-    with np.errstate(all="ignore"):
-        raw, amb = kernel.raw(V, T, exact=exact)
-        P = kernel.round_scaled(raw, amb)
-    missing = np.isnan(V)
-    if exact and amb is not None:
-        amb &= ~missing
-        if amb.any():
-            bool_columns = set(kernel.bool_columns.tolist())
+    U = V.shape[0]
+    fill = T is not None  # NaN targets: filled with the defaults inside each block
+    if T is None:
+        T = np.broadcast_to(kernel.default_targets, V.shape)
+    starts = list(range(0, U, block)) or [0]
 
-            def value_at(idx: tuple) -> Any:
-                return bool(V[idx]) if int(idx[-1]) in bool_columns else float(V[idx])
+    def run(r0: int):
+        return kernel.block_totals(V[r0 : r0 + block], T[r0 : r0 + block], exact, fill)
 
-            def target_at(idx: tuple) -> Any:
-                return None if np.isnan(T[idx]) else float(T[idx])
+    if workers > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(run, starts))
+    else:
+        parts = [run(r0) for r0 in starts]
+    totals = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    blocked = np.concatenate([p[1] for p in parts])
+    cells = [
+        (r0 + i, c, used) for r0, part in zip(starts, parts, strict=True) for i, c, used in part[2]
+    ]
+    if cells:
+        bool_columns = set(kernel.bool_columns.tolist())
 
-            _fix_ambiguous(kernel.scale, kernel, P, amb, value_at, target_at)
-    P[missing] = 0
-    blocked = (missing & kernel.block).any(axis=1)
-    return P.sum(axis=1), blocked
+        def value_at(i: int, c: int) -> Any:
+            return bool(V[i, c]) if c in bool_columns else float(V[i, c])
+
+        def target_at(i: int, c: int) -> Any:
+            t = T[i, c] if not np.isnan(T[i, c]) else kernel.default_targets[c]
+            return None if np.isnan(t) else float(t)
+
+        rows = np.array([i for i, _, _ in cells], dtype=np.intp)
+        cols = np.array([c for _, c, _ in cells], dtype=np.intp)
+        used = np.array([u for _, _, u in cells], dtype=np.int64)
+        fixed = resolve(kernel, rows, cols, V, T, value_at, target_at)
+        np.add.at(totals, rows, fixed - used)
+    return totals, blocked

@@ -46,14 +46,18 @@ class _Bonus:
     whole: np.ndarray  # bool
     any: bool
     any_whole: bool
+    ptsF: np.ndarray  # scaled by 10^places
+    capF: np.ndarray
 
 
-def _bonus(rules: list) -> _Bonus:
+def _bonus(rules: list, factor: float = 100.0) -> _Bonus:
     per = np.array([float(r.bonus.per) if r.bonus else 1.0 for r in rules])
     pts = np.array([float(r.bonus.points) if r.bonus else 0.0 for r in rules])
     cap = np.array([float(r.bonus.cap) if r.bonus else 0.0 for r in rules])
     whole = np.array([bool(r.bonus and r.bonus.whole_steps) for r in rules])
-    return _Bonus(per, pts, cap, whole, bool(cap.any()), bool(whole.any()))
+    return _Bonus(
+        per, pts, cap, whole, bool(cap.any()), bool(whole.any()), pts * factor, cap * factor
+    )
 
 
 class Kernel:
@@ -96,31 +100,41 @@ class Kernel:
         def is_target(method: str):
             return lambda c: isinstance(c.rule, TargetRule) and c.rule.method == method
 
-        # linear family: target/linear and plan
-        self.lin = idx(lambda c: is_target("linear")(c) or isinstance(c.rule, PlanRule))
-        lin_rules = [crits[i].rule for i in self.lin]
-        self.lin_plan = np.array([isinstance(r, PlanRule) for r in lin_rules], dtype=bool)
-        self.lin_any_plan = bool(self.lin_plan.any())
+        # linear target attainment, without and with a bonus (split: the bonus costs array passes)
+        def linear(with_bonus: bool):
+            return lambda c: is_target("linear")(c) and (c.rule.bonus is not None) == with_bonus
+
+        self.lin = idx(linear(False))
+        self.lin_zero = np.array([float(crits[i].rule.zero_at or 0) for i in self.lin])
+        self.is_lin = np.zeros(self.n, dtype=bool)
+        self.is_lin[self.lin] = True
+        self.zero_all = np.zeros(self.n)
         self.lin_s = np.array(
-            [1.0 if isinstance(r, PlanRule) or r.direction == "higher" else -1.0 for r in lin_rules]
+            [1.0 if crits[i].rule.direction == "higher" else -1.0 for i in self.lin]
         )
-        self.lin_zero = np.array(
-            [
-                float(r.zero_at) if isinstance(r, PlanRule) or r.zero_at is not None else 0.0
-                for r in lin_rules
-            ]
-        )
-        self.lin_full = np.array(
-            [float(r.full_at) if isinstance(r, PlanRule) else np.nan for r in lin_rules]
-        )
-        self.lin_max = self.max_points[self.lin]
-        self.lin_bonus = _bonus(lin_rules)
+        self.lin_maxF = self.max_points[self.lin] * self.factor
+        self.zero_all[self.lin] = self.lin_zero
+        self.linb = idx(linear(True))
+        self.is_lin[self.linb] = True  # not-met cells of these have no bonus: exact_linear applies
+        linb_rules = [crits[i].rule for i in self.linb]
+        self.linb_s = np.array([1.0 if r.direction == "higher" else -1.0 for r in linb_rules])
+        self.linb_zero = np.array([float(r.zero_at or 0) for r in linb_rules])
+        self.zero_all[self.linb] = self.linb_zero
+        self.linb_maxF = self.max_points[self.linb] * self.factor
+        self.linb_bonus = _bonus(linb_rules, self.factor)
+        # percentage of plan: the rate 100·actual/plan scored linearly between zero_at and full_at
+        self.plan = idx(lambda c: isinstance(c.rule, PlanRule))
+        plan_rules = [crits[i].rule for i in self.plan]
+        self.plan_zero = np.array([float(r.zero_at) for r in plan_rules])
+        self.plan_full = np.array([float(r.full_at) for r in plan_rules])
+        self.plan_maxF = self.max_points[self.plan] * self.factor
+        self.plan_bonus = _bonus(plan_rules, self.factor)
 
         self.aon = idx(is_target("all_or_nothing"))
         aon_rules = [crits[i].rule for i in self.aon]
         self.aon_s = np.array([1.0 if r.direction == "higher" else -1.0 for r in aon_rules])
-        self.aon_max = self.max_points[self.aon]
-        self.aon_bonus = _bonus(aon_rules)
+        self.aon_maxF = self.max_points[self.aon] * self.factor
+        self.aon_bonus = _bonus(aon_rules, self.factor)
 
         self.thr = idx(is_target("thresholds"))
         thr_rules = [crits[i].rule for i in self.thr]
@@ -133,25 +147,47 @@ class Kernel:
             for m, step in enumerate(r.steps):
                 self.thr_val[j, m] = self.thr_s[j] * float(step.value)
                 self.thr_pts[j, m] = float(step.points)
-        self.thr_bonus = _bonus(thr_rules)
+        self.thr_bonus = _bonus(thr_rules, self.factor)
+        # one contiguous (value, points) vector pair per step, worst step first
+        self.thr_steps = [
+            (
+                np.ascontiguousarray(self.thr_val[:, m]),
+                np.ascontiguousarray(self.thr_pts[:, m]) * self.factor,
+            )
+            for m in range(k - 1, -1, -1)
+        ]
 
         self.cnt = idx(lambda c: isinstance(c.rule, CountRule))
         cnt_rules = [crits[i].rule for i in self.cnt]
         self.cnt_per = np.array([float(r.per_event) for r in cnt_rules])
         self.cnt_lo = np.array([float(-r.limit) if r.per_event < 0 else 0.0 for r in cnt_rules])
         self.cnt_hi = np.array([0.0 if r.per_event < 0 else float(r.limit) for r in cnt_rules])
+        self.cnt_perF = self.cnt_per * self.factor
+        self.cnt_loF = self.cnt_lo * self.factor
+        self.cnt_hiF = self.cnt_hi * self.factor
 
         self.jdg = idx(lambda c: isinstance(c.rule, JudgedRule))
         self.yn = idx(lambda c: isinstance(c.rule, YesNoRule))
         self.yn_expected = np.array([1.0 if crits[i].rule.expected else 0.0 for i in self.yn])
-        self.yn_max = self.max_points[self.yn]
+        self.yn_maxF = self.max_points[self.yn] * self.factor
         self.veto = idx(lambda c: isinstance(c.rule, VetoRule))
         self.veto_ranking = np.array(
             [crits[i].rule.scope == "ranking" for i in self.veto], dtype=bool
         )
         self.deduction = idx(lambda c: isinstance(c.rule, CountRule) and c.rule.per_event < 0)
         self.bool_columns = idx(lambda c: isinstance(c.rule, VetoRule | YesNoRule))
+
+        def whole(*arrays: np.ndarray) -> bool:  # parameters already whole once scaled?
+            return all(bool(np.all(a == np.rint(a))) for a in arrays)
+
+        self.aon_rounding = None if whole(self.aon_maxF) and not self.aon_bonus.any else "nonneg"
+        self.thr_rounding = (
+            None if whole(self.thr_pts * self.factor) and not self.thr_bonus.any else "nonneg"
+        )
+        self.cnt_rounding = None if whole(self.cnt_perF, self.cnt_loF, self.cnt_hiF) else "signed"
+        self.yn_rounding = None if whole(self.yn_maxF) else "nonneg"
         self.block = np.array([c.missing == "block" for c in crits], dtype=bool)
+        self.block_columns = np.nonzero(self.block)[0]
         # groups are contiguous runs of columns (criteria are numbered in scale order)
         starts, pos = [], 0
         for g in scale.groups:
@@ -160,110 +196,224 @@ class Kernel:
         self.group_starts = np.array(starts, dtype=np.intp)
 
     # ------------------------------------------------------------------------------------------
+    # Families. Each returns ``y`` = unrounded points × 10^places for its columns (NaN: missing)
+    # and, in exact mode, the cells whose float comparison could differ from Decimal.
 
-    def _apply_bonus(
-        self, a: np.ndarray, b: _Bonus, raw: np.ndarray, amb: np.ndarray | None
-    ) -> np.ndarray:
-        """Add the bonus for attainment ``a`` (≥ 0 where the target is met)."""
-        if not b.any:
-            return raw
-        excess = np.maximum(a, 0.0)  # NaN (no target) stays NaN and yields no bonus below
-        steps = excess / b.per
+    def _bonus_scaled(self, a: np.ndarray, b: _Bonus, amb: np.ndarray | None) -> np.ndarray:
+        """Scaled bonus for attainment ``a`` (≥ 0 where the target is met; NaN: no target)."""
+        steps = np.maximum(a, 0.0)
+        steps /= b.per
         if b.any_whole:
-            whole_steps = np.floor(steps)
             if amb is not None:
-                near = np.abs(steps - np.rint(steps)) < EPS
-                amb |= near & b.whole & (excess > 0)
-            steps = np.where(b.whole, whole_steps, steps)
-        bonus = np.minimum(steps * b.pts, b.cap)
-        return raw + np.where(bonus > 0, bonus, 0.0)
+                amb |= b.whole & (steps > 0) & (np.abs(steps - np.rint(steps)) < EPS)
+            steps = np.where(b.whole, np.floor(steps), steps)
+        steps *= b.ptsF
+        np.minimum(steps, b.capF, out=steps)
+        return np.fmax(steps, 0.0, out=steps)  # NaN (no target) gives no bonus
 
-    def raw(
-        self, V: np.ndarray, T: np.ndarray, exact: bool = True
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Unrounded points for every cell, and (exact mode) the ambiguous cells so far.
+    def families(
+        self, V: np.ndarray, T: np.ndarray, exact: bool = True, fill: bool = False
+    ) -> list[tuple]:
+        """``(columns, y, ambiguous, rounding)`` per family, for values ``V`` and targets ``T``.
 
-        ``V`` and ``T`` have shape ``(..., n)``; ``T`` holds the effective targets (NaN = none).
-        Missing values (NaN in ``V``) give NaN points; the caller applies the missing policy.
+        Shapes are ``(..., n)``. ``y`` is the points × 10^places; a missing value (NaN) gives 0
+        (``fmax``/``fmin`` turn NaN into the bound, comparisons with NaN are false): the caller
+        knows the missing cells from ``V`` and applies the scale's policy. ``rounding`` is
+        ``None`` when ``y`` is already whole, else ``"nonneg"`` or ``"signed"``; ``ambiguous``
+        (exact mode) flags the cells to recompute exactly. With ``fill``, NaN targets in ``T``
+        mean the scale's default (filled for the columns that use a target only).
         """
-        out = np.zeros(np.broadcast_shapes(V.shape, T.shape))
-        amb = np.zeros(out.shape, dtype=bool) if exact else None
+        out = []
+
+        def target(cols: np.ndarray) -> np.ndarray:
+            t = T[..., cols]
+            return np.where(np.isnan(t), self.default_targets[cols], t) if fill else t
+
+        def flags(shape) -> np.ndarray | None:
+            return np.zeros(shape, dtype=bool) if exact else None
+
+        def attained(x, t, zero, maxF):  # (x − z)/(t − z) in [0, 1], both directions
+            y = x - zero
+            y /= t - zero
+            np.fmax(y, 0.0, out=y)
+            np.fmin(y, 1.0, out=y)
+            y *= maxF
+            return y
+
         if self.lin.size:
-            x = V[..., self.lin]
-            t = T[..., self.lin]
-            if self.lin_any_plan:
-                rate = x * 100.0 / t
-                x = np.where(self.lin_plan, rate, x)
-                t = np.where(self.lin_plan, self.lin_full, t)
-            a = self.lin_s * (x - t)
-            d = self.lin_s * (t - self.lin_zero)
-            r = np.clip(1.0 + a / d, 0.0, 1.0) * self.lin_max
-            sub_amb = None
-            if exact:
-                sub_amb = np.zeros(r.shape, dtype=bool)
-                if self.lin_any_plan:  # the rate is a quotient: is it a hair from full_at?
-                    sub_amb |= self.lin_plan & (np.abs(a) < EPS * np.abs(t))
-            r = self._apply_bonus(a, self.lin_bonus, r, sub_amb)
-            out[..., self.lin] = r
-            if exact:
-                amb[..., self.lin] = sub_amb
+            y = attained(V[..., self.lin], target(self.lin), self.lin_zero, self.lin_maxF)
+            out.append((self.lin, y, flags(y.shape), "nonneg"))
+        if self.linb.size:
+            x = V[..., self.linb]
+            t = target(self.linb)
+            y = attained(x, t, self.linb_zero, self.linb_maxF)
+            amb = flags(y.shape)
+            x -= t
+            x *= self.linb_s
+            y += self._bonus_scaled(x, self.linb_bonus, amb)
+            out.append((self.linb, y, amb, "nonneg"))
+        if self.plan.size:
+            rate = V[..., self.plan] * 100.0
+            rate /= target(self.plan)
+            y = attained(rate, self.plan_full, self.plan_zero, self.plan_maxF)
+            amb = None
+            if exact:  # the rate is a quotient: a hair from full_at could compare either way
+                amb = np.abs(rate - self.plan_full) < EPS * self.plan_full
+            if self.plan_bonus.any:
+                y += self._bonus_scaled(rate - self.plan_full, self.plan_bonus, amb)
+            out.append((self.plan, y, amb, "nonneg"))
         if self.aon.size:
-            x = V[..., self.aon]
-            a = self.aon_s * (x - T[..., self.aon])
-            r = np.where(a >= 0, self.aon_max, 0.0)
-            r = np.where(np.isnan(x), np.nan, r)
-            sub_amb = np.zeros(r.shape, dtype=bool) if exact else None
-            out[..., self.aon] = self._apply_bonus(a, self.aon_bonus, r, sub_amb)
-            if exact:
-                amb[..., self.aon] = sub_amb
+            a = V[..., self.aon] - target(self.aon)
+            a *= self.aon_s
+            y = np.where(a >= 0, self.aon_maxF, 0.0)
+            amb = flags(y.shape)
+            if self.aon_bonus.any:
+                y += self._bonus_scaled(a, self.aon_bonus, amb)
+            out.append((self.aon, y, amb, self.aon_rounding))
         if self.thr.size:
             x = V[..., self.thr]
-            sx = self.thr_s * x
-            r = np.zeros(sx.shape)
-            for m in range(self.thr_val.shape[1] - 1, -1, -1):  # worst step first, best wins
-                r = np.where(sx >= self.thr_val[:, m], self.thr_pts[:, m], r)
-            r = np.where(np.isnan(x), np.nan, r)
-            a = self.thr_s * (x - T[..., self.thr])
-            sub_amb = np.zeros(r.shape, dtype=bool) if exact else None
-            out[..., self.thr] = self._apply_bonus(a, self.thr_bonus, r, sub_amb)
-            if exact:
-                amb[..., self.thr] = sub_amb
+            sx = x * self.thr_s
+            y = np.zeros(sx.shape)
+            for val, ptsF in self.thr_steps:  # worst step first, the best step reached wins
+                y = np.where(sx >= val, ptsF, y)
+            amb = flags(y.shape)
+            if self.thr_bonus.any:
+                x -= target(self.thr)
+                x *= self.thr_s
+                y += self._bonus_scaled(x, self.thr_bonus, amb)
+            out.append((self.thr, y, amb, self.thr_rounding))
         if self.cnt.size:
-            out[..., self.cnt] = np.clip(V[..., self.cnt] * self.cnt_per, self.cnt_lo, self.cnt_hi)
+            y = V[..., self.cnt] * self.cnt_perF
+            np.fmax(y, self.cnt_loF, out=y)
+            np.fmin(y, self.cnt_hiF, out=y)
+            out.append((self.cnt, y, flags(y.shape), self.cnt_rounding))
         if self.jdg.size:
-            out[..., self.jdg] = V[..., self.jdg]
+            # judged points carry at most `places` decimals (checked on input): y is a whole
+            # number up to float error, so rint is exact
+            y = np.rint(V[..., self.jdg] * self.factor)
+            np.fmax(y, 0.0, out=y)
+            out.append((self.jdg, y, flags(y.shape), None))
         if self.yn.size:
-            x = V[..., self.yn]
-            r = np.where(x == self.yn_expected, self.yn_max, 0.0)
-            out[..., self.yn] = np.where(np.isnan(x), np.nan, r)
+            y = np.where(V[..., self.yn] == self.yn_expected, self.yn_maxF, 0.0)
+            out.append((self.yn, y, flags(y.shape), self.yn_rounding))
         if self.veto.size:
-            out[..., self.veto] = np.where(np.isnan(V[..., self.veto]), np.nan, 0.0)
-        return out, amb
+            y = np.zeros(V[..., self.veto].shape)
+            out.append((self.veto, y, flags(y.shape), None))
+        return out
 
-    def round_scaled(self, raw: np.ndarray, amb: np.ndarray | None) -> np.ndarray:
-        """Round ``raw`` points to the scale's places; returns integers ``points × 10^places``.
+    def round_scaled(
+        self, y: np.ndarray, amb: np.ndarray | None, rounding: str | None = "signed"
+    ) -> np.ndarray:
+        """Round scaled points to whole numbers with the scale's mode (float array).
 
-        NaN (missing) becomes 0. In exact mode, cells within ``EPS`` of a rounding boundary are
-        added to ``amb`` for the caller to recompute with Decimal.
+        ``rounding`` None: ``y`` is already whole. In exact mode, cells within ``EPS`` of a
+        rounding boundary are added to ``amb``.
         """
-        y = np.nan_to_num(raw, nan=0.0) * self.factor
-        mag = np.abs(y)
-        frac = mag - np.floor(mag)
+        if rounding is None:
+            return y
         if self.mode == "down":
             r = np.trunc(y)
             if amb is not None:
+                frac = np.abs(y - r)
                 amb |= (frac > 1.0 - EPS) | ((frac < EPS) & (frac > 0.0))
-        else:
-            r = np.copysign(np.floor(mag + 0.5), y)
-            if amb is not None:
-                amb |= np.abs(frac - 0.5) < EPS
-        return r.astype(np.int64)
+            return r
+        # half modes: exact halves are ambiguous anyway, so floor(|y| + 0.5) serves both
+        nonneg = rounding == "nonneg"
+        w = y + 0.5 if nonneg else np.abs(y) + 0.5
+        r = np.floor(w)
+        if amb is not None:
+            w -= r
+            w -= 0.5
+            amb |= np.abs(w, out=w) > 0.5 - EPS
+        return r if nonneg else np.copysign(r, y, out=r)
 
-    def scaled_points(
-        self, V: np.ndarray, T: np.ndarray, exact: bool = True
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        raw, amb = self.raw(V, T, exact)
-        return self.round_scaled(raw, amb), amb
+    def raw(self, V: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Unrounded scaled points for every cell (float; missing: 0). For simulations."""
+        out = np.empty(np.broadcast_shapes(V.shape, T.shape))
+        with np.errstate(all="ignore"):
+            for cols, y, _, _ in self.families(V, T, exact=False):
+                out[..., cols] = y
+        return out
+
+    def points(self, V: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rounded scaled points (int64; missing: 0) and the ambiguous cells, shape ``(U, n)``."""
+        P = np.zeros(V.shape, dtype=np.int64)
+        amb = np.zeros(V.shape, dtype=bool)
+        with np.errstate(all="ignore"):
+            for cols, y, a, rounding in self.families(V, T, exact=True):
+                P[:, cols] = self.round_scaled(y, a, rounding)
+                amb[:, cols] = a
+        amb &= ~np.isnan(V)
+        return P, amb
+
+    def block_totals(
+        self, V: np.ndarray, T: np.ndarray, exact: bool, fill: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
+        """Totals of a block of units: scaled sums (float, whole numbers), the blocked units and
+        the ambiguous cells as ``(row, column, rounded value used)``."""
+        total = np.zeros(V.shape[0])
+        cells: list[tuple[int, int, int]] = []
+        with np.errstate(all="ignore"):
+            for cols, y, a, rounding in self.families(V, T, exact=exact, fill=fill):
+                r = self.round_scaled(y, a, rounding)
+                total += r.sum(axis=1)
+                if exact and rounding is not None and a.any():
+                    rows, js = np.nonzero(a)
+                    keep = ~np.isnan(V[rows, cols[js]])
+                    rows, js = rows[keep], js[keep]
+                    used = r[rows, js].astype(np.int64).tolist()
+                    cells.extend(zip(rows.tolist(), cols[js].tolist(), used, strict=True))
+        if self.block_columns.size:
+            blocked = np.isnan(V[:, self.block_columns]).any(axis=1)
+        else:
+            blocked = np.zeros(V.shape[0], dtype=bool)
+        return total, blocked, cells
+
+    def exact_linear(
+        self, cols: np.ndarray, v: np.ndarray, t: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact scaled points of linear-target cells (no bonus) in integer arithmetic.
+
+        For cells whose value, target, zero point and maximum are decimals with at most 6 places
+        (checked exactly: ``q / 10^k == x``), ``y = M·10^p·(v − z) / (t − z)`` is a ratio of
+        integers and is rounded exactly with the scale's mode — the Decimal reference's result,
+        without Decimal. Returns ``(ok, scaled)``; cells not ``ok`` need the reference.
+        """
+        z = self.zero_all[cols]
+        m = self.max_points[cols]
+        places = np.zeros(len(cols), dtype=np.int64)
+        # interior cells only: strictly between the zero point and the target (so no bonus)
+        ok = (v > np.minimum(z, t)) & (v < np.maximum(z, t))
+        for x in (v, t, z, m):
+            found = np.full(len(cols), -1)
+            for k in range(7):
+                p = 10.0**k
+                q = np.rint(x * p)
+                hit = (found < 0) & (np.abs(q) < 2.0**52) & (q / p == x)
+                found[hit] = k
+            ok &= found >= 0
+            places = np.maximum(places, found)
+        scale = 10.0**places
+        vi, ti, zi, mi = (np.rint(x * scale) for x in (v, t, z, m))
+        num = mi * self.factor * (vi - zi)  # y = num / den
+        den = scale * (ti - zi)
+        ok &= (np.abs(num) < 2.0**62) & (np.abs(den) < 2.0**62) & (den != 0)
+        num = np.where(ok, num, 0).astype(np.int64)
+        den = np.where(ok, den, 1).astype(np.int64)
+        flip = den < 0
+        num[flip], den[flip] = -num[flip], -den[flip]  # num ≥ 0 for interior cells
+        if self.mode == "down":
+            scaled = num // den
+        else:
+            q, r = np.divmod(num, den)
+            twice = 2 * r
+            up = twice > den
+            if self.mode == "half_up":
+                up |= twice == den
+            else:
+                up |= (twice == den) & (q % 2 == 1)
+            scaled = q + up
+        return ok, scaled
 
     def effective_targets(self, T: np.ndarray | None, units: int) -> np.ndarray:
         """Per-unit targets with the scale's defaults where a unit has none (NaN)."""

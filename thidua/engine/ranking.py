@@ -129,7 +129,7 @@ def parse_tie_breaks(
 def _key_value(sheet: ScoreSheet, tb: TieBreak) -> Decimal:
     """A tie-break value; higher is always better."""
     if tb.by == "group":
-        points = sheet.group(tb.code).points
+        points = sheet.group_total(tb.code)
         return points if points is not None else Decimal("-Infinity")
     if tb.by == "criterion":
         return sheet.explanation(tb.code).points

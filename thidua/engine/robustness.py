@@ -114,7 +114,7 @@ def _matrices(kernel: Kernel, sheets: Sequence[ScoreSheet]):
     noisy = np.zeros((U, C), dtype=bool)
     for u, sheet in enumerate(sheets):
         for c, e in enumerate(sheet.explanations):
-            P0[u, c] = float(e.points)
+            P0[u, c] = float(e.points) * kernel.factor  # the kernel works in scaled points
             if measured[c] and e.basis is None and not e.missing:
                 V[u, c] = float(to_decimal(e.value))
                 if e.target is not None:
@@ -162,9 +162,7 @@ def robustness(
         if use_noise:
             eps = rng.standard_normal(size=(n, U, kernel.n))
             Vn = V + eps * scale_
-            with np.errstate(all="ignore"):
-                raw, _ = kernel.raw(Vn, T, exact=False)
-            points = np.where(noisy, raw, P0)
+            points = np.where(noisy, kernel.raw(Vn, T), P0)
             groups = np.add.reduceat(points, kernel.group_starts, axis=2)  # (n, U, G)
         else:
             groups = np.broadcast_to(base_groups, (n, U, G))

@@ -22,19 +22,14 @@ Input problems (a value that is not a number, a judged score without its remark�
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
-from .formulas import describe, describe_rule
-from .numbers import NumberError, fmt_number, fmt_points, to_decimal
+from .numbers import NumberError, to_decimal
 from .rules import (
-    CountRule,
     JudgedRule,
-    PlanRule,
-    TargetRule,
     ValueProblem,
     VetoRule,
     check_target,
@@ -42,7 +37,16 @@ from .rules import (
     effective_target,
     evaluate,
 )
-from .scale import Criterion, Scale
+from .scale import Scale
+from .sheets import (
+    Consolidated,
+    Explanation,
+    GroupScore,
+    ScoreSheet,
+    Veto,
+    _missing,
+    build_sheet,
+)
 
 __all__ = [
     "Consolidated",
@@ -113,311 +117,6 @@ class InputError(ValueError):
         lines = "\n".join(f"- {p}" for p in self.problems[:50])
         more = f"\n… và {len(self.problems) - 50} lỗi khác" if len(self.problems) > 50 else ""
         super().__init__(f"Số liệu không hợp lệ:\n{lines}{more}")
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-class Explanation(NamedTuple):
-    """How one criterion of one unit got its points.
-
-    A named tuple rather than a frozen dataclass: a national batch creates two million of them, and a
-    tuple is built four times faster while staying immutable. Derived fields (``code``, ``name``,
-    ``rule``, ``inputs``, ``formula``, ``missing``) are computed when read.
-    """
-
-    criterion: Criterion
-    value: Any  # the result as given (None: missing)
-    target: Any  # the effective target or plan (None: the rule has none)
-    points: Decimal
-    remark: str | None = None
-    basis: Consolidated | None = None  # set on a consolidated sheet where the sheets disagreed
-
-    @property
-    def code(self) -> str:
-        return self.criterion.code
-
-    @property
-    def name(self) -> str:
-        return self.criterion.name
-
-    @property
-    def group(self) -> str:
-        return self.criterion.group
-
-    @property
-    def rule(self) -> str:
-        return self.criterion.rule.code
-
-    @property
-    def rule_text(self) -> str:
-        return describe_rule(self.criterion.rule, self.criterion.max_points)
-
-    @property
-    def max_points(self) -> Decimal:
-        return self.criterion.max_points
-
-    @property
-    def missing(self) -> bool:
-        if self.basis is not None:
-            return all(e.missing for _, e in self.basis.parts)
-        return _missing(self.value)
-
-    @property
-    def at_max(self) -> bool:
-        return self.criterion.max_points > 0 and self.points >= self.criterion.max_points
-
-    @property
-    def inputs(self) -> dict[str, Any]:
-        if self.basis is not None:
-            return {
-                "method": self.basis.method,
-                "sheets": [
-                    {"source": source, "points": e.points, "missing": e.missing, **e.inputs}
-                    for source, e in self.basis.parts
-                ],
-            }
-        rule = self.criterion.rule
-        value = None if self.missing else _canonical(self.value)
-        target = None if self.target is None else _canonical(self.target)
-        if isinstance(rule, TargetRule):
-            return {"value": value, "target": target, "unit": rule.unit}
-        if isinstance(rule, PlanRule):
-            return {"value": value, "plan": target, "unit": rule.unit}
-        if isinstance(rule, CountRule):
-            return {"count": value}
-        if isinstance(rule, JudgedRule):
-            return {"points": value, "remark": self.remark}
-        if isinstance(rule, VetoRule):
-            return {"occurred": value}
-        return {"answer": value}
-
-    @property
-    def formula(self) -> str:
-        if self.basis is not None:
-            return self.basis.describe(self)
-        value = None if self.missing else _canonical(self.value)
-        target = None if self.target is None else _canonical(self.target)
-        return describe(self.criterion, value, target, self.remark, self.criterion.rounding)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "group": self.group,
-            "rule": self.rule,
-            "inputs": _jsonable(self.inputs),
-            "formula": self.formula,
-            "points": str(self.points),
-            "max_points": str(self.max_points),
-            "missing": self.missing,
-        }
-
-
-_METHODS = {"mean": "trung bình", "median": "trung vị", "min": "thấp nhất"}
-
-
-@dataclass(frozen=True, slots=True)
-class Consolidated:
-    """Why a consolidated criterion has its points: the inspection sheets it combines."""
-
-    method: str  # "mean" | "median" | "min" | "any" (vetoes: any sheet finding the event)
-    parts: tuple[tuple[str, Explanation], ...]  # (source, explanation) per inspection sheet
-
-    def describe(self, e: Explanation) -> str:
-        scored = [(s, x) for s, x in self.parts if not x.missing]
-        listing = "; ".join(f"{s}: {fmt_number(x.points)}" for s, x in scored)
-        if self.method == "any":
-            return (
-                f"{e.name}: tổng hợp {len(self.parts)} đoàn kiểm tra, có đoàn ghi nhận xảy ra "
-                f"— điểm liệt ({listing})"
-            )
-        return (
-            f"{e.name}: điểm tổng hợp = {_METHODS[self.method]} điểm của {len(scored)} đoàn "
-            f"kiểm tra ({listing}) = {fmt_points(e.points)}"
-        )
-
-
-def _canonical(value: Any) -> Any:
-    return value if isinstance(value, bool) else to_decimal(value)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Mapping):
-        return {k: _jsonable(v) for k, v in value.items()}
-    return value
-
-
-@dataclass(frozen=True, slots=True)
-class Veto:
-    code: str
-    name: str
-    scope: str  # "ranking" | "awards"
-    awards: tuple[str, ...] = ()
-
-    @property
-    def reason(self) -> str:
-        if self.scope == "ranking":
-            return f"Điểm liệt “{self.name}”: không được xếp hạng"
-        return f"Điểm liệt “{self.name}”: không được xét {', '.join(self.awards)}"
-
-
-@dataclass(frozen=True, slots=True)
-class GroupScore:
-    code: str
-    name: str
-    max_points: Decimal
-    points: Decimal | None  # None: blocked by a missing result
-    items: tuple[Explanation, ...]
-
-    @property
-    def formula(self) -> str:
-        if self.points is None:
-            missing = ", ".join(
-                e.code for e in self.items if e.missing and e.criterion.missing == "block"
-            )
-            return f"Nhóm “{self.name}”: chưa tính được do thiếu số liệu ({missing})"
-        parts = " + ".join(
-            f"({fmt_number(e.points)})" if e.points < 0 else fmt_number(e.points)
-            for e in self.items
-        )
-        return (
-            f"Nhóm “{self.name}”: {parts} = {fmt_points(self.points)} "
-            f"(tối đa {fmt_points(self.max_points)})"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "points": None if self.points is None else str(self.points),
-            "max_points": str(self.max_points),
-            "formula": self.formula,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreSheet:
-    """One unit's scores under one scale: criteria, groups, total, vetoes."""
-
-    unit: str
-    scale: Scale
-    explanations: tuple[Explanation, ...]
-    groups: tuple[GroupScore, ...]
-    total: Decimal | None  # None: a missing result blocks the total
-    vetoes: tuple[Veto, ...] = ()
-    deductions: Decimal = ZERO  # sum of deduction points (≤ 0)
-    criteria_at_max: int = 0
-    stage: str = "self"
-    source: str = ""
-
-    def explanation(self, code: str) -> Explanation:
-        return self.explanations[self.scale.criterion(code).index]
-
-    def group(self, code: str) -> GroupScore:
-        for g in self.groups:
-            if g.code == code:
-                return g
-        raise KeyError(code)
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        return tuple(e.code for e in self.explanations if e.missing)
-
-    @property
-    def blocked_by(self) -> tuple[str, ...]:
-        return tuple(
-            e.code for e in self.explanations if e.missing and e.criterion.missing == "block"
-        )
-
-    @property
-    def ranking_vetoes(self) -> tuple[Veto, ...]:
-        return tuple(v for v in self.vetoes if v.scope == "ranking")
-
-    @property
-    def formula(self) -> str:
-        if self.total is None:
-            return f"Tổng điểm: chưa tính được do thiếu số liệu ({', '.join(self.blocked_by)})"
-        parts = " + ".join(fmt_number(g.points) for g in self.groups if g.points is not None)
-        return f"Tổng điểm = {parts} = {fmt_points(self.total)}"
-
-    def to_dict(self, explanations: bool = True) -> dict[str, Any]:
-        doc: dict[str, Any] = {
-            "unit": self.unit,
-            "stage": self.stage,
-            "source": self.source,
-            "scale": self.scale.ident,
-            "total": None if self.total is None else str(self.total),
-            "total_formula": self.formula,
-            "groups": [g.to_dict() for g in self.groups],
-            "vetoes": [
-                {
-                    "code": v.code,
-                    "name": v.name,
-                    "scope": v.scope,
-                    "awards": list(v.awards),
-                    "reason": v.reason,
-                }
-                for v in self.vetoes
-            ],
-            "missing": list(self.missing),
-            "blocked_by": list(self.blocked_by),
-            "deductions": str(self.deductions),
-            "criteria_at_max": self.criteria_at_max,
-        }
-        if explanations:
-            doc["criteria"] = [e.to_dict() for e in self.explanations]
-        return doc
-
-
-# ---------------------------------------------------------------------------------------------
-# Building sheets (shared by the reference and the batch path)
-
-
-def build_sheet(
-    scale: Scale,
-    unit: str,
-    explanations: tuple[Explanation, ...],
-    *,
-    stage: str = "self",
-    source: str = "",
-) -> ScoreSheet:
-    """Assemble a sheet from its explanations: subtotals, total, vetoes (all exact Decimal sums)."""
-    groups = []
-    blocked = False
-    for g in scale.groups:
-        items = explanations[g.criteria[0].index : g.criteria[-1].index + 1]
-        group_blocked = any(e.missing and e.criterion.missing == "block" for e in items)
-        blocked |= group_blocked
-        points = None if group_blocked else sum((e.points for e in items), ZERO)
-        groups.append(GroupScore(g.code, g.name, g.max_points, points, items))
-    total = None if blocked else sum((g.points for g in groups), ZERO)  # type: ignore[misc]
-    vetoes = []
-    deductions = ZERO
-    at_max = 0
-    for e in explanations:
-        rule = e.criterion.rule
-        if isinstance(rule, VetoRule) and e.value is True and not e.missing:
-            vetoes.append(Veto(e.code, e.name, rule.scope, rule.awards))
-        elif isinstance(rule, CountRule) and rule.per_event < 0:
-            deductions += e.points
-        if e.at_max:
-            at_max += 1
-    return ScoreSheet(
-        unit=unit,
-        scale=scale,
-        explanations=explanations,
-        groups=tuple(groups),
-        total=total,
-        vetoes=tuple(vetoes),
-        deductions=deductions,
-        criteria_at_max=at_max,
-        stage=stage,
-        source=source,
-    )
 
 
 def _split_judged(value: Any) -> tuple[Any, str | None]:
