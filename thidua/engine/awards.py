@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .numbers import fmt_number
+from .numbers import CONTEXT, fmt_number
 from .ranking import RankEntry, Ranking
 from .scale import Problem, _join, _Reader
 
@@ -72,7 +72,7 @@ class AwardRule:
         if self.max_percent is not None:
             base = members if self.percent_of == "members" else ranked
             whose = "đơn vị trong Cụm" if self.percent_of == "members" else "đơn vị được xếp hạng"
-            count = math.floor(self.max_percent * base / 100)
+            count = math.floor(CONTEXT.divide(CONTEXT.multiply(self.max_percent, base), 100))
             limits.append(
                 (
                     count,

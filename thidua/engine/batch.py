@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .kernel import Kernel
-from .numbers import MAX_ABS, NumberError, to_decimal
+from .numbers import CONTEXT, MAX_ABS, NumberError, to_decimal
 from .rules import (
     JudgedRule,
     ValueProblem,
@@ -321,7 +321,7 @@ def exact_points(
     (percentages with one decimal), and the ambiguous cells of a batch are mostly such repeats.
     """
     crits = scale.criteria
-    factor = 10**scale.rounding.places
+    places = scale.rounding.places
     cache: dict[tuple[int, Any, Any], int] = {}
     out = []
     for i, c in cells:
@@ -333,7 +333,7 @@ def exact_points(
             value = _decimal_value(crit, raw)
             target = None if t is None else to_decimal(t)
             points = evaluate(crit.rule, crit.max_points, value, target, scale.rounding).points
-            scaled = cache[key] = int(points * factor)
+            scaled = cache[key] = int(points.scaleb(places, CONTEXT))
         out.append(scaled)
     return out
 

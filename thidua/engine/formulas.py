@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .numbers import Rounding, fmt_number, fmt_points
+from .numbers import CONTEXT, Rounding, fmt_number, fmt_points
 from .rules import (
     CountRule,
     JudgedRule,
@@ -116,7 +116,7 @@ def _target(
     else:
         worst = rule.steps[-1].value
         body = f"chưa đạt mức thấp nhất ({'≥' if higher else '≤'} {_v(worst, u)}) → 0 điểm"
-    excess = None if t is None else (v - t if higher else t - v)
+    excess = None if t is None else (CONTEXT.subtract(v, t) if higher else CONTEXT.subtract(t, v))
     return _with_bonus(f"{head}: {body}", rule, out, excess, u, rounding)
 
 
@@ -149,7 +149,8 @@ def _plan(
             f"({fmt_number(rate, 2)} − {fmt_number(rule.zero_at)}) / "
             f"({fmt_number(rule.full_at)} − {fmt_number(rule.zero_at)}) {_result(out, rounding)}"
         )
-    return _with_bonus(f"{head} — {body}", rule, out, rate - rule.full_at, "%", rounding)
+    excess = CONTEXT.subtract(rate, rule.full_at)
+    return _with_bonus(f"{head} — {body}", rule, out, excess, "%", rounding)
 
 
 def describe_rule(rule: Any, max_points: Decimal) -> str:

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from .numbers import CONTEXT
 from .rules import CountRule, JudgedRule, PlanRule, TargetRule, VetoRule, YesNoRule
 from .scale import Scale
 
@@ -71,7 +72,9 @@ class Kernel:
         self.factor = float(10**self.places)
         self.mode = scale.rounding.mode
         self.max_points = np.array([float(c.max_points) for c in crits])
-        self.max_scaled = np.array([int(c.max_points * 10**self.places) for c in crits], np.int64)
+        self.max_scaled = np.array(
+            [int(c.max_points.scaleb(self.places, CONTEXT)) for c in crits], np.int64
+        )
         # default targets (NaN where the rule has none: each unit must bring its own)
         t0 = []
         for c in crits:
@@ -422,4 +425,4 @@ class Kernel:
         return np.where(np.isnan(T), self.default_targets, T)
 
     def to_decimal(self, scaled: int) -> Decimal:
-        return Decimal(int(scaled)).scaleb(-self.places)
+        return Decimal(int(scaled)).scaleb(-self.places, CONTEXT)

@@ -5,10 +5,11 @@ files) strings; :func:`to_decimal` turns each into one canonical Decimal so that
 the same points in the reference (Decimal) path and in the vectorised (NumPy) path:
 
 - a `float` is read as the shortest decimal that round-trips to it (``repr``), so ``86.2`` means
-  86,2 and not 86,2000000000000028421709…;
-- a number with more than :data:`MAX_DIGITS` significant digits is refused: no indicator needs them,
-  and below that bound a float represents every input uniquely, which keeps the float comparisons of
-  the vectorised path identical to the Decimal comparisons of the reference path.
+  86,2 and not 86,2000000000000028421709…; distinct floats give distinct, equally ordered decimals,
+  so the float comparisons of the vectorised path agree with the Decimal ones;
+- a Decimal, int or string with more than :data:`MAX_DIGITS` significant digits is refused: no
+  indicator needs them, and below that bound every such number has its own float, which keeps the
+  vectorised path exact for them too.
 
 Arithmetic runs in a private :data:`CONTEXT` so that a caller changing ``decimal.getcontext()`` cannot
 change anybody's points.
@@ -20,6 +21,7 @@ Vietnamese number format (used in every sentence a user reads): decimal comma an
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -31,6 +33,7 @@ __all__ = [
     "ROUNDING_MODES",
     "NumberError",
     "Rounding",
+    "dsum",
     "fmt_number",
     "fmt_percent",
     "fmt_points",
@@ -75,6 +78,11 @@ def to_decimal(value: Any) -> Decimal:
         d = Decimal(value)
     elif isinstance(value, float):
         d = Decimal(repr(value))
+        if not d.is_finite():
+            raise NumberError("số không hữu hạn (NaN hoặc vô cực)")
+        if abs(d) > MAX_ABS:
+            raise NumberError(f"số quá lớn (giới hạn {fmt_number(MAX_ABS)})")
+        return d  # any float: its repr is exact and unique
     elif isinstance(value, str):
         text = value.strip()
         try:
@@ -114,6 +122,14 @@ class Rounding:
             "down": "cắt bỏ phần thừa",
         }
         return f"{names[self.mode]} đến {self.places} chữ số thập phân"
+
+
+def dsum(values: Iterable[Decimal]) -> Decimal:
+    """Exact sum in the private context (``sum()`` would use the caller's context)."""
+    total = Decimal(0)
+    for value in values:
+        total = CONTEXT.add(total, value)
+    return total
 
 
 def fmt_number(value: Decimal | int | float, places: int | None = None) -> str:

@@ -143,7 +143,7 @@ def _key_text(tb: TieBreak, scale: Scale, value: Decimal) -> str:
         return fmt_number(value)
     if tb.by == "criteria_at_max":
         return f"{value} tiêu chí"
-    return fmt_points(-value) if value else "0 điểm"
+    return fmt_points(value.copy_negate()) if value else "0 điểm"
 
 
 def _name_key(name: str) -> tuple[str, str]:

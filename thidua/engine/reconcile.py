@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .numbers import CONTEXT, fmt_number, fmt_points
+from .numbers import CONTEXT, dsum, fmt_number, fmt_points
 from .rules import VetoRule
 from .scoring import Consolidated, Explanation, ScoreSheet, build_sheet
 
@@ -86,10 +86,12 @@ def _combine(method: str, points: list[Decimal], rounding) -> Decimal:
     if method == "median":
         mid = len(ordered) // 2
         value = (
-            ordered[mid] if len(ordered) % 2 else CONTEXT.divide(ordered[mid - 1] + ordered[mid], 2)
+            ordered[mid]
+            if len(ordered) % 2
+            else CONTEXT.divide(CONTEXT.add(ordered[mid - 1], ordered[mid]), 2)
         )
     else:
-        value = CONTEXT.divide(sum(ordered, Decimal(0)), len(ordered))
+        value = CONTEXT.divide(dsum(ordered), len(ordered))
     return rounding.apply(value)
 
 
@@ -162,7 +164,7 @@ def reconcile(
             for p in [None if own.missing else own.points, *[e.points for e in scored]]
             if p is not None
         ]
-        gap = max(compared) - min(compared)
+        gap = CONTEXT.subtract(max(compared), min(compared))
         if gap > threshold or (
             isinstance(crit.rule, VetoRule) and any(e.value != own.value for e in scored)
         ):

@@ -285,7 +285,7 @@ def evaluate(
         out = _plan(rule, max_points, value, target)
     elif isinstance(rule, CountRule):
         raw = CONTEXT.multiply(rule.per_event, value)
-        low, high = (-rule.limit, ZERO) if rule.per_event < 0 else (ZERO, rule.limit)
+        low, high = (rule.limit.copy_negate(), ZERO) if rule.per_event < 0 else (ZERO, rule.limit)
         clamped = min(max(raw, low), high)
         return Outcome(points=rounding.apply(clamped), raw=raw, clamped=clamped != raw)
     elif isinstance(rule, JudgedRule):

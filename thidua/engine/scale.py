@@ -30,7 +30,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from .numbers import ROUNDING_MODES, NumberError, Rounding, to_decimal
+from .numbers import CONTEXT, ROUNDING_MODES, NumberError, Rounding, dsum, to_decimal
 from .rules import (
     RULE_KINDS,
     Bonus,
@@ -422,7 +422,9 @@ def _criterion(
                 "(mức cộng, trừ tối đa ghi ở rule.limit)",
             )
         max_points = ZERO
-        floor, ceiling = (-rule.limit, ZERO) if rule.per_event < 0 else (ZERO, rule.limit)
+        floor, ceiling = (
+            (rule.limit.copy_negate(), ZERO) if rule.per_event < 0 else (ZERO, rule.limit)
+        )
     elif isinstance(rule, VetoRule):
         if max_points:
             r.add(_join(path, "max_points"), "điểm liệt không có điểm: max_points phải là 0")
@@ -431,7 +433,7 @@ def _criterion(
         return None
     else:
         bonus = getattr(rule, "bonus", None)
-        ceiling = max_points + (bonus.cap if bonus else ZERO)
+        ceiling = CONTEXT.add(max_points, bonus.cap if bonus else ZERO)
         if isinstance(rule, JudgedRule | YesNoRule | TargetRule | PlanRule) and max_points == 0:
             r.add(_join(path, "max_points"), "phải lớn hơn 0")
     return Criterion(
@@ -553,7 +555,7 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
             seen_criteria[crit.code] = cpath
             items.append(crit)
             criteria.append(crit)
-        total = sum((c.max_points for c in items), ZERO)
+        total = dsum(c.max_points for c in items)
         if gmax is not None and len(items) == len(raw_criteria) and gmax != total:
             r.add(
                 _join(gpath, "max_points"),
@@ -561,7 +563,7 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
             )
         groups.append(Group(code=gcode, name=gname, max_points=total, criteria=tuple(items)))
 
-    grand = sum((g.max_points for g in groups), ZERO)
+    grand = dsum(g.max_points for g in groups)
     total_points = r.number(top, "total_points", "", required=False, minimum=ZERO)
     if total_points is not None and complete and total_points != grand:
         r.add("total_points", f"bằng {total_points} nhưng tổng điểm tối đa các nhóm là {grand}")

@@ -127,8 +127,10 @@ def _split_judged(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-def check_unit(scale: Scale, unit: UnitInput, index: int = 0) -> list[InputProblem]:
-    """Problems with keys that are not criteria of the scale."""
+def check_unit(
+    scale: Scale, unit: UnitInput, index: int = 0, require_name: bool = True
+) -> list[InputProblem]:
+    """Problems with the shape of a unit's input: keys that are not criteria, a missing name."""
     problems = []
     for fld in ("results", "targets", "remarks"):
         mapping = getattr(unit, fld)
@@ -148,14 +150,14 @@ def check_unit(scale: Scale, unit: UnitInput, index: int = 0) -> list[InputProbl
                         "không có tiêu chí mã này trong thang điểm",
                     )
                 )
-    if not isinstance(unit.unit, str) or not unit.unit.strip():
+    if require_name and (not isinstance(unit.unit, str) or not unit.unit.strip()):
         problems.append(InputProblem(index, str(unit.unit), "unit", "", "thiếu tên đơn vị"))
     return problems
 
 
 def _score_reference(scale: Scale, unit: UnitInput, index: int) -> ScoreSheet:
-    problems = check_unit(scale, unit, index)
-    if problems:
+    problems = check_unit(scale, unit, index, require_name=False)
+    if any(p.code == "" for p in problems):  # not even mappings: nothing else to check
         raise InputError(problems)
     rounding = scale.rounding
     out = []

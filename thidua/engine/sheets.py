@@ -24,7 +24,7 @@ from itertools import repeat
 from typing import Any, NamedTuple
 
 from .formulas import describe, describe_rule
-from .numbers import fmt_number, fmt_points, to_decimal
+from .numbers import CONTEXT, dsum, fmt_number, fmt_points, to_decimal
 from .rules import CountRule, JudgedRule, PlanRule, TargetRule, VetoRule
 from .scale import Criterion, Scale
 
@@ -463,8 +463,8 @@ def build_sheet(
         items = explanations[g.criteria[0].index : g.criteria[-1].index + 1]
         group_blocked = any(e.missing and e.criterion.missing == "block" for e in items)
         blocked |= group_blocked
-        group_points.append(None if group_blocked else sum((e.points for e in items), ZERO))
-    total = None if blocked else sum(group_points, ZERO)  # type: ignore[arg-type]
+        group_points.append(None if group_blocked else dsum(e.points for e in items))
+    total = None if blocked else dsum(group_points)  # type: ignore[arg-type]
     vetoes = []
     deductions = ZERO
     at_max = 0
@@ -473,7 +473,7 @@ def build_sheet(
         if isinstance(rule, VetoRule) and e.value is True and not e.missing:
             vetoes.append(Veto(e.code, e.name, rule.scope, rule.awards))
         elif isinstance(rule, CountRule) and rule.per_event < 0:
-            deductions += e.points
+            deductions = CONTEXT.add(deductions, e.points)
         if e.at_max:
             at_max += 1
     return ScoreSheet(
