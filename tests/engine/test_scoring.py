@@ -335,13 +335,13 @@ unit_results = st.fixed_dictionaries(
     {
         "DTKP": st.one_of(st.none(), percent),
         "RNT": st.one_of(st.none(), st.floats(min_value=50, max_value=100)),
-        "GIAM": percent,
-        "THUONG": st.integers(0, 9),
+        "GIAM": st.one_of(st.none(), percent),
+        "THUONG": st.one_of(st.none(), st.integers(0, 9)),
         "TNGT": st.one_of(percent, st.floats(min_value=-30, max_value=30)),
         "CCCD": st.integers(0, 900_000),
         "VK": st.sampled_from([6, 6.0, D(6)]),
-        "DK": st.booleans(),
-        "KYLUAT": st.integers(0, 8),
+        "DK": st.one_of(st.none(), st.booleans()),
+        "KYLUAT": st.one_of(st.none(), st.integers(0, 8)),
         "HINHSU": st.booleans(),
         "DIEMNONG": st.one_of(st.none(), st.booleans()),
     }

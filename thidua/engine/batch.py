@@ -124,7 +124,7 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
             problems.extend(_unknown(u, i, "remarks", u.remarks.keys() - known))
         rows.append(row)
     U = len(rows)
-    if problems:
+    if any(not p.code for p in problems):  # not even mappings: nothing more to check
         raise InputError(problems)
 
     columns = list(zip(*rows, strict=True)) if U else [() for _ in codes]
@@ -181,12 +181,15 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
     T = np.tile(kernel.default_targets, (U, 1)) if U else np.empty((0, n))
     default_row = kernel.default_target_decimals
     target_rows: list[Sequence[Any]] = [default_row] * U
+    bad_targets: set[tuple[int, int]] = set()  # reported once, not again as "missing target"
     for i, u in enumerate(units):
         if not u.targets:
             continue
         trow = list(default_row)
         for code, raw in u.targets.items():
-            k = index[code]
+            k = index.get(code)
+            if k is None:
+                continue  # unknown code, already reported
             try:
                 if raw is None:
                     continue
@@ -199,6 +202,7 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
                 trow[k] = raw
             except NumberError as exc:
                 _problem(problems, i, u, "targets", code, exc)
+                bad_targets.add((i, k))
         target_rows[i] = trow
 
     # remarks (only judged criteria use them): shared empty row unless a unit has some
@@ -208,13 +212,16 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
         if u.remarks:
             row = list(no_remarks)
             for code, remark in u.remarks.items():
-                row[index[code]] = remark
+                if code in index:
+                    row[index[code]] = remark
             remark_rows[i] = row
     for (i, c), remark in remark_overrides.items():
         row = list(remark_rows[i])
         row[c] = remark
         remark_rows[i] = row
 
+    for i, k in bad_targets:
+        V[i, k] = np.nan
     _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, units, problems)
     if problems:
         problems.sort(

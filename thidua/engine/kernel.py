@@ -287,6 +287,7 @@ class Kernel:
             out.append((self.thr, y, amb, self.thr_rounding))
         if self.cnt.size:
             y = V[..., self.cnt] * self.cnt_perF
+            np.nan_to_num(y, copy=False)  # missing: 0 (fmax/fmin would give a bound)
             np.fmax(y, self.cnt_loF, out=y)
             np.fmin(y, self.cnt_hiF, out=y)
             out.append((self.cnt, y, flags(y.shape), self.cnt_rounding))

@@ -21,6 +21,7 @@ Vietnamese number format (used in every sentence a user reads): decimal comma an
 from __future__ import annotations
 
 import decimal
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,6 +84,8 @@ def to_decimal(value: Any) -> Decimal:
         if abs(d) > MAX_ABS:
             raise NumberError(f"số quá lớn (giới hạn {fmt_number(MAX_ABS)})")
         return d  # any float: its repr is exact and unique
+    elif isinstance(value, numbers.Integral):  # NumPy integers and the like
+        d = Decimal(int(value))
     elif isinstance(value, str):
         text = value.strip()
         try:
