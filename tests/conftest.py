@@ -30,6 +30,18 @@ def ensure_reference_data() -> None:
         movement()
     if not Cluster.objects.exists():
         load_clusters()
+    ensure_demo_years()
+
+
+def ensure_demo_years() -> None:
+    """The demo's years (Cluster 3 / 2021 closed, Cluster 3 / 2025 in progress) and their accounts."""
+    from thidua.cycle.demo import build_demo_years
+    from thidua.cycle.models import Cycle
+    from thidua.org.demo import ensure_demo_accounts
+
+    if Cycle.objects.count() < 2:
+        ensure_demo_accounts()
+        build_demo_years()
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +110,41 @@ def cluster3_2021(reference):
     from thidua.org.models import Cluster
 
     return Cluster.objects.with_members().get(year=2021, number=3)
+
+
+class World:
+    """The demo data every ladder and flow test stands on, with short names for what they need."""
+
+    def __init__(self, cast: Cast) -> None:
+        from thidua.cycle.models import Cycle
+
+        self.cast = cast
+        self.cycle2021 = Cycle.objects.select_related("cluster").get(
+            cluster__year=2021, cluster__number=3
+        )
+        self.cycle2025 = Cycle.objects.select_related("cluster").get(
+            cluster__year=2025, cluster__number=3
+        )
+
+    def unit(self, code: str):
+        from thidua.org.models import Unit
+
+        return Unit.objects.get(code=code)
+
+    def inspection(self, unit_code: str, year: int = 2021):
+        cycle = self.cycle2021 if year == 2021 else self.cycle2025
+        return cycle.inspections.get(unit__code=unit_code)
+
+    def proposal(self, unit_code: str):
+        return self.cycle2021.proposals.get(unit__code=unit_code)
+
+
+@pytest.fixture
+def world(cast) -> World:
+    return World(cast)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests flush the database (transactional): run them last so the others keep the
+    session's reference and demo data."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -39,21 +39,25 @@ def test_officer_finds_hoa_binh_without_diacritics_and_follows_it_to_phu_tho(pag
 
 
 def test_secretariat_records_next_years_leader_and_deputy(page, cast):
-    login(page, cast.secretariat.username)
-    page.goto("/cum-thi-dua/2021/3/")
-    assert page.locator("#members tbody tr").count() == 8
-    page.get_by_label("Cụm trưởng năm sau").select_option(label="Công an tỉnh Yên Bái")
-    page.get_by_label("Cụm phó năm sau").select_option(label="Công an tỉnh Bắc Giang")
+    from tests.conftest import make_user
+    from thidua.org.models import User
+
+    secretariat = make_user("thuongtruc.phutho", User.Role.SECRETARIAT, "phu-tho-2025")
+    login(page, secretariat.username)
+    page.goto("/cum-thi-dua/2025/4/")
+    assert page.locator("#members tbody tr").count() == 6
+    page.get_by_label("Cụm trưởng năm sau").select_option(label="Công an tỉnh Phú Thọ")
+    page.get_by_label("Cụm phó năm sau").select_option(label="Công an tỉnh Bắc Ninh")
     page.get_by_role("button", name="Ghi nhận bàn giao").click()
     assert page.get_by_text("luân phiên").first.is_visible()  # rotation rule, explained
     screenshot(page, "05-handover-rotation-error")
-    page.get_by_label("Cụm trưởng năm sau").select_option(label="Công an tỉnh Bắc Giang")
+    page.get_by_label("Cụm trưởng năm sau").select_option(label="Công an tỉnh Bắc Ninh")
     page.get_by_label("Cụm phó năm sau").select_option(label="Công an tỉnh Quảng Ninh")
     page.get_by_role("button", name="Ghi nhận bàn giao").click()
     assert page.get_by_text("Đã ghi nhận Cụm trưởng, Cụm phó năm sau").is_visible()
     screenshot(page, "06-cluster-after-handover")
-    handover = Handover.objects.get(cluster__year=2021, cluster__number=3)
-    assert handover.next_leader.code == "bac-giang"
+    handover = Handover.objects.get(cluster__year=2025, cluster__number=4)
+    assert handover.next_leader.code == "bac-ninh-2025"
 
 
 def test_officer_of_another_cluster_gets_not_found_for_cluster_3(page, cast):

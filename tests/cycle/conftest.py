@@ -29,8 +29,15 @@ def example_results() -> dict[str, dict]:
 @pytest.fixture
 def year(cast, cluster3_2021):
     """Everything a test needs about the 2021 year of Cluster 3: users per unit, the method files."""
-    from thidua.org.models import User
+    from thidua.cycle.models import Cycle, Ranking, ScoreSheet
+    from thidua.org.models import Handover, User
 
+    # Start from a cluster that has not opened its year (the demo's 2021 year is removed here,
+    # inside the test's transaction).
+    ScoreSheet.objects.filter(cycle__cluster=cluster3_2021).delete()
+    Ranking.objects.filter(cycle__cluster=cluster3_2021).delete()
+    Cycle.objects.filter(cluster=cluster3_2021).delete()
+    Handover.objects.filter(cluster=cluster3_2021).delete()
     officers = {
         m.unit.code: make_user(f"cb.{m.unit.code}", User.Role.UNIT_OFFICER, m.unit.code)
         for m in cluster3_2021.members()

@@ -80,23 +80,34 @@ def test_a_unit_must_exist_in_the_clusters_year(reference):
     assert not next_year.memberships.exists()
 
 
-def test_the_same_leader_two_years_running_needs_a_reason(cluster3_2021, cast):
-    yen_bai, bac_giang = Unit.objects.get(code="yen-bai"), Unit.objects.get(code="bac-giang")
+def test_the_same_leader_two_years_running_needs_a_reason(reference, cast):
+    cluster = Cluster.objects.with_members().get(year=2025, number=4)
+    phu_tho, quang_ninh = Unit.objects.get(code="phu-tho-2025"), Unit.objects.get(code="quang-ninh")
     with pytest.raises(ValidationError) as excinfo:
-        cluster3_2021.record_handover(
-            next_leader=yen_bai, next_deputy=bac_giang, by=cast.secretariat
-        )
+        cluster.record_handover(next_leader=phu_tho, next_deputy=quang_ninh, by=cast.approver)
     assert "luân phiên" in str(excinfo.value.message_dict["reason"])
-    assert not Handover.objects.filter(cluster=cluster3_2021).exists()
-    handover = cluster3_2021.record_handover(
-        next_leader=yen_bai,
-        next_deputy=bac_giang,
-        by=cast.secretariat,
-        reason="Hội nghị thống nhất đề nghị Yên Bái tiếp tục làm Cụm trưởng do đăng cai sự kiện của Bộ.",
+    assert not Handover.objects.filter(cluster=cluster).exists()
+    handover = cluster.record_handover(
+        next_leader=phu_tho,
+        next_deputy=quang_ninh,
+        by=cast.approver,
+        reason="Hội nghị thống nhất đề nghị Phú Thọ tiếp tục làm Cụm trưởng do đăng cai sự kiện của Bộ.",
     )
-    assert handover.next_leader == yen_bai
+    assert handover.next_leader == phu_tho
     record = AuditRecord.objects.filter(model="org.handover").latest("seq")
-    assert record.actor == cast.secretariat and "tiếp tục làm Cụm trưởng" in record.reason
+    assert record.actor == cast.approver and "tiếp tục làm Cụm trưởng" in record.reason
+
+
+def test_recording_the_handover_again_updates_it_and_keeps_the_history(reference, cast):
+    cluster = Cluster.objects.with_members().get(year=2025, number=4)
+    bac_ninh, quang_ninh, lang_son = (
+        Unit.objects.get(code=c) for c in ("bac-ninh-2025", "quang-ninh", "lang-son")
+    )
+    cluster.record_handover(next_leader=bac_ninh, next_deputy=quang_ninh, by=cast.approver)
+    cluster.record_handover(next_leader=bac_ninh, next_deputy=lang_son, by=cast.approver)
+    assert Handover.objects.get(cluster=cluster).next_deputy == lang_son
+    history = AuditRecord.objects.filter(model="org.handover").order_by("seq")
+    assert [r.action for r in history][-2:] == ["create", "update"]
 
 
 def test_handover_deputy_must_differ_from_leader(cluster3_2021, cast):

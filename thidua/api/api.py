@@ -161,3 +161,10 @@ def get_cluster(request, year: int, number: int):
         "published": cluster.published,
         "problems": cluster.problems(),
     }
+
+
+# The year's workflow, one router per area (same access helpers as the pages).
+from thidua.api.routers import cycle_outcome, cycle_results  # noqa: E402
+
+api.add_router("/clusters/", cycle_results.router)
+api.add_router("/clusters/", cycle_outcome.router)

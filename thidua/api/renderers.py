@@ -9,4 +9,6 @@ from ninja.renderers import JSONRenderer
 
 class Utf8JSONRenderer(JSONRenderer):
     def render(self, request, data, *, response_status):
-        return json.dumps(data, cls=self.encoder_class, ensure_ascii=False, **self.json_dumps_params)
+        return json.dumps(
+            data, cls=self.encoder_class, ensure_ascii=False, **self.json_dumps_params
+        )

@@ -359,19 +359,13 @@ class Cluster(models.Model):
         self, *, next_leader: Unit, next_deputy: Unit, by: User | None, reason: str = ""
     ) -> Handover:
         """Record next year's leader and deputy at the year-end conference (rotation rule)."""
-        handover = Handover(
-            cluster=self,
-            next_leader=next_leader,
-            next_deputy=next_deputy,
-            reason=text.normalize(reason),
-            recorded_by=by,
-        )
-        handover.full_clean()
-        before = None
         existing = Handover.objects.filter(cluster=self).first()
-        if existing is not None:
-            before = snapshot(existing)
-            handover.pk = existing.pk
+        before = snapshot(existing) if existing else None
+        handover = existing or Handover(cluster=self)
+        handover.next_leader, handover.next_deputy = next_leader, next_deputy
+        handover.reason, handover.recorded_by = text.normalize(reason), by
+        handover.recorded_at = timezone.now()
+        handover.full_clean()
         handover.save()
         audit(
             actor=by,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from thidua.org import views
 
@@ -13,5 +13,6 @@ urlpatterns = [
         views.cluster_handover,
         name="cluster_handover",
     ),
+    path("cum-thi-dua/<int:year>/<int:number>/thi-dua/", include("thidua.cycle.urls")),
     path("styleguide/", views.styleguide, name="styleguide"),
 ]

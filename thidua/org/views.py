@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from thidua.org.access import get_cluster_for_user, get_unit_for_user, require
 from thidua.org.forms import ClusterYearForm, HandoverForm, UnitSearchForm
-from thidua.org.models import Cluster, Membership, Unit
+from thidua.org.models import Cluster, Handover, Membership, Unit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -93,27 +91,52 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def cluster_detail(request: HttpRequest, year: int, number: int) -> HttpResponse:
-    cluster, can_manage = get_cluster_for_user(request.user, year, number)
-    handover = getattr(cluster, "handover", None)
-    form = HandoverForm(cluster=cluster, instance=handover) if can_manage else None
+def _cycle_of(cluster):
+    from thidua.cycle.models import Cycle
+
+    return Cycle.objects.filter(cluster=cluster).first()
+
+
+def _detail(request, cluster, can_manage, form, status=200):
     return render(
         request,
         "org/cluster_detail.html",
         {
             "cluster": cluster,
             "can_manage": can_manage,
-            "handover": handover,
+            "handover": Handover.objects.filter(cluster=cluster)
+            .select_related("next_leader", "next_deputy")
+            .first(),
             "form": form,
-            "today": dt.date.today(),
+            "cycle": _cycle_of(cluster),
         },
+        status=status,
     )
+
+
+def cluster_detail(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    cluster, can_manage = get_cluster_for_user(request.user, year, number)
+    # With the year run in the system, the handover is the cycle's last step, not this form.
+    manual = can_manage and _cycle_of(cluster) is None
+    form = (
+        HandoverForm(cluster=cluster, instance=getattr(cluster, "handover", None))
+        if manual
+        else None
+    )
+    return _detail(request, cluster, can_manage, form)
 
 
 @require_http_methods(["POST"])
 def cluster_handover(request: HttpRequest, year: int, number: int) -> HttpResponse:
     cluster, can_manage = get_cluster_for_user(request.user, year, number)
     require(can_manage, "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được ghi nhận bàn giao.")
+    if _cycle_of(cluster) is not None:
+        messages.error(
+            request,
+            "Năm thi đua của Cụm được quản lý trên hệ thống: bàn giao được ghi nhận ở bước "
+            "cuối, khi kết thúc năm thi đua.",
+        )
+        return _detail(request, cluster, can_manage, None, status=409)
     handover = getattr(cluster, "handover", None)
     form = HandoverForm(request.POST, cluster=cluster, instance=handover)
     if form.is_valid():
@@ -129,19 +152,10 @@ def cluster_handover(request: HttpRequest, year: int, number: int) -> HttpRespon
         else:
             messages.success(request, "Đã ghi nhận Cụm trưởng, Cụm phó năm sau.")
             return redirect(cluster)
-    return render(
-        request,
-        "org/cluster_detail.html",
-        {
-            "cluster": cluster,
-            "can_manage": can_manage,
-            "handover": handover,
-            "form": form,
-        },
-        status=422,
-    )
+    return _detail(request, cluster, can_manage, form, status=422)
 
 
+@require_http_methods(["GET"])
 def styleguide(request: HttpRequest) -> HttpResponse:
     require(request.user.is_staff, "Trang mẫu giao diện chỉ dành cho quản trị viên.")
     return render(request, "styleguide.html")

@@ -19,3 +19,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Cụm thi đua: {stats}.")
         accounts = ensure_demo_accounts()
         self.stdout.write(f"Tài khoản mẫu: {len(accounts)}.")
+        from thidua.cycle.demo import build_demo_years
+
+        for cycle in build_demo_years():
+            self.stdout.write(f"Năm thi đua: {cycle} — {cycle.get_stage_display()}.")

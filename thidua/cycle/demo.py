@@ -1,0 +1,250 @@
+"""The demo years: Cluster 3 / 2021 complete, Cluster 3 / 2025 open and collecting results.
+
+2021 uses the real members, leader, published top three and award outcome; every per-unit value is
+illustrative ("dữ liệu minh họa") and comes from docs/examples/cum3-2021. Every step goes through
+the same model methods a user's click does, so the demo's audit trail is a real one.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from thidua.cycle.models import (
+    Covenant,
+    Cycle,
+    HonourVote,
+    Inspection,
+    InspectionTeam,
+    Proposal,
+    Registration,
+    ResultSheet,
+)
+from thidua.org.models import Cluster, Unit, User, resolve_unit
+
+EXAMPLES = Path(settings.BASE_DIR) / "docs" / "examples" / "cum3-2021"
+DEMO_NOTE = (
+    "Dữ liệu minh họa: thành viên, Cụm trưởng, ba đơn vị dẫn đầu và kết quả khen thưởng năm 2021 là thông tin "
+    "đã công bố; số liệu, điểm từng đơn vị do nhóm phát triển tạo ra để trình diễn."
+)
+PASSWORD = "ThiDua@2025"
+COVENANT_TEXT = (
+    "Thực hiện phong trào thi đua “Vì an ninh Tổ quốc” năm {year}, Công an các tỉnh trong {cluster} "
+    "giao ước thi đua: hoàn thành xuất sắc các chỉ tiêu Bộ Công an giao; bảo đảm tuyệt đối an ninh, an toàn "
+    "các sự kiện chính trị quan trọng; kéo giảm tội phạm về trật tự xã hội; tỷ lệ điều tra khám phá án đạt và "
+    "vượt chỉ tiêu; thực hiện hiệu quả Đề án 06; xây dựng lực lượng trong sạch, vững mạnh."
+)
+
+
+def _load(name: str) -> dict:
+    return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+def _user(username: str, full_name: str, role: str, unit: Unit) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, full_name=full_name, role=role, unit=unit)
+        user.set_password(PASSWORD)
+        user.save()
+    return user
+
+
+def unit_officer(unit: Unit) -> User:
+    """A demo emulation officer per unit: canbo.<code> (password as the other demo accounts)."""
+    return _user(
+        f"canbo.{unit.code}", f"Cán bộ thi đua {unit.short_name}", User.Role.UNIT_OFFICER, unit
+    )
+
+
+def _secretariat(cluster: Cluster) -> User:
+    leader = cluster.leader
+    existing = User.objects.filter(role=User.Role.SECRETARIAT, unit=leader).first()
+    return existing or _user(
+        f"thuongtruc.{leader.code}",
+        f"Thường trực Cụm ({leader.short_name})",
+        User.Role.SECRETARIAT,
+        leader,
+    )
+
+
+def _inspector(unit: Unit) -> User:
+    existing = User.objects.filter(role=User.Role.INSPECTOR, unit=unit).first()
+    return existing or _user(
+        f"kiemtra.{unit.code}", f"Kiểm tra viên {unit.short_name}", User.Role.INSPECTOR, unit
+    )
+
+
+def _approver() -> User:
+    existing = User.objects.filter(role=User.Role.MINISTRY_APPROVER).first()
+    return existing or _user(
+        "bo.pheduyet", "Cán bộ phê duyệt", User.Role.MINISTRY_APPROVER, Unit.objects.get(code="x03")
+    )
+
+
+def _units(codes: list[str]) -> list[Unit]:
+    by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes]
+
+
+def _results_by_code(year: int) -> dict[str, dict]:
+    return {resolve_unit(row["unit"], year).code: row for row in _load("results.json")["units"]}
+
+
+def _open(
+    cluster: Cluster, scale: dict, awards: dict, results: dict[str, dict], secretariat: User
+) -> Cycle:
+    cycle = Cycle.open(cluster, by=secretariat, demo_note=DEMO_NOTE)
+    targets = {code: row["targets"] for code, row in results.items() if row.get("targets")}
+    cycle.set_method(
+        by=secretariat,
+        scale=scale,
+        award_rules=awards,
+        targets=targets,
+        operating_rules="Quy chế hoạt động của Cụm (minh họa): Cụm trưởng luân phiên; kiểm tra chéo theo đoàn; "
+        "xếp hạng theo thang điểm 100; suy tôn bằng phiếu kín.",
+    )
+    Covenant.write(
+        cycle,
+        by=secretariat,
+        text=COVENANT_TEXT.format(year=cluster.year, cluster=cluster.title),
+        signing_place=cluster.leader.short_name,
+    )
+    for unit in cycle.members():
+        cycle.covenant.sign(unit=unit, by=unit_officer(unit))
+        Registration.register(
+            cycle,
+            unit=unit,
+            by=unit_officer(unit),
+            collective_titles=["co_thi_dua_bo_cong_an", "don_vi_quyet_thang"],
+            individual_counts={"chien_si_tien_tien": 1200, "chien_si_thi_dua_co_so": 150},
+        )
+    return cycle
+
+
+def _report(cycle: Cycle, unit: Unit, row: dict, *, submit: bool = True) -> None:
+    sheet = ResultSheet.for_unit(cycle, unit)
+    officer = unit_officer(unit)
+    sheet.save_values(by=officer, values=row["results"], remarks=row.get("remarks", {}))
+    if submit:
+        sheet.submit(by=officer)
+
+
+@transaction.atomic
+def build_cluster3_2021() -> Cycle:
+    cluster = Cluster.objects.with_members().get(year=2021, number=3, kind=Cluster.Kind.CLUSTER)
+    existing = Cycle.objects.filter(cluster=cluster).first()
+    if existing is not None:
+        return existing
+    secretariat = _secretariat(cluster)
+    results = _results_by_code(2021)
+    cycle = _open(cluster, _load("scale.json"), _load("awards.json"), results, secretariat)
+    cycle.advance(Cycle.Stage.IN_PROGRESS, by=secretariat)
+    for unit in cycle.members():
+        _report(cycle, unit, results[unit.code])
+    teams = [
+        (
+            "Đoàn kiểm tra số 1",
+            ["bac-giang", "quang-ninh"],
+            ["yen-bai", "thai-nguyen", "hoa-binh", "phu-tho"],
+        ),
+        (
+            "Đoàn kiểm tra số 2",
+            ["yen-bai", "thai-nguyen"],
+            ["bac-giang", "quang-ninh", "bac-kan", "tuyen-quang"],
+        ),
+    ]
+    for name, inspectors, inspected in teams:
+        leader, *members = _units(inspectors)
+        InspectionTeam.form(
+            cycle,
+            by=secretariat,
+            name=name,
+            leader_unit=leader,
+            member_units=members,
+            inspected_units=_units(inspected),
+        )
+    cycle.advance(Cycle.Stage.INSPECTION, by=secretariat)
+    for inspection in Inspection.objects.filter(cycle=cycle).select_related(
+        "team__leader_unit", "unit"
+    ):
+        inspector = _inspector(inspection.team.leader_unit)
+        reported = ResultSheet.objects.get(cycle=cycle, unit=inspection.unit)
+        inspection.save_scores(by=inspector, values=reported.values, remarks=reported.remarks)
+        inspection.submit(by=inspector)
+    cycle.advance(Cycle.Stage.RANKING, by=secretariat)
+    cycle.advance(Cycle.Stage.VOTING, by=secretariat)
+    vote = HonourVote.open_vote(cycle, by=secretariat, candidate=cluster.leader)
+    for unit in cycle.members():
+        vote.cast(by=unit_officer(unit), choice="abstain" if unit == cluster.leader else "yes")
+    vote.close(by=secretariat)
+    cycle.advance(Cycle.Stage.PROPOSALS, by=secretariat)
+    cycle.advance(Cycle.Stage.APPROVAL, by=secretariat)
+    approver = _approver()
+    for proposal in Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED):
+        proposal.decide(by=approver, decision="approve")
+    # The next leader of 2022 was not published: a member other than the 2021 leader, labelled so.
+    cycle.close(
+        by=secretariat,
+        next_leader=Unit.objects.get(code="thai-nguyen"),
+        next_deputy=Unit.objects.get(code="bac-giang"),
+        reason="Dữ liệu minh họa: Cụm trưởng, Cụm phó năm 2022 chưa được công bố.",
+    )
+    return cycle
+
+
+def _scale_2025() -> tuple[dict, dict]:
+    scale, awards = copy.deepcopy(_load("scale.json")), copy.deepcopy(_load("awards.json"))
+    scale.update(
+        code="CUM3-2025",
+        version="2025.1",
+        year=2025,
+        name=scale["name"].replace("2021", "2025"),
+        cluster="Cụm thi đua số 3 năm 2025",
+    )
+    scale.pop("approved", None)
+    awards.update(
+        year=2025, name=awards["name"].replace("2021", "2025"), cluster="Cụm thi đua số 3 năm 2025"
+    )
+    return scale, awards
+
+
+def _results_2025(cluster: Cluster) -> dict[str, dict]:
+    """Illustrative 2025 values: the 2021 rows shifted per unit, deterministic."""
+    rows = list(_results_by_code(2021).values())
+    out = {}
+    for i, unit in enumerate(m.unit for m in cluster.members()):
+        source = copy.deepcopy(rows[i % len(rows)])
+        shift = Decimal(i) / 2
+        for code, value in source["results"].items():
+            if code.startswith("TP") and not isinstance(value, bool) and code != "TP_THUONG":
+                source["results"][code] = float(Decimal(str(value)) - shift)
+        out[unit.code] = source
+    return out
+
+
+@transaction.atomic
+def build_cluster3_2025() -> Cycle:
+    """Open and in progress: three units have submitted, Lào Cai has a draft, two have not started."""
+    cluster = Cluster.objects.with_members().get(year=2025, number=3, kind=Cluster.Kind.CLUSTER)
+    existing = Cycle.objects.filter(cluster=cluster).first()
+    if existing is not None:
+        return existing
+    secretariat = _secretariat(cluster)
+    scale, awards = _scale_2025()
+    rows = _results_2025(cluster)
+    cycle = _open(cluster, scale, awards, rows, secretariat)
+    cycle.advance(Cycle.Stage.IN_PROGRESS, by=secretariat)
+    by_code = {u.code: u for u in cycle.members()}
+    for code in ("cao-bang", "dien-bien", "son-la"):
+        _report(cycle, by_code[code], rows[code])
+    _report(cycle, by_code["lao-cai-2025"], rows["lao-cai-2025"], submit=False)
+    return cycle
+
+
+def build_demo_years() -> list[Cycle]:
+    return [build_cluster3_2021(), build_cluster3_2025()]

@@ -1,0 +1,15 @@
+"""Every page of a cluster's year lives under /cum-thi-dua/<year>/<number>/thi-dua/."""
+
+from django.urls import include, path
+
+from thidua.cycle.views import overview
+
+urlpatterns = [
+    path("", overview.cycle_overview, name="cycle_overview"),
+    path("mo/", overview.cycle_open, name="cycle_open"),
+    path("chuyen-giai-doan/", overview.cycle_advance, name="cycle_advance"),
+    path("", include("thidua.cycle.urls.plan")),
+    path("", include("thidua.cycle.urls.results")),
+    path("", include("thidua.cycle.urls.inspection")),
+    path("", include("thidua.cycle.urls.outcome")),
+]

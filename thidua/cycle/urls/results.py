@@ -1,0 +1,3 @@
+"""URLs of the cycle's results pages (relative to /cum-thi-dua/<year>/<number>/thi-dua/)."""
+
+urlpatterns: list = []

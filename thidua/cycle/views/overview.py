@@ -1,0 +1,84 @@
+"""The year at a glance: where the cluster stands, what the next stage needs, who may move it on."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from thidua.cycle import gates
+from thidua.cycle.access import get_cycle_for_user
+from thidua.cycle.models import Cycle, WorkflowError
+from thidua.org.access import get_cluster_for_user, require
+
+
+def _next_stage(cycle: Cycle) -> Cycle.Stage | None:
+    index = cycle.stage_index()
+    return Cycle.ORDER[index + 1] if index + 1 < len(Cycle.ORDER) else None
+
+
+def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    cluster, can_manage = get_cluster_for_user(request.user, year, number)
+    if not Cycle.objects.filter(cluster=cluster).exists():
+        return render(
+            request, "cycle/not_open.html", {"cluster": cluster, "can_manage": can_manage}
+        )
+    access = get_cycle_for_user(request.user, year, number)
+    cycle = access.cycle
+    upcoming = _next_stage(cycle)
+    stages = [
+        {
+            "value": s.value,
+            "label": s.label,
+            "done": i < cycle.stage_index(),
+            "current": i == cycle.stage_index(),
+        }
+        for i, s in enumerate(Cycle.ORDER)
+    ]
+    return render(
+        request,
+        "cycle/overview.html",
+        {
+            "access": access,
+            "cycle": cycle,
+            "cluster": cycle.cluster,
+            "stages": stages,
+            "upcoming": upcoming,
+            "blockers": gates.problems_before(cycle, upcoming)
+            if upcoming and access.is_secretariat
+            else [],
+            "method": cycle.method,
+        },
+    )
+
+
+@require_POST
+def cycle_open(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    cluster, can_manage = get_cluster_for_user(request.user, year, number)
+    require(can_manage, "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được mở năm thi đua.")
+    try:
+        Cycle.open(cluster, by=request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Đã mở năm thi đua {cluster.year} của {cluster.title}.")
+    return redirect(reverse("cycle_overview", args=[year, number]))
+
+
+@require_POST
+def cycle_advance(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    require(access.is_secretariat, "Chỉ Thường trực Cụm được chuyển giai đoạn.")
+    target = request.POST.get("to", "")
+    try:
+        access.cycle.advance(target, by=request.user)
+    except (WorkflowError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "Giai đoạn không hợp lệ."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã chuyển sang giai đoạn “{access.cycle.get_stage_display()}”.")
+    return redirect(reverse("cycle_overview", args=[year, number]))
