@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, ValidationError
@@ -12,6 +13,7 @@ from thidua.api.auth import BearerToken, SessionAuth
 from thidua.api.errors import COMMON_ERRORS, field_errors
 from thidua.api.renderers import Utf8JSONRenderer
 from thidua.api.schemas import ClusterDetailOut, ClusterOut, UnitDetailOut, UnitOut
+from thidua.cycle.models import WorkflowError
 from thidua.org.access import get_cluster_for_user, get_unit_for_user
 from thidua.org.models import Cluster, Membership, Unit
 
@@ -40,6 +42,26 @@ def not_found(request, exc):
 def forbidden(request, exc):
     message = str(exc) or "Bạn không có quyền thực hiện thao tác này."
     return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(WorkflowError)
+def refused_for_state(request, exc):
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid_for_model(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"loc": [field], "message": m}
+            for field, items in exc.message_dict.items()
+            for m in items
+        ]
+    else:
+        errors = [{"loc": [], "message": m} for m in exc.messages]
+    return api.create_response(
+        request, {"detail": "Dữ liệu gửi lên không hợp lệ.", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)
