@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "thidua.audit",
     "thidua.org",
     "thidua.cycle",
+    "thidua.honours",
+    "thidua.documents",
     "thidua.api",
 ]
 

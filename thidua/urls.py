@@ -19,5 +19,6 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("khen-thuong/", include("thidua.honours.urls")),
     path("", include("thidua.org.urls")),
 ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("thidua.cycle.urls.results")),
     path("", include("thidua.cycle.urls.inspection")),
     path("", include("thidua.cycle.urls.outcome")),
+    path("", include("thidua.cycle.urls.documents")),
 ]

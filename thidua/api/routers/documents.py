@@ -1,0 +1,5 @@
+"""API: documents."""
+
+from ninja import Router
+
+router = Router()

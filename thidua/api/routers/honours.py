@@ -1,0 +1,5 @@
+"""API: honours."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Pages of the commendation records and eligibility (under /khen-thuong/)."""
+
+urlpatterns: list = []
