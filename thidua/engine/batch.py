@@ -115,8 +115,7 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
             rows.append([None] * n)
             continue
         row = list(map(res.get, codes))
-        # cheap test first: every key is known iff the count of present values matches
-        if len(res) != n - row.count(None):
+        if not known.issuperset(res):
             problems.extend(_unknown(u, i, "results", res.keys() - known))
         if u.targets and not u.targets.keys() <= known:
             problems.extend(_unknown(u, i, "targets", u.targets.keys() - known))
@@ -177,52 +176,66 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
             problems, int(i), units[i], "results", codes[c], NumberError("số quá lớn hoặc vô hạn")
         )
 
-    # targets: scale defaults, overridden per unit (sparse)
+    # targets: scale defaults, overridden per unit (sparse; assigned in one go)
     T = np.tile(kernel.default_targets, (U, 1)) if U else np.empty((0, n))
     default_row = kernel.default_target_decimals
     target_rows: list[Sequence[Any]] = [default_row] * U
     bad_targets: set[tuple[int, int]] = set()  # reported once, not again as "missing target"
+    t_rows: list[int] = []
+    t_cols: list[int] = []
+    t_vals: list[float] = []
     for i, u in enumerate(units):
         if not u.targets:
             continue
         trow = list(default_row)
         for code, raw in u.targets.items():
             k = index.get(code)
-            if k is None:
-                continue  # unknown code, already reported
+            if k is None or raw is None:
+                continue  # unknown code (already reported) or no target of its own
             try:
-                if raw is None:
-                    continue
-                if type(raw) is float or type(raw) is int:
-                    if not abs(raw) <= _MAX:
-                        raise NumberError("số quá lớn hoặc vô hạn")
-                    T[i, k] = raw
-                else:
-                    T[i, k] = float(to_decimal(raw))
-                trow[k] = raw
+                kind = type(raw)
+                value = raw if kind is float or kind is int else float(to_decimal(raw))
+                if not abs(value) <= _MAX:
+                    raise NumberError("số quá lớn hoặc vô hạn")
             except NumberError as exc:
                 _problem(problems, i, u, "targets", code, exc)
                 bad_targets.add((i, k))
+                continue
+            t_rows.append(i)
+            t_cols.append(k)
+            t_vals.append(value)
+            trow[k] = raw
         target_rows[i] = trow
+    if t_rows:
+        T[t_rows, t_cols] = t_vals
 
     # remarks (only judged criteria use them): shared empty row unless a unit has some
     no_remarks = (None,) * n
     remark_rows: list[Sequence[Any]] = [no_remarks] * U
+    remarked: list[tuple[int, int]] = []  # cells with a non-blank remark
     for i, u in enumerate(units):
         if u.remarks:
             row = list(no_remarks)
             for code, remark in u.remarks.items():
-                if code in index:
-                    row[index[code]] = remark
+                k = index.get(code)
+                if k is not None:
+                    row[k] = remark
+                    if isinstance(remark, str) and remark.strip():
+                        remarked.append((i, k))
             remark_rows[i] = row
     for (i, c), remark in remark_overrides.items():
         row = list(remark_rows[i])
         row[c] = remark
         remark_rows[i] = row
+        if isinstance(remark, str) and remark.strip():
+            remarked.append((i, c))
 
     for i, k in bad_targets:
         V[i, k] = np.nan
-    _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, units, problems)
+    has_remark = np.zeros((U, n), dtype=bool)
+    if remarked:
+        has_remark[tuple(np.array(remarked).T)] = True
+    _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, has_remark, units, problems)
     if problems:
         problems.sort(
             key=lambda p: (
@@ -234,7 +247,9 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
     return Prepared(units, V, T, rows, target_rows, remark_rows)
 
 
-def _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, units, problems) -> None:
+def _check_cells(
+    scale, kernel, V, T, rows, target_rows, remark_rows, has_remark, units, problems
+) -> None:
     """Vectorised rule checks; flagged cells are re-checked with the reference for the message."""
     crits = scale.criteria
     present = ~np.isnan(V)
@@ -250,11 +265,7 @@ def _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, units, pro
             suspects[:, kernel.jdg] |= (
                 (x < 0) | (x > mx) | (np.abs(y - np.rint(y)) > 1e-9 * np.maximum(1, np.abs(y)))
             )
-            below = np.nonzero(present[:, kernel.jdg] & (x < mx))
-            for i, j in zip(*below, strict=True):
-                c = int(kernel.jdg[j])
-                if not (remark_rows[i][c] or "").strip():
-                    suspects[i, c] = True
+            suspects[:, kernel.jdg] |= (x < mx) & ~has_remark[:, kernel.jdg]
         if kernel.aon.size:
             suspects[:, kernel.aon] |= np.isnan(T[:, kernel.aon])
         for cols, sign, zero in (
@@ -280,7 +291,7 @@ def _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, units, pro
             if (
                 isinstance(crit.rule, JudgedRule)
                 and value < crit.max_points
-                and not (remark or "").strip()
+                and not (isinstance(remark, str) and remark.strip())
             ):
                 raise ValueProblem("chấm dưới điểm tối đa phải có nhận xét của đoàn kiểm tra")
         except (NumberError, ValueProblem) as exc:
@@ -449,7 +460,7 @@ def totals_only(
     *,
     exact: bool = True,
     block: int = 1024,
-    workers: int = 2,
+    workers: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Totals of many units from a float matrix (units × criteria, NaN = missing).
 
@@ -463,10 +474,13 @@ def totals_only(
     fill = T is not None  # NaN targets: filled with the defaults inside each block
     if T is None:
         T = np.broadcast_to(kernel.default_targets, V.shape)
+        custom = np.zeros(kernel.n, dtype=bool)
+    else:  # columns where some unit has its own target; the others use the default vector
+        custom = ~np.isnan(T).all(axis=0)
     starts = list(range(0, U, block)) or [0]
 
     def run(r0: int):
-        return kernel.block_totals(V[r0 : r0 + block], T[r0 : r0 + block], exact, fill)
+        return kernel.block_totals(V[r0 : r0 + block], T[r0 : r0 + block], exact, fill, custom)
 
     if workers > 1 and len(starts) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -475,10 +489,10 @@ def totals_only(
         parts = [run(r0) for r0 in starts]
     totals = np.concatenate([p[0] for p in parts]).astype(np.int64)
     blocked = np.concatenate([p[1] for p in parts])
-    cells = [
-        (r0 + i, c, used) for r0, part in zip(starts, parts, strict=True) for i, c, used in part[2]
-    ]
-    if cells:
+    rows = np.concatenate([p[2][0] + r0 for r0, p in zip(starts, parts, strict=True)])
+    if rows.size:
+        cols = np.concatenate([p[2][1] for p in parts])
+        used = np.concatenate([p[2][2] for p in parts])
         bool_columns = set(kernel.bool_columns.tolist())
 
         def value_at(i: int, c: int) -> Any:
@@ -488,9 +502,6 @@ def totals_only(
             t = T[i, c] if not np.isnan(T[i, c]) else kernel.default_targets[c]
             return None if np.isnan(t) else float(t)
 
-        rows = np.array([i for i, _, _ in cells], dtype=np.intp)
-        cols = np.array([c for _, c, _ in cells], dtype=np.intp)
-        used = np.array([u for _, _, u in cells], dtype=np.int64)
         fixed = resolve(kernel, rows, cols, V, T, value_at, target_at)
         np.add.at(totals, rows, fixed - used)
     return totals, blocked

@@ -151,6 +151,16 @@ class Kernel:
                 self.thr_val[j, m] = self.thr_s[j] * float(step.value)
                 self.thr_pts[j, m] = float(step.points)
         self.thr_bonus = _bonus(thr_rules, self.factor)
+        # thresholds as increments: reaching step m adds points_m − points_(m+1) (worse step)
+        padded = np.concatenate([self.thr_pts, np.zeros((len(thr_rules), 1))], axis=1)
+        self.thr_deltas = [
+            (
+                np.ascontiguousarray(self.thr_val[:, m]),
+                (padded[:, m] - padded[:, m + 1]) * self.factor,
+            )
+            for m in range(k)
+        ]
+        self._ones_cache: dict[int, np.ndarray] = {}
         # one contiguous (value, points) vector pair per step, worst step first
         self.thr_steps = [
             (
@@ -170,6 +180,7 @@ class Kernel:
         self.cnt_hiF = self.cnt_hi * self.factor
 
         self.jdg = idx(lambda c: isinstance(c.rule, JudgedRule))
+        self.jdg_F = np.full(len(self.jdg), self.factor)
         self.yn = idx(lambda c: isinstance(c.rule, YesNoRule))
         self.yn_expected = np.array([1.0 if crits[i].rule.expected else 0.0 for i in self.yn])
         self.yn_maxF = self.max_points[self.yn] * self.factor
@@ -215,7 +226,13 @@ class Kernel:
         return np.fmax(steps, 0.0, out=steps)  # NaN (no target) gives no bonus
 
     def families(
-        self, V: np.ndarray, T: np.ndarray, exact: bool = True, fill: bool = False
+        self,
+        V: np.ndarray,
+        T: np.ndarray,
+        exact: bool = True,
+        fill: bool = False,
+        custom: np.ndarray | None = None,
+        totals: bool = False,
     ) -> list[tuple]:
         """``(columns, y, ambiguous, rounding)`` per family, for values ``V`` and targets ``T``.
 
@@ -224,19 +241,27 @@ class Kernel:
         knows the missing cells from ``V`` and applies the scale's policy. ``rounding`` is
         ``None`` when ``y`` is already whole, else ``"nonneg"`` or ``"signed"``; ``ambiguous``
         (exact mode) flags the cells to recompute exactly. With ``fill``, NaN targets in ``T``
-        mean the scale's default (filled for the columns that use a target only).
+        mean the scale's default (filled for the columns that use a target only). ``custom``
+        marks the columns where some unit has its own target: the others read the defaults
+        (a vector) instead of ``T``.
         """
         out = []
 
         def target(cols: np.ndarray) -> np.ndarray:
+            if custom is not None and not custom[cols].any():
+                return self.default_targets[cols]
             t = T[..., cols]
             return np.where(np.isnan(t), self.default_targets[cols], t) if fill else t
 
         def flags(shape) -> np.ndarray | None:
             return np.zeros(shape, dtype=bool) if exact else None
 
-        def attained(x, t, zero, maxF):  # (x − z)/(t − z) in [0, 1], both directions
+        def attained(x, t, zero, maxF):  # max × (x − z)/(t − z) within [0, max], both directions
             y = x - zero
+            if t.ndim == 1:  # one target per column: fold max/(t − z) into one factor
+                y *= maxF / (t - zero)
+                np.fmax(y, 0.0, out=y)
+                return np.fmin(y, maxF, out=y)
             y /= t - zero
             np.fmax(y, 0.0, out=y)
             np.fmin(y, 1.0, out=y)
@@ -251,8 +276,7 @@ class Kernel:
             t = target(self.linb)
             y = attained(x, t, self.linb_zero, self.linb_maxF)
             amb = flags(y.shape)
-            x -= t
-            x *= self.linb_s
+            x = (x - t) * self.linb_s
             y += self._bonus_scaled(x, self.linb_bonus, amb)
             out.append((self.linb, y, amb, "nonneg"))
         if self.plan.size:
@@ -265,7 +289,7 @@ class Kernel:
             if self.plan_bonus.any:
                 y += self._bonus_scaled(rate - self.plan_full, self.plan_bonus, amb)
             out.append((self.plan, y, amb, "nonneg"))
-        if self.aon.size:
+        if self.aon.size and not (totals and self.aon_rounding is None):
             a = V[..., self.aon] - target(self.aon)
             a *= self.aon_s
             y = np.where(a >= 0, self.aon_maxF, 0.0)
@@ -273,7 +297,7 @@ class Kernel:
             if self.aon_bonus.any:
                 y += self._bonus_scaled(a, self.aon_bonus, amb)
             out.append((self.aon, y, amb, self.aon_rounding))
-        if self.thr.size:
+        if self.thr.size and not (totals and self.thr_rounding is None):
             x = V[..., self.thr]
             sx = x * self.thr_s
             y = np.zeros(sx.shape)
@@ -281,8 +305,7 @@ class Kernel:
                 y = np.where(sx >= val, ptsF, y)
             amb = flags(y.shape)
             if self.thr_bonus.any:
-                x -= target(self.thr)
-                x *= self.thr_s
+                x = (x - target(self.thr)) * self.thr_s
                 y += self._bonus_scaled(x, self.thr_bonus, amb)
             out.append((self.thr, y, amb, self.thr_rounding))
         if self.cnt.size:
@@ -291,16 +314,16 @@ class Kernel:
             np.fmax(y, self.cnt_loF, out=y)
             np.fmin(y, self.cnt_hiF, out=y)
             out.append((self.cnt, y, flags(y.shape), self.cnt_rounding))
-        if self.jdg.size:
+        if self.jdg.size and not totals:
             # judged points carry at most `places` decimals (checked on input): y is a whole
             # number up to float error, so rint is exact
             y = np.rint(V[..., self.jdg] * self.factor)
             np.fmax(y, 0.0, out=y)
             out.append((self.jdg, y, flags(y.shape), None))
-        if self.yn.size:
+        if self.yn.size and not (totals and self.yn_rounding is None):
             y = np.where(V[..., self.yn] == self.yn_expected, self.yn_maxF, 0.0)
             out.append((self.yn, y, flags(y.shape), self.yn_rounding))
-        if self.veto.size:
+        if self.veto.size and not totals:  # vetoes score 0: nothing to add to a total
             y = np.zeros(V[..., self.veto].shape)
             out.append((self.veto, y, flags(y.shape), None))
         return out
@@ -350,28 +373,69 @@ class Kernel:
         amb &= ~np.isnan(V)
         return P, amb
 
-    def block_totals(
-        self, V: np.ndarray, T: np.ndarray, exact: bool, fill: bool = False
-    ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:
-        """Totals of a block of units: scaled sums (float, whole numbers), the blocked units and
-        the ambiguous cells as ``(row, column, rounded value used)``."""
+    def _whole_totals(self, V: np.ndarray, T: np.ndarray, fill: bool, custom) -> np.ndarray:
+        """Scaled totals of the families whose points are whole numbers, without per-cell arrays.
+
+        A sum of whole-number points is a dot product: all-or-nothing is ``[met] · max``,
+        thresholds ``Σ_steps [reached] · Δpoints``, yes/no ``[answer] · max``; judged points (at
+        most ``places`` decimals) are summed then rounded once — exact, since each cell is a whole
+        number up to float error (unvalidated inputs with more decimals would differ).
+        """
         total = np.zeros(V.shape[0])
-        cells: list[tuple[int, int, int]] = []
+        if self.aon.size and self.aon_rounding is None:
+            t = self.default_targets[self.aon]
+            if custom is not None and custom[self.aon].any():
+                t = T[:, self.aon]
+                if fill:
+                    t = np.where(np.isnan(t), self.default_targets[self.aon], t)
+            met = (V[:, self.aon] - t) * self.aon_s >= 0
+            total += met @ self.aon_maxF
+        if self.thr.size and self.thr_rounding is None:
+            sx = V[:, self.thr] * self.thr_s
+            for val, delta in self.thr_deltas:  # reaching a step adds its increment
+                total += (sx >= val) @ delta
+        if self.yn.size and self.yn_rounding is None:
+            total += (V[:, self.yn] == self.yn_expected) @ self.yn_maxF
+        if self.jdg.size:
+            total += np.rint(np.nan_to_num(V[:, self.jdg]) @ self.jdg_F)
+        return total
+
+    def block_totals(
+        self,
+        V: np.ndarray,
+        T: np.ndarray,
+        exact: bool,
+        fill: bool = False,
+        custom: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Totals of a block of units: scaled sums (float, whole numbers), the blocked units and
+        the ambiguous cells as arrays ``(rows, columns, rounded value used)``."""
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         with np.errstate(all="ignore"):
-            for cols, y, a, rounding in self.families(V, T, exact=exact, fill=fill):
+            total = self._whole_totals(V, T, fill, custom)
+            for cols, y, a, rounding in self.families(V, T, exact, fill, custom, totals=True):
                 r = self.round_scaled(y, a, rounding)
-                total += r.sum(axis=1)
+                total += r @ self._ones(r.shape[-1])  # BLAS: exact for whole numbers < 2^53
                 if exact and rounding is not None and a.any():
                     rows, js = np.nonzero(a)
-                    keep = ~np.isnan(V[rows, cols[js]])
-                    rows, js = rows[keep], js[keep]
-                    used = r[rows, js].astype(np.int64).tolist()
-                    cells.extend(zip(rows.tolist(), cols[js].tolist(), used, strict=True))
+                    found.append((rows, cols[js], r[rows, js]))
         if self.block_columns.size:
             blocked = np.isnan(V[:, self.block_columns]).any(axis=1)
         else:
             blocked = np.zeros(V.shape[0], dtype=bool)
+        if found:
+            rows, cols, used = (np.concatenate(parts) for parts in zip(*found, strict=True))
+            keep = ~np.isnan(V[rows, cols])  # missing cells score 0 whatever their rounding
+            cells = (rows[keep], cols[keep], used[keep].astype(np.int64))
+        else:
+            cells = (np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros(0, np.int64))
         return total, blocked, cells
+
+    def _ones(self, k: int) -> np.ndarray:
+        ones = self._ones_cache.get(k)
+        if ones is None:
+            ones = self._ones_cache[k] = np.ones(k)
+        return ones
 
     def exact_linear(
         self, cols: np.ndarray, v: np.ndarray, t: np.ndarray

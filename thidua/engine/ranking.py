@@ -35,10 +35,28 @@ class RankEntry:
     rank: int
     unit: str
     total: Decimal
-    keys: tuple[Decimal, ...]  # the tie-break values, in order
+    sort_keys: tuple[Decimal, ...]  # (total, *tie-break values)
     tied: bool  # shares its rank with another unit
-    note: str  # why it is below the previous entry (or tied with it)
     sheet: ScoreSheet
+    above: str | None = None  # the unit listed just before
+    above_keys: tuple[Decimal, ...] | None = None
+    tie_breaks: tuple[TieBreak, ...] = ()
+
+    @property
+    def keys(self) -> tuple[Decimal, ...]:
+        """The tie-break values, in order."""
+        return self.sort_keys[1:]
+
+    @property
+    def note(self) -> str:
+        """Why this unit is below the one listed before it (or tied with it), in words."""
+        if self.above is None or self.above_keys is None:
+            return "đứng đầu"
+        if self.above_keys == self.sort_keys:
+            return f"đồng hạng với {self.above}: bằng tổng điểm và mọi tiêu chí phụ"
+        return _why_below(
+            self.above, self.above_keys, self.sort_keys, self.tie_breaks, self.sheet.scale
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -187,24 +205,28 @@ def rank(
             continue
         keys = (sheet.total, *(_key_value(sheet, tb) for tb in tbs))
         ranked.append((keys, sheet))
-    # best first; among true ties, by name (so that input order never matters)
-    ranked.sort(key=lambda item: _name_key(item[1].unit))
+    # best first; true ties by name (so that the input order never matters)
     ranked.sort(key=lambda item: item[0], reverse=True)
+    start = 0
+    while start < len(ranked):
+        end = start + 1
+        while end < len(ranked) and ranked[end][0] == ranked[start][0]:
+            end += 1
+        if end - start > 1:
+            ranked[start:end] = sorted(ranked[start:end], key=lambda item: _name_key(item[1].unit))
+        start = end
 
     entries: list[RankEntry] = []
+    tbs = tuple(tbs)
     for pos, (keys, sheet) in enumerate(ranked):
         prev = ranked[pos - 1][0] if pos else None
         nxt = ranked[pos + 1][0] if pos + 1 < len(ranked) else None
-        if prev is not None and prev == keys:
-            number = entries[-1].rank
-            note = f"đồng hạng với {entries[-1].unit}: bằng tổng điểm và mọi tiêu chí phụ"
-        else:
-            number = pos + 1
-            note = (
-                _why_below(ranked[pos - 1][1].unit, prev, keys, tbs, scale) if prev else "đứng đầu"
-            )
+        number = entries[-1].rank if prev is not None and prev == keys else pos + 1
         tied = (prev is not None and prev == keys) or (nxt is not None and nxt == keys)
-        entries.append(RankEntry(number, sheet.unit, sheet.total, keys[1:], tied, note, sheet))  # type: ignore[arg-type]
+        above = ranked[pos - 1][1].unit if pos else None
+        entries.append(
+            RankEntry(number, sheet.unit, sheet.total, keys, tied, sheet, above, prev, tbs)  # type: ignore[arg-type]
+        )
     excluded.sort(key=lambda x: _name_key(x.unit))
     return Ranking(tuple(entries), tuple(excluded), tuple(tbs))
 

@@ -185,7 +185,7 @@ def _score_reference(scale: Scale, unit: UnitInput, index: int) -> ScoreSheet:
             if (
                 isinstance(crit.rule, JudgedRule)
                 and value < crit.max_points
-                and not (remark or "").strip()
+                and not (isinstance(remark, str) and remark.strip())
             ):
                 raise ValueProblem("chấm dưới điểm tối đa phải có nhận xét của đoàn kiểm tra")
         except (NumberError, ValueProblem) as exc:
