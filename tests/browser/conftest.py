@@ -65,8 +65,12 @@ def page(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations: list[str] = []
+    # A page that breaks the Content-Security-Policy (inline script/style) fails its test.
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
     context.close()
+    assert violations == [], f"CSP violations: {violations}"
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:
