@@ -6,17 +6,18 @@
 - :class:`ScoreSheet` — one unit under one scale: explanations, groups, total, vetoes.
 
 Memory and speed: a national batch has two million criterion results. A sheet built by the batch
-path keeps them as four aligned columns (values, targets, points, remarks) and creates the
-:class:`Explanation` records the first time ``sheet.explanations`` is read, then caches them; a
-formula sentence is formatted each time it is read. Scoring and ranking therefore never pay for
-records nobody reads, and ``sheet.explanation(code)`` builds a single record. The numbers in a
-record are the stored ones: materialising computes nothing new.
+path keeps them as four aligned columns (values, targets, points, remarks) and its
+``explanations`` is an :class:`ExplanationRow` that creates each :class:`Explanation` record when it
+is read; a formula sentence is formatted each time it is read. Scoring and ranking never pay for
+records nobody reads, and two million long-lived records (seconds of garbage-collector scans,
+hundreds of megabytes) are never held at once. The numbers in a record are the stored ones:
+reading computes nothing new.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -197,7 +198,7 @@ class GroupScore(NamedTuple):
     name: str
     max_points: Decimal
     points: Decimal | None
-    items: tuple[Explanation, ...]
+    items: Sequence[Explanation]
 
     @property
     def formula(self) -> str:
@@ -227,6 +228,79 @@ class GroupScore(NamedTuple):
 
 _new_explanation = partial(tuple.__new__, Explanation)
 _MISSING_CELL = object()
+
+
+class ExplanationRow(Sequence):
+    """The explanation records of a batch sheet, created when read.
+
+    Keeping two million records alive costs seconds of garbage-collector scans and hundreds of
+    megabytes; a row keeps only its columns (values, targets, points, remarks) and creates an
+    :class:`Explanation` per access. Records are immutable and equal when their data are equal,
+    so a fresh record is as good as a stored one. Slicing returns another row.
+    """
+
+    __slots__ = ("_criteria", "_points", "_remarks", "_start", "_stop", "_targets", "_values")
+
+    def __init__(
+        self, criteria, values, targets, points, remarks, start: int = 0, stop: int | None = None
+    ):
+        self._criteria = criteria
+        self._values = values
+        self._targets = targets
+        self._points = points
+        self._remarks = remarks
+        self._start = start
+        self._stop = len(criteria) if stop is None else stop
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if step != 1:
+                return tuple(self)[key]
+            return ExplanationRow(
+                self._criteria,
+                self._values,
+                self._targets,
+                self._points,
+                self._remarks,
+                self._start + start,
+                self._start + max(start, stop),
+            )
+        k = key + len(self) if key < 0 else key
+        if not 0 <= k < len(self):
+            raise IndexError(key)
+        k += self._start
+        return Explanation(
+            self._criteria[k], self._values[k], self._targets[k], self._points[k], self._remarks[k]
+        )
+
+    def __iter__(self) -> Iterator[Explanation]:
+        a, b = self._start, self._stop
+        return map(
+            _new_explanation,
+            zip(
+                self._criteria[a:b],
+                self._values[a:b],
+                self._targets[a:b],
+                self._points[a:b],
+                self._remarks[a:b],
+                repeat(None, b - a),
+                strict=False,
+            ),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(x == y for x, y in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ExplanationRow({len(self)} records)"
 
 
 class ScoreSheet:
@@ -315,7 +389,7 @@ class ScoreSheet:
             and self.vetoes == other.vetoes
             and self.deductions == other.deductions
             and self.criteria_at_max == other.criteria_at_max
-            and self.explanations == other.explanations
+            and tuple(self.explanations) == tuple(other.explanations)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -323,38 +397,23 @@ class ScoreSheet:
     # -- explanations ---------------------------------------------------------------------------
 
     @property
-    def explanations(self) -> tuple[Explanation, ...]:
-        """One record per criterion, in scale order (built on first read, then cached)."""
-        cached = self._explanations
-        if cached is None:
-            values, targets, points, remarks = self._cells
-            cached = tuple(
-                map(
-                    _new_explanation,
-                    zip(
-                        self.scale.criteria,
-                        values,
-                        targets,
-                        points,
-                        remarks,
-                        repeat(None),
-                        strict=False,
-                    ),
-                )
-            )
-            object.__setattr__(self, "_explanations", cached)
-        return cached
+    def explanations(self) -> Sequence[Explanation]:
+        """One record per criterion, in scale order.
+
+        A tuple for sheets built from records; for batch sheets an :class:`ExplanationRow`, a
+        read-only sequence that creates each record when it is read (indexing, iterating,
+        slicing all work as on a tuple).
+        """
+        if self._explanations is not None:
+            return self._explanations
+        return ExplanationRow(self.scale.criteria, *self._cells)
 
     def explanation(self, code: str) -> Explanation:
         """The record of one criterion (without building the others)."""
-        k = self.scale.criterion(code).index
-        if self._explanations is not None:
-            return self._explanations[k]
-        values, targets, points, remarks = self._cells
-        return Explanation(self.scale.criteria[k], values[k], targets[k], points[k], remarks[k])
+        return self.explanations[self.scale.criterion(code).index]
 
     def _values(self) -> Sequence[Any]:
-        if self._cells is not None:
+        if self._explanations is None:
             return self._cells[0]
         return [_MISSING_CELL if e.missing else e.value for e in self._explanations]
 
