@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from thidua.cycle.models import Cycle, Inspection, Proposal, ResultSheet
+from thidua.cycle.models import (
+    Cycle,
+    Dispute,
+    Evidence,
+    Inspection,
+    Proposal,
+    ResultSheet,
+)
 from thidua.org.access import get_cluster_for_user
 from thidua.org.models import Unit, User
 
@@ -141,3 +149,47 @@ def get_proposal_for_user(access: CycleAccess, pk: int) -> tuple[Proposal, bool]
         raise Http404("Không tìm thấy đề nghị.")
     can_decide = access.is_approver and proposal.state == Proposal.State.SUBMITTED
     return proposal, can_decide
+
+
+# -- results, inspection and disputes (steps 5–7) ---------------------------------------------------
+
+
+def get_evidence_for_user(access: CycleAccess, code: str, pk: int) -> Evidence:
+    """An evidence file: served only to those who may see the unit's sheet (never a public URL)."""
+    sheet, _ = get_result_sheet_for_user(access, code)
+    evidence = Evidence.objects.filter(sheet=sheet, pk=pk).first()
+    if evidence is None:
+        raise Http404("Không tìm thấy tệp minh chứng.")
+    return evidence
+
+
+def inspections_for_user(access: CycleAccess) -> QuerySet[Inspection]:
+    """The inspections this user may open: all for the secretariat and the Ministry; a team's
+    own for its inspectors; the unit's own, once submitted, for its officers."""
+    inspections = Inspection.objects.filter(cycle=access.cycle)
+    if access.is_secretariat or access.national:
+        return inspections
+    user = access.user
+    if user.role == User.Role.INSPECTOR and user.unit_id:
+        return inspections.filter_by_inspector_unit(user.unit_id)
+    return inspections.filter(unit_id=user.unit_id, state=Inspection.State.SUBMITTED)
+
+
+def disputes_for_user(access: CycleAccess) -> QuerySet[Dispute]:
+    """Disputes: all for the secretariat and the Ministry; otherwise the unit's own and those of
+    the units the user inspects."""
+    disputes = Dispute.objects.filter(cycle=access.cycle)
+    if access.is_secretariat or access.national:
+        return disputes
+    return disputes.filter(
+        Q(unit_id=access.user.unit_id) | Q(unit_id__in=access.inspected_unit_ids)
+    )
+
+
+def get_dispute_for_user(access: CycleAccess, pk: int) -> tuple[Dispute, bool]:
+    """A dispute in the user's scope, and whether the user may resolve it (the secretariat)."""
+    dispute = disputes_for_user(access).filter(pk=pk).select_related("unit").first()
+    if dispute is None:
+        raise Http404("Không tìm thấy khiếu nại.")
+    can_resolve = access.is_secretariat and dispute.state == Dispute.State.OPEN
+    return dispute, can_resolve

@@ -147,11 +147,23 @@ class Inspection(models.Model):
     def is_inspector(self, user: User) -> bool:
         return user.role == User.Role.INSPECTOR and user.unit_id in self.team.inspector_unit_ids()
 
+    def may_score(self, user: User) -> bool:
+        """An inspector of the assigned team, or the secretariat (which may enter a team's sheet)."""
+        return self.is_inspector(user) or user.is_secretariat_of(self.cycle.cluster)
+
     def _require_inspector(self, by: User) -> None:
-        if not (self.is_inspector(by) or by.is_secretariat_of(self.cycle.cluster)):
+        if not self.may_score(by):
             raise PermissionDenied(
                 "Chỉ thành viên đoàn kiểm tra được phân công mới được chấm đơn vị này."
             )
+
+    def require_editable(self, *, by: User) -> None:
+        """What every change needs: an assigned inspector (or the secretariat), the inspection
+        stage, and results not yet submitted."""
+        self._require_inspector(by)
+        self.cycle.require_stage(Cycle.Stage.INSPECTION, action="chấm kiểm tra chéo")
+        if self.state != self.State.DRAFT:
+            raise WorkflowError("Kết quả kiểm tra đã gửi: không thể sửa.")
 
     @transaction.atomic
     def save_scores(
@@ -162,10 +174,7 @@ class Inspection(models.Model):
         remarks: dict[str, str],
         expected_version: int | None = None,
     ) -> None:
-        self._require_inspector(by)
-        self.cycle.require_stage(Cycle.Stage.INSPECTION, action="chấm kiểm tra chéo")
-        if self.state != self.State.DRAFT:
-            raise WorkflowError("Kết quả kiểm tra đã gửi: không thể sửa.")
+        self.require_editable(by=by)
         from thidua.cycle.scoring import clean_inspection
 
         cleaned, cleaned_remarks = clean_inspection(self, values, remarks)
@@ -199,6 +208,76 @@ class Inspection(models.Model):
             after=snapshot(self, ["state", "values", "remarks"]),
         )
         return score_inspection(self, by=by)
+
+    @transaction.atomic
+    def save_and_submit(
+        self,
+        *,
+        by: User,
+        values: dict[str, Any],
+        remarks: dict[str, str],
+        expected_version: int | None = None,
+    ):
+        """Save the form and submit it as one action (both or neither)."""
+        self.save_scores(by=by, values=values, remarks=remarks, expected_version=expected_version)
+        return self.submit(by=by, expected_version=self.version)
+
+    def score_sheet(self):
+        """The engine's scoring of this inspection (None until submitted)."""
+        from thidua.cycle.models.results import ScoreSheet
+
+        if self.state != self.State.SUBMITTED:
+            return None
+        return ScoreSheet.objects.filter(
+            cycle_id=self.cycle_id,
+            unit_id=self.unit_id,
+            stage=ScoreSheet.Stage.INSPECTION,
+            source=self.team.name,
+        ).first()
+
+    def discrepancies(self) -> list[dict[str, Any]]:
+        """Criteria of this unit where the sheets differ beyond the scale's threshold.
+
+        From the latest ranking once the year is ranked; before that, reconciled now from the
+        self-assessment and the submitted inspections (nothing is stored: a page view must not
+        write a consolidated sheet).
+        """
+        if self.state != self.State.SUBMITTED:
+            return []
+        ranking = self.cycle.rankings.order_by("-computed_at", "-pk").first()
+        if ranking is not None:
+            return [
+                d for d in ranking.data.get("discrepancies", []) if d.get("unit") == self.unit.code
+            ]
+        return [d.to_dict() for d in _reconcile_now(self.cycle, self.unit).flags]
+
+
+def _reconcile_now(cycle: Cycle, unit: Unit):
+    from decimal import Decimal
+
+    from thidua.cycle.models.results import ResultSheet
+    from thidua.cycle.scoring import scale_of
+    from thidua.engine.reconcile import reconcile
+    from thidua.engine.scoring import score_unit
+
+    method = cycle.method
+    scale = scale_of(method)
+    targets = method.targets.get(unit.code, {})
+
+    def score(values: dict, remarks: dict, stage: str, source: str):
+        typed = {k: v if isinstance(v, bool) else Decimal(v) for k, v in values.items()}
+        return score_unit(
+            scale, targets, typed, unit=unit.code, remarks=remarks, stage=stage, source=source
+        )
+
+    report = ResultSheet.objects.get(cycle=cycle, unit=unit)
+    inspections = Inspection.objects.filter(
+        cycle=cycle, unit=unit, state=Inspection.State.SUBMITTED
+    ).select_related("team")
+    return reconcile(
+        score(report.values, report.remarks, "self", unit.short_name),
+        [score(i.values, i.remarks, "inspection", i.team.name) for i in inspections],
+    )
 
 
 class Dispute(models.Model):

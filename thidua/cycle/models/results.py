@@ -82,13 +82,26 @@ class ResultSheet(models.Model):
         sheet, _ = cls.objects.get_or_create(cycle=cycle, unit=unit)
         return sheet
 
-    def _require_unit_officer(self, by: User) -> None:
-        if by.unit_id != self.unit_id or by.role not in (
+    def is_reporter(self, user: User) -> bool:
+        """The unit's own emulation officers (or its secretariat staff) report its results."""
+        return user.unit_id == self.unit_id and user.role in (
             User.Role.UNIT_OFFICER,
             User.Role.SECRETARIAT,
-        ):
+        )
+
+    def _require_unit_officer(self, by: User) -> None:
+        if not self.is_reporter(by):
             raise PermissionDenied(
                 "Chỉ cán bộ thi đua của chính đơn vị được nhập, gửi số liệu của đơn vị."
+            )
+
+    def require_editable(self, *, by: User) -> None:
+        """What every change to the draft needs: the unit's officer, the reporting stage, a draft."""
+        self._require_unit_officer(by)
+        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="nhập số liệu")
+        if not self.editable_by_unit:
+            raise WorkflowError(
+                "Số liệu đã gửi: không thể sửa. Nếu cần sửa, đề nghị Thường trực Cụm trả lại."
             )
 
     @transaction.atomic
@@ -101,12 +114,7 @@ class ResultSheet(models.Model):
         expected_version: int | None = None,
     ) -> None:
         """Save a draft. Values are checked against the scale; every problem is named by criterion."""
-        self._require_unit_officer(by)
-        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="nhập số liệu")
-        if not self.editable_by_unit:
-            raise WorkflowError(
-                "Số liệu đã gửi: không thể sửa. Nếu cần sửa, đề nghị Thường trực Cụm trả lại."
-            )
+        self.require_editable(by=by)
         method = self.cycle.method
         if method is None or not method.scale:
             raise WorkflowError("Cụm chưa ban hành thang điểm: chưa thể nhập số liệu.")
@@ -166,6 +174,28 @@ class ResultSheet(models.Model):
         )
         self.cycle.lock_method(by=by)
         return score_self(self, by=by)
+
+    @transaction.atomic
+    def save_and_submit(
+        self,
+        *,
+        by: User,
+        values: dict[str, Any],
+        remarks: dict[str, str] | None = None,
+        expected_version: int | None = None,
+    ) -> ScoreSheet:
+        """Save what is on the form and submit it, as one action: if submitting is refused (a
+        required value is missing), the draft is not changed either."""
+        self.save_values(by=by, values=values, remarks=remarks, expected_version=expected_version)
+        return self.submit(by=by, expected_version=self.version)
+
+    def self_assessment(self) -> ScoreSheet | None:
+        """The engine's self-assessment of the submitted sheet (None before submission)."""
+        if self.state != self.State.SUBMITTED:
+            return None
+        return ScoreSheet.objects.filter(
+            cycle_id=self.cycle_id, unit_id=self.unit_id, stage=ScoreSheet.Stage.SELF
+        ).first()
 
     @transaction.atomic
     def return_to_unit(self, *, by: User, reason: str) -> None:

@@ -1,3 +1,22 @@
 """URLs of the cycle's results pages (relative to /cum-thi-dua/<year>/<number>/thi-dua/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from thidua.cycle.views import results
+
+urlpatterns = [
+    path("so-lieu/", results.cycle_results, name="cycle_results"),
+    path("so-lieu/<slug:code>/", results.cycle_result_sheet, name="cycle_result_sheet"),
+    path("so-lieu/<slug:code>/gui/", results.cycle_result_submit, name="cycle_result_submit"),
+    path("so-lieu/<slug:code>/tra-lai/", results.cycle_result_return, name="cycle_result_return"),
+    path(
+        "so-lieu/<slug:code>/minh-chung/",
+        results.cycle_evidence_upload,
+        name="cycle_evidence_upload",
+    ),
+    path(
+        "so-lieu/<slug:code>/minh-chung/<int:pk>/",
+        results.cycle_evidence_download,
+        name="cycle_evidence_download",
+    ),
+]

@@ -1,0 +1,379 @@
+"""Forms of steps 5–7: a unit's results, evidence, returns, inspection teams, inspections, disputes.
+
+The results form is generated from the scale: one input per criterion by its kind (a number in
+Vietnamese notation, a Có/Không select, or judged points) and one remark per criterion. The form
+parses; the model checks against the scale and the engine, and its errors land on the same fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.forms import BoundField
+
+from thidua.cycle.models import Cycle, Evidence, MethodVersion
+from thidua.cycle.models.results import EVIDENCE_TYPES
+from thidua.cycle.scoring import input_kind, parse_number, scale_of
+from thidua.cycle.views.common import VersionedForm
+from thidua.engine.formulas import describe_rule
+from thidua.engine.numbers import fmt_number
+from thidua.engine.rules import CountRule, PlanRule, TargetRule, effective_target
+from thidua.engine.scale import Criterion
+from thidua.engine.text import normalize
+from thidua.org.models import Unit
+
+YES, NO = "co", "khong"
+BOOL_CHOICES = [("", "— Chưa nhập —"), (YES, "Có"), (NO, "Không")]
+REMARK_SUFFIX = "__ghi_chu"
+KIND_LABELS = {"number": "Số liệu", "bool": "Có/Không", "judged": "Tự chấm điểm"}
+
+
+def show_value(value: Any) -> str:
+    """A stored value as a Vietnamese user reads it ("92,5", "533.300", "Có"); "" when missing."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    try:
+        return fmt_number(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
+
+
+def _input_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return YES if value else NO
+    return show_value(value)
+
+
+@dataclass
+class CriterionRow:
+    """One line of a results or inspection table: the criterion, its inputs and what is known."""
+
+    criterion: Criterion
+    kind: str
+    target: str  # the unit's target or plan, in words ("76 %"), or ""
+    rule_text: str
+    field: BoundField | None = None
+    remark: BoundField | None = None
+    value: str = ""  # the stored value shown read-only ("" = missing)
+    remark_text: str = ""
+    reported: str | None = None  # inspection: the unit's own figure
+    reported_remark: str = ""
+    evidence: list[Evidence] = dataclasses.field(default_factory=list)
+    score: dict[str, Any] | None = None  # the engine's explanation of this criterion
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def required(self) -> bool:
+        return self.criterion.missing == "block"
+
+    @property
+    def differs(self) -> bool:
+        return self.reported is not None and self.value != self.reported
+
+
+@dataclass
+class GroupRows:
+    code: str
+    name: str
+    max_points: Decimal
+    rows: list[CriterionRow]
+    score: dict[str, Any] | None = None
+
+
+def target_text(criterion: Criterion, unit_targets: dict[str, Any]) -> str:
+    rule = criterion.rule
+    if not isinstance(rule, TargetRule | PlanRule):
+        return ""
+    own = unit_targets.get(criterion.code)
+    value = effective_target(rule, None if own is None else parse_number(own))
+    if value is None:
+        return ""
+    label = "Kế hoạch" if isinstance(rule, PlanRule) else "Chỉ tiêu"
+    return f"{label}: {fmt_number(value)} {rule.unit}".strip()
+
+
+def unit_label(criterion: Criterion) -> str:
+    rule = criterion.rule
+    if isinstance(rule, TargetRule | PlanRule | CountRule):
+        return rule.unit
+    if input_kind(criterion) == "judged":
+        return f"điểm (0–{fmt_number(criterion.max_points)})"
+    return ""
+
+
+class CriterionValuesForm(VersionedForm):
+    """One input and one remark per criterion of the method's scale; parses Vietnamese numbers."""
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        method: MethodVersion,
+        unit: Unit,
+        values: dict[str, Any] | None = None,
+        remarks: dict[str, str] | None = None,
+        version: int | None = None,
+        **kwargs,
+    ) -> None:
+        initial = {"version": version}
+        for code, value in (values or {}).items():
+            initial[code] = _input_value(value)
+        for code, text in (remarks or {}).items():
+            initial[code + REMARK_SUFFIX] = text
+        super().__init__(data, initial=initial, **kwargs)
+        self.method, self.unit = method, unit
+        self.scale = scale_of(method)
+        for criterion in self.scale.criteria:
+            self.fields[criterion.code] = self._value_field(criterion)
+            self.fields[criterion.code + REMARK_SUFFIX] = forms.CharField(
+                label=f"{criterion.code} (giải trình)",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 30}),
+            )
+
+    @staticmethod
+    def _value_field(criterion: Criterion) -> forms.Field:
+        if input_kind(criterion) == "bool":
+            return forms.ChoiceField(label=criterion.code, choices=BOOL_CHOICES, required=False)
+        return forms.CharField(
+            label=criterion.code,
+            required=False,
+            max_length=40,
+            widget=forms.TextInput(
+                attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}
+            ),
+        )
+
+    def has_values(self) -> bool:
+        """Whether the posted data carries the form at all (a bare "submit" does not)."""
+        return self.data is not None and any(c.code in self.data for c in self.scale.criteria)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        values: dict[str, Any] = {}
+        remarks: dict[str, str] = {}
+        for criterion in self.scale.criteria:
+            code = criterion.code
+            remark = normalize(cleaned.get(code + REMARK_SUFFIX) or "")
+            if remark:
+                remarks[code] = remark
+            raw = normalize(cleaned.get(code) or "")
+            if not raw:
+                continue  # missing stays missing: never stored as 0
+            kind = input_kind(criterion)
+            if kind == "bool":
+                values[code] = raw == YES
+                continue
+            try:
+                number = parse_number(raw)
+            except ValueError:
+                self.add_error(
+                    code,
+                    f"“{raw}” không phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 92,5).",
+                )
+                continue
+            if kind == "judged":
+                if not 0 <= number <= criterion.max_points:
+                    self.add_error(
+                        code, f"Điểm chấm phải từ 0 đến {fmt_number(criterion.max_points)}."
+                    )
+                    continue
+                if number < criterion.max_points and not remark:
+                    self.add_error(
+                        code + REMARK_SUFFIX,
+                        "Chấm dưới điểm tối đa: phải ghi nhận xét, giải trình lý do.",
+                    )
+            values[code] = number
+        self.values, self.remarks = values, remarks
+        return cleaned
+
+    def rows(
+        self,
+        *,
+        stored: dict[str, Any] | None = None,
+        stored_remarks: dict[str, str] | None = None,
+        reported: dict[str, Any] | None = None,
+        reported_remarks: dict[str, str] | None = None,
+        evidence: dict[str, list[Evidence]] | None = None,
+        score: dict[str, Any] | None = None,
+        editable: bool = True,
+    ) -> list[GroupRows]:
+        """The table, group by group, with what the page knows about each criterion."""
+        stored, stored_remarks = stored or {}, stored_remarks or {}
+        unit_targets = self.method.targets.get(self.unit.code, {})
+        explained = {c["code"]: c for c in (score or {}).get("criteria", [])}
+        group_scores = {g["code"]: g for g in (score or {}).get("groups", [])}
+        groups = []
+        for group in self.scale.groups:
+            rows = []
+            for criterion in group.criteria:
+                code = criterion.code
+                rows.append(
+                    CriterionRow(
+                        criterion=criterion,
+                        kind=input_kind(criterion),
+                        target=target_text(criterion, unit_targets),
+                        rule_text=describe_rule(criterion.rule, criterion.max_points),
+                        field=self[code] if editable else None,
+                        remark=self[code + REMARK_SUFFIX] if editable else None,
+                        value=show_value(stored.get(code)),
+                        remark_text=stored_remarks.get(code, ""),
+                        reported=None if reported is None else show_value(reported.get(code)),
+                        reported_remark=(reported_remarks or {}).get(code, ""),
+                        evidence=(evidence or {}).get(code, []),
+                        score=explained.get(code),
+                    )
+                )
+            groups.append(
+                GroupRows(
+                    group.code, group.name, group.max_points, rows, group_scores.get(group.code)
+                )
+            )
+        return groups
+
+
+class ResultSheetForm(CriterionValuesForm):
+    """The unit's results: values and the remark (explanation) per criterion."""
+
+
+class InspectionForm(CriterionValuesForm):
+    """The team's verified values and judged points, with a remark wherever they differ."""
+
+
+class EvidenceForm(forms.Form):
+    criterion = forms.ChoiceField(label="Tiêu chí")
+    file = forms.FileField(
+        label="Tệp minh chứng",
+        help_text="PDF, ảnh JPG/PNG, Word (DOCX) hoặc Excel (XLSX); tối đa 10 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ",".join(
+                    sorted({*EVIDENCE_TYPES, *(t for t, _ in EVIDENCE_TYPES.values())})
+                )
+            }
+        ),
+    )
+
+    def __init__(self, *args, method: MethodVersion, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        criteria = scale_of(method).criteria
+        self.fields["criterion"].choices = [("", "— Chọn tiêu chí —")] + [
+            (c.code, f"{c.code}. {c.name}") for c in criteria
+        ]
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do trả lại",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Đơn vị sẽ thấy lý do này và sửa số liệu theo yêu cầu.",
+        error_messages={"required": "Phải nêu lý do trả lại."},
+    )
+
+    def clean_reason(self) -> str:
+        return normalize(self.cleaned_data["reason"])
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label="Tên đoàn", max_length=200, help_text="Ví dụ: Đoàn kiểm tra số 1.")
+    leader_unit = UnitChoiceField(
+        label="Đơn vị trưởng đoàn", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —"
+    )
+    member_units = UnitMultipleChoiceField(
+        label="Đơn vị thành viên đoàn",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    inspected_units = UnitMultipleChoiceField(
+        label="Đơn vị được kiểm tra",
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Chọn ít nhất một đơn vị được kiểm tra."},
+    )
+
+    def __init__(self, *args, cycle: Cycle, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        members = Unit.objects.filter(pk__in=cycle.member_ids()).order_by("name")
+        for name in ("leader_unit", "member_units", "inspected_units"):
+            self.fields[name].queryset = members
+
+    def clean_name(self) -> str:
+        return normalize(self.cleaned_data["name"])
+
+
+class DisputeForm(forms.Form):
+    criterion = forms.ChoiceField(label="Tiêu chí khiếu nại")
+    statement = forms.CharField(
+        label="Nội dung khiếu nại",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Nêu điểm, số liệu đơn vị đề nghị xem xét lại và căn cứ (minh chứng).",
+        error_messages={"required": "Nêu nội dung khiếu nại."},
+    )
+
+    def __init__(self, *args, method: MethodVersion, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [("", "— Chọn tiêu chí —")] + [
+            (c.code, f"{c.code}. {c.name}") for c in scale_of(method).criteria
+        ]
+
+    def clean_statement(self) -> str:
+        return normalize(self.cleaned_data["statement"])
+
+
+class ResolveForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Kết luận",
+        choices=[("accept", "Chấp nhận khiếu nại"), ("reject", "Không chấp nhận")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Chọn chấp nhận hoặc không chấp nhận."},
+    )
+    corrected_value = forms.CharField(
+        label="Giá trị đúng",
+        required=False,
+        max_length=40,
+        help_text="Khi chấp nhận: số liệu (ví dụ 92,5) hoặc Có/Không.",
+    )
+    resolution = forms.CharField(
+        label="Lý do kết luận",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Phải nêu lý do kết luận."},
+    )
+
+    def clean_resolution(self) -> str:
+        return normalize(self.cleaned_data["resolution"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        value = normalize(cleaned.get("corrected_value") or "")
+        cleaned["corrected_value"] = value or None
+        if cleaned.get("decision") == "accept" and not value:
+            self.add_error("corrected_value", "Chấp nhận khiếu nại thì phải nhập giá trị đúng.")
+        return cleaned
+
+    @property
+    def accept(self) -> bool:
+        return self.cleaned_data.get("decision") == "accept"

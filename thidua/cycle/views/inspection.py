@@ -1,0 +1,337 @@
+"""Step 7: cross-inspection teams, each team's scoring of the units it inspects, and disputes.
+
+Who sees what is decided in thidua.cycle.access; what may be done, and when, by the model methods.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from thidua.cycle.access import (
+    CycleAccess,
+    disputes_for_user,
+    get_cycle_for_user,
+    get_dispute_for_user,
+    get_inspection_for_user,
+    inspections_for_user,
+)
+from thidua.cycle.forms_results import DisputeForm, InspectionForm, ResolveForm, TeamForm
+from thidua.cycle.models import (
+    Cycle,
+    Dispute,
+    Inspection,
+    InspectionTeam,
+    ResultSheet,
+    WorkflowError,
+)
+from thidua.cycle.scoring import criterion_names
+from thidua.cycle.views.common import run_step
+from thidua.org.access import require
+from thidua.org.models import User
+
+TEAM_STAGES = (Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS, Cycle.Stage.INSPECTION)
+DISPUTE_STAGES = (Cycle.Stage.INSPECTION, Cycle.Stage.RANKING)
+
+
+def _url(name: str, cycle: Cycle, *args: Any) -> str:
+    return reverse(name, args=[cycle.cluster.year, cycle.cluster.number, *args])
+
+
+# -- teams -------------------------------------------------------------------------------------
+
+
+def _teams_page(
+    request: HttpRequest, access: CycleAccess, form: TeamForm | None = None, status: int = 200
+) -> HttpResponse:
+    cycle = access.cycle
+    teams = list(
+        InspectionTeam.objects.filter(cycle=cycle)
+        .select_related("leader_unit")
+        .prefetch_related(
+            "member_units",
+            Prefetch("inspections", queryset=Inspection.objects.select_related("unit")),
+        )
+    )
+    visible = set(inspections_for_user(access).values_list("pk", flat=True))
+    covered = {i.unit_id for team in teams for i in team.inspections.all()}
+    user = access.user
+    mine = [
+        i
+        for team in teams
+        if user.role == User.Role.INSPECTOR and user.unit_id in team.inspector_unit_ids()
+        for i in team.inspections.all()
+    ]
+    can_form = access.is_secretariat and cycle.stage in TEAM_STAGES
+    return render(
+        request,
+        "cycle/inspection/teams.html",
+        {
+            "access": access,
+            "cycle": cycle,
+            "teams": teams,
+            "visible": visible,
+            "uncovered": [u for u in cycle.members() if u.pk not in covered],
+            "mine": mine,
+            "form": form or (TeamForm(cycle=cycle) if can_form else None),
+        },
+        status=status,
+    )
+
+
+def cycle_teams(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    return _teams_page(request, get_cycle_for_user(request.user, year, number))
+
+
+@require_POST
+def cycle_team_new(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    require(access.is_secretariat, "Chỉ Thường trực Cụm được lập đoàn kiểm tra.")
+    form = TeamForm(request.POST, cycle=access.cycle)
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        ok, _, status = run_step(
+            request,
+            lambda: InspectionTeam.form(
+                access.cycle,
+                by=request.user,
+                name=data["name"],
+                leader_unit=data["leader_unit"],
+                member_units=list(data["member_units"]),
+                inspected_units=list(data["inspected_units"]),
+            ),
+            success=f"Đã lập {data['name']}.",
+            form=form,
+        )
+        if ok:
+            return redirect(_url("cycle_teams", access.cycle))
+    return _teams_page(request, access, form=form, status=status)
+
+
+# -- one inspection ----------------------------------------------------------------------------
+
+
+def _inspection_page(
+    request: HttpRequest,
+    access: CycleAccess,
+    inspection: Inspection,
+    can_edit: bool,
+    form: InspectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    cycle, method = access.cycle, access.cycle.method
+    report = ResultSheet.objects.filter(cycle=cycle, unit=inspection.unit).first()
+    reported = report.values if report else {}
+    reported_remarks = report.remarks if report else {}
+    started = bool(inspection.values) or inspection.version > 1
+    # A new inspection starts from the unit's own figures: the team changes what it finds different.
+    form = form or InspectionForm(
+        method=method,
+        unit=inspection.unit,
+        values=inspection.values if started else reported,
+        remarks=inspection.remarks if started else reported_remarks,
+        version=inspection.version,
+    )
+    evidence = defaultdict(list)
+    if report is not None:
+        for item in report.evidence.order_by("uploaded_at"):
+            evidence[item.criterion].append(item)
+    scored = inspection.score_sheet()
+    return render(
+        request,
+        "cycle/inspection/inspection.html",
+        {
+            "access": access,
+            "cycle": cycle,
+            "inspection": inspection,
+            "can_edit": can_edit,
+            "prefilled": can_edit and not started,
+            "form": form,
+            "groups": form.rows(
+                stored=inspection.values,
+                stored_remarks=inspection.remarks,
+                reported=reported,
+                reported_remarks=reported_remarks,
+                evidence=evidence,
+                score=scored.sheet if scored else None,
+                editable=can_edit,
+            ),
+            "scored": scored,
+            "flags": inspection.discrepancies(),
+        },
+        status=status,
+    )
+
+
+def _refuse_unless_editable(
+    request: HttpRequest, access: CycleAccess, inspection: Inspection
+) -> HttpResponse | None:
+    require(
+        inspection.may_score(request.user),
+        "Chỉ thành viên đoàn kiểm tra được phân công mới được chấm đơn vị này.",
+    )
+    try:
+        inspection.require_editable(by=request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(_url("cycle_inspection", access.cycle, inspection.pk))
+    return None
+
+
+def cycle_inspection(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    inspection, can_edit = get_inspection_for_user(access, pk)
+    if request.method != "POST":
+        return _inspection_page(request, access, inspection, can_edit)
+    refused = _refuse_unless_editable(request, access, inspection)
+    if refused:
+        return refused
+    form = InspectionForm(request.POST, method=access.cycle.method, unit=inspection.unit)
+    status = 422
+    if form.is_valid():
+        ok, _, status = run_step(
+            request,
+            lambda: inspection.save_scores(
+                by=request.user,
+                values=form.values,
+                remarks=form.remarks,
+                expected_version=form.cleaned_data["version"],
+            ),
+            success="Đã lưu kết quả kiểm tra.",
+            form=form,
+        )
+        if ok:
+            return redirect(_url("cycle_inspection", access.cycle, inspection.pk))
+    return _inspection_page(request, access, inspection, can_edit, form=form, status=status)
+
+
+@require_POST
+def cycle_inspection_submit(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    inspection, can_edit = get_inspection_for_user(access, pk)
+    refused = _refuse_unless_editable(request, access, inspection)
+    if refused:
+        return refused
+    form = InspectionForm(request.POST, method=access.cycle.method, unit=inspection.unit)
+    if not form.is_valid():
+        return _inspection_page(request, access, inspection, can_edit, form=form, status=422)
+    version = form.cleaned_data["version"]
+    if form.has_values():
+        step = lambda: inspection.save_and_submit(  # noqa: E731
+            by=request.user, values=form.values, remarks=form.remarks, expected_version=version
+        )
+    else:
+        step = lambda: inspection.submit(by=request.user, expected_version=version)  # noqa: E731
+    ok, _, status = run_step(request, step, success="Đã gửi kết quả kiểm tra.", form=form)
+    if ok:
+        return redirect(_url("cycle_inspection", access.cycle, inspection.pk) + "#diem-kiem-tra")
+    inspection.refresh_from_db()
+    return _inspection_page(request, access, inspection, can_edit, form=form, status=status)
+
+
+# -- disputes ----------------------------------------------------------------------------------
+
+
+def _may_raise(access: CycleAccess) -> bool:
+    return access.own_unit is not None and access.user.role in (
+        User.Role.UNIT_OFFICER,
+        User.Role.SECRETARIAT,
+    )
+
+
+def _disputes_page(
+    request: HttpRequest,
+    access: CycleAccess,
+    bound: ResolveForm | None = None,
+    bound_pk: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    cycle = access.cycle
+    names = criterion_names(cycle.method)
+    rows = []
+    for dispute in disputes_for_user(access).select_related("unit", "raised_by", "resolved_by"):
+        open_ = dispute.state == Dispute.State.OPEN and cycle.stage in DISPUTE_STAGES
+        form = None
+        if access.is_secretariat and open_:
+            form = bound if dispute.pk == bound_pk else ResolveForm(prefix=f"kn{dispute.pk}")
+        rows.append({"dispute": dispute, "criterion": names.get(dispute.criterion), "form": form})
+    return render(
+        request,
+        "cycle/inspection/disputes.html",
+        {
+            "access": access,
+            "cycle": cycle,
+            "rows": rows,
+            "may_raise": _may_raise(access) and cycle.stage in DISPUTE_STAGES,
+            "open_stage": cycle.stage in DISPUTE_STAGES,
+        },
+        status=status,
+    )
+
+
+def cycle_disputes(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    return _disputes_page(request, get_cycle_for_user(request.user, year, number))
+
+
+def cycle_dispute_new(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    require(_may_raise(access), "Chỉ cán bộ thi đua của đơn vị được khiếu nại điểm của đơn vị.")
+    cycle = access.cycle
+    form = DisputeForm(request.POST or None, method=cycle.method)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            ok, _, status = run_step(
+                request,
+                lambda: Dispute.raise_(
+                    cycle,
+                    by=request.user,
+                    unit=access.own_unit,
+                    criterion=form.cleaned_data["criterion"],
+                    statement=form.cleaned_data["statement"],
+                ),
+                success="Đã gửi khiếu nại tới Thường trực Cụm.",
+                form=form,
+            )
+            if ok:
+                return redirect(_url("cycle_disputes", cycle))
+    context = {
+        "access": access,
+        "cycle": cycle,
+        "form": form,
+        "open_stage": cycle.stage in DISPUTE_STAGES,
+    }
+    return render(request, "cycle/inspection/dispute_new.html", context, status=status)
+
+
+@require_POST
+def cycle_dispute_resolve(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    dispute, _ = get_dispute_for_user(access, pk)
+    require(access.is_secretariat, "Chỉ Thường trực Cụm được giải quyết khiếu nại.")
+    form = ResolveForm(request.POST, prefix=f"kn{dispute.pk}")
+    status = 422
+    if form.is_valid():
+        ok, _, status = run_step(
+            request,
+            lambda: dispute.resolve(
+                by=request.user,
+                accept=form.accept,
+                resolution=form.cleaned_data["resolution"],
+                corrected_value=form.cleaned_data["corrected_value"],
+            ),
+            success=f"Đã giải quyết khiếu nại của {dispute.unit.name}.",
+            form=form,
+        )
+        if ok or status == 409:
+            return redirect(_url("cycle_disputes", access.cycle))
+    return _disputes_page(request, access, bound=form, bound_pk=dispute.pk, status=status)

@@ -1,0 +1,275 @@
+"""Step 5–6: each unit reports its results with evidence; the engine scores the self-assessment.
+
+Who sees what is decided in thidua.cycle.access; what may be done, and when, by the model methods.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from thidua.cycle.access import (
+    CycleAccess,
+    get_cycle_for_user,
+    get_evidence_for_user,
+    get_result_sheet_for_user,
+)
+from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm
+from thidua.cycle.models import Cycle, ResultSheet, ScoreSheet, WorkflowError
+from thidua.cycle.views.common import run_step
+from thidua.org.access import require
+
+NOT_REPORTER = "Chỉ cán bộ thi đua của chính đơn vị được nhập, gửi số liệu của đơn vị."
+
+
+def _sheet_url(sheet: ResultSheet) -> str:
+    cluster = sheet.cycle.cluster
+    return reverse("cycle_result_sheet", args=[cluster.year, cluster.number, sheet.unit.code])
+
+
+def _rows_for_list(access: CycleAccess) -> list[dict[str, Any]]:
+    """One row per member the user may follow: every member for the secretariat and the Ministry,
+    otherwise the user's own unit (and, for inspectors, the units they inspect)."""
+    cycle = access.cycle
+    sheets = {
+        s.unit_id: s
+        for s in ResultSheet.objects.filter(cycle=cycle)
+        .select_related("submitted_by")
+        .annotate(evidence_count=Count("evidence"))
+    }
+    totals = {
+        s.unit_id: s
+        for s in ScoreSheet.objects.filter(cycle=cycle, stage=ScoreSheet.Stage.SELF).only(
+            "unit_id", "total", "vetoed", "blocked"
+        )
+    }
+    everyone = access.is_secretariat or access.national
+    rows = []
+    for unit in cycle.members():
+        own = unit.pk == access.user.unit_id
+        if not (everyone or own or unit.pk in access.inspected_unit_ids):
+            continue
+        sheet = sheets.get(unit.pk)
+        submitted = sheet is not None and sheet.state == ResultSheet.State.SUBMITTED
+        rows.append(
+            {
+                "unit": unit,
+                "own": own,
+                "sheet": sheet,
+                "score": totals.get(unit.pk) if submitted else None,
+                # The secretariat follows every started sheet; others see drafts only of their own.
+                "linked": own or (sheet is not None and (everyone or submitted)),
+            }
+        )
+    return rows
+
+
+def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    rows = _rows_for_list(access)
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row["sheet"].state if row["sheet"] else "none"] += 1
+    return render(
+        request,
+        "cycle/results/list.html",
+        {
+            "access": access,
+            "cycle": access.cycle,
+            "rows": rows,
+            "counts": counts,
+            "everyone": access.is_secretariat or access.national,
+        },
+    )
+
+
+def _sheet_page(
+    request: HttpRequest,
+    access: CycleAccess,
+    sheet: ResultSheet,
+    can_edit: bool,
+    *,
+    form: ResultSheetForm | None = None,
+    return_form: ReturnForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    cycle, method = access.cycle, access.cycle.method
+    if method is None or not method.scale:
+        return render(
+            request,
+            "cycle/results/no_scale.html",
+            {"cycle": cycle, "access": access},
+            status=status,
+        )
+    form = form or ResultSheetForm(
+        method=method,
+        unit=sheet.unit,
+        values=sheet.values,
+        remarks=sheet.remarks,
+        version=sheet.version,
+    )
+    evidence = defaultdict(list)
+    for item in sheet.evidence.order_by("uploaded_at"):
+        evidence[item.criterion].append(item)
+    assessment = sheet.self_assessment()
+    can_return = (
+        access.is_secretariat
+        and sheet.state == ResultSheet.State.SUBMITTED
+        and cycle.stage == Cycle.Stage.IN_PROGRESS
+    )
+    context = {
+        "access": access,
+        "cycle": cycle,
+        "sheet": sheet,
+        "can_edit": can_edit,
+        "form": form,
+        "groups": form.rows(
+            stored=sheet.values,
+            stored_remarks=sheet.remarks,
+            evidence=evidence,
+            score=assessment.sheet if assessment else None,
+            editable=can_edit,
+        ),
+        "assessment": assessment,
+        "evidence_count": sum(len(v) for v in evidence.values()),
+        "evidence_form": evidence_form or (EvidenceForm(method=method) if can_edit else None),
+        "return_form": return_form or (ReturnForm() if can_return else None),
+    }
+    return render(request, "cycle/results/sheet.html", context, status=status)
+
+
+def cycle_result_sheet(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, can_edit = get_result_sheet_for_user(access, code)
+    if request.method != "POST":
+        return _sheet_page(request, access, sheet, can_edit)
+    refused = _refuse_unless_editable(request, sheet)
+    if refused:
+        return refused
+    form = ResultSheetForm(request.POST, method=access.cycle.method, unit=sheet.unit)
+    status = 422
+    if form.is_valid():
+        ok, _, status = run_step(
+            request,
+            lambda: sheet.save_values(
+                by=request.user,
+                values=form.values,
+                remarks=form.remarks,
+                expected_version=form.cleaned_data["version"],
+            ),
+            success="Đã lưu nháp số liệu.",
+            form=form,
+        )
+        if ok:
+            return redirect(_sheet_url(sheet))
+    return _sheet_page(request, access, sheet, can_edit, form=form, status=status)
+
+
+def _refuse_unless_editable(request: HttpRequest, sheet: ResultSheet) -> HttpResponse | None:
+    """403 for anyone but the unit's officers; back to the (read-only) sheet if it is locked."""
+    require(sheet.is_reporter(request.user), NOT_REPORTER)
+    try:
+        sheet.require_editable(by=request.user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(_sheet_url(sheet))
+    return None
+
+
+@require_POST
+def cycle_result_submit(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, can_edit = get_result_sheet_for_user(access, code)
+    refused = _refuse_unless_editable(request, sheet)
+    if refused:
+        return refused
+    form = ResultSheetForm(request.POST, method=access.cycle.method, unit=sheet.unit)
+    if not form.is_valid():
+        return _sheet_page(request, access, sheet, can_edit, form=form, status=422)
+    version = form.cleaned_data["version"]
+    if form.has_values():
+        step = lambda: sheet.save_and_submit(  # noqa: E731
+            by=request.user, values=form.values, remarks=form.remarks, expected_version=version
+        )
+    else:
+        step = lambda: sheet.submit(by=request.user, expected_version=version)  # noqa: E731
+    ok, _, status = run_step(
+        request, step, success="Đã gửi số liệu tới Thường trực Cụm.", form=form
+    )
+    if ok:
+        return redirect(_sheet_url(sheet) + "#tu-cham")
+    sheet.refresh_from_db()
+    return _sheet_page(request, access, sheet, can_edit, form=form, status=status)
+
+
+@require_POST
+def cycle_result_return(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, can_edit = get_result_sheet_for_user(access, code)
+    require(access.is_secretariat, "Chỉ Thường trực Cụm được trả lại số liệu.")
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _sheet_page(request, access, sheet, can_edit, return_form=form, status=422)
+    ok, _, status = run_step(
+        request,
+        lambda: sheet.return_to_unit(by=request.user, reason=form.cleaned_data["reason"]),
+        success=f"Đã trả lại số liệu cho {sheet.unit.name}.",
+        form=form,
+    )
+    if ok or status == 409:
+        return redirect(_sheet_url(sheet))
+    return _sheet_page(request, access, sheet, can_edit, return_form=form, status=status)
+
+
+@require_POST
+def cycle_evidence_upload(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, can_edit = get_result_sheet_for_user(access, code)
+    refused = _refuse_unless_editable(request, sheet)
+    if refused:
+        return refused
+    form = EvidenceForm(request.POST, request.FILES, method=access.cycle.method)
+    status = 422
+    if form.is_valid():
+        ok, _, status = run_step(
+            request,
+            lambda: sheet.add_evidence(
+                by=request.user,
+                criterion=form.cleaned_data["criterion"],
+                upload=form.cleaned_data["file"],
+            ),
+            success="Đã tải lên tệp minh chứng.",
+            form=form,
+        )
+        if ok:
+            return redirect(_sheet_url(sheet) + "#minh-chung")
+    return _sheet_page(request, access, sheet, can_edit, evidence_form=form, status=status)
+
+
+def cycle_evidence_download(
+    request: HttpRequest, year: int, number: int, code: str, pk: int
+) -> FileResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    evidence = get_evidence_for_user(access, code, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp minh chứng không còn trên máy chủ.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    # Police documents: never kept by shared caches, never sniffed into something executable.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
