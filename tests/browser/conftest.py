@@ -66,7 +66,9 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     violations: list[str] = []
-    # A page that breaks the Content-Security-Policy (inline script/style) fails its test.
+    # A page that breaks the Content-Security-Policy (inline script/style) fails its test. (Playwright's
+    # own string-evaluating helpers such as wait_for_function are blocked by the policy too: use
+    # `expect(locator)` assertions instead.)
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield page
     context.close()

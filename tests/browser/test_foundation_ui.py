@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from thidua.org.models import Handover
@@ -27,7 +28,7 @@ def test_officer_finds_hoa_binh_without_diacritics_and_follows_it_to_phu_tho(pag
     screenshot(page, "02-home-unit-officer")
     page.get_by_role("link", name="Đơn vị").first.click()
     page.get_by_label("Tìm đơn vị").fill("hoa binh")
-    page.wait_for_function("document.querySelectorAll('#units tbody tr').length === 1")
+    expect(page.locator("#units tbody tr")).to_have_count(1)
     screenshot(page, "03-unit-search")
     page.get_by_role("link", name="Công an tỉnh Hòa Bình").click()
     assert page.get_by_text("Đơn vị đã sáp nhập").is_visible()
