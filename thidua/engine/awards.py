@@ -32,7 +32,7 @@ from typing import Any
 
 from .numbers import CONTEXT, fmt_number
 from .ranking import RankEntry, Ranking
-from .scale import Problem, _join, _Reader
+from .scale import DocReader, Problem, join_path
 
 __all__ = [
     "Allocation",
@@ -113,7 +113,7 @@ class AwardRulesError(ValueError):
 
 
 def _read(doc: Any) -> tuple[AwardRules | None, list[Problem]]:
-    r = _Reader()
+    r = DocReader()
     top = r.obj(doc, "")
     if top is None:
         return None, r.problems
@@ -170,28 +170,28 @@ def _read(doc: Any) -> tuple[AwardRules | None, list[Problem]]:
         code = r.code(spec, path)
         name = r.text(spec, "name", path)
         if code in codes:
-            r.add(_join(path, "code"), f"trùng mã '{code}'")
+            r.add(join_path(path, "code"), f"trùng mã '{code}'")
         codes.add(code)
         candidates = r.choice(spec, "candidates", path, ("ranking", "honoured"), "ranking")
         max_count = spec.get("max_count")
         if max_count is not None and (
             not isinstance(max_count, int) or isinstance(max_count, bool) or max_count < 0
         ):
-            r.add(_join(path, "max_count"), "phải là số nguyên không âm")
+            r.add(join_path(path, "max_count"), "phải là số nguyên không âm")
             max_count = None
         max_rank = spec.get("max_rank")
         if max_rank is not None and (
             not isinstance(max_rank, int) or isinstance(max_rank, bool) or max_rank < 1
         ):
-            r.add(_join(path, "max_rank"), "phải là số nguyên dương")
+            r.add(join_path(path, "max_rank"), "phải là số nguyên dương")
             max_rank = None
         max_percent = r.number(spec, "max_percent", path, required=False, minimum=Decimal(0))
         if max_percent is not None and max_percent > 100:
-            r.add(_join(path, "max_percent"), "không được vượt 100")
+            r.add(join_path(path, "max_percent"), "không được vượt 100")
         min_total = r.number(spec, "min_total", path, required=False)
         standard = spec.get("standard_of")
         if standard is not None and (not isinstance(standard, str)):
-            r.add(_join(path, "standard_of"), "phải là mã một hình thức khen thưởng")
+            r.add(join_path(path, "standard_of"), "phải là mã một hình thức khen thưởng")
             standard = None
         awards.append(
             AwardRule(

@@ -24,13 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from .awards import allocate_awards
-from .inputs import FileError, FileProblem, load_award_rules, load_results, load_scale
+from .inputs import (
+    FileError,
+    FileProblem,
+    ResultsFile,
+    load_award_rules,
+    load_results,
+    load_scale,
+)
 from .kernel import Kernel
 from .ranking import rank
 from .reconcile import reconcile_all
 from .report import build_report
 from .robustness import robustness
-from .scoring import InputError, UnitInput, score_units
+from .scoring import InputError, ScoreSheet, UnitInput, score_units
 
 __all__ = ["main", "run"]
 
@@ -89,13 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _score_file(kernel: Kernel, path: str, units: list[UnitInput], locate: Any) -> list:
+def _score_file(kernel: Kernel, loaded: ResultsFile, units: list[UnitInput]) -> list[ScoreSheet]:
     try:
         return score_units(kernel.scale, units, kernel=kernel)
     except InputError as exc:
-        raise FileError(
-            [FileProblem(path, locate(p), f"{p.message} (đơn vị {p.unit})") for p in exc.problems]
-        ) from None
+        raise FileError(loaded.problems(exc)) from None
 
 
 def run(
@@ -116,7 +121,7 @@ def run(
     kernel = Kernel(scale)
     rules = load_award_rules(awards_path) if awards_path else None
     results = load_results(results_path, scale)
-    sheets = _score_file(kernel, results_path, results.units, results.locate)
+    sheets = _score_file(kernel, results, results.units)
     consolidations = []
     if inspections:
         inspection_sheets = []
@@ -137,14 +142,16 @@ def run(
             known = {s.unit for s in sheets}
             strangers = [
                 FileProblem(
-                    path, f"đơn vị thứ {i + 1}", f"đơn vị “{u.unit}” không có trong số liệu tự chấm"
+                    path,
+                    loaded.unit_place(i),
+                    f"đơn vị “{u.unit}” không có trong số liệu tự chấm",
                 )
                 for i, u in enumerate(units)
                 if u.unit not in known
             ]
             if strangers:
                 raise FileError(strangers)
-            inspection_sheets.extend(_score_file(kernel, path, units, loaded.locate))
+            inspection_sheets.extend(_score_file(kernel, loaded, units))
         consolidations = reconcile_all(sheets, inspection_sheets)
         final = [c.sheet for c in consolidations]
     else:

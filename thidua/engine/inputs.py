@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -70,15 +70,32 @@ class FileError(ValueError):
 
 @dataclass
 class ResultsFile:
-    """A loaded results or inspection file."""
+    """A loaded results or inspection file, able to say where each unit sits in it."""
 
     path: str
     units: list[UnitInput]
     meta: dict[str, Any] = field(default_factory=dict)
-    locate: Callable[[InputProblem], str] = lambda p: p.path
+    unit_rows: list[int] | None = None  # CSV: the line of each unit; JSON: None
+
+    def unit_place(self, index: int) -> str:
+        if self.unit_rows is None:
+            return f"units[{index}]"
+        return f"dòng {self.unit_rows[index]}" if 0 <= index < len(self.unit_rows) else "?"
+
+    def locate(self, problem: InputProblem) -> str:
+        """Where an engine input problem (found by unit index) is in this file."""
+        if self.unit_rows is None:
+            return problem.path
+        place = self.unit_place(problem.index)
+        if not problem.code:
+            return place
+        column = {"results": problem.code, "targets": f"target:{problem.code}"}.get(
+            problem.field, f"remark:{problem.code}"
+        )
+        return f"{place}, cột '{column}'"
 
     def problems(self, error: InputError) -> list[FileProblem]:
-        """Engine input problems (by unit index) translated to places in this file."""
+        """Engine input problems translated to places in this file."""
         return [
             FileProblem(self.path, self.locate(p), f"{p.message} (đơn vị {p.unit})")
             for p in error.problems
@@ -228,7 +245,7 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
         for k in ("note", "scale", "cluster", "year", "stage", "source", "honoured_leader")
         if k in doc
     }
-    return ResultsFile(name, units, meta, lambda p: p.path)
+    return ResultsFile(name, units, meta)
 
 
 def _cell_value(scale: Scale, code: str, text: str, decimal_comma: bool) -> Any:
@@ -347,13 +364,4 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
     if problems:
         raise FileError(problems)
 
-    def locate(p: InputProblem) -> str:
-        row = rows_of_units[p.index] if 0 <= p.index < len(rows_of_units) else "?"
-        title = {
-            "results": p.code,
-            "targets": f"target:{p.code}",
-            "remarks": f"remark:{p.code}",
-        }.get(p.field, p.field)
-        return f"dòng {row}, cột '{title}'" if p.code else f"dòng {row}"
-
-    return ResultsFile(name, units, {"stage": "self"}, locate)
+    return ResultsFile(name, units, {"stage": "self"}, rows_of_units)

@@ -5,20 +5,23 @@ The reference semantics live in :func:`thidua.engine.rules.evaluate` (Decimal). 
 into parameter vectors, one *family* of criteria at a time, and computes every unit's points with a
 handful of array operations:
 
-- ``lin``  target attainment scored linearly, and percentage of plan (first turned into a rate);
-- ``aon``  target attainment, all-or-nothing;
-- ``thr``  target attainment by thresholds (steps padded to one matrix);
-- ``cnt``  ± points per event with a cap; ``jdg`` judged points; ``yn`` yes/no; ``veto``.
+- ``lin`` / ``linb``  linear target attainment without / with a bonus (either direction);
+- ``plan``  percentage of plan (the rate scored linearly);
+- ``aon``   all-or-nothing; ``thr`` thresholds (steps as per-step vectors);
+- ``cnt``   ± points per event with a cap; ``jdg`` judged points; ``yn`` yes/no; ``veto``.
 
-Exactness: the float result ``y = points × 10^places`` is rounded with the scale's mode. Where a float
-could disagree with the Decimal reference — ``y`` within 10⁻⁶ of a rounding boundary, a rate within a
-hair of the plan threshold, a whole-step bonus at a step — the cell is flagged *ambiguous* and the
-caller recomputes it with the reference. Elsewhere float and Decimal agree: inputs have at most 15
-significant digits (see :mod:`thidua.engine.numbers`), so their floats compare exactly like the
-Decimals, and a few float operations err by ~10⁻¹⁵ relative, far below 10⁻⁶.
+Exactness: ``y = points × 10^places`` is rounded with the scale's mode. Where a float could
+disagree with the Decimal reference — ``y`` within 10⁻⁶ of a rounding boundary, a rate a hair from
+the plan threshold, a whole-step bonus at a step — the cell is flagged *ambiguous* and recomputed
+exactly: by :meth:`Kernel.exact_linear` (integer arithmetic) for linear cells, by the reference
+otherwise. Elsewhere float and Decimal agree: a float input is its own shortest decimal, Decimal
+inputs have at most 15 significant digits (see :mod:`thidua.engine.numbers`), so comparisons agree,
+and a few float operations err by ~10⁻¹⁵ relative, far below 10⁻⁶.
 
-Every function accepts leading axes (``(units, criteria)`` or ``(samples, units, criteria)``) so the
-Monte Carlo of :mod:`thidua.engine.robustness` reuses the same code with ``exact=False``.
+Three consumers: :meth:`Kernel.points` (per-cell points for the batch path),
+:meth:`Kernel.block_totals` (totals only: sums as dot products, no per-cell arrays for whole-number
+families) and :meth:`Kernel.raw` (unrounded points with leading sample axes for the Monte Carlo of
+:mod:`thidua.engine.robustness`).
 """
 
 from __future__ import annotations
@@ -185,9 +188,6 @@ class Kernel:
         self.yn_expected = np.array([1.0 if crits[i].rule.expected else 0.0 for i in self.yn])
         self.yn_maxF = self.max_points[self.yn] * self.factor
         self.veto = idx(lambda c: isinstance(c.rule, VetoRule))
-        self.veto_ranking = np.array(
-            [crits[i].rule.scope == "ranking" for i in self.veto], dtype=bool
-        )
         self.deduction = idx(lambda c: isinstance(c.rule, CountRule) and c.rule.per_event < 0)
         self.bool_columns = idx(lambda c: isinstance(c.rule, VetoRule | YesNoRule))
 

@@ -54,11 +54,10 @@ class UnitRobustness:
 
     @property
     def summary(self) -> str:
+        share = f"{self.p_first * 100:.1f}".replace(".", ",")
         return (
             f"{self.unit}: hạng {self.rank}; trung vị {self.median_rank}, khoảng 5–95%: "
-            f"{self.p5_rank}–{self.p95_rank}; xác suất đứng đầu {self.p_first * 100:.1f}%".replace(
-                ".", ","
-            )
+            f"{self.p5_rank}–{self.p95_rank}; xác suất đứng đầu {share}%"
         )
 
     def to_dict(self) -> dict[str, Any]:

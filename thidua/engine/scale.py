@@ -164,10 +164,13 @@ class Scale:
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading the document: one pass that collects problems and builds values when it can.
+# Reading the document: one pass that collects problems and builds values when it can, so that
+# validation and parsing can never disagree.
 
 
-class _Reader:
+class DocReader:
+    """Reads a JSON document, collecting every problem with its path (shared with awards.py)."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
@@ -177,7 +180,7 @@ class _Reader:
     def keys(self, obj: Mapping[str, Any], path: str, allowed: set[str]) -> None:
         for key in obj:
             if key not in allowed:
-                self.add(_join(path, key), "khóa không được hỗ trợ (gõ nhầm?)")
+                self.add(join_path(path, key), "khóa không được hỗ trợ (gõ nhầm?)")
 
     def obj(self, value: Any, path: str) -> Mapping[str, Any] | None:
         if not isinstance(value, Mapping):
@@ -189,10 +192,10 @@ class _Reader:
         value = obj.get(key)
         if value is None:
             if required:
-                self.add(_join(path, key), "thiếu (bắt buộc)")
+                self.add(join_path(path, key), "thiếu (bắt buộc)")
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.add(_join(path, key), "phải là chuỗi ký tự không rỗng")
+            self.add(join_path(path, key), "phải là chuỗi ký tự không rỗng")
             return ""
         return value.strip()
 
@@ -200,7 +203,7 @@ class _Reader:
         value = self.text(obj, "code", path)
         if value and not _CODE.match(value):
             self.add(
-                _join(path, "code"),
+                join_path(path, "code"),
                 f"mã '{value}' chỉ được gồm chữ không dấu, số, '_', '-', '.' (tối đa 64 ký tự)",
             )
         return value
@@ -218,18 +221,18 @@ class _Reader:
     ) -> Decimal | None:
         if key not in obj or obj[key] is None:
             if required:
-                self.add(_join(path, key), "thiếu (bắt buộc)")
+                self.add(join_path(path, key), "thiếu (bắt buộc)")
             return default
         try:
             value = to_decimal(obj[key])
         except NumberError as exc:
-            self.add(_join(path, key), str(exc))
+            self.add(join_path(path, key), str(exc))
             return default
         if positive and value <= 0:
-            self.add(_join(path, key), "phải là số dương")
+            self.add(join_path(path, key), "phải là số dương")
             return default
         if minimum is not None and value < minimum:
-            self.add(_join(path, key), f"phải là số không nhỏ hơn {minimum}")
+            self.add(join_path(path, key), f"phải là số không nhỏ hơn {minimum}")
             return default
         return value
 
@@ -238,18 +241,18 @@ class _Reader:
     ) -> str:
         value = obj.get(key, default)
         if value not in options:
-            self.add(_join(path, key), f"phải là một trong: {', '.join(options)}")
+            self.add(join_path(path, key), f"phải là một trong: {', '.join(options)}")
             return default
         return value
 
 
-def _join(path: str, key: str | int) -> str:
+def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
 
 
-def _bonus(r: _Reader, obj: Any, path: str) -> Bonus | None:
+def _bonus(r: DocReader, obj: Any, path: str) -> Bonus | None:
     spec = r.obj(obj, path)
     if spec is None:
         return None
@@ -259,18 +262,18 @@ def _bonus(r: _Reader, obj: Any, path: str) -> Bonus | None:
     cap = r.number(spec, "cap", path, positive=True)
     whole = spec.get("whole_steps", False)
     if not isinstance(whole, bool):
-        r.add(_join(path, "whole_steps"), "phải là true hoặc false")
+        r.add(join_path(path, "whole_steps"), "phải là true hoặc false")
     if per is None or points is None or cap is None:
         return None
     return Bonus(per=per, points=points, cap=cap, whole_steps=whole is True)
 
 
 def _rule(
-    r: _Reader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
+    r: DocReader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
 ) -> Rule | None:
     kind = spec.get("kind")
     if kind not in RULE_KINDS:
-        r.add(_join(path, "kind"), f"loại quy tắc phải là một trong: {', '.join(RULE_KINDS)}")
+        r.add(join_path(path, "kind"), f"loại quy tắc phải là một trong: {', '.join(RULE_KINDS)}")
         return None
     if kind == "target":
         return _target_rule(r, spec, path, max_points)
@@ -280,8 +283,8 @@ def _rule(
         zero = r.number(spec, "zero_at", path, required=False, minimum=ZERO, default=ZERO)
         plan = r.number(spec, "plan", path, required=False, positive=True)
         if full is not None and zero is not None and zero >= full:
-            r.add(_join(path, "zero_at"), "mốc 0 điểm phải nhỏ hơn full_at")
-        bonus = _bonus(r, spec["bonus"], _join(path, "bonus")) if "bonus" in spec else None
+            r.add(join_path(path, "zero_at"), "mốc 0 điểm phải nhỏ hơn full_at")
+        bonus = _bonus(r, spec["bonus"], join_path(path, "bonus")) if "bonus" in spec else None
         return PlanRule(
             full_at=full or Decimal(100),
             zero_at=zero or ZERO,
@@ -294,7 +297,7 @@ def _rule(
         per = r.number(spec, "per_event", path)
         limit = r.number(spec, "limit", path, positive=True)
         if per is not None and per == 0:
-            r.add(_join(path, "per_event"), "không được bằng 0")
+            r.add(join_path(path, "per_event"), "không được bằng 0")
         if per is None or limit is None or per == 0:
             return None
         return CountRule(per_event=per, limit=limit, unit=str(spec.get("unit", "")))
@@ -306,23 +309,24 @@ def _rule(
         scope = r.choice(spec, "scope", path, ("ranking", "awards"), "ranking")
         awards = spec.get("awards", [])
         if not isinstance(awards, list) or not all(isinstance(a, str) and a for a in awards):
-            r.add(_join(path, "awards"), "phải là danh sách mã hoặc tên hình thức khen thưởng")
+            r.add(join_path(path, "awards"), "phải là danh sách mã hoặc tên hình thức khen thưởng")
             awards = []
         if scope == "awards" and not awards:
             r.add(
-                _join(path, "awards"), "điểm liệt theo khen thưởng phải nêu các hình thức bị loại"
+                join_path(path, "awards"),
+                "điểm liệt theo khen thưởng phải nêu các hình thức bị loại",
             )
         return VetoRule(scope=scope, awards=tuple(awards))
     r.keys(spec, path, {"kind", "expected"})
     expected = spec.get("expected", True)
     if not isinstance(expected, bool):
-        r.add(_join(path, "expected"), "phải là true hoặc false")
+        r.add(join_path(path, "expected"), "phải là true hoặc false")
         expected = True
     return YesNoRule(expected=expected)
 
 
 def _target_rule(
-    r: _Reader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
+    r: DocReader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
 ) -> TargetRule | None:
     r.keys(
         spec, path, {"kind", "direction", "method", "target", "zero_at", "steps", "bonus", "unit"}
@@ -335,23 +339,24 @@ def _target_rule(
     if method == "linear":
         if not higher and zero_at is None:
             r.add(
-                _join(path, "zero_at"), "bắt buộc với chỉ tiêu càng thấp càng tốt tính tuyến tính"
+                join_path(path, "zero_at"),
+                "bắt buộc với chỉ tiêu càng thấp càng tốt tính tuyến tính",
             )
         zero = zero_at if zero_at is not None else ZERO
         if target is not None and higher and target <= zero:
-            r.add(_join(path, "target"), f"phải lớn hơn mốc 0 điểm ({zero})")
+            r.add(join_path(path, "target"), f"phải lớn hơn mốc 0 điểm ({zero})")
         if target is not None and not higher and zero_at is not None and target >= zero_at:
-            r.add(_join(path, "target"), f"phải nhỏ hơn mốc 0 điểm ({zero_at})")
+            r.add(join_path(path, "target"), f"phải nhỏ hơn mốc 0 điểm ({zero_at})")
     elif zero_at is not None:
-        r.add(_join(path, "zero_at"), "chỉ dùng với method linear")
+        r.add(join_path(path, "zero_at"), "chỉ dùng với method linear")
     steps: list[Step] = []
     if method == "thresholds":
         raw_steps = spec.get("steps")
         if not isinstance(raw_steps, list) or not raw_steps:
-            r.add(_join(path, "steps"), "cần danh sách các mức [{value, points}, …]")
+            r.add(join_path(path, "steps"), "cần danh sách các mức [{value, points}, …]")
         else:
             for i, item in enumerate(raw_steps):
-                spath = _join(_join(path, "steps"), i)
+                spath = join_path(join_path(path, "steps"), i)
                 step = r.obj(item, spath)
                 if step is None:
                     continue
@@ -359,22 +364,24 @@ def _target_rule(
                 value = r.number(step, "value", spath)
                 points = r.number(step, "points", spath, minimum=ZERO)
                 if points is not None and max_points is not None and points > max_points:
-                    r.add(_join(spath, "points"), f"vượt điểm tối đa của tiêu chí ({max_points})")
+                    r.add(
+                        join_path(spath, "points"), f"vượt điểm tối đa của tiêu chí ({max_points})"
+                    )
                 if value is not None and points is not None:
                     steps.append(Step(value, points))
             # best first: a better value must never score fewer points
             steps.sort(key=lambda s: s.value, reverse=higher)
             for a, b in itertools.pairwise(steps):
                 if a.value == b.value:
-                    r.add(_join(path, "steps"), f"hai mức trùng giá trị {a.value}")
+                    r.add(join_path(path, "steps"), f"hai mức trùng giá trị {a.value}")
                 elif a.points < b.points:
                     r.add(
-                        _join(path, "steps"),
+                        join_path(path, "steps"),
                         f"mức tốt hơn ({a.value}) lại ít điểm hơn mức {b.value}",
                     )
     elif "steps" in spec:
-        r.add(_join(path, "steps"), "chỉ dùng với method thresholds")
-    bonus = _bonus(r, spec["bonus"], _join(path, "bonus")) if "bonus" in spec else None
+        r.add(join_path(path, "steps"), "chỉ dùng với method thresholds")
+    bonus = _bonus(r, spec["bonus"], join_path(path, "bonus")) if "bonus" in spec else None
     return TargetRule(
         direction=direction,
         method=method,
@@ -387,7 +394,7 @@ def _target_rule(
 
 
 def _criterion(
-    r: _Reader,
+    r: DocReader,
     item: Any,
     path: str,
     group: str,
@@ -401,14 +408,14 @@ def _criterion(
     r.keys(spec, path, {"code", "name", "max_points", "rule", "missing", "description", "source"})
     code = r.code(spec, path)
     name = r.text(spec, "name", path)
-    rule_spec = r.obj(spec.get("rule"), _join(path, "rule")) if "rule" in spec else None
+    rule_spec = r.obj(spec.get("rule"), join_path(path, "rule")) if "rule" in spec else None
     if "rule" not in spec:
-        r.add(_join(path, "rule"), "thiếu (bắt buộc)")
+        r.add(join_path(path, "rule"), "thiếu (bắt buộc)")
     kind = rule_spec.get("kind") if rule_spec else None
     # deductions and vetoes carry no nominal points: max_points is derived (and checked if given)
     derived = kind in ("count", "veto")
     max_points = r.number(spec, "max_points", path, required=not derived, minimum=ZERO)
-    rule = _rule(r, rule_spec, _join(path, "rule"), max_points) if rule_spec else None
+    rule = _rule(r, rule_spec, join_path(path, "rule"), max_points) if rule_spec else None
     missing = r.choice(spec, "missing", path, ("zero", "block"), default_missing)
     if rule is None or not code or not name:
         return None
@@ -417,7 +424,7 @@ def _criterion(
         # bonus and deduction items sit outside the nominal maximum (the "100 points")
         if max_points:
             r.add(
-                _join(path, "max_points"),
+                join_path(path, "max_points"),
                 "điểm cộng, điểm trừ theo lần nằm ngoài điểm tối đa: max_points phải là 0 "
                 "(mức cộng, trừ tối đa ghi ở rule.limit)",
             )
@@ -427,7 +434,7 @@ def _criterion(
         )
     elif isinstance(rule, VetoRule):
         if max_points:
-            r.add(_join(path, "max_points"), "điểm liệt không có điểm: max_points phải là 0")
+            r.add(join_path(path, "max_points"), "điểm liệt không có điểm: max_points phải là 0")
         max_points = ceiling = ZERO
     elif max_points is None:
         return None
@@ -435,7 +442,7 @@ def _criterion(
         bonus = getattr(rule, "bonus", None)
         ceiling = CONTEXT.add(max_points, bonus.cap if bonus else ZERO)
         if isinstance(rule, JudgedRule | YesNoRule | TargetRule | PlanRule) and max_points == 0:
-            r.add(_join(path, "max_points"), "phải lớn hơn 0")
+            r.add(join_path(path, "max_points"), "phải lớn hơn 0")
     return Criterion(
         code=code,
         name=name,
@@ -472,7 +479,7 @@ _TOP_KEYS = {
 
 
 def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
-    r = _Reader()
+    r = DocReader()
     top = r.obj(doc, "")
     if top is None:
         return None, r.problems
@@ -534,12 +541,12 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
         gcode = r.code(gspec, gpath)
         gname = r.text(gspec, "name", gpath)
         if gcode in seen_groups:
-            r.add(_join(gpath, "code"), f"trùng mã nhóm với {seen_groups[gcode]}")
+            r.add(join_path(gpath, "code"), f"trùng mã nhóm với {seen_groups[gcode]}")
         seen_groups.setdefault(gcode, gpath)
         gmax = r.number(gspec, "max_points", gpath, required=False, minimum=ZERO)
         raw_criteria = gspec.get("criteria")
         if not isinstance(raw_criteria, list) or not raw_criteria:
-            r.add(_join(gpath, "criteria"), "cần ít nhất một tiêu chí")
+            r.add(join_path(gpath, "criteria"), "cần ít nhất một tiêu chí")
             raw_criteria = []
         items: list[Criterion] = []
         for ci, craw in enumerate(raw_criteria):
@@ -549,7 +556,7 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
                 complete = False
                 continue
             if crit.code in seen_criteria:
-                r.add(_join(cpath, "code"), f"trùng mã tiêu chí với {seen_criteria[crit.code]}")
+                r.add(join_path(cpath, "code"), f"trùng mã tiêu chí với {seen_criteria[crit.code]}")
                 complete = False
                 continue
             seen_criteria[crit.code] = cpath
@@ -558,7 +565,7 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
         total = dsum(c.max_points for c in items)
         if gmax is not None and len(items) == len(raw_criteria) and gmax != total:
             r.add(
-                _join(gpath, "max_points"),
+                join_path(gpath, "max_points"),
                 f"bằng {gmax} nhưng tổng điểm tối đa các tiêu chí là {total}",
             )
         groups.append(Group(code=gcode, name=gname, max_points=total, criteria=tuple(items)))
