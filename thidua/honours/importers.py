@@ -1,0 +1,760 @@
+"""Excel import of existing records, with a downloadable template.
+
+One workbook, one sheet per kind of record (people, ratings, initiatives, discipline,
+commendations). Every row is checked and every problem is reported with its sheet, row and column
+("Trang “Khen thưởng” — Dòng 7, cột D (Năm): …"). The import is all or nothing: one transaction,
+rolled back on the first problem found in the database step, and not even started when the file
+itself has problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from thidua.cycle.models.cycle import WorkflowError
+from thidua.engine import text
+from thidua.honours.models import (
+    DISCIPLINE_FORMS,
+    INITIATIVE_KIND_CHOICES,
+    YEAR_MAX,
+    YEAR_MIN,
+    Commendation,
+    Discipline,
+    Person,
+    RatingLevel,
+    Scope,
+    UnitRating,
+    award_choices,
+    may_edit_for,
+)
+from thidua.org.models import Unit, User, resolve_unit
+
+DATA_ROWS = 2000  # rows prepared (unlocked, validated) in the template
+YES_NO = (("co", "Có"), ("khong", "Không"))
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    kind: str = "text"  # text | year | date | choice | bool | unit
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    width: int = 18
+    help: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.header} *" if self.required else self.header
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    key: str
+    help: str
+    columns: tuple[Column, ...]
+
+    def letter(self, key: str) -> str:
+        for i, col in enumerate(self.columns, start=1):
+            if col.key == key:
+                return get_column_letter(i)
+        raise KeyError(key)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+OFFICER = Column(
+    "Số hiệu CAND",
+    "officer",
+    width=14,
+    help="Số hiệu của cán bộ (có trong hệ thống hoặc ở trang “Cán bộ”).",
+)
+UNIT = Column(
+    "Đơn vị",
+    "unit",
+    "unit",
+    width=30,
+    help="Mã đơn vị (ví dụ hoa-binh) hoặc tên đơn vị khi đó (ví dụ Công an tỉnh Hòa Bình).",
+)
+
+SHEETS = (
+    SheetSpec(
+        "Cán bộ",
+        "people",
+        "Mỗi dòng một cán bộ, chiến sĩ mới (số hiệu chưa có trong hệ thống).",
+        (
+            Column("Số hiệu CAND", "officer", required=True, width=14),
+            Column("Họ và tên", "full_name", required=True, width=28),
+            Column("Cấp bậc hàm", "rank", width=16),
+            Column("Chức vụ", "position", width=22),
+            Column("Đơn vị", "unit", "unit", required=True, width=30, help=UNIT.help),
+            Column("Bộ phận", "department", width=24, help="Phòng, đội, công an xã (nếu có)."),
+            Column("Công tác từ ngày", "start", "date", required=True, width=14, help="dd/mm/yyyy"),
+            Column(
+                "Dữ liệu đầy đủ từ năm",
+                "records_from",
+                "year",
+                width=12,
+                help="Để trống nếu hồ sơ khen thưởng đầy đủ mọi năm.",
+            ),
+            Column(
+                "Đã xác minh kỷ luật",
+                "discipline_checked",
+                "bool",
+                choices=YES_NO,
+                width=12,
+                help="Có/Không; để trống = Có.",
+            ),
+        ),
+    ),
+    SheetSpec(
+        "Xếp loại",
+        "ratings",
+        "Kết quả xếp loại hằng năm của cá nhân (ghi số hiệu) hoặc tập thể (ghi đơn vị).",
+        (
+            OFFICER,
+            UNIT,
+            Column("Năm", "year", "year", required=True, width=8),
+            Column(
+                "Mức xếp loại",
+                "rating",
+                "choice",
+                required=True,
+                choices=tuple(RatingLevel.choices),
+                width=30,
+            ),
+        ),
+    ),
+    SheetSpec(
+        "Sáng kiến",
+        "initiatives",
+        "Sáng kiến, đề tài khoa học, mưu trí sáng tạo đã được công nhận.",
+        (
+            Column("Số hiệu CAND", "officer", required=True, width=14),
+            Column("Năm công nhận", "year", "year", required=True, width=10),
+            Column("Tên sáng kiến, đề tài", "title", required=True, width=40),
+            Column(
+                "Loại",
+                "kind",
+                "choice",
+                required=True,
+                choices=tuple(INITIATIVE_KIND_CHOICES),
+                width=30,
+            ),
+            Column(
+                "Phạm vi công nhận",
+                "scope",
+                "choice",
+                required=True,
+                choices=tuple(Scope.choices),
+                width=14,
+            ),
+            Column("Số quyết định công nhận", "decision_no", width=18),
+        ),
+    ),
+    SheetSpec(
+        "Kỷ luật",
+        "disciplines",
+        "Kỷ luật hoặc đang xem xét kỷ luật, của cá nhân (số hiệu) hoặc tập thể (đơn vị).",
+        (
+            OFFICER,
+            UNIT,
+            Column(
+                "Hình thức kỷ luật",
+                "form",
+                "choice",
+                choices=tuple(DISCIPLINE_FORMS),
+                width=22,
+                help="Để trống nếu đang xem xét kỷ luật.",
+            ),
+            Column("Đang xem xét kỷ luật", "awaiting_review", "bool", choices=YES_NO, width=12),
+            Column("Từ ngày", "start", "date", required=True, width=13),
+            Column("Đến ngày", "end", "date", width=13, help="Ngày hết thời hạn kỷ luật."),
+            Column("Số quyết định", "decision_no", width=16),
+        ),
+    ),
+    SheetSpec(
+        "Khen thưởng",
+        "commendations",
+        "Mỗi dòng một danh hiệu hoặc hình thức khen thưởng của một cá nhân hoặc một tập thể.",
+        (
+            OFFICER,
+            UNIT,
+            Column(
+                "Danh hiệu, hình thức",
+                "award_code",
+                "choice",
+                required=True,
+                choices=tuple(award_choices()),
+                width=34,
+            ),
+            Column("Năm", "year", "year", required=True, width=8, help="Năm thành tích."),
+            Column("Số quyết định", "decision_no", required=True, width=16),
+            Column("Ngày quyết định", "decision_date", "date", required=True, width=14),
+            Column("Cơ quan ban hành", "issuer", required=True, width=26),
+            Column("Căn cứ pháp lý", "legal_basis", width=28),
+            Column("Mã thành tích", "achievement_ref", width=14),
+            Column("Thành tích", "achievement", width=40),
+        ),
+    ),
+)
+SHEET_BY_KEY = {s.key: s for s in SHEETS}
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str = ""  # letter
+    header: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = f"Trang “{self.sheet}” — Dòng {self.row}"
+        if self.column:
+            where += f", cột {self.column} ({self.header})"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        labels = {
+            "people": "cán bộ",
+            "ratings": "kết quả xếp loại",
+            "initiatives": "sáng kiến",
+            "disciplines": "kỷ luật",
+            "commendations": "khen thưởng",
+        }
+        parts = [f"{n} {labels[k]}" for k, n in self.counts.items() if n]
+        return ", ".join(parts) or "không có dòng dữ liệu nào"
+
+
+class _Rollback(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading cells
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return text.normalize(str(value))
+
+
+def _parse_year(value: Any) -> int:
+    raw = _plain(value)
+    if not raw.isdigit():
+        raise ValueError(f"phải là số năm (ví dụ 2024), không phải “{raw}”.")
+    year = int(raw)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValueError(f"năm {year} ngoài khoảng {YEAR_MIN}–{YEAR_MAX}.")
+    return year
+
+
+def _parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = _plain(value)
+    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"ngày không hợp lệ “{raw}” (dạng dd/mm/yyyy, ví dụ 03/12/2024).")
+
+
+def _parse_choice(value: Any, choices: tuple[tuple[str, str], ...]) -> str:
+    raw = _plain(value)
+    key = text.search_key(raw)
+    for code, label in choices:
+        if key in (text.search_key(label), text.search_key(code.replace("_", " "))):
+            return code
+    shown = "; ".join(label for _, label in choices[:8])
+    more = "…" if len(choices) > 8 else ""
+    raise ValueError(f"“{raw}” không có trong danh sách ({shown}{more}).")
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = text.search_key(_plain(value))
+    if key in ("co", "x", "true", "1", "dung"):
+        return True
+    if key in ("khong", "false", "0", "sai"):
+        return False
+    raise ValueError(f"ghi “Có” hoặc “Không”, không phải “{_plain(value)}”.")
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": _plain,
+    "year": _parse_year,
+    "date": _parse_date,
+    "bool": _parse_bool,
+    "unit": _plain,  # resolved later: it needs the year
+}
+
+
+@dataclass
+class Row:
+    spec: SheetSpec
+    number: int
+    values: dict[str, Any]
+
+    def error(self, key: str | None, message: str) -> RowError:
+        if key is None or key not in {c.key for c in self.spec.columns}:
+            return RowError(self.spec.name, self.number, message=message)
+        col = self.spec.column(key)
+        return RowError(self.spec.name, self.number, self.spec.letter(key), col.header, message)
+
+
+def _rows(ws, spec: SheetSpec, errors: list[RowError]) -> Iterator[Row]:
+    headers = [_plain(c.value).rstrip(" *") for c in ws[1]][: len(spec.columns)]
+    for i, col in enumerate(spec.columns):
+        got = headers[i] if i < len(headers) else ""
+        if text.search_key(got) != text.search_key(col.header):
+            errors.append(
+                RowError(
+                    spec.name,
+                    1,
+                    get_column_letter(i + 1),
+                    col.header,
+                    f"tiêu đề cột phải là “{col.header}” (đang là “{got}”): dùng đúng tệp mẫu.",
+                )
+            )
+            return
+    for number, cells in enumerate(
+        ws.iter_rows(min_row=2, max_col=len(spec.columns), values_only=True), start=2
+    ):
+        if all(_plain(v) == "" for v in cells):
+            continue
+        values: dict[str, Any] = {}
+        row = Row(spec, number, values)
+        for col, raw in zip(spec.columns, cells, strict=False):
+            if _plain(raw) == "":
+                if col.required:
+                    errors.append(row.error(col.key, "bắt buộc, đang để trống."))
+                values[col.key] = None
+                continue
+            try:
+                if col.kind == "choice":
+                    values[col.key] = _parse_choice(raw, col.choices)
+                else:
+                    values[col.key] = _PARSERS[col.kind](raw)
+            except ValueError as exc:
+                errors.append(row.error(col.key, str(exc)))
+                values[col.key] = None
+        yield row
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing
+
+
+class _Importer:
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.errors: list[RowError] = []
+        self.people: dict[str, Person] = {}
+        self.counts = {s.key: 0 for s in SHEETS}
+
+    # -- references
+
+    def unit(self, row: Row, key: str, year: int | None) -> Unit | None:
+        raw = row.values.get(key)
+        if not raw:
+            return None
+        unit = Unit.objects.filter(code=raw.strip().lower()).first()
+        if unit is None:
+            try:
+                unit = resolve_unit(raw, year or dt.date.today().year)
+            except Unit.DoesNotExist as exc:
+                self.errors.append(row.error(key, str(exc)))
+                return None
+        return unit
+
+    def person(self, row: Row) -> Person | None:
+        code = (row.values.get("officer") or "").upper()
+        if not code:
+            return None
+        person = self.people.get(code) or Person.objects.filter(officer_code=code).first()
+        if person is None or not may_edit_for(self.user, person.current_unit_id):
+            # Out of the user's line: reported as unknown, like any page would (404).
+            self.errors.append(
+                row.error("officer", f"không có cán bộ số hiệu “{code}” trong phạm vi của bạn.")
+            )
+            return None
+        return person
+
+    def subject(self, row: Row, year: int | None) -> tuple[Person | None, Unit | None]:
+        has_person, has_unit = bool(row.values.get("officer")), bool(row.values.get("unit"))
+        if has_person == has_unit:
+            self.errors.append(
+                row.error(
+                    None, "ghi số hiệu CAND (cá nhân) hoặc đơn vị (tập thể), chỉ một trong hai."
+                )
+            )
+            return None, None
+        if has_person:
+            return self.person(row), None
+        return None, self.unit(row, "unit", year)
+
+    # -- model steps, with their refusals mapped to the row
+
+    def attempt(self, row: Row, action: Callable[[], Any], fields: dict[str, str]) -> bool:
+        try:
+            with transaction.atomic():
+                action()
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, items in exc.message_dict.items():
+                    for message in items:
+                        self.errors.append(row.error(fields.get(name, name), message))
+            else:
+                self.errors += [row.error(None, m) for m in exc.messages]
+            return False
+        except PermissionDenied as exc:
+            self.errors.append(row.error(None, str(exc) or "ngoài phạm vi của bạn."))
+            return False
+        except WorkflowError as exc:
+            self.errors.append(row.error(None, exc.message))
+            return False
+        return True
+
+    def people_row(self, row: Row) -> None:
+        v = row.values
+        start = v.get("start")
+        unit = self.unit(row, "unit", start.year if start else None)
+        code = (v.get("officer") or "").upper()
+        if code and (code in self.people or Person.objects.filter(officer_code=code).exists()):
+            self.errors.append(
+                row.error("officer", f"số hiệu “{code}” đã có (trong tệp hoặc hệ thống).")
+            )
+            return
+        if unit is None or start is None or not v.get("full_name"):
+            return
+
+        def create() -> None:
+            self.people[code] = Person.create(
+                by=self.user,
+                unit=unit,
+                start=start,
+                department=v.get("department") or "",
+                officer_code=code,
+                full_name=v["full_name"],
+                rank=v.get("rank") or "",
+                position=v.get("position") or "",
+                records_from=v.get("records_from"),
+                discipline_checked=v.get("discipline_checked") is not False,
+            )
+
+        if self.attempt(row, create, {"officer_code": "officer", "unit": "unit"}):
+            self.counts["people"] += 1
+
+    def ratings_row(self, row: Row) -> None:
+        v = row.values
+        person, unit = self.subject(row, v.get("year"))
+        if v.get("year") is None or v.get("rating") is None or (person is None and unit is None):
+            return
+        action = (
+            partial(person.set_rating, by=self.user, year=v["year"], rating=v["rating"])
+            if person is not None
+            else partial(
+                UnitRating.set, by=self.user, unit=unit, year=v["year"], rating=v["rating"]
+            )
+        )
+        if self.attempt(row, action, {}):
+            self.counts["ratings"] += 1
+
+    def initiatives_row(self, row: Row) -> None:
+        v = row.values
+        person = self.person(row)
+        if (
+            person is None
+            or None in (v.get("year"), v.get("kind"), v.get("scope"))
+            or not v.get("title")
+        ):
+            return
+        fields = {k: v.get(k) or "" for k in ("title", "kind", "scope", "decision_no")}
+
+        def add() -> None:
+            person.add_initiative(by=self.user, year=v["year"], **fields)
+
+        if self.attempt(row, add, {}):
+            self.counts["initiatives"] += 1
+
+    def disciplines_row(self, row: Row) -> None:
+        v = row.values
+        start = v.get("start")
+        person, unit = self.subject(row, start.year if start else None)
+        if start is None or (person is None and unit is None):
+            return
+        fields = {
+            "form": v.get("form") or "",
+            "awaiting_review": bool(v.get("awaiting_review")),
+            "start": start,
+            "end": v.get("end"),
+            "decision_no": v.get("decision_no") or "",
+        }
+        action = (
+            partial(person.add_discipline, by=self.user, **fields)
+            if person is not None
+            else partial(Discipline.add_for_unit, by=self.user, unit=unit, **fields)
+        )
+        if self.attempt(row, action, {}):
+            self.counts["disciplines"] += 1
+
+    def commendations_row(self, row: Row) -> None:
+        v = row.values
+        person, unit = self.subject(row, v.get("year"))
+        needed = ("award_code", "year", "decision_no", "decision_date", "issuer")
+        if (person is None and unit is None) or any(not v.get(k) for k in needed):
+            return
+        fields = {
+            k: v.get(k) or ""
+            for k in (
+                "award_code",
+                "decision_no",
+                "issuer",
+                "legal_basis",
+                "achievement_ref",
+                "achievement",
+            )
+        }
+
+        def create() -> None:
+            Commendation.create(
+                by=self.user,
+                person=person,
+                unit=unit,
+                year=v["year"],
+                decision_date=v["decision_date"],
+                **fields,
+            )
+
+        if self.attempt(row, create, {}):
+            self.counts["commendations"] += 1
+
+
+def import_workbook(upload, user: User, *, dry_run: bool = False) -> ImportResult:
+    """Check every row of every sheet; save all of them, or nothing."""
+    result = ImportResult()
+    try:
+        wb = load_workbook(upload, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        result.errors.append(
+            RowError("—", 1, message="Không đọc được tệp: không phải tệp Excel .xlsx hợp lệ.")
+        )
+        return result
+    importer = _Importer(user)
+    parsed: list[tuple[SheetSpec, list[Row]]] = []
+    for spec in SHEETS:
+        if spec.name in wb.sheetnames:
+            parsed.append((spec, list(_rows(wb[spec.name], spec, importer.errors))))
+    wb.close()
+    if not parsed:
+        importer.errors.append(
+            RowError(
+                "—", 1, message="Tệp không có trang dữ liệu nào của tệp mẫu (Cán bộ, Khen thưởng…)."
+            )
+        )
+    if importer.errors:
+        result.errors = importer.errors
+        return result
+    if not any(rows for _, rows in parsed):
+        result.errors.append(RowError("—", 2, message="Tệp không có dòng dữ liệu nào."))
+        return result
+    try:
+        with transaction.atomic():
+            for spec, rows in parsed:
+                handler = getattr(importer, f"{spec.key}_row")
+                for row in rows:
+                    handler(row)
+            if importer.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    result.errors = sorted(
+        importer.errors, key=lambda e: ([s.name for s in SHEETS].index(e.sheet), e.row)
+    )
+    result.counts = importer.counts
+    result.saved = not result.errors and not dry_run
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The template
+
+
+HEADER_FILL = PatternFill("solid", fgColor="0F2747")
+REQUIRED_FILL = PatternFill("solid", fgColor="A8191F")
+LISTS_SHEET = "Danh mục"
+
+
+def template_workbook() -> bytes:
+    """The import template: instructions, one locked-header sheet per record kind with
+    drop-down lists and checks, and the lists themselves on a hidden sheet."""
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "Hướng dẫn"
+    lists = wb.create_sheet(LISTS_SHEET)
+    ranges = _write_lists(lists)
+    for spec in SHEETS:
+        _data_sheet(wb.create_sheet(spec.name), spec, ranges)
+    _write_guide(guide)
+    lists.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _write_lists(ws) -> dict[tuple, str]:
+    """One column per list; returns {choices: absolute range} for the data validations."""
+    ranges: dict[tuple, str] = {}
+    units = [u.name for u in Unit.objects.order_by("kind", "sort_key")]
+    all_lists = [("Đơn vị", tuple((n, n) for n in dict.fromkeys(units)))]
+    for spec in SHEETS:
+        for col in spec.columns:
+            if col.choices and col.choices not in [c for _, c in all_lists]:
+                all_lists.append((col.header, col.choices))
+    for i, (header, choices) in enumerate(all_lists, start=1):
+        letter = get_column_letter(i)
+        ws.cell(row=1, column=i, value=header).font = Font(bold=True)
+        for j, (_, label) in enumerate(choices, start=2):
+            ws.cell(row=j, column=i, value=label)
+        ranges[choices if header != "Đơn vị" else ("unit",)] = (
+            f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices) + 1}"
+        )
+    return ranges
+
+
+def _data_sheet(ws, spec: SheetSpec, ranges: dict[tuple, str]) -> None:
+    last = DATA_ROWS + 1
+    for i, col in enumerate(spec.columns, start=1):
+        letter = get_column_letter(i)
+        cell = ws.cell(row=1, column=i, value=col.title)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.protection = Protection(locked=True)
+        dim = ws.column_dimensions[letter]
+        dim.width = col.width
+        # The data area stays editable under the sheet protection that locks the header row.
+        dim.protection = Protection(locked=False)
+        if col.kind == "date":
+            dim.number_format = "dd/mm/yyyy"
+        area = f"{letter}2:{letter}{last}"
+        validation = None
+        if col.kind == "year":
+            validation = DataValidation(
+                type="whole", operator="between", formula1=str(YEAR_MIN), formula2=str(YEAR_MAX)
+            )
+            validation.error = f"Năm là số từ {YEAR_MIN} đến {YEAR_MAX}."
+        elif col.kind == "date":
+            validation = DataValidation(type="date", operator="greaterThan", formula1="1")
+            validation.error = "Ngày dạng dd/mm/yyyy."
+        elif col.choices:
+            validation = DataValidation(type="list", formula1=ranges[col.choices])
+            validation.error = "Chọn một giá trị trong danh sách."
+        elif col.kind == "unit":
+            # Names of every unit, as a suggestion only: a code or an old name is accepted too.
+            validation = DataValidation(
+                type="list", formula1=ranges[("unit",)], showErrorMessage=False
+            )
+        if validation is not None:
+            validation.allow_blank = True
+            validation.errorTitle = col.header
+            validation.prompt = col.help or None
+            validation.add(area)
+            ws.add_data_validation(validation)
+    ws.row_dimensions[1].height = 32
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
+    # Editing, sorting and filtering the data stay allowed; only the header is locked.
+    ws.protection.formatCells = False
+    ws.protection.formatColumns = False
+    ws.protection.insertRows = False
+    ws.protection.deleteRows = False
+    ws.protection.sort = False
+    ws.protection.autoFilter = False
+
+
+def _write_guide(ws) -> None:
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 90
+    lines: list[tuple[str, str, str]] = [
+        ("NHẬP HỒ SƠ KHEN THƯỞNG TỪ EXCEL", "", ""),
+        (
+            "",
+            "",
+            "Điền dữ liệu vào các trang “Cán bộ”, “Xếp loại”, “Sáng kiến”, “Kỷ luật”, “Khen thưởng”; để trống trang không dùng.",
+        ),
+        ("", "", "Cột có dấu * (tiêu đề màu đỏ) là bắt buộc. Không sửa dòng tiêu đề (đã khóa)."),
+        ("", "", "Ngày ghi dạng dd/mm/yyyy (ví dụ 03/12/2024); năm ghi 4 chữ số."),
+        (
+            "",
+            "",
+            "Đơn vị: ghi mã (ví dụ hoa-binh) hoặc tên đơn vị tại thời điểm đó (ví dụ “Công an tỉnh Hòa Bình” cho năm 2023, trước sáp nhập).",
+        ),
+        (
+            "",
+            "",
+            "Nhập tất cả hoặc không nhập gì: nếu có một dòng lỗi, hệ thống báo từng lỗi (trang, dòng, cột) và không lưu dòng nào.",
+        ),
+        ("", "", "Cán bộ mới ở trang “Cán bộ” được dùng ngay ở các trang sau trong cùng tệp."),
+        ("", "", ""),
+    ]
+    for spec in SHEETS:
+        lines.append((f"Trang “{spec.name}”", "", spec.help))
+        for i, col in enumerate(spec.columns, start=1):
+            required = "bắt buộc" if col.required else ""
+            lines.append(
+                (
+                    "",
+                    f"{get_column_letter(i)}. {required}",
+                    f"{col.header}: {col.help}".rstrip(": "),
+                )
+            )
+        lines.append(("", "", ""))
+    for r, (a, b, c) in enumerate(lines, start=1):
+        ws.cell(row=r, column=1, value=a).font = Font(bold=True, size=13 if r == 1 else 11)
+        ws.cell(row=r, column=2, value=b).font = Font(italic=True, color="A8191F")
+        ws.cell(row=r, column=3, value=c).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.protection.sheet = True

@@ -1,0 +1,63 @@
+"""Commendation records, the minimal personnel record behind individual titles, and the rule-set
+versions the Ministry publishes.
+
+Every change is a model method that checks who acts, validates, saves and writes an audit row in
+one transaction (DESIGN §4.3). Personal data belongs to the officer's unit line: the unit of the
+officer's current posting, the units merged into it and the units it was merged into.
+"""
+
+from thidua.honours.models.commendations import Attachment, Commendation, attachment_path
+from thidua.honours.models.common import (
+    DISCIPLINE_FORMS,
+    INITIATIVE_KIND_CHOICES,
+    REVOCATION_GROUNDS,
+    YEAR_MAX,
+    YEAR_MIN,
+    RatingLevel,
+    Scope,
+    award_choices,
+    award_name,
+    line_ids,
+    may_edit_for,
+    may_edit_somewhere,
+    require_edit,
+    sees_people_of,
+    user_line_ids,
+)
+from thidua.honours.models.people import (
+    Discipline,
+    Initiative,
+    Person,
+    PersonRating,
+    Posting,
+    UnitRating,
+)
+from thidua.honours.models.rules import RuleSetVersion
+
+__all__ = [
+    "DISCIPLINE_FORMS",
+    "INITIATIVE_KIND_CHOICES",
+    "REVOCATION_GROUNDS",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "Attachment",
+    "Commendation",
+    "Discipline",
+    "Initiative",
+    "Person",
+    "PersonRating",
+    "Posting",
+    "RatingLevel",
+    "RuleSetVersion",
+    "Scope",
+    "UnitRating",
+    "attachment_path",
+    "award_choices",
+    "award_name",
+    "line_ids",
+    "may_edit_for",
+    "may_edit_somewhere",
+    "require_edit",
+    "sees_people_of",
+    "user_line_ids",
+]

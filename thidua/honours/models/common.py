@@ -1,0 +1,114 @@
+"""What every honours model shares: the award catalogue, ratings and scopes, and who may see and
+change the records of a unit line."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+
+from thidua.engine.eligibility import load_catalogue
+from thidua.engine.eligibility_model import INITIATIVE_KINDS
+from thidua.org.models import Unit, User
+
+YEAR_MIN, YEAR_MAX = 1975, 2100
+
+
+@cache
+def catalogue():
+    return load_catalogue()
+
+
+def award_choices(recipient: str | None = None) -> list[tuple[str, str]]:
+    """Titles and forms of the engine's catalogue, lowest first (for selects and validation)."""
+    return [
+        (kind.code, kind.name)
+        for kind in catalogue()
+        if recipient is None or recipient in kind.recipients
+    ]
+
+
+def award_name(code: str) -> str:
+    return catalogue().name(code)
+
+
+DISCIPLINE_FORMS = list(load_catalogue().discipline_forms)
+REVOCATION_GROUNDS = list(load_catalogue().revocation_grounds.items())
+
+
+class RatingLevel(models.TextChoices):
+    """The annual rating; codes are the engine's (Rating.parse accepts them)."""
+
+    HOAN_THANH_XUAT_SAC = "hoan_thanh_xuat_sac", "Hoàn thành xuất sắc nhiệm vụ"
+    HOAN_THANH_TOT = "hoan_thanh_tot", "Hoàn thành tốt nhiệm vụ"
+    HOAN_THANH = "hoan_thanh", "Hoàn thành nhiệm vụ"
+    KHONG_HOAN_THANH = "khong_hoan_thanh", "Không hoàn thành nhiệm vụ"
+
+
+class Scope(models.TextChoices):
+    CO_SO = "co_so", "Cơ sở"
+    BO = "bo", "Bộ Công an"
+    TOAN_QUOC = "toan_quoc", "Toàn quốc"
+
+
+INITIATIVE_KIND_CHOICES = [(k, v[:1].upper() + v[1:]) for k, v in INITIATIVE_KINDS.items()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may see and change what: unit lines
+
+
+def line_ids(unit: Unit) -> frozenset[int]:
+    """A unit's line: itself, every unit merged into it, and the units it was merged into."""
+    return frozenset(u.pk for u in unit.lineage()) | {u.pk for u in unit.successors()}
+
+
+def user_line_ids(user: User) -> frozenset[int]:
+    if getattr(user, "unit_id", None) is None:
+        return frozenset()
+    cached = getattr(user, "_honours_line", None)
+    if cached is None:
+        cached = user._honours_line = line_ids(user.unit)
+    return cached
+
+
+def sees_people_of(user: User, unit_id: int | None) -> bool:
+    return user.has_national_scope or (unit_id is not None and unit_id in user_line_ids(user))
+
+
+def may_edit_for(user: User, unit_id: int | None) -> bool:
+    """The Ministry approver edits every record; unit officers and the secretariat their line's."""
+    if user.is_superuser or user.role == User.Role.MINISTRY_APPROVER:
+        return True
+    if user.role not in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT):
+        return False
+    return unit_id is not None and unit_id in user_line_ids(user)
+
+
+def may_edit_somewhere(user: User) -> bool:
+    return user.is_superuser or user.role in (
+        User.Role.MINISTRY_APPROVER,
+        User.Role.UNIT_OFFICER,
+        User.Role.SECRETARIAT,
+    )
+
+
+def require_edit(user: User, unit_id: int | None, what: str = "hồ sơ này") -> None:
+    if not may_edit_for(user, unit_id):
+        raise PermissionDenied(
+            f"Bạn không có quyền cập nhật {what}: chỉ cán bộ thi đua của đơn vị (và cán bộ "
+            "phê duyệt của Bộ) được cập nhật."
+        )
+
+
+def raise_on(errors: dict[str, Any]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def year_error(year: int | None) -> str | None:
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        return f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."
+    return None
