@@ -130,6 +130,21 @@ def test_batch_reports_the_same_problems_as_the_reference() -> None:
     assert sorted(map(str, batch.value.problems)) == sorted(map(str, ref.value.problems))
 
 
+def test_decimal_inputs_take_the_fast_path_and_agree_with_the_reference() -> None:
+    # database DecimalFields give Decimals; a Decimal NaN is a missing result like a float NaN
+    results = {"L1": D("63.70"), "L2": D("-2.1"), "L3": D("NaN"), "P": D("301"), "J": D("4.75")}
+    unit = UnitInput("Tuyên Quang", results, {"P": D("642")}, {"J": "minh họa"})
+    (sheet,) = score_units(SCALE, [unit])
+    assert sheet == score_unit(SCALE, unit.targets, results, unit=unit.unit, remarks=unit.remarks)
+    assert sheet.explanation("L3").missing and sheet.explanation("L3").points == 0
+    too_precise = dict(results, L1=D("63.7000000000000001"))
+    with pytest.raises(InputError) as batch:
+        score_units(SCALE, [UnitInput("Tuyên Quang", too_precise, {"P": 642}, {"J": "x"})])
+    with pytest.raises(InputError) as ref:
+        score_unit(SCALE, {"P": 642}, too_precise, unit="Tuyên Quang", remarks={"J": "x"})
+    assert [str(p) for p in batch.value.problems] == [str(p) for p in ref.value.problems]
+
+
 def test_batch_refuses_unknown_codes_in_results_targets_and_remarks() -> None:
     unit = UnitInput("Yên Bái", {"L1": 80, "X1": 1}, {"X2": 5}, {"X3": "?"})
     with pytest.raises(InputError) as caught:

@@ -22,6 +22,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -47,10 +48,12 @@ from .scoring import (
     Veto,
     check_unit,
 )
+from .sheets import is_missing
 
 __all__ = ["Prepared", "prepare", "score_batch", "totals_only"]
 
 _NUMERIC_FAST = {float, int, type(None)}
+_DECIMAL_FAST = {float, int, type(None), Decimal}  # e.g. values from database DecimalFields
 _BOOL_FAST = {bool, type(None)}
 _MAX = float(MAX_ABS)
 
@@ -147,9 +150,10 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
 
     bool_cols = set(kernel.bool_columns.tolist())
     slow = [
-        c for c in range(n) if not types[c] <= (_BOOL_FAST if c in bool_cols else _NUMERIC_FAST)
+        c for c in range(n) if not types[c] <= (_BOOL_FAST if c in bool_cols else _DECIMAL_FAST)
     ]
-    if not slow:
+    decimal_cols = [c for c in range(n) if c not in bool_cols and Decimal in types[c]]
+    if not slow and not decimal_cols:
         V = np.array(rows, dtype=np.float64).reshape(U, n)
     else:
         V = np.empty((U, n))
@@ -159,7 +163,7 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
                 continue
             crit = crits[c]
             for i, raw in enumerate(col):
-                if raw is None or (isinstance(raw, float) and raw != raw):
+                if is_missing(raw):
                     V[i, c] = np.nan
                     continue
                 try:
@@ -168,6 +172,18 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
                     V[i, c] = float(value)
                 except (NumberError, ValueProblem) as exc:
                     _problem(problems, i, units[i], "results", crit.code, exc)
+                    V[i, c] = np.nan
+    for c in decimal_cols:
+        # Decimals convert fast; only long ones (> 15 significant digits?) need a closer look
+        col = columns[c]
+        long = np.fromiter(map(len, map(str, col)), dtype=np.int64, count=U) > 17
+        for i in np.nonzero(long)[0].tolist():
+            raw = col[i]
+            if isinstance(raw, Decimal) and not raw.is_nan():
+                try:
+                    to_decimal(raw)
+                except NumberError as exc:
+                    _problem(problems, i, units[i], "results", codes[c], exc)
                     V[i, c] = np.nan
     with np.errstate(invalid="ignore"):
         bad = np.abs(V) > _MAX  # ±inf and huge ints (NaN compares False)
@@ -378,6 +394,8 @@ def score_batch(
     V, T = prep.V, prep.T
     P, amb = kernel.points(V, T)
     missing = np.isnan(V)
+    for i, c in np.argwhere(missing).tolist():  # NaN results read as missing: record them as None
+        prep.rows[i][c] = None
     if amb.any():
         rows, cols = np.nonzero(amb)
         P[rows, cols] = resolve(

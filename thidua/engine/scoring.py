@@ -44,8 +44,8 @@ from .sheets import (
     GroupScore,
     ScoreSheet,
     Veto,
-    _missing,
     build_sheet,
+    is_missing,
 )
 
 __all__ = [
@@ -173,7 +173,7 @@ def _score_reference(scale: Scale, unit: UnitInput, index: int) -> ScoreSheet:
         except NumberError as exc:
             problems.append(InputProblem(index, unit.unit, "targets", crit.code, str(exc)))
             continue
-        if _missing(raw):
+        if is_missing(raw):
             out.append(Explanation(crit, None, target, rounding.apply(ZERO), remark))
             continue
         try:

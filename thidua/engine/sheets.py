@@ -41,8 +41,13 @@ __all__ = [
 ZERO = Decimal(0)
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def is_missing(value: Any) -> bool:
+    """None, or a NaN (float or Decimal): a missing result."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, Decimal) and value.is_nan()
 
 
 class Explanation(NamedTuple):
@@ -88,7 +93,7 @@ class Explanation(NamedTuple):
     def missing(self) -> bool:
         if self.basis is not None:
             return all(e.missing for _, e in self.basis.parts)
-        return _missing(self.value)
+        return is_missing(self.value)
 
     @property
     def at_max(self) -> bool:
@@ -422,7 +427,9 @@ class ScoreSheet:
         """Codes of the criteria whose result is missing."""
         crits = self.scale.criteria
         return tuple(
-            crits[k].code for k, v in enumerate(self._values()) if v is _MISSING_CELL or _missing(v)
+            crits[k].code
+            for k, v in enumerate(self._values())
+            if v is _MISSING_CELL or is_missing(v)
         )
 
     @property
