@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -70,6 +71,24 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _RemarkRow(Sequence):
+    """A unit's remarks aligned with the criteria, without a 200-slot list per unit."""
+
+    __slots__ = ("by_code", "codes")
+
+    def __init__(self, codes: Sequence[str], by_code: dict[str, Any]) -> None:
+        self.codes = codes
+        self.by_code = by_code
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, slice):
+            return list(map(self.by_code.get, self.codes[key]))
+        return self.by_code.get(self.codes[key])
+
+
 class Prepared:
     """A batch ready for the kernel: float matrices plus the raw inputs for explanations."""
 
@@ -108,6 +127,7 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
     rows: list[list[Any]] = []
     known = frozenset(codes)
     index = {code: k for k, code in enumerate(codes)}
+    get_all = itemgetter(*codes) if n > 1 else (lambda m: (m[codes[0]],))
     for i, u in enumerate(units):
         res = u.results
         plain = type(res) is dict and type(u.targets) is dict and type(u.remarks) is dict
@@ -117,8 +137,13 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
             problems.extend(check_unit(scale, u, i))
             rows.append([None] * n)
             continue
-        row = list(map(res.get, codes))
-        if not known.issuperset(res):
+        try:  # all criteria present (the usual case): one C call
+            row = list(get_all(res))
+            complete = True
+        except KeyError:
+            row = list(map(res.get, codes))
+            complete = False
+        if not (complete and len(res) == n) and not known.issuperset(res):
             problems.extend(_unknown(u, i, "results", res.keys() - known))
         if u.targets and not u.targets.keys() <= known:
             problems.extend(_unknown(u, i, "targets", u.targets.keys() - known))
@@ -231,23 +256,18 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
     remarked: list[tuple[int, int]] = []  # cells with a non-blank remark
     for i, u in enumerate(units):
         if u.remarks:
-            row = list(no_remarks)
-            for code, remark in u.remarks.items():
-                k = index.get(code)
-                if k is not None:
-                    row[k] = remark
-                    if isinstance(remark, str) and remark.strip():
-                        remarked.append((i, k))
-            remark_rows[i] = row
+            by_code = {code: r for code, r in u.remarks.items() if code in index}
+            remark_rows[i] = _RemarkRow(codes, by_code)
+            remarked.extend(
+                (i, index[code]) for code, r in by_code.items() if isinstance(r, str) and r.strip()
+            )
     for (i, c), remark in remark_overrides.items():
-        row = list(remark_rows[i])
-        row[c] = remark
-        remark_rows[i] = row
+        row = remark_rows[i]
+        by_code = dict(row.by_code) if isinstance(row, _RemarkRow) else {}
+        by_code[codes[c]] = remark
+        remark_rows[i] = _RemarkRow(codes, by_code)
         if isinstance(remark, str) and remark.strip():
             remarked.append((i, c))
-
-    for i, k in bad_targets:
-        V[i, k] = np.nan
     has_remark = np.zeros((U, n), dtype=bool)
     if remarked:
         has_remark[tuple(np.array(remarked).T)] = True
