@@ -6,11 +6,13 @@ mappings into a float matrix, validates it with array operations, computes every
 and assembles one :class:`~thidua.engine.scoring.ScoreSheet` per unit with one
 :class:`~thidua.engine.scoring.Explanation` per criterion.
 
-Where the time goes (10,000 units × 200 criteria, see ``bench/bench_engine.py``): reading the result
-mappings into rows and the float matrix, and creating two million explanation tuples; the arithmetic
-itself is a few dozen milliseconds. Explanation tuples are created with ``tuple.__new__`` over ``zip``
-(no Python-level call per cell), points come from a table of shared Decimals, and the garbage
-collector is paused while the acyclic tuples are built (it would otherwise rescan them repeatedly).
+Where the time goes (10,000 units × 200 criteria, ``bench/bench_engine.py``): reading the result
+mappings into rows and a float matrix (about half), building the Decimal points and the sheets, and
+ranking; the arithmetic itself is a few dozen milliseconds. Rows are read with one ``itemgetter``
+call per unit, types are checked per column, floats and database Decimals convert in bulk, and
+validation runs on arrays (only flagged cells are re-checked one by one, for the message). Points
+become shared Decimal objects through a lookup table; explanation records are created only when read
+(:class:`~thidua.engine.sheets.ExplanationRow`).
 
 :func:`totals_only` is the lean path for callers that need totals only (dashboards, simulations): a
 float matrix in, exact scaled-integer totals out.
