@@ -111,7 +111,8 @@ def _discipline(d: Discipline) -> engine.Discipline:
     return engine.Discipline(
         start=d.start,
         end=d.end,
-        form=d.form or None,
+        # The Vietnamese name reads well in the verdict; the engine ranks names and codes alike.
+        form=d.get_form_display() if d.form else None,
         awaiting_review=d.awaiting_review,
         decision_no=d.decision_no or None,
     )

@@ -253,7 +253,7 @@ class Commendation(models.Model):
     def revoke(
         self,
         *,
-        by: User,
+        by: User | None,
         decision_no: str,
         decision_date: dt.date,
         ground: str,
@@ -261,7 +261,8 @@ class Commendation(models.Model):
         expected_version: int | None = None,
     ) -> None:
         """Hủy bỏ, thu hồi (Law 2022 ch. VII): the record stays, marked, and no longer counts."""
-        require_edit(by, self.owner_unit_id)
+        if by is not None:
+            require_edit(by, self.owner_unit_id)
         self.require_live()
         reason, decision_no = text.normalize(reason), text.normalize(decision_no)
         errors = {}

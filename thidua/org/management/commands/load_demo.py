@@ -23,3 +23,6 @@ class Command(BaseCommand):
 
         for cycle in build_demo_years():
             self.stdout.write(f"Năm thi đua: {cycle} — {cycle.get_stage_display()}.")
+        from thidua.honours.demo import build_demo_honours
+
+        self.stdout.write(f"Hồ sơ khen thưởng: {build_demo_honours()}.")

@@ -1,0 +1,155 @@
+"""A unit's history across mergers, "who is eligible now", and the eligibility page ("why not")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from thidua.cycle.views.common import run_step
+from thidua.engine.eligibility_catalogue import COLLECTIVE, INDIVIDUAL
+from thidua.engine.eligibility_rules import reference_date
+from thidua.honours import exports
+from thidua.honours.access import (
+    get_person_for_user,
+    get_unit_people_for_user,
+    get_unit_records_for_user,
+)
+from thidua.honours.eligibility import check_collective, check_person, suggest_for_unit
+from thidua.honours.forms import EligibilityForm, SubjectForm, UnitRatingForm, YearForm
+from thidua.honours.models import Commendation, UnitRating, award_name
+from thidua.honours.views.common import wants_excel
+from thidua.org.access import require
+
+
+def unit_honours(request: HttpRequest, code: str) -> HttpResponse:
+    records = get_unit_records_for_user(request.user, code)
+    unit = records.unit
+    line = unit.lineage()
+    collective = list(
+        Commendation.objects.filter(unit__in=line).select_related("unit").order_by("-year", "pk")
+    )
+    if wants_excel(request):
+        return exports.xlsx_response(
+            exports.commendations(collective, request.user, f"Khen thưởng tập thể — {unit.name}"),
+            f"khen-thuong-{unit.code}.xlsx",
+        )
+    years: dict[int, dict] = defaultdict(lambda: {"collective": [], "individual": Counter()})
+    for c in collective:
+        years[c.year]["collective"].append(c)
+    ratings = {r.year: r for r in UnitRating.objects.filter(unit__in=line).select_related("unit")}
+    if records.sees_people:
+        individual = Commendation.objects.filter(
+            person__current_unit__in=line, revoked=False
+        ).values_list("year", "award_code")
+        for year, code_ in individual:
+            years[year]["individual"][award_name(code_)] += 1
+    for year in ratings:
+        years[year]  # a rated year with no award still has a row
+    return render(
+        request,
+        "honours/unit_honours.html",
+        {
+            "unit": unit,
+            "records": records,
+            "lineage": line,
+            "successors": unit.successors(),
+            "years": sorted(
+                ((y, v, ratings.get(y)) for y, v in years.items()), key=lambda t: -t[0]
+            ),
+            "rating_form": UnitRatingForm(initial={"year": dt.date.today().year - 1}),
+            "check_form": EligibilityForm(recipient=COLLECTIVE),
+        },
+    )
+
+
+@require_POST
+def unit_rating(request: HttpRequest, code: str) -> HttpResponse:
+    records = get_unit_records_for_user(request.user, code)
+    require(records.can_edit, "Bạn không có quyền ghi xếp loại của đơn vị này.")
+    form = UnitRatingForm(request.POST)
+    if form.is_valid():
+        run_step(
+            request,
+            lambda: UnitRating.set(by=request.user, unit=records.unit, **form.cleaned_data),
+            success="Đã ghi xếp loại của đơn vị.",
+        )
+    else:
+        from django.contrib import messages
+
+        messages.error(request, "Năm hoặc mức xếp loại không hợp lệ.")
+    return redirect("honours_unit", code=code)
+
+
+def unit_suggestions(request: HttpRequest, code: str) -> HttpResponse:
+    records = get_unit_people_for_user(request.user, code)
+    form = YearForm(request.GET or None, initial={"year": dt.date.today().year})
+    year = form.cleaned_data["year"] if form.is_valid() else dt.date.today().year
+    include_unknown = request.GET.get("ca-chua-du") == "1"
+    found = suggest_for_unit(records.unit, year, include_unknown=include_unknown)
+    if wants_excel(request):
+        return exports.xlsx_response(
+            exports.suggestions(records.unit, year, found, request.user),
+            f"du-dieu-kien-{records.unit.code}-{year}.xlsx",
+        )
+    return render(
+        request,
+        "honours/unit_suggestions.html",
+        {
+            "unit": records.unit,
+            "form": form,
+            "year": year,
+            "rows": [(p, s, [award_name(c) for c in s.assumes]) for p, s in found],
+            "include_unknown": include_unknown,
+            "day": reference_date(year),
+        },
+    )
+
+
+def eligibility(request: HttpRequest) -> HttpResponse:
+    """For a person (?person=pk) or a unit (?unit=code) and an award/year: every condition, its
+    status and its legal basis; the failing ones first (the "why not")."""
+    person_pk, unit_code = request.GET.get("person", ""), request.GET.get("unit", "")
+    if not person_pk and not unit_code:
+        return render(
+            request, "honours/eligibility.html", {"subject_form": SubjectForm(user=request.user)}
+        )
+    person = unit = None
+    if person_pk:
+        if not person_pk.isdigit():
+            return redirect("honours_eligibility")
+        person, _ = get_person_for_user(request.user, int(person_pk))
+    else:
+        unit = get_unit_people_for_user(request.user, unit_code).unit
+    recipient = INDIVIDUAL if person else COLLECTIVE
+    form = EligibilityForm(
+        request.GET if "award" in request.GET else None,
+        recipient=recipient,
+        initial={"year": dt.date.today().year},
+    )
+    verdict = None
+    if form.is_valid():
+        d = form.cleaned_data
+        options = {"as_of": d["as_of"], "achievement_ref": d["achievement_ref"] or None}
+        try:
+            if person:
+                verdict = check_person(person, d["award"], d["year"], **options)
+            else:
+                verdict = check_collective(unit, d["award"], d["year"], **options)
+        except LookupError as exc:  # no rule set for so early a year
+            form.add_error("year", str(exc))
+    return render(
+        request,
+        "honours/eligibility.html",
+        {
+            "person": person,
+            "unit": unit,
+            "form": form,
+            "verdict": verdict,
+            "status": 200 if verdict or not form.is_bound else 422,
+        },
+        status=200 if verdict or not form.is_bound else 422,
+    )
