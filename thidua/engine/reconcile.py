@@ -19,7 +19,7 @@ from typing import Any
 
 from .numbers import CONTEXT, dsum, fmt_number, fmt_points
 from .rules import VetoRule
-from .scoring import Consolidated, Explanation, ScoreSheet, build_sheet
+from .sheets import Consolidated, Explanation, ScoreSheet, build_sheet
 
 __all__ = ["Consolidation", "Discrepancy", "reconcile", "reconcile_all"]
 

@@ -4,11 +4,11 @@ Public API::
 
     sheet = score_unit(scale, targets, results, judged=None, unit="Yên Bái")   # reference path
     sheets = score_units(scale, [UnitInput(...), ...])                         # batch (NumPy)
-    rec = reconcile(self_sheet, [inspection_1, inspection_2])                   # consolidated sheet
+    rec = reconcile(self_sheet, [inspection_1, inspection_2])   # rec.sheet, rec.flags
 
 Each criterion yields an :class:`Explanation`: inputs, the rule, the formula in Vietnamese words and
 the points (a ``Decimal`` rounded by the scale's rule). A group subtotal and the total explain
-themselves too. Results are explicit: ``None`` (or a NaN float) means *missing*, never zero; the
+themselves too. Results are explicit: ``None`` (or a NaN) means *missing*, never zero; the
 scale decides whether a missing result scores zero or blocks the total (``total is None``).
 
 The two paths give identical sheets: :func:`score_unit` evaluates each criterion with the Decimal
@@ -18,6 +18,9 @@ might round differently. Property tests hold them together.
 
 Input problems (a value that is not a number, a judged score without its remark…) raise
 :class:`InputError` listing every problem with its unit and criterion.
+
+Reconciliation of a self-assessment with inspection sheets lives in
+:mod:`thidua.engine.reconcile` and is re-exported here (:func:`reconcile`, :func:`reconcile_all`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from .numbers import NumberError, to_decimal
+from .reconcile import Consolidation, Discrepancy, reconcile, reconcile_all
 from .rules import (
     JudgedRule,
     ValueProblem,
@@ -50,6 +54,8 @@ from .sheets import (
 
 __all__ = [
     "Consolidated",
+    "Consolidation",
+    "Discrepancy",
     "Explanation",
     "GroupScore",
     "InputError",
@@ -58,6 +64,8 @@ __all__ = [
     "ScoreSheet",
     "UnitInput",
     "Veto",
+    "reconcile",
+    "reconcile_all",
     "score_unit",
     "score_units",
 ]
