@@ -1,0 +1,538 @@
+"""Everything the year-end documents of a cluster-year say, assembled once from the cycle's records.
+
+Nothing here is written back: the documents are a view of the stored, explained results (the latest
+ranking, the consolidated score sheets, the vote, the proposals and the handover). Aggregated
+indicators are computed from the consolidated inputs of every ranked or excluded unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.utils import timezone
+
+from thidua.cycle.models import (
+    Cycle,
+    HonourVote,
+    Proposal,
+    Ranking,
+    ScoreSheet,
+)
+from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
+from thidua.documents import numbers as vn
+from thidua.engine.numbers import CONTEXT, dsum
+from thidua.org.models import Cluster, Unit
+
+PARENT_BODY = "BỘ CÔNG AN"
+EMULATION_OFFICE = "Cục Công tác đảng và công tác chính trị, Bộ Công an"
+AWARD_BOARD = "Hội đồng Thi đua - Khen thưởng Bộ Công an"
+
+
+class NotReady(Exception):
+    """The year has no ranking yet: there is nothing to report. The message is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    max_points: Decimal | None
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One unit of the score table, in ranking order (units excluded by a veto come last)."""
+
+    position: int
+    rank: int | None
+    unit: Unit
+    total: Decimal | None
+    groups: tuple[Decimal | None, ...]
+    vetoed: bool
+    note: str
+    award: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A measurable criterion aggregated over the cluster, with the sentence the report prints."""
+
+    code: str
+    name: str
+    kind: str
+    sentence: str
+    value: Decimal | None = None  # mean (targets), ratio to plan (plans), total (counts)
+    target: Decimal | None = None
+    met: int | None = None
+    counted: int = 0
+
+
+@dataclass(frozen=True)
+class VoteTally:
+    candidate: Unit
+    member_count: int
+    present: int
+    yes: int
+    no: int
+    abstain: int
+    quorum: str
+    threshold: str
+    need_present: int
+    need_yes: int
+    quorum_met: bool
+    passed: bool | None
+    closed: bool
+    voters: tuple[Unit, ...]
+    outcome: str
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    unit: Unit
+    award_code: str
+    award_name: str
+    rank: int | None
+    total: Decimal | None
+    state: str
+    state_label: str
+    basis: str
+    note: str
+
+
+@dataclass
+class DocumentContext:
+    cycle: Cycle
+    cluster: Cluster
+    year: int
+    title: str  # "Cụm thi đua số 3"
+    issuer: str  # "CỤM THI ĐUA SỐ 3"
+    symbol: str  # "CTĐ3"
+    place: str  # "Yên Bái"
+    date: dt.date
+    venue: Unit | None
+    leader: Unit | None
+    deputy: Unit | None
+    members: list[Unit]
+    signer_title: str  # "Giám đốc Công an tỉnh Yên Bái"
+    demo_note: str
+    scale_name: str
+    award_rules_name: str
+    registered: int
+    registration_titles: list[tuple[str, int]]
+    registration_individuals: list[tuple[str, int]]
+    covenant_signed: int
+    covenant_place: str
+    covenant_date: dt.date | None
+    drives: list[Any]
+    teams: list[Any]
+    groups: list[Group]
+    rows: list[UnitRow]
+    indicators: list[Indicator]
+    published_commendations: dict[str, int] | None
+    vote: VoteTally | None
+    proposals: list[ProposalRow]
+    award_order: list[tuple[str, str]]  # (code, name) in the rules' order
+    next_leader: Unit | None
+    next_deputy: Unit | None
+    handover_reason: str
+    ranking_computed_at: dt.datetime | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members)
+
+    @property
+    def ranked(self) -> list[UnitRow]:
+        return [row for row in self.rows if not row.vetoed]
+
+    @property
+    def excluded(self) -> list[UnitRow]:
+        return [row for row in self.rows if row.vetoed]
+
+    @property
+    def registration_rate(self) -> Decimal | None:
+        return vn.ratio(self.registered, self.member_count)
+
+    @property
+    def place_date(self) -> str:
+        return vn.place_date(self.place, self.date)
+
+    @property
+    def honoured(self) -> Unit | None:
+        if self.vote is not None and self.vote.passed:
+            return self.vote.candidate
+        return None
+
+    def live_proposals(self) -> list[ProposalRow]:
+        dead = {Proposal.State.WITHDRAWN, Proposal.State.REJECTED}
+        return [p for p in self.proposals if p.state not in dead]
+
+    def proposals_by_award(self, *, live_only: bool = True) -> list[tuple[str, list[ProposalRow]]]:
+        rows = self.live_proposals() if live_only else self.proposals
+        out = []
+        for code, name in self.award_order:
+            chosen = [p for p in rows if p.award_code == code]
+            if chosen:
+                out.append((name, chosen))
+        known = {code for code, _ in self.award_order}
+        for p in rows:
+            if p.award_code not in known:
+                out.append((p.award_name, [q for q in rows if q.award_code == p.award_code]))
+                known.add(p.award_code)
+        return out
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def province_name(unit: Unit) -> str:
+    """The place a provincial police unit sits in: its short name ("Yên Bái")."""
+    return unit.short_name
+
+
+def head_title(unit: Unit | None) -> str:
+    """The office of the unit's head: "Giám đốc Công an tỉnh Yên Bái" (capitalised under a signature)."""
+    if unit is None:
+        return "Thủ trưởng đơn vị Cụm trưởng"
+    if unit.kind == Unit.Kind.PROVINCE_POLICE:
+        return f"Giám đốc {unit.name}"
+    for prefix, office in (("Cục ", "Cục trưởng"), ("Vụ ", "Vụ trưởng"), ("Bộ Tư lệnh", "Tư lệnh")):
+        if unit.name.startswith(prefix):
+            return f"{office} {unit.name}"
+    return f"Thủ trưởng {unit.name}"
+
+
+def _symbol(cluster: Cluster) -> str:
+    return ("KTĐ" if cluster.kind == Cluster.Kind.BLOCK else "CTĐ") + str(cluster.number)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def _mean(values: list[Decimal]) -> Decimal:
+    return CONTEXT.divide(dsum(values), Decimal(len(values)))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _rename_codes(note: str, units: dict[str, Unit]) -> str:
+    """Ranking notes name units by code ("hoa-binh"): print their names instead."""
+    for code in sorted(units, key=len, reverse=True):
+        note = note.replace(code, units[code].short_name)
+    return note
+
+
+# -- indicators ---------------------------------------------------------------------------------
+
+
+def _scale_criteria(scale: dict) -> list[dict]:
+    return [c for g in scale.get("groups", []) for c in g.get("criteria", [])]
+
+
+def _indicator(criterion: dict, inputs: list[dict]) -> Indicator | None:
+    """The cluster-level sentence for one criterion, from every unit's consolidated inputs."""
+    rule = criterion.get("rule", {})
+    kind, name, code = rule.get("kind"), criterion["name"], criterion["code"]
+    unit_label = rule.get("unit", "")
+    suffix = "%" if unit_label == "%" else ""
+    if kind == "target":
+        pairs = [(_decimal(i.get("value")), _decimal(i.get("target"))) for i in inputs]
+        values = [v for v, _ in pairs if v is not None]
+        if not values:
+            return None
+        mean = _mean(values)
+        targets = [t for _, t in pairs if t is not None]
+        target = _mean(targets) if targets else None
+        text = f"{name}: bình quân đạt {vn.number(mean, 1)}{suffix}"
+        met = None
+        if target is not None:
+            lower = rule.get("direction") == "lower"
+            met = sum(
+                1
+                for v, t in pairs
+                if v is not None and t is not None and (v <= t if lower else v >= t)
+            )
+            diff = (target - mean) if lower else (mean - target)
+            target_text = f"{vn.number(target, 1)}{suffix}"
+            if lower and mean <= 0 and target <= 0:
+                text = (
+                    f"{name}: bình quân giảm {vn.number(-mean, 1)}{suffix} "
+                    f"(chỉ tiêu Bộ giao: giảm {vn.number(-target, 1)}{suffix})"
+                )
+                if diff > 0:
+                    text += f", vượt chỉ tiêu {vn.number(diff, 1)}{suffix}"
+                elif diff < 0:
+                    text += f", chưa đạt chỉ tiêu ({vn.number(-diff, 1)}{suffix})"
+            elif diff > 0:
+                word = "thấp hơn" if lower else "cao hơn"
+                text += f", {word} chỉ tiêu Bộ giao ({target_text}) {vn.number(diff, 1)}{suffix}"
+            elif diff < 0:
+                word = "cao hơn" if lower else "thấp hơn"
+                text += f", {word} chỉ tiêu Bộ giao ({target_text}) {vn.number(-diff, 1)}{suffix}"
+            else:
+                text += f", bằng chỉ tiêu Bộ giao ({target_text})"
+            text += f"; {met}/{len(values)} đơn vị đạt chỉ tiêu"
+        return Indicator(code, name, kind, text + ".", mean, target, met, len(values))
+    if kind == "plan":
+        pairs = [(_decimal(i.get("value")), _decimal(i.get("plan"))) for i in inputs]
+        pairs = [(v, p) for v, p in pairs if v is not None and p]
+        if not pairs:
+            return None
+        done, plan = dsum(v for v, _ in pairs), dsum(p for _, p in pairs)
+        share = CONTEXT.divide(done * 100, plan)
+        full_at = _decimal(rule.get("full_at")) or Decimal(100)
+        met = sum(1 for v, p in pairs if CONTEXT.divide(v * 100, p) >= full_at)
+        text = (
+            f"{name}: toàn Cụm thực hiện {vn.number(done)}/{vn.number(plan)} {unit_label} theo kế hoạch, "
+            f"đạt {vn.percent(share)}; {met}/{len(pairs)} đơn vị đạt từ {vn.number(full_at)}% kế hoạch trở lên."
+        )
+        return Indicator(code, name, kind, text, share, Decimal(100), met, len(pairs))
+    if kind == "yes_no":
+        expected = rule.get("expected", True)
+        answers = [i.get("answer") for i in inputs if isinstance(i.get("answer"), bool)]
+        if not answers:
+            return None
+        met = sum(1 for a in answers if a == expected)
+        text = f"{name}: {met}/{len(answers)} đơn vị đạt yêu cầu."
+        return Indicator(code, name, kind, text, None, None, met, len(answers))
+    if kind == "count":
+        counts = [_decimal(i.get("count")) for i in inputs]
+        counts = [c for c in counts if c is not None]
+        if not counts:
+            return None
+        total = dsum(counts)
+        units_with = sum(1 for c in counts if c)
+        text = (
+            f"{name}: tổng số {vn.number(total)} {unit_label or 'trường hợp'}"
+            f" ({units_with}/{len(counts)} đơn vị)."
+        )
+        return Indicator(code, name, kind, text, total, None, units_with, len(counts))
+    if kind == "veto":
+        flags = [i.get("occurred") for i in inputs if isinstance(i.get("occurred"), bool)]
+        if not flags:
+            return None
+        occurred = sum(1 for f in flags if f)
+        verdict = "không đơn vị nào để xảy ra" if not occurred else f"{occurred} đơn vị để xảy ra"
+        text = f"{name} (điểm liệt): {verdict}."
+        return Indicator(code, name, kind, text, Decimal(occurred), None, occurred, len(flags))
+    return None  # judged criteria are assessments, not indicators
+
+
+def _indicators(scale: dict, sheets: list[ScoreSheet]) -> list[Indicator]:
+    by_code: dict[str, list[dict]] = {}
+    for sheet in sheets:
+        for line in sheet.sheet.get("criteria", []):
+            if not line.get("missing"):
+                by_code.setdefault(line["code"], []).append(line.get("inputs") or {})
+    found = []
+    for criterion in _scale_criteria(scale):
+        indicator = _indicator(criterion, by_code.get(criterion["code"], []))
+        if indicator is not None:
+            found.append(indicator)
+    return found
+
+
+# -- the vote ---------------------------------------------------------------------------------------
+
+
+def _vote(cycle: Cycle) -> VoteTally | None:
+    vote = (
+        HonourVote.objects.filter(cycle=cycle)
+        .select_related("candidate")
+        .prefetch_related("voters__unit")
+        .first()
+    )
+    if vote is None:
+        return None
+    quorum, threshold = Fraction(vote.quorum), Fraction(vote.threshold)
+    need_present = -(-quorum.numerator * vote.member_count // quorum.denominator)
+    need_yes = threshold.numerator * vote.member_count // threshold.denominator + 1
+    closed = vote.state == HonourVote.State.CLOSED
+    voters = tuple(sorted((r.unit for r in vote.voters.all()), key=lambda u: u.sort_key))
+    return VoteTally(
+        candidate=vote.candidate,
+        member_count=vote.member_count,
+        present=vote.present if closed else len(voters),
+        yes=vote.yes if closed else 0,
+        no=vote.no if closed else 0,
+        abstain=vote.abstain if closed else 0,
+        quorum=vote.quorum,
+        threshold=vote.threshold,
+        need_present=need_present,
+        need_yes=need_yes,
+        quorum_met=vote.quorum_met,
+        passed=vote.passed if closed else None,
+        closed=closed,
+        voters=voters,
+        outcome=vote.outcome_text() if closed else "Biểu quyết chưa kết thúc.",
+    )
+
+
+# -- assembling ------------------------------------------------------------------------------------
+
+
+def _rows(
+    ranking: Ranking, sheets: dict[int, ScoreSheet], groups: list[Group], units: dict[str, Unit]
+) -> list[UnitRow]:
+    rows = []
+    previous_total = None
+    for entry in ranking.entries.all():
+        sheet = sheets.get(entry.unit_id)
+        points = {
+            g["code"]: _decimal(g.get("points"))
+            for g in (sheet.sheet if sheet else {}).get("groups", [])
+        }
+        # Only ties need a word in the table; the ranking page explains every position.
+        tie = not entry.vetoed and entry.total is not None and entry.total == previous_total
+        note = _rename_codes(entry.note, units) if (entry.vetoed or tie) else ""
+        if not entry.vetoed:
+            previous_total = entry.total
+        rows.append(
+            UnitRow(
+                position=entry.position,
+                rank=entry.rank,
+                unit=entry.unit,
+                total=entry.total,
+                groups=tuple(points.get(g.code) for g in groups),
+                vetoed=entry.vetoed,
+                note=note[:1].upper() + note[1:],
+            )
+        )
+    return rows
+
+
+def _proposals(cycle: Cycle, honoured_id: int | None, member_count: int) -> list[ProposalRow]:
+    rows = []
+    for p in Proposal.objects.filter(cycle=cycle).select_related("unit").order_by("rank", "pk"):
+        if honoured_id == p.unit_id and p.rank == 1:
+            note = "Được suy tôn dẫn đầu Cụm"
+        elif honoured_id == p.unit_id:
+            note = f"Được suy tôn; xếp hạng {p.rank}/{member_count}"
+        else:
+            note = f"Xếp hạng {p.rank}/{member_count}" if p.rank else ""
+        if p.origin == Proposal.Origin.ADJUSTED and p.adjustment_reason:
+            note += f"; điều chỉnh: {p.adjustment_reason}"
+        rows.append(
+            ProposalRow(
+                unit=p.unit,
+                award_code=p.award_code,
+                award_name=p.award_name,
+                rank=p.rank,
+                total=p.total,
+                state=p.state,
+                state_label=p.get_state_display(),
+                basis=p.basis,
+                note=note,
+            )
+        )
+    return rows
+
+
+def _registrations(cycle: Cycle) -> tuple[int, list[tuple[str, int]], list[tuple[str, int]]]:
+    titles: Counter[str] = Counter()
+    people: Counter[str] = Counter()
+    registrations = list(cycle.registrations.all())
+    for r in registrations:
+        titles.update(r.collective_titles)
+        people.update({k: int(v) for k, v in r.individual_counts.items() if v})
+    collective = [(label, titles[code]) for code, label in COLLECTIVE_TITLES if titles[code]]
+    individual = [(label, people[code]) for code, label in INDIVIDUAL_TITLES if people[code]]
+    return len(registrations), collective, individual
+
+
+def build_context(cycle: Cycle) -> DocumentContext:
+    """Assemble a cluster-year's documents. Raises NotReady before the year has a ranking."""
+    cluster = cycle.cluster
+    ranking = (
+        Ranking.objects.filter(cycle=cycle)
+        .order_by("-computed_at", "-pk")
+        .prefetch_related("entries__unit")
+        .first()
+    )
+    if ranking is None:
+        raise NotReady(
+            "Chưa có bảng tổng hợp điểm, xếp hạng: văn bản được lập từ giai đoạn "
+            f"“{Cycle.Stage.RANKING.label}”."
+        )
+    method = cycle.method
+    scale = method.scale if method else {}
+    members = cycle.members()
+    units = {u.code: u for u in members}
+    groups = [
+        Group(g["code"], g["name"], _decimal(g.get("max_points"))) for g in scale.get("groups", [])
+    ]
+    sheets = {
+        s.unit_id: s
+        for s in ScoreSheet.objects.filter(cycle=cycle, stage=ScoreSheet.Stage.CONSOLIDATED)
+    }
+    rows = _rows(ranking, sheets, groups, units)
+    vote = _vote(cycle)
+    honoured_id = vote.candidate.pk if vote and vote.passed else None
+    proposals = _proposals(cycle, honoured_id, len(members))
+    awards = {p.unit.pk: p.award_name for p in proposals if p.state != Proposal.State.WITHDRAWN}
+    rows = [UnitRow(**{**r.__dict__, "award": awards.get(r.unit.pk, "")}) for r in rows]
+    registered, titles, individuals = _registrations(cycle)
+    covenant = getattr(cycle, "covenant", None)
+    handover = getattr(cluster, "handover", None)
+    venue = cluster.host or cluster.leader
+    published = cluster.published.get("commendations_in_year") if cluster.published else None
+    award_rules = method.award_rules if method else {}
+    return DocumentContext(
+        cycle=cycle,
+        cluster=cluster,
+        year=cluster.year,
+        title=cluster.title,
+        issuer=cluster.title.upper(),
+        symbol=_symbol(cluster),
+        place=province_name(venue) if venue else "",
+        date=cluster.conference_date or timezone.localdate(),
+        venue=venue,
+        leader=cluster.leader,
+        deputy=cluster.deputy,
+        members=members,
+        signer_title=head_title(cluster.leader),
+        demo_note=cycle.demo_note,
+        scale_name=scale.get("name", ""),
+        award_rules_name=award_rules.get("name", ""),
+        registered=registered,
+        registration_titles=titles,
+        registration_individuals=individuals,
+        covenant_signed=covenant.signatures.count() if covenant else 0,
+        covenant_place=covenant.signing_place if covenant else "",
+        covenant_date=covenant.signing_date if covenant else None,
+        drives=list(cycle.drives.all()),
+        teams=list(cycle.teams.select_related("leader_unit").prefetch_related("inspected_units")),
+        groups=groups,
+        rows=rows,
+        indicators=_indicators(scale, [sheets[r.unit.pk] for r in rows if r.unit.pk in sheets]),
+        published_commendations=published if isinstance(published, dict) else None,
+        vote=vote,
+        proposals=proposals,
+        award_order=[(a["code"], a["name"]) for a in award_rules.get("awards", [])],
+        next_leader=handover.next_leader if handover else None,
+        next_deputy=handover.next_deputy if handover else None,
+        handover_reason=handover.reason if handover else "",
+        ranking_computed_at=ranking.computed_at,
+    )
