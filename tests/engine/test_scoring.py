@@ -182,7 +182,8 @@ def test_group_subtotals_and_total_are_the_sum_of_their_parts() -> None:
     assert sheet.total == D("43.81")
     assert sheet.formula == "Tổng điểm = 23,5 + 16,31 + 4 = 43,81 điểm"
     assert sheet.groups[0].formula == (
-        "Nhóm “Đấu tranh phòng, chống tội phạm”: 12 + 6 + 5 + 0,5 = 23,5 điểm (tối đa 21 điểm)"
+        "Nhóm “Đấu tranh phòng, chống tội phạm”: 12 + 6 + 5 + 0,5 = 23,5 điểm "
+        "(tối đa 21 điểm, chưa kể điểm cộng)"
     )
 
 

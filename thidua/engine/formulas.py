@@ -223,7 +223,7 @@ def describe(
             )
         return text
     if isinstance(rule, JudgedRule):
-        text = f"{name}: đoàn kiểm tra chấm {fmt_number(value)}/{fmt_points(max_points)}"
+        text = f"{name}: chấm {fmt_number(value)}/{fmt_points(max_points)}"
         return f"{text}. Nhận xét: {remark}" if remark else text
     if isinstance(rule, VetoRule):
         if not value:

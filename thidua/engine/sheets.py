@@ -218,8 +218,13 @@ class GroupScore(NamedTuple):
         )
         return (
             f"Nhóm “{self.name}”: {parts} = {fmt_points(self.points)} "
-            f"(tối đa {fmt_points(self.max_points)})"
+            f"(tối đa {fmt_points(self.max_points)}{self._extra()})"
         )
+
+    def _extra(self) -> str:
+        if any(e.criterion.ceiling > e.criterion.max_points for e in self.items):
+            return ", chưa kể điểm cộng"
+        return ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
