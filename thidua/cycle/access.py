@@ -11,11 +11,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from thidua.cycle.models import (
+    Covenant,
     Cycle,
     Dispute,
+    Drive,
     Evidence,
     Inspection,
     Proposal,
+    Registration,
     ResultSheet,
 )
 from thidua.org.access import get_cluster_for_user
@@ -193,3 +196,57 @@ def get_dispute_for_user(access: CycleAccess, pk: int) -> tuple[Dispute, bool]:
         raise Http404("Không tìm thấy khiếu nại.")
     can_resolve = access.is_secretariat and dispute.state == Dispute.State.OPEN
     return dispute, can_resolve
+
+
+# -- the plan: covenant, registrations, drives ------------------------------------------------------
+
+
+def plan_is_open(cycle: Cycle) -> bool:
+    """The covenant is signed and titles registered while planning and reporting; then it is closed."""
+    return cycle.stage in (Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS)
+
+
+def units_user_may_sign_for(access: CycleAccess) -> list[Unit]:
+    """The secretariat signs for any member (at the conference); an officer only for their own."""
+    if access.is_secretariat:
+        return access.cycle.members()
+    user = access.user
+    if access.is_member and user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT):
+        return [u for u in access.cycle.members() if u.pk == user.unit_id]
+    return []
+
+
+def get_covenant_for_user(access: CycleAccess) -> tuple[Covenant | None, bool]:
+    """The covenant (None until written), readable by everyone in scope; the secretariat writes it."""
+    covenant = Covenant.objects.filter(cycle=access.cycle).first()
+    if covenant is not None:
+        covenant.cycle = access.cycle  # keep the prefetched members for sign()
+    return covenant, access.is_secretariat and plan_is_open(access.cycle)
+
+
+def get_registration_for_user(
+    access: CycleAccess, code: str
+) -> tuple[Unit, Registration | None, bool]:
+    """A member unit and its registration (None if not yet), and whether this user may register
+    for it: its own officer, or the secretariat. Registrations are read by everyone in scope."""
+    unit = next((u for u in access.cycle.members() if u.code == code), None)
+    if unit is None:
+        raise Http404("Đơn vị không thuộc cụm thi đua này.")
+    registration = (
+        Registration.objects.filter(cycle=access.cycle, unit=unit)
+        .select_related("registered_by")
+        .first()
+    )
+    may_edit = access.is_secretariat or (
+        access.user.unit_id == unit.pk
+        and access.user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT)
+    )
+    return unit, registration, may_edit
+
+
+def get_drive_for_user(access: CycleAccess, pk: int) -> tuple[Drive, bool]:
+    """A drive of this year (404 otherwise); the secretariat edits it until the year is closed."""
+    drive = Drive.objects.filter(cycle=access.cycle, pk=pk).first()
+    if drive is None:
+        raise Http404("Không tìm thấy đợt thi đua.")
+    return drive, access.is_secretariat and access.cycle.stage != Cycle.Stage.CLOSED

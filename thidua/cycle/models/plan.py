@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -9,7 +13,7 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models.cycle import Cycle, WorkflowError, save_versioned
+from thidua.cycle.models.cycle import Cycle, MethodVersion, StaleEdit, WorkflowError, save_versioned
 from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
 
@@ -89,6 +93,9 @@ class Covenant(models.Model):
     def sign(self, *, unit: Unit, by: User) -> CovenantSignature:
         """A member unit signs (its officer, or the secretariat on its behalf)."""
         self.cycle.require_member(unit)
+        self.cycle.require_stage(
+            Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS, action="ký giao ước"
+        )
         if by.unit_id != unit.pk and not by.is_secretariat_of(self.cycle.cluster):
             raise WorkflowError(
                 "Chỉ cán bộ của chính đơn vị (hoặc Thường trực Cụm) được ký giao ước thay đơn vị."
@@ -276,6 +283,15 @@ class Drive(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def phase(self, today: dt.date | None = None) -> tuple[str, str]:
+        """Where the drive stands on `today`: (badge style, words)."""
+        today = today or timezone.localdate()
+        if today < self.starts_on:
+            return "neutral", "Sắp diễn ra"
+        if today > self.ends_on:
+            return "approved", "Đã kết thúc"
+        return "info", "Đang diễn ra"
+
     def clean(self) -> None:
         errors = {}
         if self.starts_on and self.ends_on and self.starts_on > self.ends_on:
@@ -316,3 +332,86 @@ class Drive(models.Model):
         save_versioned(drive, list(values), expected_version, "đợt thi đua")
         audit(actor=by, action="update", obj=drive, before=before, after=snapshot(drive))
         return drive
+
+
+# -- reading the plan -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """How many member units have done something (registered, signed), in the report's words."""
+
+    done: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    @property
+    def percent(self) -> str:
+        from thidua.engine.numbers import fmt_number
+
+        return fmt_number(self.done * 100 / self.total, 1) if self.total else "0"
+
+    def label(self, verb: str) -> str:
+        """E.g. "7/8 đơn vị đã đăng ký (87,5%)", or "100% đăng ký" once every unit has."""
+        if self.complete:
+            return f"100% {verb}"
+        return f"{self.done}/{self.total} đơn vị đã {verb} ({self.percent}%)"
+
+
+def registration_rate(cycle: Cycle, registrations: list[Registration]) -> Rate:
+    members = cycle.member_ids()
+    return Rate(len({r.unit_id for r in registrations} & members), len(members))
+
+
+# -- changing the method without losing anyone's edit ---------------------------------------------
+
+
+def method_token(method: MethodVersion | None) -> str:
+    """A fingerprint of everything a method version holds: the hidden "version" of method forms.
+
+    MethodVersion has no version counter (before the lock it is edited in place), so a form carries
+    this token and the change is refused if the method no longer matches it.
+    """
+    if method is None:
+        return "none"
+    from thidua.engine.scale import fingerprint
+
+    return fingerprint(
+        {
+            "number": method.number,
+            "scale": method.scale,
+            "award_rules": method.award_rules,
+            "targets": method.targets,
+            "operating_rules": method.operating_rules,
+            "vote_quorum": method.vote_quorum,
+            "vote_threshold": method.vote_threshold,
+        }
+    )[len("sha256:") :][:32]
+
+
+def change_method(cycle: Cycle, *, by: User, expected_token: str, **changes: Any) -> MethodVersion:
+    """cycle.set_method(by=, **changes) only if nobody changed the method since `expected_token`.
+
+    One transaction: the cycle row is locked, the token compared, the method set (and, once locked,
+    every sheet recomputed). Stored results the new scale cannot score refuse the whole change.
+    """
+    from thidua.engine.scoring import InputError
+
+    try:
+        with transaction.atomic():
+            Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+            cycle._method = None  # read the method in force now, not the one cached at page load
+            if method_token(cycle.method) != expected_token:
+                raise StaleEdit("phương pháp chấm")
+            return cycle.set_method(by=by, **changes)
+    except InputError as exc:
+        cycle._method = None
+        problems = "; ".join(str(p) for p in exc.problems[:5])
+        more = f" (và {len(exc.problems) - 5} lỗi khác)" if len(exc.problems) > 5 else ""
+        raise WorkflowError(
+            "Không áp dụng được: số liệu đơn vị đã gửi không chấm được theo thang điểm mới — "
+            f"{problems}{more}. Chưa có gì thay đổi."
+        ) from None
