@@ -134,14 +134,14 @@ def test_two_sheets_for_one_unit_are_refused() -> None:
         rank(sheets)
 
 
-settings.register_profile("ranking", max_examples=80, deadline=None)
-settings.load_profile("ranking")
+PROPERTY = settings(max_examples=80, deadline=None)  # moderate: the whole engine run stays short
 
 scores = st.lists(
     st.tuples(st.integers(0, 40), st.integers(0, 60), st.integers(0, 3)), min_size=1, max_size=9
 )
 
 
+@PROPERTY
 @given(scores, st.randoms())
 def test_permuting_unit_order_changes_no_rank(values, rnd) -> None:
     units = [unit(f"Đơn vị {k}", a, b, d) for k, (a, b, d) in enumerate(values)]
@@ -152,6 +152,7 @@ def test_permuting_unit_order_changes_no_rank(values, rnd) -> None:
     assert [(e.unit, e.rank) for e in rank(shuffled).entries] == before
 
 
+@PROPERTY
 @given(scores)
 def test_ties_share_ranks_and_a_rank_counts_the_units_strictly_ahead(values) -> None:
     units = [unit(f"Đơn vị {k}", a, b, d) for k, (a, b, d) in enumerate(values)]

@@ -270,8 +270,7 @@ def test_batch_path_gives_the_same_sheets_as_the_reference_on_the_cluster_exampl
 # --- properties --------------------------------------------------------------------------------
 
 percent = st.decimals(min_value=-20, max_value=120, places=2, allow_nan=False, allow_infinity=False)
-settings.register_profile("engine", max_examples=120, deadline=None)
-settings.load_profile("engine")
+PROPERTY = settings(max_examples=120, deadline=None)  # moderate: the whole engine run stays short
 
 
 def _scale_for(rule_doc):
@@ -292,6 +291,7 @@ RULES = {
 }
 
 
+@PROPERTY
 @given(st.sampled_from(sorted(RULES)), percent)
 def test_points_stay_between_floor_and_maximum_plus_bonus_cap(name, value) -> None:
     scale = _scale_for(RULES[name])
@@ -300,6 +300,7 @@ def test_points_stay_between_floor_and_maximum_plus_bonus_cap(name, value) -> No
     assert crit.floor <= got <= crit.ceiling
 
 
+@PROPERTY
 @given(st.integers(min_value=0, max_value=40), st.sampled_from(["-1", "-0.25", "0.5"]))
 def test_count_points_stay_within_their_cap(n, per) -> None:
     scale = _scale_for(count("X", per, 3))
@@ -307,6 +308,7 @@ def test_count_points_stay_within_their_cap(n, per) -> None:
     assert crit.floor <= score_unit(scale, {}, {"X": n}).total <= crit.ceiling
 
 
+@PROPERTY
 @given(st.sampled_from(["linear_bonus", "thresholds", "whole_bonus"]), percent, percent)
 def test_improving_a_higher_better_value_never_lowers_the_points(name, a, b) -> None:
     scale = _scale_for(RULES[name])
@@ -314,6 +316,7 @@ def test_improving_a_higher_better_value_never_lowers_the_points(name, a, b) -> 
     assert score_unit(scale, {}, {"X": low}).total <= score_unit(scale, {}, {"X": high}).total
 
 
+@PROPERTY
 @given(st.sampled_from(["linear_lower", "thresholds_lower", "aon_lower"]), percent, percent)
 def test_lower_better_value_never_gains_points_when_it_worsens(name, a, b) -> None:
     scale = _scale_for(RULES[name])
@@ -321,6 +324,7 @@ def test_lower_better_value_never_gains_points_when_it_worsens(name, a, b) -> No
     assert score_unit(scale, {}, {"X": worse}).total <= score_unit(scale, {}, {"X": better}).total
 
 
+@PROPERTY
 @given(
     st.decimals(min_value=0, max_value=2_000_000, places=0),
     st.decimals(min_value=1, max_value=2_000_000, places=0),
@@ -349,6 +353,7 @@ unit_results = st.fixed_dictionaries(
 )
 
 
+@PROPERTY
 @given(st.lists(unit_results, min_size=1, max_size=6), st.integers(1, 900_000))
 def test_batch_and_reference_agree_and_recompute_is_deterministic(results, plan_) -> None:
     units = [UnitInput(f"Đơn vị {k}", r, {"CCCD": plan_}) for k, r in enumerate(results)]
@@ -373,6 +378,7 @@ halves = st.builds(
 )
 
 
+@PROPERTY
 @given(st.lists(halves, min_size=1, max_size=30), st.sampled_from(["half_up", "half_even", "down"]))
 def test_batch_rounds_exact_halves_like_the_decimal_reference(cells, mode) -> None:
     scale = parse_scale(
