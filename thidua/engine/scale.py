@@ -149,6 +149,9 @@ class Scale:
     _by_code: Mapping[str, Criterion] = field(default_factory=dict, repr=False)
     _groups_by_code: Mapping[str, Group] = field(default_factory=dict, repr=False)
 
+    def __hash__(self) -> int:  # the mappings are not hashable; the fingerprint identifies
+        return hash((self.code, self.version, self.fingerprint))
+
     def criterion(self, code: str) -> Criterion:
         return self._by_code[code]
 
