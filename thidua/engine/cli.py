@@ -68,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m thidua.engine",
         description="Chấm điểm, xếp hạng, đề nghị khen thưởng trên tệp số liệu.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar="{score,validate}"
+    )
     score = sub.add_parser("score", help="chấm điểm, xếp hạng, đề nghị khen thưởng")
     score.add_argument("--scale", required=True, help="thang điểm (JSON)")
     score.add_argument("--results", required=True, help="số liệu tự chấm (JSON hoặc CSV)")
