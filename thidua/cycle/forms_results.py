@@ -98,7 +98,14 @@ def target_text(criterion: Criterion, unit_targets: dict[str, Any]) -> str:
     if value is None:
         return ""
     label = "Kế hoạch" if isinstance(rule, PlanRule) else "Chỉ tiêu"
-    return f"{label}: {fmt_number(value)} {rule.unit}".strip()
+    return f"{label}: {with_unit(fmt_number(value), rule.unit)}"
+
+
+def with_unit(number: str, unit: str) -> str:
+    """ "76%" but "533.300 hồ sơ", as Vietnamese documents write them."""
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
 
 
 def unit_label(criterion: Criterion) -> str:
@@ -248,6 +255,25 @@ class ResultSheetForm(CriterionValuesForm):
 
 class InspectionForm(CriterionValuesForm):
     """The team's verified values and judged points, with a remark wherever they differ."""
+
+    def __init__(self, data=None, *, reported: dict[str, Any] | None = None, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.reported = reported or {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The bridge compares the team's figure with the report as text: "-15" typed for a
+        # reported "-15.0" is the same figure and must not call for a remark.
+        for code, value in self.values.items():
+            report = self.reported.get(code)
+            if isinstance(value, Decimal) and isinstance(report, str | int | float):
+                try:
+                    same = parse_number(report) == value
+                except ValueError:
+                    same = False
+                if same:
+                    self.values[code] = report
+        return cleaned
 
 
 class EvidenceForm(forms.Form):

@@ -238,13 +238,15 @@ class Inspection(models.Model):
     def discrepancies(self) -> list[dict[str, Any]]:
         """Criteria of this unit where the sheets differ beyond the scale's threshold.
 
-        From the latest ranking once the year is ranked; before that, reconciled now from the
-        self-assessment and the submitted inspections (nothing is stored: a page view must not
-        write a consolidated sheet).
+        From the latest ranking once the year is ranked (every later change re-ranks); before
+        that, reconciled now from the self-assessment and the submitted inspections (nothing is
+        stored: a page view must not write a consolidated sheet).
         """
         if self.state != self.State.SUBMITTED:
             return []
-        ranking = self.cycle.rankings.order_by("-computed_at", "-pk").first()
+        ranking = None
+        if self.cycle.at_least(Cycle.Stage.RANKING):
+            ranking = self.cycle.rankings.order_by("-computed_at", "-pk").first()
         if ranking is not None:
             return [
                 d for d in ranking.data.get("discrepancies", []) if d.get("unit") == self.unit.code

@@ -119,6 +119,15 @@ def cycle_team_new(request: HttpRequest, year: int, number: int) -> HttpResponse
 # -- one inspection ----------------------------------------------------------------------------
 
 
+def _reported(access: CycleAccess, inspection: Inspection) -> dict[str, Any]:
+    values = (
+        ResultSheet.objects.filter(cycle=access.cycle, unit=inspection.unit)
+        .values_list("values", flat=True)
+        .first()
+    )
+    return values or {}
+
+
 def _inspection_page(
     request: HttpRequest,
     access: CycleAccess,
@@ -194,7 +203,12 @@ def cycle_inspection(request: HttpRequest, year: int, number: int, pk: int) -> H
     refused = _refuse_unless_editable(request, access, inspection)
     if refused:
         return refused
-    form = InspectionForm(request.POST, method=access.cycle.method, unit=inspection.unit)
+    form = InspectionForm(
+        request.POST,
+        method=access.cycle.method,
+        unit=inspection.unit,
+        reported=_reported(access, inspection),
+    )
     status = 422
     if form.is_valid():
         ok, _, status = run_step(
@@ -220,7 +234,12 @@ def cycle_inspection_submit(request: HttpRequest, year: int, number: int, pk: in
     refused = _refuse_unless_editable(request, access, inspection)
     if refused:
         return refused
-    form = InspectionForm(request.POST, method=access.cycle.method, unit=inspection.unit)
+    form = InspectionForm(
+        request.POST,
+        method=access.cycle.method,
+        unit=inspection.unit,
+        reported=_reported(access, inspection),
+    )
     if not form.is_valid():
         return _inspection_page(request, access, inspection, can_edit, form=form, status=422)
     version = form.cleaned_data["version"]
