@@ -122,14 +122,39 @@ def _decimal_value(crit, raw: Any) -> Any:
 
 def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
     """Read and validate every unit's inputs; raise :class:`InputError` with every problem."""
-    crits = scale.criteria
-    codes = [c.code for c in crits]
-    n = len(codes)
-    problems: list[InputProblem] = []
-    rows: list[list[Any]] = []
-    known = frozenset(codes)
+    codes = [c.code for c in scale.criteria]
     index = {code: k for k, code in enumerate(codes)}
+    problems: list[InputProblem] = []
+    rows = _read_rows(scale, units, codes, problems)
+    if any(not p.code for p in problems):  # not even mappings: nothing more to check
+        raise InputError(problems)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in codes]
+    remark_overrides = _split_judged_cells(kernel, rows, columns)
+    V = _value_matrix(scale, kernel, units, rows, columns, problems)
+    T, target_rows, bad_targets = _target_matrix(kernel, units, index, problems)
+    remark_rows, has_remark = _remark_rows(units, codes, index, remark_overrides, len(rows))
+    for i, k in bad_targets:  # reported once, not again as "missing target"
+        V[i, k] = np.nan
+    _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, has_remark, units, problems)
+    if problems:
+        problems.sort(
+            key=lambda p: (
+                p.index,
+                scale.criterion(p.code).index if p.code and scale.has_criterion(p.code) else -1,
+            )
+        )
+        raise InputError(problems)
+    return Prepared(units, V, T, rows, target_rows, remark_rows)
+
+
+def _read_rows(
+    scale: Scale, units: list[UnitInput], codes: list[str], problems: list
+) -> list[list]:
+    """One row of raw results per unit (scale order), reporting unknown codes."""
+    n = len(codes)
+    known = frozenset(codes)
     get_all = itemgetter(*codes) if n > 1 else (lambda m: (m[codes[0]],))
+    rows: list[list[Any]] = []
     for i, u in enumerate(units):
         res = u.results
         plain = type(res) is dict and type(u.targets) is dict and type(u.remarks) is dict
@@ -152,17 +177,14 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
         if u.remarks and not u.remarks.keys() <= known:
             problems.extend(_unknown(u, i, "remarks", u.remarks.keys() - known))
         rows.append(row)
-    U = len(rows)
-    if any(not p.code for p in problems):  # not even mappings: nothing more to check
-        raise InputError(problems)
+    return rows
 
-    columns = list(zip(*rows, strict=True)) if U else [() for _ in codes]
-    types = [set(map(type, col)) for col in columns]
 
-    # judged values may carry their remark inline: split them out (rare; per cell)
+def _split_judged_cells(kernel: Kernel, rows: list[list], columns: list) -> dict:
+    """Judged values may carry their remark inline (``Judgement`` or a mapping): split them."""
     remark_overrides: dict[tuple[int, int], str] = {}
     for c in kernel.jdg.tolist():
-        if types[c] <= _NUMERIC_FAST:
+        if set(map(type, columns[c])) <= _NUMERIC_FAST:
             continue
         for i, row in enumerate(rows):
             v = row[c]
@@ -173,8 +195,14 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
                 if remark is not None:
                     remark_overrides[(i, c)] = remark
         columns[c] = tuple(row[c] for row in rows)
-        types[c] = set(map(type, columns[c]))
+    return remark_overrides
 
+
+def _value_matrix(scale, kernel, units, rows, columns, problems) -> np.ndarray:
+    """The float matrix of results (NaN: missing), converted in bulk where the types allow."""
+    crits = scale.criteria
+    n, U = len(crits), len(rows)
+    types = [set(map(type, col)) for col in columns]
     bool_cols = set(kernel.bool_columns.tolist())
     slow = [
         c for c in range(n) if not types[c] <= (_BOOL_FAST if c in bool_cols else _DECIMAL_FAST)
@@ -210,25 +238,28 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
                 try:
                     to_decimal(raw)
                 except NumberError as exc:
-                    _problem(problems, i, units[i], "results", codes[c], exc)
+                    _problem(problems, i, units[i], "results", crits[c].code, exc)
                     V[i, c] = np.nan
     with np.errstate(invalid="ignore"):
         bad = np.abs(V) > _MAX  # ±inf and huge ints (NaN compares False)
     for i, c in zip(*np.nonzero(bad), strict=True):
-        _problem(
-            problems, int(i), units[i], "results", codes[c], NumberError("số quá lớn hoặc vô hạn")
-        )
+        error = NumberError("số quá lớn hoặc vô hạn")
+        _problem(problems, int(i), units[i], "results", crits[c].code, error)
+    return V
 
-    # targets: scale defaults, overridden per unit (sparse; assigned in one go)
+
+def _target_matrix(kernel, units, index, problems):
+    """Targets: the scale's defaults, overridden per unit (sparse; assigned in one go)."""
+    U, n = len(units), kernel.n
     T = np.tile(kernel.default_targets, (U, 1)) if U else np.empty((0, n))
     default_row = kernel.default_target_decimals
     target_rows: list[Sequence[Any]] = [default_row] * U
-    bad_targets: set[tuple[int, int]] = set()  # reported once, not again as "missing target"
+    bad_targets: set[tuple[int, int]] = set()
     t_rows: list[int] = []
     t_cols: list[int] = []
     t_vals: list[float] = []
     for i, u in enumerate(units):
-        if not u.targets:
+        if not u.targets or not isinstance(u.targets, Mapping):
             continue
         trow = list(default_row)
         for code, raw in u.targets.items():
@@ -251,13 +282,17 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
         target_rows[i] = trow
     if t_rows:
         T[t_rows, t_cols] = t_vals
+    return T, target_rows, bad_targets
 
-    # remarks (only judged criteria use them): shared empty row unless a unit has some
-    no_remarks = (None,) * n
+
+def _remark_rows(units, codes, index, remark_overrides, U):
+    """Remarks aligned with the criteria (shared empty row unless a unit has some), and a mask
+    of the cells with a non-blank remark."""
+    no_remarks = (None,) * len(codes)
     remark_rows: list[Sequence[Any]] = [no_remarks] * U
-    remarked: list[tuple[int, int]] = []  # cells with a non-blank remark
+    remarked: list[tuple[int, int]] = []
     for i, u in enumerate(units):
-        if u.remarks:
+        if u.remarks and isinstance(u.remarks, Mapping):
             by_code = {code: r for code, r in u.remarks.items() if code in index}
             remark_rows[i] = _RemarkRow(codes, by_code)
             remarked.extend(
@@ -270,19 +305,10 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
         remark_rows[i] = _RemarkRow(codes, by_code)
         if isinstance(remark, str) and remark.strip():
             remarked.append((i, c))
-    has_remark = np.zeros((U, n), dtype=bool)
+    has_remark = np.zeros((U, len(codes)), dtype=bool)
     if remarked:
         has_remark[tuple(np.array(remarked).T)] = True
-    _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, has_remark, units, problems)
-    if problems:
-        problems.sort(
-            key=lambda p: (
-                p.index,
-                scale.criterion(p.code).index if p.code and scale.has_criterion(p.code) else -1,
-            )
-        )
-        raise InputError(problems)
-    return Prepared(units, V, T, rows, target_rows, remark_rows)
+    return remark_rows, has_remark
 
 
 def _check_cells(
