@@ -481,27 +481,8 @@ _TOP_KEYS = {
 }
 
 
-def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
-    r = DocReader()
-    top = r.obj(doc, "")
-    if top is None:
-        return None, r.problems
-    r.keys(top, "", _TOP_KEYS)
-    if top.get("schema", SCHEMA) != SCHEMA:
-        r.add("schema", f"phiên bản lược đồ không được hỗ trợ (cần '{SCHEMA}')")
-    code = r.code(top, "")
-    name = r.text(top, "name", "")
-    version = top.get("version")
-    if isinstance(version, int | float) and not isinstance(version, bool):
-        version = str(version)
-    if not isinstance(version, str) or not version.strip():
-        r.add("version", 'thiếu phiên bản thang điểm (chuỗi, ví dụ "2021.1")')
-        version = ""
-    year = top.get("year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or year < 1945):
-        r.add("year", "phải là năm (số nguyên)")
-        year = None
-
+def _read_settings(r: DocReader, top: Mapping[str, Any]) -> tuple[Rounding, str, Reconciliation]:
+    """Rounding rule, missing-value policy and reconciliation settings of a scale document."""
     rounding = Rounding()
     if "rounding" in top:
         spec = r.obj(top["rounding"], "rounding")
@@ -525,7 +506,13 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
             reconciliation = Reconciliation(
                 method=method, threshold=threshold if threshold is not None else Decimal("0.5")
             )
+    return rounding, missing, reconciliation
 
+
+def _read_groups(
+    r: DocReader, top: Mapping[str, Any], missing: str, rounding: Rounding
+) -> tuple[list[Group], list[Criterion], bool]:
+    """Groups and criteria; ``complete`` tells whether every criterion could be read."""
     groups: list[Group] = []
     criteria: list[Criterion] = []
     complete = True  # every criterion parsed: sums of maxima are meaningful
@@ -572,12 +559,12 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
                 f"bằng {gmax} nhưng tổng điểm tối đa các tiêu chí là {total}",
             )
         groups.append(Group(code=gcode, name=gname, max_points=total, criteria=tuple(items)))
+    return groups, criteria, complete
 
-    grand = dsum(g.max_points for g in groups)
-    total_points = r.number(top, "total_points", "", required=False, minimum=ZERO)
-    if total_points is not None and complete and total_points != grand:
-        r.add("total_points", f"bằng {total_points} nhưng tổng điểm tối đa các nhóm là {grand}")
 
+def _read_tie_breaks(
+    r: DocReader, top: Mapping[str, Any], group_codes: set[str], criterion_codes: set[str]
+) -> list[TieBreak]:
     tie_breaks: list[TieBreak] = []
     raw_tb = top.get("tie_breaks", [])
     if not isinstance(raw_tb, list):
@@ -591,7 +578,9 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
         by, _, ref = item.partition(":")
         if by in ("criteria_at_max", "fewer_deductions") and not ref:
             tie_breaks.append(TieBreak(by))
-        elif (by == "group" and ref in seen_groups) or (by == "criterion" and ref in seen_criteria):
+        elif (by == "group" and ref in group_codes) or (
+            by == "criterion" and ref in criterion_codes
+        ):
             tie_breaks.append(TieBreak(by, ref))
         elif by in ("group", "criterion"):
             r.add(tpath, f"không có {'nhóm' if by == 'group' else 'tiêu chí'} mã '{ref}'")
@@ -600,6 +589,38 @@ def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
                 tpath,
                 "phải là group:<mã>, criterion:<mã>, criteria_at_max hoặc fewer_deductions",
             )
+    return tie_breaks
+
+
+def _read(doc: Any) -> tuple[Scale | None, list[Problem]]:
+    r = DocReader()
+    top = r.obj(doc, "")
+    if top is None:
+        return None, r.problems
+    r.keys(top, "", _TOP_KEYS)
+    if top.get("schema", SCHEMA) != SCHEMA:
+        r.add("schema", f"phiên bản lược đồ không được hỗ trợ (cần '{SCHEMA}')")
+    code = r.code(top, "")
+    name = r.text(top, "name", "")
+    version = top.get("version")
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        version = str(version)
+    if not isinstance(version, str) or not version.strip():
+        r.add("version", 'thiếu phiên bản thang điểm (chuỗi, ví dụ "2021.1")')
+        version = ""
+    year = top.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or year < 1945):
+        r.add("year", "phải là năm (số nguyên)")
+        year = None
+
+    rounding, missing, reconciliation = _read_settings(r, top)
+    groups, criteria, complete = _read_groups(r, top, missing, rounding)
+    grand = dsum(g.max_points for g in groups)
+    total_points = r.number(top, "total_points", "", required=False, minimum=ZERO)
+    if total_points is not None and complete and total_points != grand:
+        r.add("total_points", f"bằng {total_points} nhưng tổng điểm tối đa các nhóm là {grand}")
+
+    tie_breaks = _read_tie_breaks(r, top, {g.code for g in groups}, {c.code for c in criteria})
 
     if r.problems:
         return None, r.problems
