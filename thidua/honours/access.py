@@ -25,7 +25,12 @@ from thidua.org.models import Unit, User
 
 def get_person_for_user(user: User, pk: int) -> tuple[Person, bool]:
     """A person whose record the user may read, and whether they may change it."""
-    person = Person.objects.visible_to(user).select_related("current_unit").filter(pk=pk).first()
+    person = (
+        Person.objects.visible_to(user)
+        .select_related("current_unit__successor__successor")
+        .filter(pk=pk)
+        .first()
+    )
     if person is None:
         raise Http404("Không tìm thấy cán bộ hoặc hồ sơ thuộc đơn vị khác.")
     return person, may_edit_for(user, person.current_unit_id)

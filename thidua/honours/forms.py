@@ -106,7 +106,9 @@ class PersonCreateForm(forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=120)
     rank = forms.CharField(label="Cấp bậc hàm", max_length=60, required=False)
     position = forms.CharField(label="Chức vụ", max_length=120, required=False)
-    unit = UnitChoiceField(label="Đơn vị công tác", queryset=Unit.objects.none())
+    unit = UnitChoiceField(
+        label="Đơn vị công tác", queryset=Unit.objects.none(), empty_label="— Chọn —"
+    )
     department = forms.CharField(
         label="Bộ phận (phòng, đội, công an xã)", required=False, max_length=200
     )
@@ -158,7 +160,7 @@ class PersonEditForm(VersionedForm):
 
 
 class PostingForm(forms.Form):
-    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none())
+    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn —")
     department = forms.CharField(label="Bộ phận", required=False, max_length=200)
     position = forms.CharField(label="Chức vụ", required=False, max_length=120)
     start = ViDateField(label="Từ ngày")

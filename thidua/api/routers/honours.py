@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema
 
 from thidua.api.errors import COMMON_ERRORS
@@ -192,34 +193,15 @@ def eligibility(
 ):
     catalogue = load_catalogue()
     if (person is None) == (unit is None):
-        return 422, {
-            "detail": "Dữ liệu gửi lên không hợp lệ.",
-            "errors": [
-                {
-                    "loc": ["person"],
-                    "message": "Ghi person (cá nhân) hoặc unit (tập thể), một trong hai.",
-                }
-            ],
-        }
+        raise ValidationError(
+            {"person": "Ghi person (cá nhân) hoặc unit (tập thể), một trong hai."}
+        )
     if award not in catalogue:
-        return 422, {
-            "detail": "Dữ liệu gửi lên không hợp lệ.",
-            "errors": [
-                {"loc": ["award"], "message": "Không có trong danh mục danh hiệu, hình thức."}
-            ],
-        }
+        raise ValidationError({"award": "Không có trong danh mục danh hiệu, hình thức."})
     recipient = INDIVIDUAL if person is not None else COLLECTIVE
     if recipient not in catalogue.get(award).recipients:
         who = "cá nhân" if recipient == INDIVIDUAL else "tập thể"
-        return 422, {
-            "detail": "Dữ liệu gửi lên không hợp lệ.",
-            "errors": [
-                {
-                    "loc": ["award"],
-                    "message": f"“{catalogue.name(award)}” không xét tặng cho {who}.",
-                }
-            ],
-        }
+        raise ValidationError({"award": f"“{catalogue.name(award)}” không xét tặng cho {who}."})
     options = {"as_of": as_of, "achievement_ref": achievement or None}
     try:
         if person is not None:
@@ -228,8 +210,8 @@ def eligibility(
         else:
             found_unit = get_unit_people_for_user(request.user, unit).unit
             verdict = check_collective(found_unit, award, year, **options)
-    except LookupError as exc:
-        return 422, {"detail": str(exc), "errors": [{"loc": ["year"], "message": str(exc)}]}
+    except LookupError as exc:  # no rule set for so early a year
+        raise ValidationError({"year": str(exc)}) from None
     return verdict.to_dict()
 
 

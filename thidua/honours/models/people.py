@@ -113,6 +113,11 @@ class Person(models.Model):
 
         return reverse("honours_person", args=[self.pk])
 
+    @property
+    def unit_now(self) -> Unit | None:
+        """The unit the officer serves in today: the posting's unit, or its successor after a merger."""
+        return self.current_unit.current() if self.current_unit_id else None
+
     def _normalise(self) -> None:
         self.full_name = text.normalize(self.full_name)
         self.officer_code = text.normalize(self.officer_code).upper()

@@ -57,11 +57,14 @@ def unit_honours(request: HttpRequest, code: str) -> HttpResponse:
             "records": records,
             "lineage": line,
             "successors": unit.successors(),
-            "years": sorted(
-                ((y, v, ratings.get(y)) for y, v in years.items()), key=lambda t: -t[0]
-            ),
+            "years": [
+                (y, v["collective"], sorted(v["individual"].items()), ratings.get(y))
+                for y, v in sorted(years.items(), reverse=True)
+            ],
             "rating_form": UnitRatingForm(initial={"year": dt.date.today().year - 1}),
-            "check_form": EligibilityForm(recipient=COLLECTIVE),
+            "check_form": EligibilityForm(
+                recipient=COLLECTIVE, initial={"year": dt.date.today().year}
+            ),
         },
     )
 

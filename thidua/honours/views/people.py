@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.core.paginator import Paginator
@@ -31,7 +32,9 @@ from thidua.org.access import require
 
 def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.GET or None, user=request.user)
-    people = Person.objects.visible_to(request.user).select_related("current_unit")
+    people = Person.objects.visible_to(request.user).select_related(
+        "current_unit__successor__successor"
+    )
     if form.is_valid():
         if form.cleaned_data["q"]:
             people = people.search(form.cleaned_data["q"])
@@ -118,7 +121,9 @@ def _detail(request, person, can_edit, *, bound=None, status=200) -> HttpRespons
             "disciplines": person.disciplines.all(),
             "years": _by_year(commendations),
             "forms": _forms(request, bound) if can_edit else {},
-            "check_form": EligibilityForm(recipient=INDIVIDUAL),
+            "check_form": EligibilityForm(
+                recipient=INDIVIDUAL, initial={"year": dt.date.today().year}
+            ),
             "history": history(person),
         },
         status=status,
