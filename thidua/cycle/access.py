@@ -250,3 +250,89 @@ def get_drive_for_user(access: CycleAccess, pk: int) -> tuple[Drive, bool]:
     if drive is None:
         raise Http404("Không tìm thấy đợt thi đua.")
     return drive, access.is_secretariat and access.cycle.stage != Cycle.Stage.CLOSED
+
+
+# -- ranking, vote, proposals and handover (steps 8–12) ---------------------------------------------
+
+from thidua.cycle.models import HonourVote, Ranking, ScoreSheet  # noqa: E402
+from thidua.org.models import Handover  # noqa: E402
+
+
+def require_outcome_scope(access: CycleAccess) -> None:
+    """The year's outcome is for its members, its secretariat and the Ministry (others: 404)."""
+    if not (access.is_member or access.is_secretariat or access.national):
+        raise Http404("Không tìm thấy kết quả thi đua của cụm trong phạm vi của bạn.")
+
+
+def ranking_is_published(access: CycleAccess) -> bool:
+    """Members see the ranking once the year reached the ranking stage; the secretariat and the
+    Ministry see it as soon as it is computed."""
+    return access.is_secretariat or access.national or access.cycle.at_least(Cycle.Stage.RANKING)
+
+
+def get_ranking_for_user(access: CycleAccess) -> tuple[Ranking | None, bool]:
+    """The ranking in force (None: not computed yet) and whether the user may recompute it."""
+    require_outcome_scope(access)
+    if not ranking_is_published(access):
+        raise Http404("Bảng xếp hạng chưa được công bố.")
+    ranking = access.cycle.rankings.select_related("method", "computed_by").first()
+    can_recompute = access.is_secretariat and access.cycle.stage in (
+        Cycle.Stage.RANKING,
+        Cycle.Stage.VOTING,
+    )
+    return ranking, can_recompute
+
+
+def get_unit_scores_for_user(access: CycleAccess, code: str) -> tuple[Unit, list[ScoreSheet]]:
+    """A unit's score sheets (self-assessment, each submitted inspection, consolidated), for those
+    who may see its details (access.can_see_unit_details)."""
+    require_outcome_scope(access)
+    unit = get_unit_in_cycle(access, code)
+    sheets = list(
+        ScoreSheet.objects.filter(cycle=access.cycle, unit=unit)
+        .select_related("method")
+        .order_by("stage", "source")
+    )
+    return unit, sheets
+
+
+def get_vote_for_user(access: CycleAccess) -> tuple[HonourVote | None, bool]:
+    """The honouring vote (None: not opened) and whether this user may cast the unit's ballot:
+    an officer of a member unit (not a read-only account) whose unit has not voted yet."""
+    require_outcome_scope(access)
+    vote = HonourVote.objects.filter(cycle=access.cycle).select_related("candidate").first()
+    can_cast = (
+        vote is not None
+        and vote.is_open
+        and may_vote(access)
+        and not vote.has_voted(access.own_unit)
+    )
+    return vote, can_cast
+
+
+def may_vote(access: CycleAccess) -> bool:
+    """Whether this user's role lets them cast their unit's ballot at all (state aside)."""
+    return access.is_member and access.user.role != User.Role.VIEWER
+
+
+def proposals_for_user(access: CycleAccess) -> QuerySet[Proposal]:
+    """Every proposal of the year, in rank order, for the members, secretariat and Ministry."""
+    require_outcome_scope(access)
+    return (
+        Proposal.objects.filter(cycle=access.cycle)
+        .select_related("unit", "decided_by")
+        .order_by("rank", "pk")
+    )
+
+
+def get_handover_for_user(access: CycleAccess) -> tuple[Handover | None, bool]:
+    """Next year's leader and deputy as recorded, and whether the user may record them and close
+    the year (the secretariat, at the approval stage)."""
+    require_outcome_scope(access)
+    handover = (
+        Handover.objects.filter(cluster=access.cycle.cluster)
+        .select_related("next_leader", "next_deputy", "recorded_by")
+        .first()
+    )
+    can_record = access.is_secretariat and access.cycle.stage == Cycle.Stage.APPROVAL
+    return handover, can_record

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,15 @@ from thidua.audit.log import snapshot
 from thidua.cycle.models.cycle import Cycle, MethodVersion, WorkflowError, save_versioned
 from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
+
+
+def readable_units(text: str, names: dict[str, str]) -> str:
+    """The engine names units by code ("yen-bai"); people read their names ("Yên Bái")."""
+    if not text or not names:
+        return text
+    codes = sorted(names, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, codes)) + r")(?![\w-])")
+    return pattern.sub(lambda m: names[m.group(1)], text)
 
 
 class Ranking(models.Model):
@@ -39,6 +50,101 @@ class Ranking(models.Model):
 
     def __str__(self) -> str:
         return f"Xếp hạng {self.cycle} ({self.computed_at:%d/%m/%Y %H:%M})"
+
+    # -- reading (one query for the entries, whatever the number of units) -------------------------
+
+    def rows(self) -> list[RankingEntry]:
+        """Every entry in display order, each with `tied`, `kind` and readable `reasons`/`note`."""
+        cached = getattr(self, "_rows", None)
+        if cached is not None:
+            return cached
+        rows = list(self.entries.select_related("unit").order_by("position"))
+        self._rows = rows
+        names = self.unit_names()
+        ranked = {e["unit"]: e for e in self.data.get("entries", [])}
+        excluded = {x["unit"]: x for x in self.data.get("excluded", [])}
+        for row in rows:
+            code = row.unit.code
+            row.tied = bool(ranked.get(code, {}).get("tied"))
+            row.kind = excluded.get(code, {}).get("kind", "veto" if row.vetoed else "")
+            row.reasons = [
+                readable_units(r, names)
+                for r in excluded.get(code, {}).get("reasons", [row.note] if row.vetoed else [])
+            ]
+            row.readable_note = readable_units(row.note, names)
+        return rows
+
+    def unit_names(self) -> dict[str, str]:
+        return {e.unit.code: e.unit.short_name for e in getattr(self, "_rows", None) or self.rows()}
+
+    @property
+    def ranked(self) -> list[RankingEntry]:
+        return [e for e in self.rows() if not e.vetoed]
+
+    @property
+    def excluded(self) -> list[RankingEntry]:
+        return [e for e in self.rows() if e.vetoed]
+
+    def readable(self, text: str) -> str:
+        return readable_units(text, self.unit_names())
+
+    def tie_break_labels(self) -> list[str]:
+        """The scale's tie-break order in words, e.g. điểm nhóm “Đấu tranh phòng, chống tội phạm”."""
+        from thidua.cycle.scoring import scale_of
+
+        scale = scale_of(self.method)
+        groups = {g.code: g.name for g in scale.groups}
+        criteria = {c.code: c.name for c in scale.criteria}
+        labels = []
+        for item in self.data.get("tie_breaks", []):
+            by, _, code = item.partition(":")
+            if by == "group":
+                labels.append(f"điểm nhóm “{groups.get(code, code)}”")
+            elif by == "criterion":
+                labels.append(f"điểm tiêu chí “{criteria.get(code, code)}”")
+            elif by == "criteria_at_max":
+                labels.append("số tiêu chí đạt điểm tối đa")
+            elif by == "fewer_deductions":
+                labels.append("ít điểm trừ hơn")
+            else:
+                labels.append(item)
+        return labels
+
+    def discrepancies(self) -> list[dict[str, Any]]:
+        """Criteria where the self-assessment and the inspections differ beyond the threshold."""
+        names = self.unit_names()
+        return [
+            {
+                **d,
+                "unit_name": names.get(d["unit"], d["unit"]),
+                "reason": readable_units(d["reason"], names),
+            }
+            for d in self.data.get("discrepancies", [])
+        ]
+
+    @property
+    def robustness_model(self) -> dict[str, Any] | None:
+        """How the robustness band was measured (samples, jitter), without the per-unit rows."""
+        report = self.data.get("robustness")
+        if not report:
+            return None
+        return {k: v for k, v in report.items() if k != "units"}
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """The engine's award decisions (granted or refused), each with its reason in words."""
+        names = self.unit_names()
+        return [
+            {
+                **d,
+                "unit_name": names.get(d["unit"], d["unit"]),
+                "reason": readable_units(d["reason"], names),
+            }
+            for d in (self.allocation or {}).get("decisions", [])
+        ]
+
+    def refusals(self) -> list[dict[str, Any]]:
+        """Every award the rules refused a unit, with the reason (granted is false)."""
+        return [d for d in self.decisions() if not d["granted"]]
 
 
 class RankingEntry(models.Model):
@@ -113,6 +219,27 @@ class HonourVote(models.Model):
     @property
     def present(self) -> int:
         return self.yes + self.no + self.abstain
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    def voter_rows(self) -> list[VoterRecord]:
+        """Who has voted and when (never how), in the order they voted."""
+        return list(self.voters.select_related("unit", "cast_by").order_by("cast_at", "pk"))
+
+    def has_voted(self, unit: Unit | None) -> bool:
+        return unit is not None and self.voters.filter(unit=unit).exists()
+
+    def rules_text(self) -> str:
+        """The quorum and threshold of this vote, as the cluster's rules state them."""
+        need_present = math.ceil(Fraction(self.quorum) * self.member_count)
+        need_yes = math.floor(Fraction(self.threshold) * self.member_count) + 1
+        return (
+            f"Hợp lệ khi có ít nhất {self.quorum} số đơn vị thành viên biểu quyết "
+            f"({need_present}/{self.member_count}); được suy tôn khi số đồng ý vượt "
+            f"{self.threshold} tổng số thành viên (ít nhất {need_yes}/{self.member_count})."
+        )
 
     @property
     def quorum_met(self) -> bool:
@@ -256,6 +383,23 @@ class Proposal(models.Model):
     @property
     def live(self) -> bool:
         return self.state not in (self.State.WITHDRAWN, self.State.REJECTED)
+
+    @property
+    def badge(self) -> str:
+        """The CSS badge of the state (design system vocabulary)."""
+        return {
+            self.State.DRAFT: "badge--draft",
+            self.State.SUBMITTED: "badge--submitted",
+            self.State.APPROVED: "badge--approved",
+            self.State.RETURNED: "badge--returned",
+            self.State.REJECTED: "badge--rejected",
+            self.State.WITHDRAWN: "badge--locked",
+        }[self.state]
+
+    @property
+    def pending(self) -> bool:
+        """Still waiting for a step before the year can close (not decided for good)."""
+        return self.state in (self.State.DRAFT, self.State.SUBMITTED, self.State.RETURNED)
 
     @transaction.atomic
     def withdraw(self, *, by: User, reason: str) -> None:

@@ -1,3 +1,27 @@
 """URLs of the cycle's outcome pages (relative to /cum-thi-dua/<year>/<number>/thi-dua/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from thidua.cycle.views import proposals, ranking, vote
+
+urlpatterns = [
+    path("xep-hang/", ranking.cycle_ranking, name="cycle_ranking"),
+    path("xep-hang/tinh-lai/", ranking.cycle_ranking_recompute, name="cycle_ranking_recompute"),
+    path("xep-hang/<slug:code>/", ranking.cycle_unit_score, name="cycle_unit_score"),
+    path("suy-ton/", vote.cycle_vote, name="cycle_vote"),
+    path("suy-ton/mo/", vote.cycle_vote_open, name="cycle_vote_open"),
+    path("suy-ton/bieu-quyet/", vote.cycle_vote_cast, name="cycle_vote_cast"),
+    path("suy-ton/ket-thuc/", vote.cycle_vote_close, name="cycle_vote_close"),
+    path("de-nghi/", proposals.cycle_proposals, name="cycle_proposals"),
+    path("de-nghi/them/", proposals.cycle_proposal_add, name="cycle_proposal_add"),
+    path("de-nghi/trinh-lai/", proposals.cycle_proposals_resubmit, name="cycle_proposals_resubmit"),
+    path(
+        "de-nghi/<int:pk>/rut/", proposals.cycle_proposal_withdraw, name="cycle_proposal_withdraw"
+    ),
+    path(
+        "de-nghi/<int:pk>/quyet-dinh/",
+        proposals.cycle_proposal_decide,
+        name="cycle_proposal_decide",
+    ),
+    path("ban-giao/", proposals.cycle_handover, name="cycle_handover"),
+]

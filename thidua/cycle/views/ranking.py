@@ -1,0 +1,311 @@
+"""Step 8: the ranking table with its robustness band, and one unit's score drill-down."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from thidua.cycle.access import (
+    get_cycle_for_user,
+    get_ranking_for_user,
+    get_unit_scores_for_user,
+    ranking_is_published,
+    require_outcome_scope,
+)
+from thidua.cycle.forms_outcome import RecomputeForm
+from thidua.cycle.models import Cycle, Ranking, ScoreSheet
+from thidua.cycle.models.outcome import readable_units
+from thidua.cycle.scoring import rank_cycle, scale_of
+from thidua.cycle.views.common import run_step
+from thidua.engine.formulas import describe_rule
+from thidua.engine.numbers import fmt_number
+from thidua.org.access import require
+
+# -- the ranking -----------------------------------------------------------------------------------
+
+
+@require_GET
+def cycle_ranking(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    require_outcome_scope(access)
+    context: dict[str, Any] = {"access": access, "cycle": access.cycle, "published": False}
+    if ranking_is_published(access):
+        ranking, can_recompute = get_ranking_for_user(access)
+        context.update(ranking_context(ranking), published=True, can_recompute=can_recompute)
+        context["preview"] = not access.cycle.at_least(Cycle.Stage.RANKING)
+        context["form"] = RecomputeForm()
+    return render(request, "cycle/outcome/ranking.html", context)
+
+
+@require_POST
+def cycle_ranking_recompute(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    require(access.is_secretariat, "Chỉ Thường trực Cụm được tính lại bảng xếp hạng.")
+    form = RecomputeForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    cycle = access.cycle
+
+    def recompute() -> Ranking:
+        cycle.require_stage(
+            Cycle.Stage.RANKING, Cycle.Stage.VOTING, action="tính lại bảng xếp hạng"
+        )
+        return rank_cycle(cycle, by=request.user, reason=reason)
+
+    run_step(request, recompute, success="Đã tính lại điểm tổng hợp và bảng xếp hạng.")
+    return redirect(reverse("cycle_ranking", args=[year, number]))
+
+
+def ranking_context(ranking: Ranking | None) -> dict[str, Any]:
+    if ranking is None:
+        return {"ranking": None}
+    ranked = ranking.ranked
+    for row in ranked:
+        row.median_text = _rank_text(row.median_rank)
+        row.band_text = (
+            f"{_rank_text(row.rank_p5)}–{_rank_text(row.rank_p95)}"
+            if row.rank_p5 is not None
+            else "—"
+        )
+        row.p_first_text = (
+            f"{fmt_number(row.p_first * 100, 1)}%" if row.p_first is not None else "—"
+        )
+    return {
+        "ranking": ranking,
+        "ranked": ranked,
+        "excluded": ranking.excluded,
+        "discrepancies": [_readable_discrepancy(d) for d in ranking.discrepancies()],
+        "robustness": ranking.robustness_model,
+        "tie_breaks": ranking.tie_break_labels(),
+        "chart": robustness_chart(ranked),
+    }
+
+
+def _readable_discrepancy(d: dict[str, Any]) -> dict[str, Any]:
+    def points(value: str | None) -> str:
+        return "thiếu" if value is None else _pts(Decimal(value))
+
+    return {
+        **d,
+        "self_text": points(d.get("self_points")),
+        "inspections_text": "; ".join(
+            f"{i['source']}: {points(i.get('points'))}" for i in d.get("inspections", [])
+        ),
+        "difference_text": points(d.get("difference")),
+        "consolidated_text": points(d.get("consolidated")),
+    }
+
+
+def _rank_text(value: float | None) -> str:
+    return "—" if value is None else fmt_number(value, 1)
+
+
+def robustness_chart(ranked: list) -> dict[str, Any] | None:
+    """Chart.js floating bars: the 5–95% band of ranks per unit, with the median and actual rank.
+
+    Plain JSON (no callbacks) so app.js can draw it under the CSP; ranks read downwards (1 on top).
+    """
+    rows = [r for r in ranked if r.rank_p5 is not None]
+    if len(rows) < 2:
+        return None
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [r.unit.short_name for r in rows],
+            "datasets": [
+                {
+                    "type": "line",
+                    "label": "Hạng thực tế",
+                    "data": [r.rank for r in rows],
+                    "showLine": False,
+                    "pointStyle": "circle",
+                    "pointRadius": 5,
+                    "backgroundColor": "#a8191f",
+                    "borderColor": "#a8191f",
+                    "order": 0,
+                },
+                {
+                    "type": "line",
+                    "label": "Hạng trung vị",
+                    "data": [r.median_rank for r in rows],
+                    "showLine": False,
+                    "pointStyle": "rectRot",
+                    "pointRadius": 7,
+                    "backgroundColor": "#d9a51c",
+                    "borderColor": "#855300",
+                    "order": 1,
+                },
+                {
+                    "type": "bar",
+                    "label": "Khoảng hạng 5–95%",
+                    "data": [[r.rank_p5, r.rank_p95] for r in rows],
+                    "backgroundColor": "rgba(29, 68, 121, 0.22)",
+                    "borderColor": "#1d4479",
+                    "borderWidth": 1,
+                    "borderSkipped": False,
+                    "minBarLength": 6,
+                    "barPercentage": 0.5,
+                    "order": 2,
+                },
+            ],
+        },
+        "options": {
+            "scales": {
+                "y": {
+                    "reverse": True,
+                    "min": 0,
+                    "max": len(ranked) + 1,
+                    "ticks": {"stepSize": 1, "precision": 0},
+                    "title": {"display": True, "text": "Hạng (1 ở trên cùng)"},
+                },
+            },
+            "plugins": {"legend": {"position": "bottom"}},
+        },
+    }
+
+
+# -- one unit's scores -----------------------------------------------------------------------------
+
+
+@require_GET
+def cycle_unit_score(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    unit, sheets = get_unit_scores_for_user(access, code)
+    context = {"access": access, "cycle": access.cycle, "unit": unit, **score_context(sheets)}
+    latest = access.cycle.rankings.first()
+    entry = latest.entries.filter(unit=unit).first() if latest else None
+    if entry is not None:
+        names = {u.code: u.short_name for u in access.cycle.members()}
+        entry.readable_note = readable_units(entry.note, names)
+    context["entry"] = entry
+    context["members"] = len(access.cycle.member_ids())
+    return render(request, "cycle/outcome/unit_score.html", context)
+
+
+def score_context(sheets: list[ScoreSheet]) -> dict[str, Any]:
+    """The consolidated sheet explained criterion by criterion, and self vs each inspection."""
+    by_stage: dict[str, list[ScoreSheet]] = {}
+    for sheet in sheets:
+        by_stage.setdefault(sheet.stage, []).append(sheet)
+    own = (by_stage.get(ScoreSheet.Stage.SELF) or [None])[0]
+    inspections = by_stage.get(ScoreSheet.Stage.INSPECTION, [])
+    main = (by_stage.get(ScoreSheet.Stage.CONSOLIDATED) or [own])[0]
+    if main is None:
+        return {"main": None}
+    scale = scale_of(main.method)
+    groups = []
+    for group in main.sheet.get("groups", []):
+        criteria = [c for c in main.sheet.get("criteria", []) if c["group"] == group["code"]]
+        for c in criteria:
+            c["rule_text"] = (
+                describe_rule(
+                    scale.criterion(c["code"]).rule, scale.criterion(c["code"]).max_points
+                )
+                if scale.has_criterion(c["code"])
+                else c["rule"]
+            )
+            c["inputs_text"] = inputs_text(c["inputs"])
+            c["points_text"] = _pts(Decimal(c["points"]))
+            c["max_text"] = _pts(Decimal(c["max_points"])) if Decimal(c["max_points"]) else None
+        groups.append({**group, "criteria": criteria})
+    return {
+        "main": main,
+        "own": own,
+        "inspections": inspections,
+        "groups": groups,
+        "vetoes": main.sheet.get("vetoes", []),
+        "blocked": [
+            scale.criterion(code).name if scale.has_criterion(code) else code
+            for code in main.sheet.get("blocked_by", [])
+        ],
+        "comparison": comparison(main, own, inspections),
+    }
+
+
+def _points(sheet: ScoreSheet | None) -> dict[str, Decimal | None]:
+    if sheet is None:
+        return {}
+    return {
+        c["code"]: None if c["missing"] else Decimal(c["points"])
+        for c in sheet.sheet.get("criteria", [])
+    }
+
+
+def comparison(
+    main: ScoreSheet, own: ScoreSheet | None, inspections: list[ScoreSheet]
+) -> list[dict[str, Any]]:
+    """Per criterion: self points, each inspection's points with its difference, consolidated."""
+    own_points = _points(own)
+    team_points = [_points(s) for s in inspections]
+    main_points = _points(main)
+    rows = []
+    for c in main.sheet.get("criteria", []):
+        mine = own_points.get(c["code"])
+        cells = []
+        for points in team_points:
+            theirs = points.get(c["code"])
+            delta = None if mine is None or theirs is None else theirs - mine
+            cells.append({"points": _pts(theirs), "delta": delta, "delta_text": _pts(delta)})
+        rows.append(
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "own": _pts(mine),
+                "teams": cells,
+                "consolidated": _pts(main_points.get(c["code"])),
+                "differs": any(cell["delta"] for cell in cells),
+            }
+        )
+    return rows
+
+
+def _pts(value: Decimal | None) -> str | None:
+    """Points the Vietnamese way, as the engine's sentences write them ("7,5"; "−0,5")."""
+    if value is None:
+        return None
+    text = fmt_number(value)
+    return text.replace("-", "−") if value < 0 else text
+
+
+_BOOL = {True: "có", False: "không"}
+
+
+def _num(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "thiếu số liệu"
+    if isinstance(value, bool):
+        return _BOOL[value]
+    try:
+        text = fmt_number(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
+
+
+def inputs_text(inputs: dict[str, Any]) -> str:
+    """What the engine was given for one criterion, in words ("thiếu số liệu" when missing)."""
+    if "sheets" in inputs:
+        method = {"mean": "trung bình", "median": "trung vị", "min": "thấp nhất", "any": "bất kỳ"}
+        parts = "; ".join(
+            f"{s['source']}: {_num(s.get('points'))}" for s in inputs.get("sheets", [])
+        )
+        return f"Tổng hợp ({method.get(inputs.get('method'), inputs.get('method'))}) — {parts}"
+    unit = inputs.get("unit") or ""
+    if "target" in inputs or "plan" in inputs:
+        key, word = ("target", "chỉ tiêu") if "target" in inputs else ("plan", "kế hoạch")
+        text = f"Kết quả {_num(inputs['value'], unit)}"
+        return f"{text}; {word} {_num(inputs[key], unit)}" if inputs[key] is not None else text
+    if "count" in inputs:
+        return f"Số lần: {_num(inputs['count'])}"
+    if "remark" in inputs:
+        text = f"Điểm chấm {_num(inputs.get('points'))}"
+        return f"{text}; nhận xét: {inputs['remark']}" if inputs.get("remark") else text
+    if "occurred" in inputs:
+        return f"Xảy ra: {_num(inputs['occurred'])}"
+    if "answer" in inputs:
+        return f"Trả lời: {_num(inputs['answer'])}"
+    return ", ".join(f"{k}: {_num(v)}" for k, v in inputs.items())
