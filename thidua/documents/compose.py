@@ -467,8 +467,8 @@ def submission(ctx: DocumentContext) -> OfficialDocument:
     )
     doc.heading("I. Tập thể", 2)
     columns = (
-        Column("STT", 11, "center"),
-        Column("Tên tập thể", 52, "left"),
+        Column("STT", 13, "center"),
+        Column("Tên tập thể", 50, "left"),
         Column("Hình thức đề nghị", 52, "left"),
         Column("Tổng điểm", 20, "center"),
         Column("Ghi chú", 30, "left"),

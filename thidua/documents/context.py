@@ -14,9 +14,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
 from thidua.cycle.models import (
+    Covenant,
     Cycle,
     HonourVote,
     Proposal,
@@ -464,7 +466,13 @@ def _registrations(cycle: Cycle) -> tuple[int, list[tuple[str, int]], list[tuple
 
 def build_context(cycle: Cycle) -> DocumentContext:
     """Assemble a cluster-year's documents. Raises NotReady before the year has a ranking."""
-    cluster = cycle.cluster
+    # One query for the cluster with its members, whatever the caller prefetched.
+    cluster = (
+        Cluster.objects.with_members()
+        .select_related("handover__next_leader", "handover__next_deputy")
+        .get(pk=cycle.cluster_id)
+    )
+    cycle.cluster = cluster
     ranking = (
         Ranking.objects.filter(cycle=cycle)
         .order_by("-computed_at", "-pk")
@@ -494,7 +502,7 @@ def build_context(cycle: Cycle) -> DocumentContext:
     awards = {p.unit.pk: p.award_name for p in proposals if p.state != Proposal.State.WITHDRAWN}
     rows = [UnitRow(**{**r.__dict__, "award": awards.get(r.unit.pk, "")}) for r in rows]
     registered, titles, individuals = _registrations(cycle)
-    covenant = getattr(cycle, "covenant", None)
+    covenant = Covenant.objects.filter(cycle=cycle).annotate(signed=Count("signatures")).first()
     handover = getattr(cluster, "handover", None)
     venue = cluster.host or cluster.leader
     published = cluster.published.get("commendations_in_year") if cluster.published else None
@@ -519,11 +527,11 @@ def build_context(cycle: Cycle) -> DocumentContext:
         registered=registered,
         registration_titles=titles,
         registration_individuals=individuals,
-        covenant_signed=covenant.signatures.count() if covenant else 0,
+        covenant_signed=covenant.signed if covenant else 0,
         covenant_place=covenant.signing_place if covenant else "",
         covenant_date=covenant.signing_date if covenant else None,
         drives=list(cycle.drives.all()),
-        teams=list(cycle.teams.select_related("leader_unit").prefetch_related("inspected_units")),
+        teams=list(cycle.teams.select_related("leader_unit")),
         groups=groups,
         rows=rows,
         indicators=_indicators(scale, [sheets[r.unit.pk] for r in rows if r.unit.pk in sheets]),

@@ -330,8 +330,16 @@ def _title(document, doc: L.OfficialDocument) -> None:
         paragraph = document.add_paragraph(style="Illustrative Note")
         _border(paragraph, box=True)
         _run(paragraph, doc.note)
+    _spacer(document, 8)
+
+
+def _spacer(document, height_pt: float):
+    """A small gap as an empty paragraph exactly `height_pt` high (not a 14-pt empty line)."""
     spacer = document.add_paragraph(style="Normal")
-    _spacing(spacer, after=6)
+    _spacing(spacer)
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.paragraph_format.line_spacing = Pt(height_pt)
+    return spacer
 
 
 def _paragraph(document, block: L.Paragraph):
@@ -372,9 +380,7 @@ def _table(document, block: L.Table) -> None:
             continue
         for cell, text, column in zip(row.cells, data.cells, columns, strict=False):
             _cell_text(cell, text, align=column.align, bold=data.kind == "total")
-    spacer = document.add_paragraph(style="Normal")
-    _spacing(spacer, after=6)
-    return spacer
+    return _spacer(document, 6)
 
 
 def _recipients(container, recipients: tuple[str, ...]) -> None:
