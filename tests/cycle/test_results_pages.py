@@ -80,10 +80,8 @@ def test_unit_officer_saves_a_draft_then_submits_and_sees_the_explained_self_ass
 
     page = officer.get(sheet_url()).content.decode()
     assert "Kết quả tự chấm" in page and "Tổng điểm =" in page
-    assert (
-        "Tỷ lệ điều tra khám phá án hình sự 92,5% ≥ chỉ tiêu 76%" in page
-    )  # the engine's sentence for TP1
-    assert "chưa có số liệu — tính 0 điểm theo quy định" in page  # DA2, said so
+    assert "92,5% ≥ chỉ tiêu 76%: đạt tối đa 10 điểm" in page  # the engine's explanation
+    assert "Chưa có số liệu — tính 0 điểm theo quy định" in page  # DA2, said so
     assert "Thiếu số liệu" in page
     assert 'name="TP1"' not in page and "chỉ còn để xem" in page  # read-only, said so
     assert "Lò Văn Sơn" in page  # submitted by
@@ -240,3 +238,25 @@ def test_evidence_is_served_only_to_those_who_may_see_the_sheet(media):
     # No public media URL serves it.
     assert Client().get("/" + evidence.file.url.lstrip("/")).status_code == 404
     assert client_for("canbo.laocai").get("/media/" + evidence.file.name).status_code == 404
+
+
+def test_an_upload_from_the_page_answers_with_the_card_and_the_criterions_files(media):
+    officer = client_for("canbo.laocai")
+    upload = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    response = officer.post(
+        sheet_url(name="cycle_evidence_upload"),
+        {"criterion": "DA1", "file": upload},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="minh-chung"' in page and 'id="ev-DA1" hx-swap-oob="true"' in page
+    assert "anh.png" in page and "Đã tải lên tệp minh chứng." in page
+    refused = officer.post(
+        sheet_url(name="cycle_evidence_upload"),
+        {"criterion": "DA1", "file": SimpleUploadedFile("x.txt", b"abc")},
+        HTTP_HX_REQUEST="true",
+    )
+    assert (
+        refused.status_code == 422 and "Loại tệp “.txt” không được nhận" in refused.content.decode()
+    )

@@ -76,6 +76,20 @@ class CriterionRow:
         return self.criterion.missing == "block"
 
     @property
+    def unit(self) -> str:
+        if self.kind == "judged":
+            return "điểm"
+        return getattr(self.criterion.rule, "unit", "")
+
+    @property
+    def value_text(self) -> str:
+        return with_unit(self.value, self.unit) if self.value else ""
+
+    @property
+    def reported_text(self) -> str:
+        return with_unit(self.reported, self.unit) if self.reported else ""
+
+    @property
     def differs(self) -> bool:
         return self.reported is not None and self.value != self.reported
 
@@ -87,6 +101,43 @@ class GroupRows:
     max_points: Decimal
     rows: list[CriterionRow]
     score: dict[str, Any] | None = None
+
+
+def _explained(entry: dict[str, Any], stage: str) -> dict[str, Any]:
+    """The engine's explanation of a criterion, for a table row that already shows its name."""
+    formula, name = entry.get("formula", ""), entry.get("name", "")
+    if name and formula.startswith(name):
+        formula = formula[len(name) :].lstrip(": ")
+    if stage == "self":
+        # The engine words judged points as the team's; on a self-assessment the unit gave them.
+        formula = formula.replace("đoàn kiểm tra chấm", "đơn vị tự chấm")
+    return {
+        **entry,
+        "explanation": formula[:1].upper() + formula[1:],
+        "points_text": show_value(entry.get("points")),
+        "max_text": show_value(entry.get("max_points")),
+    }
+
+
+def score_summary(sheet: dict[str, Any]) -> dict[str, Any]:
+    """A stored sheet's total and subtotals as the page shows them ("30,15", not "30.150")."""
+    names = {c["code"]: c["name"] for c in sheet.get("criteria", [])}
+    return {
+        "total": sheet.get("total"),
+        "total_text": show_value(sheet.get("total")),
+        "formula": sheet.get("total_formula", ""),
+        "groups": [
+            {
+                **g,
+                "points_text": show_value(g.get("points")),
+                "max_text": show_value(g["max_points"]),
+            }
+            for g in sheet.get("groups", [])
+        ],
+        "vetoes": sheet.get("vetoes", []),
+        "missing": [f"{code} ({names.get(code, code)})" for code in sheet.get("missing", [])],
+        "blocked": bool(sheet.get("blocked_by")),
+    }
 
 
 def target_text(criterion: Criterion, unit_targets: dict[str, Any]) -> str:
@@ -119,6 +170,9 @@ def unit_label(criterion: Criterion) -> str:
 
 class CriterionValuesForm(VersionedForm):
     """One input and one remark per criterion of the method's scale; parses Vietnamese numbers."""
+
+    # Who gives the points of a judged criterion on this form (the engine's text names the team).
+    judged_text = "Tự chấm từ 0 đến {max} điểm; dưới tối đa phải giải trình"
 
     def __init__(
         self,
@@ -160,6 +214,11 @@ class CriterionValuesForm(VersionedForm):
                 attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}
             ),
         )
+
+    def _rule_text(self, criterion: Criterion) -> str:
+        if input_kind(criterion) == "judged":
+            return self.judged_text.format(max=fmt_number(criterion.max_points))
+        return describe_rule(criterion.rule, criterion.max_points)
 
     def has_values(self) -> bool:
         """Whether the posted data carries the form at all (a bare "submit" does not)."""
@@ -218,8 +277,12 @@ class CriterionValuesForm(VersionedForm):
         """The table, group by group, with what the page knows about each criterion."""
         stored, stored_remarks = stored or {}, stored_remarks or {}
         unit_targets = self.method.targets.get(self.unit.code, {})
-        explained = {c["code"]: c for c in (score or {}).get("criteria", [])}
-        group_scores = {g["code"]: g for g in (score or {}).get("groups", [])}
+        stage = (score or {}).get("stage", "")
+        explained = {c["code"]: _explained(c, stage) for c in (score or {}).get("criteria", [])}
+        group_scores = {
+            g["code"]: {**g, "points_text": show_value(g.get("points"))}
+            for g in (score or {}).get("groups", [])
+        }
         groups = []
         for group in self.scale.groups:
             rows = []
@@ -230,7 +293,7 @@ class CriterionValuesForm(VersionedForm):
                         criterion=criterion,
                         kind=input_kind(criterion),
                         target=target_text(criterion, unit_targets),
-                        rule_text=describe_rule(criterion.rule, criterion.max_points),
+                        rule_text=self._rule_text(criterion),
                         field=self[code] if editable else None,
                         remark=self[code + REMARK_SUFFIX] if editable else None,
                         value=show_value(stored.get(code)),
@@ -255,6 +318,8 @@ class ResultSheetForm(CriterionValuesForm):
 
 class InspectionForm(CriterionValuesForm):
     """The team's verified values and judged points, with a remark wherever they differ."""
+
+    judged_text = "Đoàn kiểm tra chấm từ 0 đến {max} điểm; dưới tối đa phải có nhận xét"
 
     def __init__(self, data=None, *, reported: dict[str, Any] | None = None, **kwargs) -> None:
         super().__init__(data, **kwargs)

@@ -23,7 +23,14 @@ from thidua.cycle.access import (
     get_inspection_for_user,
     inspections_for_user,
 )
-from thidua.cycle.forms_results import DisputeForm, InspectionForm, ResolveForm, TeamForm
+from thidua.cycle.forms_results import (
+    DisputeForm,
+    InspectionForm,
+    ResolveForm,
+    TeamForm,
+    score_summary,
+    show_value,
+)
 from thidua.cycle.models import (
     Cycle,
     Dispute,
@@ -80,7 +87,12 @@ def _teams_page(
             "visible": visible,
             "uncovered": [u for u in cycle.members() if u.pk not in covered],
             "mine": mine,
-            "form": form or (TeamForm(cycle=cycle) if can_form else None),
+            "form": form
+            or (
+                TeamForm(cycle=cycle, initial={"name": f"Đoàn kiểm tra số {len(teams) + 1}"})
+                if can_form
+                else None
+            ),
         },
         status=status,
     )
@@ -174,6 +186,7 @@ def _inspection_page(
                 editable=can_edit,
             ),
             "scored": scored,
+            "summary": score_summary(scored.sheet) if scored else None,
             "flags": inspection.discrepancies(),
         },
         status=status,
@@ -275,13 +288,33 @@ def _disputes_page(
 ) -> HttpResponse:
     cycle = access.cycle
     names = criterion_names(cycle.method)
+    disputes = list(disputes_for_user(access).select_related("unit", "raised_by", "resolved_by"))
+    units = {d.unit_id for d in disputes}
+    # What the secretariat weighs: the unit's figure and each team's, on the disputed criterion.
+    reported = dict(
+        ResultSheet.objects.filter(cycle=cycle, unit_id__in=units).values_list("unit_id", "values")
+    )
+    verified = defaultdict(list)
+    for inspection in Inspection.objects.filter(
+        cycle=cycle, unit_id__in=units, state=Inspection.State.SUBMITTED
+    ).select_related("team"):
+        verified[inspection.unit_id].append((inspection.team.name, inspection.values))
     rows = []
-    for dispute in disputes_for_user(access).select_related("unit", "raised_by", "resolved_by"):
+    for dispute in disputes:
+        code = dispute.criterion
         open_ = dispute.state == Dispute.State.OPEN and cycle.stage in DISPUTE_STAGES
         form = None
         if access.is_secretariat and open_:
             form = bound if dispute.pk == bound_pk else ResolveForm(prefix=f"kn{dispute.pk}")
-        rows.append({"dispute": dispute, "criterion": names.get(dispute.criterion), "form": form})
+        rows.append(
+            {
+                "dispute": dispute,
+                "criterion": names.get(code),
+                "form": form,
+                "reported": show_value(reported.get(dispute.unit_id, {}).get(code)),
+                "verified": [(t, show_value(v.get(code))) for t, v in verified[dispute.unit_id]],
+            }
+        )
     return render(
         request,
         "cycle/inspection/disputes.html",

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from thidua.cycle.access import (
     CycleAccess,
@@ -21,8 +22,8 @@ from thidua.cycle.access import (
     get_evidence_for_user,
     get_result_sheet_for_user,
 )
-from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm
-from thidua.cycle.models import Cycle, ResultSheet, ScoreSheet, WorkflowError
+from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
+from thidua.cycle.models import Cycle, Evidence, ResultSheet, ScoreSheet, WorkflowError
 from thidua.cycle.views.common import run_step
 from thidua.org.access import require
 
@@ -139,6 +140,7 @@ def _sheet_page(
             editable=can_edit,
         ),
         "assessment": assessment,
+        "summary": score_summary(assessment.sheet) if assessment else None,
         "evidence_count": sum(len(v) for v in evidence.values()),
         "evidence_form": evidence_form or (EvidenceForm(method=method) if can_edit else None),
         "return_form": return_form or (ReturnForm() if can_return else None),
@@ -235,11 +237,12 @@ def cycle_evidence_upload(request: HttpRequest, year: int, number: int, code: st
     sheet, can_edit = get_result_sheet_for_user(access, code)
     refused = _refuse_unless_editable(request, sheet)
     if refused:
-        return refused
+        # htmx would swap a whole page into the card: reload the (now read-only) page instead.
+        return HttpResponseClientRedirect(_sheet_url(sheet)) if request.htmx else refused
     form = EvidenceForm(request.POST, request.FILES, method=access.cycle.method)
-    status = 422
+    ok, evidence, status = False, None, 422
     if form.is_valid():
-        ok, _, status = run_step(
+        ok, evidence, status = run_step(
             request,
             lambda: sheet.add_evidence(
                 by=request.user,
@@ -249,9 +252,33 @@ def cycle_evidence_upload(request: HttpRequest, year: int, number: int, code: st
             success="Đã tải lên tệp minh chứng.",
             form=form,
         )
-        if ok:
-            return redirect(_sheet_url(sheet) + "#minh-chung")
+    if request.htmx:
+        return _evidence_card(request, access, sheet, form, evidence, status)
+    if ok:
+        return redirect(_sheet_url(sheet) + "#minh-chung")
     return _sheet_page(request, access, sheet, can_edit, evidence_form=form, status=status)
+
+
+def _evidence_card(
+    request: HttpRequest,
+    access: CycleAccess,
+    sheet: ResultSheet,
+    form: EvidenceForm,
+    evidence: Evidence | None,
+    status: int,
+) -> HttpResponse:
+    """The upload card again (empty after a success) and, out of band, the criterion's files."""
+    context = {
+        "cycle": access.cycle,
+        "sheet": sheet,
+        "evidence_form": EvidenceForm(method=access.cycle.method) if evidence else form,
+        "evidence_count": sheet.evidence.count(),
+        "uploaded": evidence,
+        "items": list(sheet.evidence.filter(criterion=evidence.criterion).order_by("uploaded_at"))
+        if evidence
+        else [],
+    }
+    return render(request, "cycle/results/evidence_uploaded.html", context, status=status)
 
 
 def cycle_evidence_download(
