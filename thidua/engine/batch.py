@@ -291,13 +291,16 @@ def _remark_rows(units, codes, index, remark_overrides, U):
     no_remarks = (None,) * len(codes)
     remark_rows: list[Sequence[Any]] = [no_remarks] * U
     remarked: list[tuple[int, int]] = []
+    known = index.keys()
     for i, u in enumerate(units):
-        if u.remarks and isinstance(u.remarks, Mapping):
-            by_code = {code: r for code, r in u.remarks.items() if code in index}
-            remark_rows[i] = _RemarkRow(codes, by_code)
-            remarked.extend(
-                (i, index[code]) for code, r in by_code.items() if isinstance(r, str) and r.strip()
+        rem = u.remarks
+        if rem and isinstance(rem, Mapping):
+            # a copy: the sheet must not change if the caller edits its mapping later
+            by_code = (
+                dict(rem) if rem.keys() <= known else {c: r for c, r in rem.items() if c in index}
             )
+            remark_rows[i] = _RemarkRow(codes, by_code)
+            remarked += [(i, index[c]) for c, r in by_code.items() if type(r) is str and r.strip()]
     for (i, c), remark in remark_overrides.items():
         row = remark_rows[i]
         by_code = dict(row.by_code) if isinstance(row, _RemarkRow) else {}
