@@ -120,13 +120,6 @@ def test_true_ties_share_a_rank_and_are_marked(year):
     assert "Khi bằng tổng điểm, xét lần lượt: điểm nhóm “Đấu tranh phòng, chống tội phạm”" in page
 
 
-def test_ranking_flags_large_differences_between_self_assessment_and_inspection(year):
-    ranked_year(year)
-    page = text_of(client_of(year["secretariat"]).get(url("cycle_ranking")))
-    flagged = page[page.index("Chênh lệch giữa tự chấm") :]
-    assert "Bắc Giang" in flagged and "Nắm chắc tình hình" in flagged
-
-
 def test_ranking_is_not_published_to_members_before_the_ranking_stage(world):
     at_stage(world.cycle2021, S.INSPECTION)
     member = text_of(world.cast.client(world.cast.officer_a).get(url("cycle_ranking")))
@@ -187,19 +180,18 @@ def test_unit_score_explains_every_criterion_with_inputs_rule_and_formula(world)
     assert response.content.decode().count('id="criterion-') == 23
 
 
-def test_unit_score_puts_self_assessment_and_inspection_side_by_side(year):
+def test_differences_between_self_assessment_and_inspection_are_flagged_and_shown_side_by_side(
+    year,
+):
     ranked_year(year)
+    page = text_of(client_of(year["secretariat"]).get(url("cycle_ranking")))
+    flagged = page[page.index("Chênh lệch giữa tự chấm") :]
+    assert "Bắc Giang Nắm chắc tình hình" in flagged and "7,5 Đoàn kiểm tra số 2: 6 1,5" in flagged
     response = client_of(year["officers"]["bac-giang"]).get(url("cycle_unit_score", "bac-giang"))
     html = response.content.decode()
     comparison = html[html.index('id="comparison"') :]
     assert "Đoàn kiểm tra số 2" in comparison
     assert 'class="delta--neg">(−1,5)' in comparison
-
-
-def test_unit_score_shows_the_veto(year):
-    ranked_year(year)
-    page = text_of(client_of(year["secretariat"]).get(url("cycle_unit_score", "phu-tho")))
-    assert "Điểm liệt" in page and "điểm nóng" in page
 
 
 def test_other_units_scores_are_hidden_from_members_before_the_ranking_stage(world):
@@ -293,6 +285,22 @@ def test_proposals_show_every_proposal_and_every_refusal_with_its_reason(world):
     refusals = page[page.index("Không đề nghị theo quy chế") :]
     assert "Bắc Giang không phải đơn vị được suy tôn dẫn đầu Cụm" in refusals
     assert "Phú Thọ đạt tiêu chuẩn nhưng đã hết chỉ tiêu" in refusals
+
+
+def test_proposals_page_query_count_does_not_grow_with_proposals(
+    world, django_assert_max_num_queries
+):
+    client = world.cast.client(world.cast.approver)
+    at_stage(world.cycle2021, S.APPROVAL)
+    Proposal.objects.filter(cycle=world.cycle2021).update(state=Proposal.State.SUBMITTED)
+    with CaptureQueriesContext(connection) as eight:
+        assert client.get(url("cycle_proposals")).status_code == 200
+    for p in list(world.cycle2021.proposals.all()):
+        p.pk, p.award_code, p.award_name = None, "BK_BCA", "Bằng khen của Bộ Công an"
+        p.save()
+    with django_assert_max_num_queries(len(eight)):
+        response = client.get(url("cycle_proposals"))
+    assert response.content.decode().count('id="decide-') == 16
 
 
 def proposing(world) -> Cycle:
