@@ -16,12 +16,19 @@ from thidua.org.models import Cluster, Handover, Membership, Unit
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Per role: what is waiting for the user, the clusters they lead, the clusters they see."""
+    from thidua.cycle.todo import tasks_for
+
     user = request.user
     clusters = list(
         Cluster.objects.visible_to(user).with_members().order_by("-year", "kind", "number")[:12]
     )
     led = [c for c in clusters if user.is_secretariat_of(c)]
-    return render(request, "org/home.html", {"clusters": clusters, "led_clusters": led})
+    return render(
+        request,
+        "org/home.html",
+        {"clusters": clusters, "led_clusters": led, "tasks": tasks_for(user)},
+    )
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,111 @@
+"""What is waiting for this user, across the years they take part in: the home page's to-do list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from thidua.cycle.models import Cycle, HonourVote, Inspection, Proposal, Registration, ResultSheet
+from thidua.org.models import User
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    url: str
+    cluster: str
+    urgent: bool = False
+
+
+def _args(cycle: Cycle) -> list[int]:
+    return [cycle.cluster.year, cycle.cluster.number]
+
+
+def tasks_for(user: User) -> list[Task]:
+    cycles = list(
+        Cycle.objects.exclude(stage=Cycle.Stage.CLOSED)
+        .select_related("cluster")
+        .prefetch_related("cluster__memberships__unit")
+        .order_by("-cluster__year", "cluster__number")
+    )
+    tasks: list[Task] = []
+    for cycle in cycles:
+        members = {m.unit_id for m in cycle.cluster.memberships.all()}
+        where = str(cycle.cluster)
+        if user.is_secretariat_of(cycle.cluster):
+            tasks.append(
+                Task(
+                    f"Điều hành năm thi đua: giai đoạn “{cycle.get_stage_display()}”",
+                    reverse("cycle_overview", args=_args(cycle)),
+                    where,
+                )
+            )
+        if user.unit_id in members:
+            tasks.extend(_unit_tasks(user, cycle, where))
+        if user.role == User.Role.INSPECTOR and cycle.stage == Cycle.Stage.INSPECTION:
+            for inspection in (
+                Inspection.objects.filter(cycle=cycle, state=Inspection.State.DRAFT)
+                .filter_by_inspector_unit(user.unit_id)
+                .select_related("unit")
+            ):
+                tasks.append(
+                    Task(
+                        f"Chấm kiểm tra chéo {inspection.unit.name}",
+                        reverse("cycle_inspection", args=[*_args(cycle), inspection.pk]),
+                        where,
+                        urgent=True,
+                    )
+                )
+        if user.role == User.Role.MINISTRY_APPROVER and cycle.stage == Cycle.Stage.APPROVAL:
+            waiting = Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED).count()
+            if waiting:
+                tasks.append(
+                    Task(
+                        f"Xét duyệt {waiting} đề nghị khen thưởng",
+                        reverse("cycle_proposals", args=_args(cycle)),
+                        where,
+                        urgent=True,
+                    )
+                )
+    return tasks
+
+
+def _unit_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:
+    if user.role not in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT):
+        return []
+    tasks = []
+    unit = user.unit
+    args = _args(cycle)
+    covenant = getattr(cycle, "covenant", None)
+    if covenant is not None and not covenant.signatures.filter(unit=unit).exists():
+        tasks.append(Task("Ký giao ước thi đua", reverse("cycle_covenant", args=args), where))
+    if (
+        cycle.stage in (Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS)
+        and not Registration.objects.filter(cycle=cycle, unit=unit).exists()
+    ):
+        tasks.append(
+            Task("Đăng ký danh hiệu thi đua", reverse("cycle_registrations", args=args), where)
+        )
+    if cycle.stage == Cycle.Stage.IN_PROGRESS:
+        sheet = ResultSheet.objects.filter(cycle=cycle, unit=unit).first()
+        url = reverse("cycle_result_sheet", args=[*args, unit.code])
+        if sheet is None or sheet.state == ResultSheet.State.DRAFT:
+            tasks.append(
+                Task("Nhập và gửi số liệu kết quả thực hiện chỉ tiêu", url, where, urgent=True)
+            )
+        elif sheet.state == ResultSheet.State.RETURNED:
+            tasks.append(
+                Task(f"Số liệu bị trả lại: {sheet.return_reason}", url, where, urgent=True)
+            )
+    vote = HonourVote.objects.filter(cycle=cycle, state=HonourVote.State.OPEN).first()
+    if vote is not None and not vote.voters.filter(unit=unit).exists():
+        tasks.append(
+            Task(
+                f"Biểu quyết suy tôn {vote.candidate.name}",
+                reverse("cycle_vote", args=args),
+                where,
+                urgent=True,
+            )
+        )
+    return tasks
