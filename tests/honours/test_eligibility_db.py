@@ -18,7 +18,7 @@ from thidua.honours.eligibility import (
     suggest_for_unit,
     unit_candidate,
 )
-from thidua.honours.models import Person, RuleSetVersion
+from thidua.honours.models import RuleSetVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,7 @@ def test_consecutive_titles_across_the_hoa_binh_phu_tho_merger_make_the_ministry
     verdict = check_person(officer, CAND, 2025)
     assert verdict.eligible is True, verdict.summary
     assert verdict.ruleset_id == "nd-152-2025"
-    loaded = Person.objects.for_eligibility().get(pk=officer.pk)
-    candidate = person_candidate(loaded)
+    candidate = person_candidate(officer)
     # The posting carries on in the successor: on 31/12/2025 the officer is in Phú Thọ.
     assert candidate.unit_on(dt.date(2024, 12, 31)) == "hoa-binh"
     assert candidate.unit_on(dt.date(2025, 12, 31)) == "phu-tho-2025"

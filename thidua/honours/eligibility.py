@@ -13,14 +13,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
+
+from django.db.models import QuerySet
 
 from thidua.engine import eligibility as engine
 from thidua.engine.eligibility import RuleSet, Suggestion, Verdict
 from thidua.engine.eligibility_catalogue import RULESET_DIR
 from thidua.engine.eligibility_rules import parse_ruleset, reference_date
-from thidua.honours.models import Commendation, Discipline, Person, RuleSetVersion, UnitRating
+from thidua.honours.models import (
+    DISCIPLINE_FORMS,
+    Commendation,
+    Discipline,
+    Initiative,
+    Person,
+    PersonRating,
+    Posting,
+    RuleSetVersion,
+    UnitRating,
+)
 from thidua.org.models import Unit
 
 # org.Unit.Level → the engine's collective levels (TT 12/2019 Art. 8). The Ministry itself has
@@ -91,7 +104,8 @@ def ruleset_by_id(set_id: str) -> tuple[RuleSet, str] | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# People
+# People: built from plain value rows in a fixed number of queries (no model instances), because
+# a unit's roster can be thousands of officers with ten years of records each.
 
 
 def _award(c: Commendation) -> engine.Award:
@@ -107,50 +121,116 @@ def _award(c: Commendation) -> engine.Award:
     )
 
 
-def _discipline(d: Discipline) -> engine.Discipline:
+_FORM_NAMES = dict(DISCIPLINE_FORMS)
+
+
+def _discipline(start, end, form, awaiting, decision_no) -> engine.Discipline:
     return engine.Discipline(
-        start=d.start,
-        end=d.end,
+        start=start,
+        end=end,
         # The Vietnamese name reads well in the verdict; the engine ranks names and codes alike.
-        form=d.get_form_display() if d.form else None,
-        awaiting_review=d.awaiting_review,
-        decision_no=d.decision_no or None,
+        form=_FORM_NAMES.get(form) if form else None,
+        awaiting_review=awaiting,
+        decision_no=decision_no or None,
     )
 
 
-def posting_spans(unit: Unit, start: dt.date, end: dt.date | None) -> list[engine.UnitSpan]:
+@dataclass(frozen=True)
+class _UnitRow:
+    code: str
+    valid_to: dt.date | None
+    successor_id: int | None
+
+
+def _units() -> dict[int, _UnitRow]:
+    return {
+        pk: _UnitRow(code, valid_to, successor_id)
+        for pk, code, valid_to, successor_id in Unit.objects.values_list(
+            "pk", "code", "valid_to", "successor_id"
+        )
+    }
+
+
+def posting_spans(
+    unit_id: int, start: dt.date, end: dt.date | None, units: dict[int, _UnitRow]
+) -> list[engine.UnitSpan]:
     """A posting as unit spans, carried into the successor when the unit merged while the
     officer was still posted there (Hòa Bình until 30/6/2025, then Phú Thọ)."""
     spans = []
-    while unit is not None:
+    seen = set()
+    while unit_id is not None and unit_id not in seen:
+        seen.add(unit_id)
+        unit = units[unit_id]
         stop = unit.valid_to
         if stop is None or (end is not None and end <= stop):
             spans.append(engine.UnitSpan(unit.code, start, end))
             break
         spans.append(engine.UnitSpan(unit.code, start, stop))
-        start, unit = stop + _DAY, unit.successor
+        start, unit_id = stop + _DAY, unit.successor_id
     return spans
 
 
+def candidates(people: QuerySet[Person]) -> dict[int, engine.Person]:
+    """The engine's view of every person in ``people``, by primary key (six queries in all)."""
+    ids = people.values("pk")
+    rows: dict[int, dict] = {
+        pk: {"name": name, "checked": checked, "from": records_from}
+        for pk, name, checked, records_from in Person.objects.filter(pk__in=ids).values_list(
+            "pk", "full_name", "discipline_checked", "records_from"
+        )
+    }
+    for row in rows.values():
+        row.update(ratings={}, awards=[], initiatives=[], disciplines=[], units=[])
+    for pid, year, rating in PersonRating.objects.filter(person__in=ids).values_list(
+        "person_id", "year", "rating"
+    ):
+        rows[pid]["ratings"][year] = rating
+    for pid, *award in Commendation.objects.filter(person__in=ids).values_list(
+        "person_id",
+        "award_code",
+        "year",
+        "decision_no",
+        "decision_date",
+        "achievement_ref",
+        "revoked",
+        "revocation_decision_no",
+    ):
+        code, year, number, day, ref, revoked, revocation = award
+        rows[pid]["awards"].append(
+            engine.Award(code, year, number or None, day, ref or None, revoked, revocation or None)
+        )
+    for pid, year, scope, kind, title, number in Initiative.objects.filter(
+        person__in=ids
+    ).values_list("person_id", "year", "scope", "kind", "title", "decision_no"):
+        rows[pid]["initiatives"].append(engine.Initiative(year, scope, kind, title, number or None))
+    for pid, *fields in Discipline.objects.filter(person__in=ids).values_list(
+        "person_id", "start", "end", "form", "awaiting_review", "decision_no"
+    ):
+        rows[pid]["disciplines"].append(_discipline(*fields))
+    units = _units()
+    for pid, unit_id, start, end in (
+        Posting.objects.filter(person__in=ids)
+        .order_by("start")
+        .values_list("person_id", "unit_id", "start", "end")
+    ):
+        rows[pid]["units"].extend(posting_spans(unit_id, start, end, units))
+    return {
+        pk: engine.Person(
+            id=str(pk),
+            name=row["name"],
+            ratings=row["ratings"],
+            awards=tuple(row["awards"]),
+            initiatives=tuple(row["initiatives"]),
+            disciplines=tuple(row["disciplines"]) if row["checked"] else None,
+            units=tuple(row["units"]),
+            records_from=row["from"],
+        )
+        for pk, row in rows.items()
+    }
+
+
 def person_candidate(person: Person) -> engine.Person:
-    """The engine's view of one person (use Person.objects.for_eligibility() to prefetch)."""
-    return engine.Person(
-        id=str(person.pk),
-        name=person.full_name,
-        ratings={r.year: r.rating for r in person.ratings.all()},
-        awards=tuple(_award(c) for c in person.commendations.all()),
-        initiatives=tuple(
-            engine.Initiative(i.year, i.scope, i.kind, i.title, i.decision_no or None)
-            for i in person.initiatives.all()
-        ),
-        disciplines=tuple(_discipline(d) for d in person.disciplines.all())
-        if person.discipline_checked
-        else None,
-        units=tuple(
-            span for p in person.postings.all() for span in posting_spans(p.unit, p.start, p.end)
-        ),
-        records_from=person.records_from,
-    )
+    return candidates(Person.objects.filter(pk=person.pk))[person.pk]
 
 
 def check_person(
@@ -161,7 +241,6 @@ def check_person(
     as_of: dt.date | None = None,
     achievement_ref: str | None = None,
 ) -> Verdict:
-    person = Person.objects.for_eligibility().get(pk=person.pk)
     return engine.check(
         person_candidate(person),
         award_code,
@@ -176,19 +255,17 @@ def check_person(
 # Units
 
 
-def roster(unit: Unit, day: dt.date) -> list[Person]:
-    """The people posted in ``unit`` on ``day``, postings in merged predecessors included."""
+def roster(unit: Unit, day: dt.date) -> dict[int, engine.Person]:
+    """The people posted in ``unit`` on ``day`` (postings in merged predecessors included),
+    as engine inputs by primary key."""
     line = unit.lineage()
     codes = {u.code for u in line}
-    people = Person.objects.for_eligibility().filter(postings__unit__in=line).distinct()
-    members = []
-    for person in people:
-        for p in person.postings.all():
-            span = next((s for s in posting_spans(p.unit, p.start, p.end) if s.covers(day)), None)
-            if span is not None and span.code in codes:
-                members.append(person)
-                break
-    return members
+    found = candidates(Person.objects.filter(postings__unit__in=line))
+    return {
+        pk: person
+        for pk, person in found.items()
+        if (span := next((s for s in person.units if s.covers(day)), None)) and span.code in codes
+    }
 
 
 def _leads_cluster(line: Sequence[Unit], year: int) -> dict[int, bool]:
@@ -214,9 +291,7 @@ def _leads_cluster(line: Sequence[Unit], year: int) -> dict[int, bool]:
     return {year: bool(top & pks)}
 
 
-def unit_candidate(
-    unit: Unit, year: int, *, as_of: dt.date | None = None, members: Iterable[Person] | None = None
-) -> engine.Unit:
+def unit_candidate(unit: Unit, year: int, *, as_of: dt.date | None = None) -> engine.Unit:
     day = as_of or reference_date(year)
     line = unit.lineage()
     by_year: dict[int, dict[int, str]] = {}
@@ -229,7 +304,7 @@ def unit_candidate(
             ratings[y] = found[unit.pk]
         elif len(set(found.values())) == 1:
             ratings[y] = next(iter(found.values()))
-    people = list(members) if members is not None else roster(unit, day)
+    people = roster(unit, day)
     level = LEVELS.get(unit.level)
     return engine.Unit(
         code=unit.code,
@@ -240,8 +315,11 @@ def unit_candidate(
         awards=tuple(
             _award(c) for c in Commendation.objects.filter(unit__in=line).select_related("unit")
         ),
-        disciplines=tuple(_discipline(d) for d in Discipline.objects.filter(unit__in=line)),
-        members=tuple(person_candidate(p) for p in people) if people else None,
+        disciplines=tuple(
+            _discipline(d.start, d.end, d.form, d.awaiting_review, d.decision_no)
+            for d in Discipline.objects.filter(unit__in=line)
+        ),
+        members=tuple(people.values()) if people else None,
         leads_cluster=_leads_cluster(line, year),
     )
 
@@ -271,12 +349,12 @@ def suggest_for_unit(
 ) -> list[tuple[Person, Suggestion]]:
     """Who in the unit (on the consideration day) is eligible now, for which titles."""
     day = as_of or reference_date(year)
-    people = {str(p.pk): p for p in roster(unit, day)}
     found = engine.suggest(
-        [person_candidate(p) for p in people.values()],
+        list(roster(unit, day).values()),
         year,
         ruleset_for(year, as_of),
         include_unknown=include_unknown,
         as_of=as_of,
     )
-    return [(people[s.candidate_id], s) for s in found]
+    people = Person.objects.in_bulk({int(s.candidate_id) for s in found})
+    return [(people[int(s.candidate_id)], s) for s in found]

@@ -44,18 +44,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def in_line_of(self, unit: Unit) -> PersonQuerySet:
         return self.filter(current_unit_id__in=line_ids(unit))
 
-    def for_eligibility(self) -> PersonQuerySet:
-        """Everything the engine reads, in a fixed number of queries however many people."""
-        return self.prefetch_related(
-            "ratings",
-            "initiatives",
-            "disciplines",
-            "commendations",
-            models.Prefetch(
-                "postings", queryset=Posting.objects.select_related("unit__successor__successor")
-            ),
-        )
-
 
 class Person(models.Model):
     """A minimal personnel record: what individual titles are judged on, nothing more."""
