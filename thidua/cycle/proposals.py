@@ -7,13 +7,12 @@ from django.db import transaction
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models import Cycle, Inspection, Proposal, ResultSheet
-from thidua.cycle.scoring import _score, scale_of
+from thidua.cycle.models import Cycle, Proposal
+from thidua.cycle.scoring import consolidations, scale_of
 from thidua.engine.award_checks import check_selection
 from thidua.engine.awards import allocate_awards, parse_award_rules
 from thidua.engine.ranking import Ranking as EngineRanking
 from thidua.engine.ranking import rank
-from thidua.engine.reconcile import reconcile
 from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
 
@@ -26,30 +25,8 @@ LIVE = [
 
 
 def engine_ranking(cycle: Cycle) -> EngineRanking:
-    """The ranking as the engine sees it, recomputed from stored inputs (deterministic).
-
-    A read: nothing is stored (scoring.consolidate would rewrite and audit every consolidated sheet,
-    and this runs for every rules check, including the overview's list of what blocks a stage).
-    """
-    method = cycle.method
-    results = {r.unit_id: r for r in ResultSheet.objects.filter(cycle=cycle).select_related("unit")}
-    inspections: dict[int, list] = {}
-    for i in Inspection.objects.filter(
-        cycle=cycle, state=Inspection.State.SUBMITTED
-    ).select_related("team"):
-        inspections.setdefault(i.unit_id, []).append(i)
-    sheets = []
-    for unit in cycle.members():
-        result = results.get(unit.pk)
-        if result is None:
-            continue
-        own = _score(method, unit, result.values, result.remarks, "self", unit.short_name)
-        others = [
-            _score(method, unit, i.values, i.remarks, "inspection", i.team.name)
-            for i in inspections.get(unit.pk, [])
-        ]
-        sheets.append(reconcile(own, others).sheet)
-    return rank(sheets, scale_of(method).tie_breaks)
+    """The ranking as the engine sees it, recomputed from stored inputs (a read: nothing stored)."""
+    return rank([c.sheet for c in consolidations(cycle)], scale_of(cycle.method).tie_breaks)
 
 
 def honoured_unit(cycle: Cycle) -> Unit | None:

@@ -27,8 +27,9 @@ from thidua.cycle.models import (
     ScoreSheet,
 )
 from thidua.engine import scoring as engine_scoring
+from thidua.engine.numbers import fmt_number
 from thidua.engine.ranking import rank
-from thidua.engine.reconcile import reconcile
+from thidua.engine.reconcile import Consolidation, reconcile
 from thidua.engine.robustness import robustness
 from thidua.engine.rules import JudgedRule, VetoRule, YesNoRule
 from thidua.engine.scale import Criterion, Scale, fingerprint, parse_scale
@@ -186,13 +187,36 @@ def clean_inspection(inspection: Inspection, values: dict[str, Any], remarks: di
     )
     names = criterion_names(method)
     errors = {
-        code: f"{names[code]}: đã điều chỉnh so với số liệu đơn vị báo cáo ({reported.get(code, 'không có')}) — phải ghi nhận xét."
+        code: f"{names[code]}: đã điều chỉnh so với số liệu đơn vị báo cáo ({display_value(reported.get(code))}) "
+        "— phải ghi nhận xét."
         for code, value in cleaned.items()
-        if str(reported.get(code)) != str(value) and not remarks.get(code)
+        if not same_value(reported.get(code), value) and not remarks.get(code)
     }
     if errors:
         raise ValidationError(errors)
     return cleaned, remarks
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as the engine sees them: "-15" and "-15.0" are the same figure."""
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return a == b
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except InvalidOperation:
+        return str(a) == str(b)
+
+
+def display_value(value: Any) -> str:
+    """A stored value as a Vietnamese reader writes it (92,1; Có/Không; "không có")."""
+    if value is None:
+        return "không có"
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    try:
+        return fmt_number(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
 
 
 def missing_required(method: MethodVersion, values: dict[str, Any]) -> list[str]:
@@ -228,14 +252,16 @@ def _store(
 ) -> ScoreSheet:
     total = None if sheet.blocked_by else sheet.total
     row = ScoreSheet.objects.filter(cycle=cycle, unit=unit, stage=stage, source=source).first()
-    before = (
-        {
-            "total": str(row.total) if row and row.total is not None else None,
-            "method": row.method.number if row else None,
+
+    # Totals compare as numbers ("97.080" from the database equals "97.08" from the engine), so a
+    # recompute that changes nothing writes no audit row.
+    def brief(value, number):
+        return {
+            "total": None if value is None else str(Decimal(value).normalize()),
+            "method": number,
         }
-        if row
-        else None
-    )
+
+    before = brief(row.total, row.method.number) if row else None
     values = {
         "method": method,
         "inputs": inputs,
@@ -253,7 +279,7 @@ def _store(
         for name, value in values.items():
             setattr(row, name, value)
         row.save()
-    after = {"total": None if total is None else str(total), "method": method.number}
+    after = brief(total, method.number)
     if before != after:
         audit(actor=by, action="score", obj=row, before=before, after=after, reason=reason)
     return row
@@ -302,31 +328,28 @@ def score_inspection(inspection: Inspection, *, by: User | None, reason: str = "
     )
 
 
-def consolidate(cycle: Cycle, unit: Unit, *, by: User | None, reason: str = ""):
-    """The consolidated sheet of one unit from its self-assessment and submitted inspections."""
+def consolidations(cycle: Cycle) -> list[Consolidation]:
+    """Every reporting member's consolidated sheet, recomputed from stored inputs. A pure read:
+    rules checks call it often, so it neither stores nor audits (rank_cycle does)."""
     method = cycle.method
-    result = ResultSheet.objects.get(cycle=cycle, unit=unit)
-    own = _score(method, unit, result.values, result.remarks, "self", unit.short_name)
-    inspections = [
-        _score(method, unit, i.values, i.remarks, "inspection", i.team.name)
-        for i in Inspection.objects.filter(
-            cycle=cycle, unit=unit, state=Inspection.State.SUBMITTED
-        ).select_related("team")
-    ]
-    consolidation = reconcile(own, inspections)
-    inputs = {"self": result.values, "inspections": [i.source for i in inspections]}
-    _store(
-        cycle,
-        unit,
-        ScoreSheet.Stage.CONSOLIDATED,
-        "",
-        method,
-        inputs,
-        consolidation.sheet,
-        by,
-        reason,
-    )
-    return consolidation
+    results = {r.unit_id: r for r in ResultSheet.objects.filter(cycle=cycle)}
+    inspections: dict[int, list[Inspection]] = {}
+    for inspection in Inspection.objects.filter(
+        cycle=cycle, state=Inspection.State.SUBMITTED
+    ).select_related("team"):
+        inspections.setdefault(inspection.unit_id, []).append(inspection)
+    out = []
+    for unit in cycle.members():
+        result = results.get(unit.pk)
+        if result is None:
+            continue
+        own = _score(method, unit, result.values, result.remarks, "self", unit.short_name)
+        others = [
+            _score(method, unit, i.values, i.remarks, "inspection", i.team.name)
+            for i in inspections.get(unit.pk, [])
+        ]
+        out.append(reconcile(own, others))
+    return out
 
 
 @transaction.atomic
@@ -337,12 +360,21 @@ def rank_cycle(
     method = cycle.method
     units = cycle.members()
     by_code = {u.code: u for u in units}
-    consolidations = [
-        consolidate(cycle, unit, by=by, reason=reason)
-        for unit in units
-        if ResultSheet.objects.filter(cycle=cycle, unit=unit).exists()
-    ]
-    sheets = [c.sheet for c in consolidations]
+    consolidated = consolidations(cycle)
+    for item in consolidated:
+        inputs = {"inspections": [i.source for i in item.inspections]}
+        _store(
+            cycle,
+            by_code[item.unit],
+            ScoreSheet.Stage.CONSOLIDATED,
+            "",
+            method,
+            inputs,
+            item.sheet,
+            by,
+            reason,
+        )
+    sheets = [c.sheet for c in consolidated]
     ranking = rank(sheets, scale_of(method).tie_breaks)
     report = (
         robustness(ranking, samples=samples, seed=cycle.pk)
@@ -352,7 +384,7 @@ def rank_cycle(
     bands = {r.unit: r for r in report.units} if report else {}
     data = {
         **ranking.to_dict(),
-        "discrepancies": [d.to_dict() for c in consolidations for d in c.flags],
+        "discrepancies": [d.to_dict() for c in consolidated for d in c.flags],
         "robustness": report.to_dict() if report else None,
         "method": method.number,
     }
