@@ -319,6 +319,39 @@ def test_removing_a_criterion_takes_its_unit_targets_with_it(y2025):
     assert not any("DA1" in row for row in method.targets.values())
 
 
+def test_a_newly_opened_year_adopts_its_first_method_by_upload(year):
+    cycle = Cycle.open(year["cluster"], by=year["secretariat"])
+    client = year["cast"].client(year["secretariat"])
+    page = client.get(url("cycle_method", 2021)).content.decode()
+    assert "Chưa ban hành phương pháp chấm" in page
+    assert client.get(url("cycle_method_targets", 2021)).status_code == 404  # no scale yet
+    response = client.post(
+        url("cycle_method_upload", 2021),
+        {
+            "token": "none",
+            "scale_file": upload("thang-diem.json", year["scale"]),
+            "award_file": upload("khen-thuong.json", year["awards"]),
+        },
+    )
+    assert response.status_code == 302
+    method = cycle.methods.get()
+    assert (method.number, method.created_by) == (1, year["secretariat"])
+    assert AuditRecord.objects.for_object(method).first().action == "create"
+
+
+def test_a_locked_change_the_submitted_results_cannot_be_scored_by_is_refused_whole(y2025):
+    cycle = y2025["cycle"]
+    Cycle.objects.filter(pk=cycle.pk).update(stage=Cycle.Stage.IN_PROGRESS)
+    cycle.lock_method(by=y2025["secretariat_user"])
+    response = y2025["secretariat"].post(
+        url("cycle_method_criterion_delete", 2025, "TP1"),
+        {"token": token(cycle), "reason": "Bỏ tiêu chí"},
+    )
+    assert response.status_code == 409
+    assert "số liệu đơn vị đã gửi không chấm được theo thang điểm mới" in response.content.decode()
+    assert cycle.methods.count() == 1  # no version 2, nothing rescored
+
+
 def test_download_gives_the_scale_in_force_as_a_json_attachment(world):
     response = world.cast.client(world.cast.viewer).get(
         url("cycle_method_download", 2021, "thang-diem")

@@ -38,7 +38,6 @@ from thidua.cycle.forms_plan import (
     RegistrationForm,
     RulesForm,
     TargetsForm,
-    criterion_path,
     group_index,
     target_criteria,
 )
@@ -393,13 +392,15 @@ def _save_method(request: HttpRequest, access: CycleAccess, form: Any) -> tuple[
 
 
 def _method_edit(
-    request: HttpRequest, access: CycleAccess, form: Any, template: str, **context: Any
+    request: HttpRequest, access: CycleAccess, posted: Any, template: str, **context: Any
 ) -> HttpResponse:
-    """The shared flow of every method form: validate, change, redirect; or show why not."""
+    """The shared flow of every method form: validate, change, redirect; or show why not.
+
+    `posted` is the form a POST fills in; `context` may name another one "form"."""
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            ok, status = _save_method(request, access, form)
+        if posted.is_valid():
+            ok, status = _save_method(request, access, posted)
             if ok:
                 return redirect(_url("cycle_method", access.cycle) + context.pop("anchor", ""))
         else:
@@ -412,7 +413,7 @@ def _method_edit(
             "access": access,
             "cycle": access.cycle,
             "method": access.cycle.method,
-            "form": form,
+            "form": posted,
             **context,
         },
         status=status,
@@ -461,34 +462,45 @@ def cycle_method_targets(request: HttpRequest, year: int, number: int) -> HttpRe
     )
 
 
-def cycle_method_criterion(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+def _criterion_page(
+    request: HttpRequest, year: int, number: int, code: str, *, deleting: bool
+) -> HttpResponse:
+    """One criterion: the edit form, and the delete form (bound when that is what was posted)."""
     access = _method_access(request, year, number)
     method, scale = _scale_or_404(access)
     if not scale.has_criterion(code):
         raise Http404("Thang điểm không có tiêu chí này.")
-    form = CriterionEditForm(
-        code=code, doc=method.scale, **_method_form_kwargs(request, access.cycle)
-    )
-    delete_form = CriterionDeleteForm(
-        code=code,
-        doc=method.scale,
-        targets=method.targets,
-        locked=form.locked,
-        initial={"token": method_token(method)},
+    posted = _method_form_kwargs(request, access.cycle)
+    blank = {"locked": posted["locked"], "initial": posted["initial"]}
+    edit = CriterionEditForm(code=code, doc=method.scale, **(blank if deleting else posted))
+    delete = CriterionDeleteForm(
+        code=code, doc=method.scale, targets=method.targets, **(posted if deleting else blank)
     )
     criterion = scale.criterion(code)
     return _method_edit(
         request,
         access,
-        form,
+        delete if deleting else edit,
         "cycle/plan/method_criterion.html",
+        form=edit,
+        delete_form=delete,
         criterion=criterion,
         group=scale.group(criterion.group),
         kind=kind_label(criterion),
         rule=rule_words(criterion, _award_names(method)),
-        delete_form=delete_form,
-        anchor=f"#nhom-{criterion.group}",
+        anchor="#thang-diem" if deleting else f"#tc-{code}",
     )
+
+
+def cycle_method_criterion(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    return _criterion_page(request, year, number, code, deleting=False)
+
+
+@require_POST
+def cycle_method_criterion_delete(
+    request: HttpRequest, year: int, number: int, code: str
+) -> HttpResponse:
+    return _criterion_page(request, year, number, code, deleting=True)
 
 
 def cycle_method_criterion_new(
@@ -508,52 +520,6 @@ def cycle_method_criterion_new(
         "cycle/plan/method_criterion_new.html",
         group=scale.group(group),
         anchor=f"#nhom-{group}",
-    )
-
-
-@require_POST
-def cycle_method_criterion_delete(
-    request: HttpRequest, year: int, number: int, code: str
-) -> HttpResponse:
-    access = _method_access(request, year, number)
-    method, _ = _scale_or_404(access)
-    if criterion_path(method.scale, code) is None:
-        raise Http404("Thang điểm không có tiêu chí này.")
-    form = CriterionDeleteForm(
-        code=code,
-        doc=method.scale,
-        targets=method.targets,
-        **_method_form_kwargs(request, access.cycle),
-    )
-    if form.is_valid():
-        ok, status = _save_method(request, access, form)
-        if ok:
-            return redirect(_url("cycle_method", access.cycle) + "#thang-diem")
-    else:
-        status = 422
-    # Refused: show the criterion page again with the reasons next to the delete button.
-    scale = scale_of(method)
-    criterion = scale.criterion(code)
-    return render(
-        request,
-        "cycle/plan/method_criterion.html",
-        {
-            "access": access,
-            "cycle": access.cycle,
-            "method": method,
-            "form": CriterionEditForm(
-                code=code,
-                doc=method.scale,
-                locked=form.locked,
-                initial={"token": method_token(method)},
-            ),
-            "delete_form": form,
-            "criterion": criterion,
-            "group": scale.group(criterion.group),
-            "kind": kind_label(criterion),
-            "rule": rule_words(criterion, _award_names(method)),
-        },
-        status=status,
     )
 
 
@@ -639,7 +605,7 @@ def cycle_covenant(request: HttpRequest, year: int, number: int) -> HttpResponse
         )
         if ok:
             return redirect(_url("cycle_covenant", access.cycle))
-    return _covenant_page(request, access, covenant, True, form, status)
+    return _covenant_page(request, access, covenant, can_write, form, status)
 
 
 @require_POST
@@ -668,35 +634,34 @@ def cycle_covenant_sign(request: HttpRequest, year: int, number: int) -> HttpRes
 # -- registrations -------------------------------------------------------------------------------------
 
 
+INDIVIDUAL_HEADS = {  # the abbreviations the Ministry's forms use
+    "chien_si_tien_tien": "CSTT",
+    "chien_si_thi_dua_co_so": "CSTĐCS",
+    "chien_si_thi_dua_toan_luc_luong": "CSTĐ toàn LL",
+    "chien_si_thi_dua_toan_quoc": "CSTĐ toàn quốc",
+}
+
+
 def cycle_registrations(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    cycle = access.cycle
+    cycle, user = access.cycle, request.user
     registrations = list(Registration.objects.filter(cycle=cycle).select_related("registered_by"))
     by_unit = {r.unit_id: r for r in registrations}
-    user = request.user
-    may_register = access.is_secretariat or user.role in (
-        User.Role.UNIT_OFFICER,
-        User.Role.SECRETARIAT,
-    )
+    officer = user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT)
     rows = []
     for unit in cycle.members():
         reg = by_unit.get(unit.pk)
+        counts = [reg.individual_counts.get(code, 0) if reg else 0 for code, _ in INDIVIDUAL_TITLES]
         rows.append(
             {
                 "unit": unit,
                 "reg": reg,
                 "titles": set(reg.collective_titles) if reg else set(),
-                "counts": [
-                    reg.individual_counts.get(code, 0) if reg else None
-                    for code, _ in INDIVIDUAL_TITLES
-                ],
-                "can_edit": may_register and (access.is_secretariat or unit.pk == user.unit_id),
+                "numbers": counts,
+                "counts": [fmt_number(c) if c else "" for c in counts],
+                "can_edit": access.is_secretariat or (officer and unit.pk == user.unit_id),
             }
         )
-    totals = [sum(r["counts"][i] or 0 for r in rows) for i in range(len(INDIVIDUAL_TITLES))]
-    collective = [
-        (label, sum(1 for r in rows if code in r["titles"])) for code, label in COLLECTIVE_TITLES
-    ]
     rate = registration_rate(cycle, registrations)
     return render(
         request,
@@ -708,10 +673,17 @@ def cycle_registrations(request: HttpRequest, year: int, number: int) -> HttpRes
             "rate": rate,
             "rate_label": rate.label("đăng ký"),
             "missing": [r["unit"] for r in rows if r["reg"] is None],
-            "collective_titles": COLLECTIVE_TITLES,
-            "individual_titles": INDIVIDUAL_TITLES,
-            "totals": [fmt_number(t) for t in totals],
-            "collective": collective,
+            "individual_heads": [
+                (INDIVIDUAL_HEADS.get(code, label), label) for code, label in INDIVIDUAL_TITLES
+            ],
+            "totals": [
+                fmt_number(sum(r["numbers"][i] for r in rows))
+                for i in range(len(INDIVIDUAL_TITLES))
+            ],
+            "collective": [
+                (label, sum(1 for r in rows if code in r["titles"]))
+                for code, label in COLLECTIVE_TITLES
+            ],
             "plan_open": plan_is_open(cycle),
         },
     )
