@@ -401,33 +401,41 @@ def _closing_notes(container, notes: tuple[str, ...]) -> None:
         _run(paragraph, line, size=L.RECIPIENTS_PT)
 
 
-def _signature(container, signature: L.Signature) -> None:
-    first = True
-    for line in signature.lines:
+def _signature_lines(container, signature: L.Signature) -> None:
+    for number, line in enumerate(signature.lines):
         paragraph = _line(container, line, size=L.HEADER_PT, bold=True)
-        if first:
+        paragraph.paragraph_format.keep_with_next = True
+        if number == 0:
             _spacing(paragraph, before=6)
-            first = False
+
+
+def _signature_name(container, signature: L.Signature) -> None:
     paragraph = container.add_paragraph(style="Centered")
     # Room for the signature and the seal.
     _spacing(paragraph, before=72)
-    paragraph = _line(container, signature.name, size=L.BODY_PT, bold=True)
+    paragraph.paragraph_format.keep_with_next = True
+    _line(container, signature.name, size=L.BODY_PT, bold=True)
 
 
 def _closing(document, doc: L.OfficialDocument) -> None:
     width = doc.text_width_mm
-    table = document.add_table(rows=1, cols=2)
+    signatures = doc.signatures
+    two = len(signatures) >= 2
+    # Two signatures side by side: titles in one row, names in the next, so the names align.
+    table = document.add_table(rows=2 if two else 1, cols=2)
     _no_cell_margins_table(table)
     _widths(table, [width - 90, 90])
-    _row_flags(table.rows[0])
+    for row in table.rows:
+        _row_flags(row)
+        for cell in row.cells:
+            cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    for cell in (left, right):
-        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-    signatures = doc.padded_signatures()
-    if len(signatures) >= 2:
-        _signature(left, signatures[0])
-        _signature(right, signatures[1])
+    if two:
+        for column, signature in enumerate(signatures[:2]):
+            _signature_lines(table.cell(0, column), signature)
+            _signature_name(table.cell(1, column), signature)
         if doc.recipients:
+            _spacer(document, 8)
             _recipients(document, doc.recipients)
         return
     if doc.closing_notes:
@@ -437,7 +445,8 @@ def _closing(document, doc: L.OfficialDocument) -> None:
     else:
         left.add_paragraph(style="Normal")
     if signatures:
-        _signature(right, signatures[0])
+        _signature_lines(right, signatures[0])
+        _signature_name(right, signatures[0])
     else:
         right.add_paragraph(style="Normal")
 
