@@ -171,3 +171,12 @@ def test_management_command_refuses_a_year_that_cannot_be_reported(world, tmp_pa
         call_command("documents", cluster=3, year=2025, out=tmp_path)
     with pytest.raises(CommandError, match="chưa mở năm thi đua"):
         call_command("documents", cluster=3, year=2019, out=tmp_path)
+
+
+def test_openapi_documents_the_download_and_its_errors(world):
+    spec = world.cast.client(world.cast.viewer).get("/api/v1/openapi.json").json()
+    operation = spec["paths"]["/api/v1/clusters/{year}/{number}/documents/{kind}.{ext}"]["get"]
+    assert set(operation["responses"]) >= {"200", "401", "403", "404", "409"}
+    content = operation["responses"]["200"]["content"]
+    assert content["application/pdf"]["schema"]["format"] == "binary"
+    assert "report" in operation["description"] and "scores: xlsx, pdf" in operation["description"]

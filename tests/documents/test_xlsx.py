@@ -9,7 +9,7 @@ import pytest
 
 from tests.documents.conftest import RANK_ORDER
 from thidua.cycle.models import Cycle
-from thidua.documents import xlsx
+from thidua.documents import compose, xlsx
 from thidua.documents.context import build_context
 
 pytestmark = pytest.mark.django_db
@@ -64,9 +64,6 @@ def test_vetoed_units_are_listed_apart_under_their_own_heading(world):
     ranking.entries.filter(unit__code="quang-ninh").update(
         vetoed=True, rank=None, note="vi phạm điểm liệt: Để xảy ra “điểm nóng”"
     )
-    ranking.entries.filter(unit__code__in=["hoa-binh", "tuyen-quang", "thai-nguyen"]).update(
-        rank=None
-    )
     context = build_context(Cycle.objects.get(pk=world.cycle2021.pk))
     ws = openpyxl.load_workbook(io.BytesIO(xlsx.render(context))).active
     names = [ws.cell(row=r, column=2).value for r in range(1, ws.max_row + 1)]
@@ -75,3 +72,10 @@ def test_vetoed_units_are_listed_apart_under_their_own_heading(world):
     assert names[apart + 1] == "Công an tỉnh Quảng Ninh"
     assert "Công an tỉnh Quảng Ninh" not in names[:apart]
     assert ws.cell(row=apart + 2, column=9).value == "—"
+    # The PDF of the score table is composed from the same rows.
+    table = compose.scores(context).blocks[0]
+    kinds = [(row.kind, row.cells[1] if row.kind == "data" else row.cells[0]) for row in table.rows]
+    assert kinds[-2:] == [
+        ("section", "Đơn vị không xếp hạng (vi phạm điểm liệt)"),
+        ("data", "Công an tỉnh Quảng Ninh"),
+    ]
