@@ -251,6 +251,7 @@ def get_drive_for_user(access: CycleAccess, pk: int) -> tuple[Drive, bool]:
         raise Http404("Không tìm thấy đợt thi đua.")
     return drive, access.is_secretariat and access.cycle.stage != Cycle.Stage.CLOSED
 
+
 # -- ranking, vote, proposals and handover (steps 8–12) ---------------------------------------------
 
 from thidua.cycle.models import HonourVote, Ranking, ScoreSheet  # noqa: E402
