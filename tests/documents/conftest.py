@@ -82,7 +82,7 @@ def render_png(pdf: Path, stem: str, dpi: int = 80) -> list[Path]:
     """Every page of `pdf` as test-artifacts/documents/<stem>-<page>.png (to look at)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"{stem}-*.png"):
-        old.unlink()
+        old.unlink(missing_ok=True)
     subprocess.run(
         [tool("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(ARTIFACTS / stem)],
         check=True,
