@@ -286,7 +286,7 @@ def _indicator(criterion: dict, inputs: list[dict]) -> Indicator | None:
                 if diff > 0:
                     text += f", vượt chỉ tiêu {vn.number(diff, 1)}{suffix}"
                 elif diff < 0:
-                    text += f", chưa đạt chỉ tiêu ({vn.number(-diff, 1)}{suffix})"
+                    text += f", chưa đạt chỉ tiêu (còn thiếu {vn.number(-diff, 1)}{suffix})"
             elif diff > 0:
                 word = "thấp hơn" if lower else "cao hơn"
                 text += f", {word} chỉ tiêu Bộ giao ({target_text}) {vn.number(diff, 1)}{suffix}"
