@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernel import Kernel
+from .kernel import Kernel, cells_of
 from .numbers import CONTEXT, MAX_ABS, NumberError, to_decimal
 from .rules import (
     JudgedRule,
@@ -242,7 +242,7 @@ def _value_matrix(scale, kernel, units, rows, columns, problems) -> np.ndarray:
                     V[i, c] = np.nan
     with np.errstate(invalid="ignore"):
         bad = np.abs(V) > _MAX  # ±inf and huge ints (NaN compares False)
-    for i, c in zip(*np.nonzero(bad), strict=True):
+    for i, c in zip(*cells_of(bad), strict=True):
         error = NumberError("số quá lớn hoặc vô hạn")
         _problem(problems, int(i), units[i], "results", crits[c].code, error)
     return V
@@ -346,7 +346,7 @@ def _check_cells(
             t = T[:, kernel.plan]
             suspects[:, kernel.plan] |= ~(t > 0) | (V[:, kernel.plan] < 0)
     suspects &= present
-    for i, c in zip(*np.nonzero(suspects), strict=True):
+    for i, c in zip(*cells_of(suspects), strict=True):
         i, c = int(i), int(c)
         crit = crits[c]
         try:
@@ -445,10 +445,10 @@ def score_batch(
     V, T = prep.V, prep.T
     P, amb = kernel.points(V, T)
     missing = np.isnan(V)
-    for i, c in np.argwhere(missing).tolist():  # NaN results read as missing: record them as None
+    for i, c in zip(*(a.tolist() for a in cells_of(missing)), strict=True):  # NaN: record None
         prep.rows[i][c] = None
     if amb.any():
-        rows, cols = np.nonzero(amb)
+        rows, cols = cells_of(amb)
         P[rows, cols] = resolve(
             kernel,
             rows,
