@@ -110,7 +110,7 @@ def test_outcome_of_a_year_from_ranking_to_handover(page, browser, live_server, 
     expect(page.locator("#summary")).to_contain_text("97,08")
     expect(page.locator("#criterion-TP1")).to_contain_text("Kết quả 91,8%; chỉ tiêu 76%")
     screenshot(page, "outcome-02-unit-score-bac-giang")
-    page.get_by_role("link", name="Khen thưởng").click()
+    page.get_by_role("link", name="Khen thưởng", exact=True).click()
     expect(page.locator("#proposal-table tbody tr[data-state=approved]")).to_have_count(8)
     expect(page.locator("#refusals")).to_contain_text("không phải đơn vị được suy tôn dẫn đầu Cụm")
     screenshot(page, "outcome-03-proposals-2021")

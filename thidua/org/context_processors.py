@@ -14,7 +14,7 @@ def navigation(request: HttpRequest) -> dict:
         ("Trang chủ", reverse("home")),
         ("Cụm thi đua", reverse("cluster_list")),
         ("Đơn vị", reverse("unit_list")),
-        ("Khen thưởng", reverse("honours_home")),
+        ("Hồ sơ khen thưởng", reverse("honours_home")),
     ]
     path = request.path
     nav = []
