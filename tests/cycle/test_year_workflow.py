@@ -173,3 +173,67 @@ def test_quorum_and_threshold_decide_the_vote(year):
     # 5 of 8 present: below 2/3 (needs 6) so no honour even with 5 in favour
     assert not vote.quorum_met and vote.passed is False
     assert "cần ít nhất 6" in vote.outcome_text()
+
+
+def test_a_proposal_for_a_unit_under_discipline_review_cannot_go_to_the_ministry(year):
+    """Issue 5 in the cycle: eligibility is consulted; rule 15 blocks, citing its legal basis."""
+    import datetime as dt
+
+    from thidua.cycle import gates
+    from thidua.honours.models import Discipline
+
+    y = year
+    cycle = open_year(y)
+    cycle.advance(S.IN_PROGRESS, by=y["secretariat"])
+    report_all(cycle, y)
+    form_teams(cycle, y)
+    cycle.advance(S.INSPECTION, by=y["secretariat"])
+    inspect_all(cycle, y)
+    for stage in (S.RANKING, S.VOTING):
+        cycle.advance(stage, by=y["secretariat"])
+    vote = HonourVote.open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    for officer in y["officers"].values():
+        vote.cast(by=officer, choice="yes")
+    vote.close(by=y["secretariat"])
+    cycle.advance(S.PROPOSALS, by=y["secretariat"])
+    Discipline.objects.create(
+        unit=units("quang-ninh")[0], awaiting_review=True, start=dt.date(2021, 10, 1)
+    )
+    problems = gates.problems_before(cycle, S.APPROVAL)
+    assert any(
+        p.startswith("Quảng Ninh: không đủ điều kiện Cờ thi đua của Bộ Công an") and "R15" in p
+        for p in problems
+    )
+    with pytest.raises(WorkflowError, match="Quảng Ninh"):
+        cycle.advance(S.APPROVAL, by=y["secretariat"])
+    assert not Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED).exists()
+
+
+def test_the_proposals_page_shows_why_a_proposal_is_blocked(year):
+    import datetime as dt
+
+    from django.test import Client
+
+    from thidua.honours.models import Discipline
+
+    y = year
+    cycle = open_year(y)
+    cycle.advance(S.IN_PROGRESS, by=y["secretariat"])
+    report_all(cycle, y)
+    form_teams(cycle, y)
+    cycle.advance(S.INSPECTION, by=y["secretariat"])
+    inspect_all(cycle, y)
+    for stage in (S.RANKING, S.VOTING):
+        cycle.advance(stage, by=y["secretariat"])
+    vote = HonourVote.open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    for officer in y["officers"].values():
+        vote.cast(by=officer, choice="yes")
+    vote.close(by=y["secretariat"])
+    cycle.advance(S.PROPOSALS, by=y["secretariat"])
+    Discipline.objects.create(
+        unit=units("hoa-binh")[0], awaiting_review=True, start=dt.date(2021, 9, 1)
+    )
+    client = Client()
+    client.force_login(y["secretariat"])
+    body = client.get("/cum-thi-dua/2021/3/thi-dua/de-nghi/").content.decode()
+    assert "Chưa thể trình Bộ" in body and "Hòa Bình: không đủ điều kiện" in body

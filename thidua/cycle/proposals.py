@@ -7,6 +7,7 @@ from django.db import transaction
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle.eligibility import ineligible
 from thidua.cycle.models import Cycle, Proposal
 from thidua.cycle.scoring import consolidations, scale_of
 from thidua.engine.award_checks import check_selection
@@ -91,14 +92,30 @@ def _selection(
 def selection_problems(
     cycle: Cycle, *, extra: tuple[str, str] | None = None, without: int | None = None
 ) -> list[str]:
+    """Every way the live proposals (plus `extra`, minus `without`) break the cluster's rules or the law."""
     honoured = honoured_unit(cycle)
-    return check_selection(
+    problems = check_selection(
         engine_ranking(cycle),
         cycle.method.award_rules,
         _selection(cycle, extra=extra, without=without),
         honoured=honoured.code if honoured else None,
         members=len(cycle.member_ids()),
     )
+    live = [
+        p
+        for p in Proposal.objects.filter(cycle=cycle, state__in=LIVE).select_related(
+            "unit", "cycle__cluster"
+        )
+        if p.pk != without
+    ]
+    if extra is not None:
+        unit = next((u for u in cycle.members() if u.code == extra[0]), None)
+        names = {a.code: a.name for a in parse_award_rules(cycle.method.award_rules).awards}
+        if unit is not None and extra[1] in names:
+            live.append(
+                Proposal(cycle=cycle, unit=unit, award_code=extra[1], award_name=names[extra[1]])
+            )
+    return problems + ineligible(cycle, live)
 
 
 @transaction.atomic

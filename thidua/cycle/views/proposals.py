@@ -183,6 +183,10 @@ def _page(
         and cycle.stage == S.APPROVAL
         and Proposal.State.RETURNED in states,
         "ready_to_close": cycle.stage == S.APPROVAL and not any(p.pending for p in proposals),
+        # Rules and eligibility (issue 5) problems that block sending the proposals to the Ministry.
+        "blocking": rules.selection_problems(cycle)
+        if access.is_secretariat and cycle.stage == S.PROPOSALS
+        else [],
     }
     return render(request, "cycle/outcome/proposals.html", context, status=status)
 

@@ -1,0 +1,63 @@
+"""The cycle's proposals consult the eligibility rules (issue 5) before they go to the Ministry.
+
+Standing in the cluster (rules R10–R13: "the collective leading its cluster") is what the cluster's
+own award rules decide — its ranking method, the honouring vote and its quotas, checked by
+thidua.engine.award_checks — so a unit the cluster's rules place among the recipients is taken as
+leading by that method. Everything about the unit itself is the law's and is checked here: no award
+while under discipline or awaiting review (R15), one achievement one reward (R16), the unit's level
+(R26), and the rest of the rule set in force that year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from thidua.cycle.models import Cycle, Proposal
+from thidua.engine import eligibility as engine
+from thidua.engine.eligibility import load_catalogue
+from thidua.engine.text import same_name
+from thidua.honours.eligibility import ruleset_for, unit_candidate
+
+
+def catalogue_code(award_name: str) -> str | None:
+    """The national catalogue's code for a cluster award of the same name (None: no equivalent)."""
+    for kind in load_catalogue():
+        if same_name(kind.name, award_name):
+            return kind.code
+    return None
+
+
+def verdict_for(proposal: Proposal):
+    """The eligibility verdict of one proposal, or None when the award is not in the catalogue."""
+    code = catalogue_code(proposal.award_name)
+    if code is None:
+        return None
+    year = proposal.cycle.cluster.year
+    candidate = unit_candidate(proposal.unit, year)
+    candidate = dataclasses.replace(
+        candidate, leads_cluster={**candidate.leads_cluster, year: True}
+    )
+    return engine.check(
+        candidate,
+        code,
+        year,
+        ruleset_for(year, None),
+        achievement_ref=f"thi-dua:{year}:cum-{proposal.cycle.cluster.number}:{proposal.unit.code}",
+    )
+
+
+def ineligible(cycle: Cycle, proposals) -> list[str]:
+    """Why each ineligible proposal may not go to the Ministry, citing the failing rules."""
+    problems = []
+    for proposal in proposals:
+        verdict = verdict_for(proposal)
+        if verdict is None or verdict.eligible is not False:
+            continue
+        reasons = "; ".join(
+            f"{c.text}{' — ' + c.detail if c.detail else ''} ({c.rule_id}: {c.legal_basis})"
+            for c in verdict.failing
+        )
+        problems.append(
+            f"{proposal.unit.short_name}: không đủ điều kiện {proposal.award_name} — {reasons}."
+        )
+    return problems
