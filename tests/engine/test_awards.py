@@ -24,12 +24,14 @@ EXAMPLES = HERE.parents[2] / "docs" / "examples" / "cum3-2021"
 
 
 def _find_clusters_json() -> Path | None:
-    """../shared/data/clusters.json seen from the repository, looked up from this file upwards."""
+    """../shared/data/clusters.json seen from the repository, else the project's own copy of it
+    (thidua/org/data/clusters.json, the same published data the demo loads)."""
     for parent in HERE.parents:
         candidate = parent / "shared" / "data" / "clusters.json"
         if candidate.is_file():
             return candidate
-    return None
+    own = HERE.parents[2] / "thidua" / "org" / "data" / "clusters.json"
+    return own if own.is_file() else None
 
 
 def published_cluster_3_2021() -> dict:

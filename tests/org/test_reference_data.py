@@ -381,3 +381,18 @@ def test_clusters_of_2025_resolve_to_the_merged_provinces(
     when = cluster_reference_day(cluster)
     codes = {resolve(name, when)[0]["code"] for name in cluster["members"]}
     assert {"lao-cai-2025", "tuyen-quang-2025", "cao-bang"} <= codes
+
+
+def test_the_projects_copy_of_the_published_clusters_matches_shared_data():
+    import json
+    from pathlib import Path
+
+    own = Path(__file__).resolve().parents[2] / "thidua" / "org" / "data" / "clusters.json"
+    for parent in Path(__file__).resolve().parents:
+        shared = parent / "shared" / "data" / "clusters.json"
+        if shared.is_file():
+            assert json.loads(own.read_text(encoding="utf-8")) == json.loads(
+                shared.read_text(encoding="utf-8")
+            )
+            return
+    pytest.skip("shared/data/clusters.json is not beside this checkout: nothing to compare with")
