@@ -20,5 +20,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/v1/", api.urls),
     path("khen-thuong/", include("thidua.honours.urls")),
+    path("bang-dieu-khien/", include("thidua.cycle.urls_ministry")),
     path("", include("thidua.org.urls")),
 ]

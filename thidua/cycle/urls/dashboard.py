@@ -1,0 +1,3 @@
+"""Dashboards of a cluster (relative to …/thi-dua/)."""
+
+urlpatterns: list = []

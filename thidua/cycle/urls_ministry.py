@@ -1,0 +1,3 @@
+"""The Ministry's dashboards across clusters (under /bang-dieu-khien/)."""
+
+urlpatterns: list = []
