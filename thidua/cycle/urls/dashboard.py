@@ -1,3 +1,9 @@
 """Dashboards of a cluster (relative to …/thi-dua/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from thidua.cycle.views import dashboards
+
+urlpatterns = [
+    path("bang-dieu-khien/", dashboards.cycle_dashboard, name="cycle_dashboard"),
+]
