@@ -1,3 +1,26 @@
 """Excel exchange of a cluster's year: templates, uploads, exports (relative to …/thi-dua/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from thidua.cycle.views import exchange
+
+urlpatterns = [
+    path(
+        "so-lieu/<slug:code>/mau-so-lieu.xlsx",
+        exchange.results_template,
+        name="cycle_excel_results_template",
+    ),
+    path(
+        "so-lieu/<slug:code>/nhap-excel/",
+        exchange.results_upload,
+        name="cycle_excel_results_upload",
+    ),
+    path(
+        "chi-tieu/mau-chi-tieu.xlsx", exchange.targets_template, name="cycle_excel_targets_template"
+    ),
+    path("chi-tieu/nhap-excel/", exchange.targets_upload, name="cycle_excel_targets_upload"),
+    path("thang-diem.xlsx", exchange.scale_export, name="cycle_excel_scale"),
+    path("xep-hang.xlsx", exchange.ranking_export, name="cycle_excel_ranking"),
+    path("so-lieu.xlsx", exchange.results_list_export, name="cycle_excel_results_list"),
+    path("dang-ky.xlsx", exchange.registrations_export, name="cycle_excel_registrations"),
+]

@@ -1,0 +1,32 @@
+"""Permission ladder of the Excel exchange, on the closed Cluster 3 / 2021 year.
+
+Bắc Giang's results: anyone who may read its sheet downloads its template; only its own officer may
+upload (the closed year then sends them back to the sheet, 302). Targets: the secretariat (and the
+Ministry, for the template). Exports: everyone who sees the page they export.
+"""
+
+from tests.ladder import OK, Entry, cluster3_2021
+
+WHO = ("anonymous", "officer_a", "officer_b", "secretariat", "inspector", "approver", "viewer")
+MEMBERS_SEE = dict(zip(WHO, (302, 200, 404, 200, 200, 200, 200), strict=True))
+ONLY_OWN_OFFICER = dict(zip(WHO, (302, OK, 404, 403, 403, 403, 403), strict=True))
+SECRETARIAT_MINISTRY = dict(zip(WHO, (302, 403, 404, 200, 403, 200, 403), strict=True))
+ONLY_SECRETARIAT = dict(zip(WHO, (302, 403, 404, OK, 403, 403, 403), strict=True))
+
+
+def bac_giang(world) -> list:
+    return [2021, 3, "bac-giang"]
+
+
+ENTRIES = [
+    Entry("cycle_excel_results_template", MEMBERS_SEE, args=bac_giang),
+    Entry("cycle_excel_results_upload", ONLY_OWN_OFFICER, args=bac_giang),
+    Entry("cycle_excel_results_upload", ONLY_OWN_OFFICER, args=bac_giang, method="post"),
+    Entry("cycle_excel_targets_template", SECRETARIAT_MINISTRY, args=cluster3_2021),
+    Entry("cycle_excel_targets_upload", ONLY_SECRETARIAT, args=cluster3_2021),
+    Entry("cycle_excel_targets_upload", ONLY_SECRETARIAT, args=cluster3_2021, method="post"),
+    Entry("cycle_excel_scale", MEMBERS_SEE, args=cluster3_2021),
+    Entry("cycle_excel_ranking", MEMBERS_SEE, args=cluster3_2021),
+    Entry("cycle_excel_results_list", MEMBERS_SEE, args=cluster3_2021),
+    Entry("cycle_excel_registrations", MEMBERS_SEE, args=cluster3_2021),
+]

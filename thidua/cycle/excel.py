@@ -1,0 +1,573 @@
+"""Excel exchange of a cluster's year: templates to fill in, uploads read back, lists exported.
+
+Templates carry an instructions sheet in Vietnamese, Có/Không and number validation, locked
+headers (the sheet is protected without a password: only the input cells are unlocked, so a user
+cannot break the layout by accident), column widths and a frozen header.
+
+Uploads are parsed in full before anything is written: every problem is reported by sheet, row
+and column ("Trang “Số liệu”, dòng 7, cột F (Số liệu): …"), and the caller writes nothing if there
+is any. Cells are parsed exactly as the form parses them (thidua.cycle.scoring), then the whole
+sheet goes through the same validation as the form (clean_results), whose errors are mapped back
+to the row of their criterion.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from thidua.cycle.scoring import clean_results, input_kind, parse_number, scale_of
+from thidua.engine.formulas import describe_rule
+from thidua.engine.numbers import fmt_number
+from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
+from thidua.engine.scale import Criterion, Scale
+from thidua.engine.text import normalize
+
+RESULTS_SHEET = "Số liệu"
+TARGETS_SHEET = "Chỉ tiêu"
+SCALE_SHEET = "Thang điểm"
+HELP_SHEET = "Hướng dẫn"
+HEADER_ROW = 4  # rows 1–3: title, unit and a note; the data starts below the header
+YES, NO = "Có", "Không"
+KIND_LABELS = {"number": "Số liệu", "bool": "Có/Không", "judged": "Tự chấm điểm"}
+HEADER_FILL = PatternFill("solid", fgColor="0F2747")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
+LOCKED = Protection(locked=True)
+UNLOCKED = Protection(locked=False)
+
+RESULT_HEADERS = (
+    "Mã",
+    "Tiêu chí",
+    "Nhóm",
+    "Đơn vị tính / chỉ tiêu",
+    "Loại",
+    "Số liệu",
+    "Giải trình",
+)
+RESULT_WIDTHS = (10, 60, 28, 24, 14, 16, 48)
+COL_CODE, COL_VALUE, COL_REMARK = 1, 6, 7
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in an uploaded workbook, located as a user finds it in Excel."""
+
+    sheet: str
+    row: int | None
+    column: int | None
+    header: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"Trang “{self.sheet}”"]
+        if self.row:
+            where.append(f"dòng {self.row}")
+        if self.column:
+            label = get_column_letter(self.column)
+            where.append(f"cột {label} ({self.header})" if self.header else f"cột {label}")
+        return ", ".join(where) + f": {self.message}"
+
+
+class UploadError(Exception):
+    """The upload cannot be accepted; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[CellError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _save(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _header(ws, headers: Sequence[str], widths: Sequence[int], row: int = HEADER_ROW) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=col, value=text)
+        cell.fill, cell.font, cell.protection = HEADER_FILL, HEADER_FONT, LOCKED
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = ws.cell(row=row + 1, column=3)
+
+
+def _protect(ws) -> None:
+    """Locked header and labels; formatting, sorting and filtering stay allowed."""
+    ws.protection.sheet = True
+    ws.protection.formatCells = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.sort = False
+    ws.protection.autoFilter = False
+
+
+def _help_sheet(wb: Workbook, title: str, lines: Iterable[str]) -> None:
+    ws = wb.create_sheet(HELP_SHEET, 0)
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=13)
+    for row, line in enumerate(lines, start=3):
+        ws.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["A"].width = 110
+    _protect(ws)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else normalize(str(value))
+
+
+def _unit_label(criterion: Criterion) -> str:
+    rule = criterion.rule
+    if input_kind(criterion) == "judged":
+        return f"điểm (0–{fmt_number(criterion.max_points)})"
+    return getattr(rule, "unit", "") or ""
+
+
+def target_criteria(scale: Scale) -> list[Criterion]:
+    """The criteria measured against a unit's own target or plan."""
+    return [c for c in scale.criteria if isinstance(c.rule, TargetRule | PlanRule)]
+
+
+def _target_text(criterion: Criterion, own: Any) -> str:
+    rule = criterion.rule
+    if not isinstance(rule, TargetRule | PlanRule):
+        return _unit_label(criterion)
+    default = rule.plan if isinstance(rule, PlanRule) else rule.target
+    value = parse_number(own) if own is not None else default
+    unit = rule.unit or ""
+    if value is None:
+        return unit
+    label = "kế hoạch" if isinstance(rule, PlanRule) else "chỉ tiêu"
+    number = fmt_number(value)
+    return f"{unit}; {label} {number}" if unit else f"{label} {number}"
+
+
+def _cell_value(value: Any) -> Any:
+    """A stored value as a cell: Có/Không, a real number, or nothing."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return YES if value else NO
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+# -- a unit's results ------------------------------------------------------------------------------
+
+
+def results_template(
+    method,
+    unit,
+    *,
+    values: dict[str, Any] | None = None,
+    remarks: dict[str, str] | None = None,
+) -> bytes:
+    """The unit's results sheet for the method in force, with its current draft filled in."""
+    scale = scale_of(method)
+    values, remarks = values or {}, remarks or {}
+    targets = (method.targets or {}).get(unit.code, {})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = RESULTS_SHEET
+    ws["A1"] = f"SỐ LIỆU KẾT QUẢ THI ĐUA NĂM {method.cycle.year}"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = f"Đơn vị: {unit.name} (mã {unit.code})"
+    ws["A3"] = f"Thang điểm: {scale.name} — phiên bản {scale.version}"
+    ws["A3"].font = Font(italic=True, color="555555")
+    _header(ws, RESULT_HEADERS, RESULT_WIDTHS)
+    yes_no = DataValidation(
+        type="list",
+        formula1=f'"{YES},{NO}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Có hoặc Không",
+        error="Chọn Có hoặc Không.",
+    )
+    number = DataValidation(
+        type="decimal",
+        operator="greaterThanOrEqual",
+        formula1="-1000000000000",
+        allow_blank=True,
+        showErrorMessage=False,  # text such as "92,5" is accepted and parsed on upload
+        promptTitle="Số liệu",
+        prompt="Nhập số; phần thập phân dùng dấu phẩy (92,5) hoặc để ô số.",
+        showInputMessage=True,
+    )
+    ws.add_data_validation(yes_no)
+    ws.add_data_validation(number)
+    groups = {g.code: g.name for g in scale.groups}
+    for row, criterion in enumerate(scale.criteria, start=HEADER_ROW + 1):
+        kind = input_kind(criterion)
+        cells = (
+            criterion.code,
+            criterion.name,
+            groups.get(criterion.group, criterion.group),
+            _target_text(criterion, targets.get(criterion.code)),
+            KIND_LABELS[kind],
+        )
+        for col, text in enumerate(cells, start=1):
+            ws.cell(row=row, column=col, value=text).protection = LOCKED
+        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        value = ws.cell(row=row, column=COL_VALUE, value=_cell_value(values.get(criterion.code)))
+        remark = ws.cell(row=row, column=COL_REMARK, value=remarks.get(criterion.code) or None)
+        for cell in (value, remark):
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+        (yes_no if kind == "bool" else number).add(value.coordinate)
+    _protect(ws)
+    _help_sheet(
+        wb,
+        "HƯỚNG DẪN NHẬP SỐ LIỆU KẾT QUẢ",
+        [
+            f"1. Nhập số liệu vào trang “{RESULTS_SHEET}”, cột F (Số liệu); giải trình (nếu có) "
+            "ở cột G. Các cột khác đã khóa, không sửa.",
+            "2. Tiêu chí loại “Có/Không”: chọn Có hoặc Không trong danh sách.",
+            "3. Số: nhập ô số, hoặc chữ theo cách viết Việt Nam — 92,5 (dấu phẩy thập phân), "
+            "520.000 (dấu chấm phân cách hàng nghìn).",
+            "4. Tiêu chí “Tự chấm điểm”: nhập số điểm tự chấm; dưới điểm tối đa phải giải trình.",
+            "5. Để trống: chưa có số liệu. Không thêm, xóa hay đổi thứ tự dòng, không đổi mã.",
+            "6. Tải tệp lên ở trang số liệu của đơn vị. Nếu có lỗi, hệ thống báo từng lỗi theo "
+            "trang, dòng, cột và không lưu gì; sửa hết rồi tải lên lại.",
+        ],
+    )
+    wb.active = 1
+    return _save(wb)
+
+
+def _rows(ws, first: int) -> Iterable[tuple[int, tuple]]:
+    for offset, row in enumerate(ws.iter_rows(min_row=first, values_only=True)):
+        yield first + offset, row
+
+
+def _find_sheet(wb, name: str) -> Any:
+    if name in wb.sheetnames:
+        return wb[name]
+    raise UploadError(
+        [CellError(name, None, None, "", "không tìm thấy trang này trong tệp (dùng đúng tệp mẫu).")]
+    )
+
+
+def open_workbook(data: bytes):
+    """The uploaded bytes as a read-only workbook (values, not formulas)."""
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise UploadError(
+            [CellError("—", None, None, "", "tệp không phải bảng tính Excel (.xlsx) hợp lệ.")]
+        ) from None
+
+
+def _parse_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).casefold()
+    if text in {"có", "co", "x", "1", "đạt"}:
+        return True
+    if text in {"không", "khong", "0", "không đạt"}:
+        return False
+    raise ValueError(raw)
+
+
+def _cell_number(raw: Any) -> str:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        # A numeric cell: Excel's float, read back as the figure the user typed (not 92.50000001).
+        return str(Decimal(repr(raw)).normalize()) if isinstance(raw, float) else str(raw)
+    return str(parse_number(raw))
+
+
+def parse_results(data: bytes, method, unit) -> tuple[dict[str, Any], dict[str, str]]:
+    """(values, remarks) for ResultSheet.save_values, or UploadError with every problem."""
+    wb = open_workbook(data)
+    try:
+        return parse_results_sheet(_find_sheet(wb, RESULTS_SHEET), method, unit)
+    finally:
+        wb.close()
+
+
+def parse_results_sheet(ws, method, unit) -> tuple[dict[str, Any], dict[str, str]]:
+    scale = scale_of(method)
+    errors: list[CellError] = []
+    values: dict[str, Any] = {}
+    remarks: dict[str, str] = {}
+    row_of: dict[str, int] = {}
+
+    def error(row: int, col: int, message: str) -> None:
+        errors.append(CellError(RESULTS_SHEET, row, col, RESULT_HEADERS[col - 1], message))
+
+    for row, cells in _rows(ws, HEADER_ROW + 1):
+        cells = tuple(cells) + (None,) * (COL_REMARK - len(cells))
+        code, raw, remark = _text(cells[0]), cells[COL_VALUE - 1], _text(cells[COL_REMARK - 1])
+        if not code:
+            if raw not in (None, "") or remark:
+                error(row, COL_CODE, "thiếu mã tiêu chí.")
+            continue
+        if not scale.has_criterion(code):
+            error(row, COL_CODE, f"thang điểm không có tiêu chí mã “{code}”.")
+            continue
+        if code in row_of:
+            error(row, COL_CODE, f"tiêu chí “{code}” đã có ở dòng {row_of[code]}.")
+            continue
+        row_of[code] = row
+        if remark:
+            remarks[code] = remark
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        kind = input_kind(scale.criterion(code))
+        try:
+            values[code] = _parse_bool(raw) if kind == "bool" else _cell_number(raw)
+        except (ValueError, ArithmeticError):
+            error(
+                row,
+                COL_VALUE,
+                "chọn Có hoặc Không."
+                if kind == "bool"
+                else f"“{raw}” không phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 92,5).",
+            )
+    if not errors:
+        # The form's own validation (engine checks included), mapped back to the rows.
+        try:
+            values, remarks = clean_results(method, unit, values, remarks)
+        except ValidationError as exc:
+            for code, messages in exc.message_dict.items():
+                for message in messages:
+                    error(row_of.get(code, HEADER_ROW + 1), COL_VALUE, message)
+    if errors:
+        raise UploadError(errors)
+    return values, remarks
+
+
+# -- targets per unit ------------------------------------------------------------------------------
+
+TARGET_FIXED = ("Mã đơn vị", "Đơn vị")
+
+
+def targets_template(method, units: Sequence) -> bytes:
+    """Units × target criteria, with the targets in force filled in."""
+    scale = scale_of(method)
+    criteria = target_criteria(scale)
+    targets = method.targets or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = TARGETS_SHEET
+    ws["A1"] = f"CHỈ TIÊU, KẾ HOẠCH RIÊNG CỦA TỪNG ĐƠN VỊ NĂM {method.cycle.year}"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = f"Thang điểm: {scale.name} — phiên bản {scale.version}"
+    ws["A2"].font = Font(italic=True, color="555555")
+    headers = [*TARGET_FIXED, *(c.code for c in criteria)]
+    _header(ws, headers, [16, 36, *([18] * len(criteria))])
+    for col, criterion in enumerate(criteria, start=len(TARGET_FIXED) + 1):
+        cell = ws.cell(
+            row=3, column=col, value=f"{criterion.name} ({_target_text(criterion, None)})"
+        )
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.protection = LOCKED
+    ws.row_dimensions[3].height = 90
+    positive = DataValidation(
+        type="decimal",
+        operator="greaterThan",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=False,
+        promptTitle="Chỉ tiêu",
+        prompt="Số dương; để trống: dùng chỉ tiêu chung của thang điểm.",
+        showInputMessage=True,
+    )
+    ws.add_data_validation(positive)
+    for row, unit in enumerate(units, start=HEADER_ROW + 1):
+        ws.cell(row=row, column=1, value=unit.code).protection = LOCKED
+        ws.cell(row=row, column=2, value=unit.name).protection = LOCKED
+        own = targets.get(unit.code, {})
+        for col, criterion in enumerate(criteria, start=len(TARGET_FIXED) + 1):
+            cell = ws.cell(row=row, column=col, value=_cell_value(own.get(criterion.code)))
+            cell.protection, cell.fill = UNLOCKED, INPUT_FILL
+            positive.add(cell.coordinate)
+    _protect(ws)
+    _help_sheet(
+        wb,
+        "HƯỚNG DẪN NHẬP CHỈ TIÊU THEO ĐƠN VỊ",
+        [
+            f"1. Trang “{TARGETS_SHEET}”: mỗi dòng một đơn vị, mỗi cột một tiêu chí tính theo "
+            "chỉ tiêu hoặc kế hoạch (tên tiêu chí ở dòng 3, mã ở dòng 4).",
+            "2. Nhập chỉ tiêu riêng của đơn vị (số dương; 92,5 hoặc 520.000 đều được). "
+            "Để trống: đơn vị dùng chỉ tiêu chung của thang điểm.",
+            "3. Tệp tải lên thay toàn bộ bảng chỉ tiêu riêng hiện hành. Không đổi mã đơn vị, "
+            "mã tiêu chí.",
+            "4. Nếu có lỗi, hệ thống báo từng lỗi theo trang, dòng, cột và không lưu gì.",
+        ],
+    )
+    wb.active = 1
+    return _save(wb)
+
+
+def parse_targets(data: bytes, method, unit_codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    """{unit code: {criterion code: target}} for cycle.set_method(targets=…), or UploadError."""
+    wb = open_workbook(data)
+    try:
+        ws = _find_sheet(wb, TARGETS_SHEET)
+        return _parse_targets_sheet(ws, method, set(unit_codes))
+    finally:
+        wb.close()
+
+
+def _parse_targets_sheet(ws, method, members: set[str]) -> dict[str, dict[str, str]]:
+    scale = scale_of(method)
+    errors: list[CellError] = []
+    header = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
+    columns: dict[int, Criterion] = {}
+    for col, text in enumerate(header, start=1):
+        code = _text(text)
+        if col <= len(TARGET_FIXED) or not code:
+            continue
+        if not scale.has_criterion(code):
+            errors.append(
+                CellError(
+                    TARGETS_SHEET, HEADER_ROW, col, code, "thang điểm không có tiêu chí mã này."
+                )
+            )
+        elif not isinstance(scale.criterion(code).rule, TargetRule | PlanRule):
+            errors.append(
+                CellError(
+                    TARGETS_SHEET,
+                    HEADER_ROW,
+                    col,
+                    code,
+                    "tiêu chí này không tính theo chỉ tiêu, kế hoạch.",
+                )
+            )
+        else:
+            columns[col] = scale.criterion(code)
+    targets: dict[str, dict[str, str]] = {}
+    seen: dict[str, int] = {}
+    for row, cells in _rows(ws, HEADER_ROW + 1):
+        code = _text(cells[0] if cells else None)
+        if not code:
+            if any(c not in (None, "") for c in cells[len(TARGET_FIXED) :]):
+                errors.append(CellError(TARGETS_SHEET, row, 1, TARGET_FIXED[0], "thiếu mã đơn vị."))
+            continue
+        if code not in members:
+            errors.append(
+                CellError(
+                    TARGETS_SHEET,
+                    row,
+                    1,
+                    TARGET_FIXED[0],
+                    f"“{code}” không phải đơn vị thành viên của Cụm.",
+                )
+            )
+            continue
+        if code in seen:
+            errors.append(
+                CellError(
+                    TARGETS_SHEET, row, 1, TARGET_FIXED[0], f"đơn vị đã có ở dòng {seen[code]}."
+                )
+            )
+            continue
+        seen[code] = row
+        own: dict[str, str] = {}
+        for col, criterion in columns.items():
+            raw = cells[col - 1] if col - 1 < len(cells) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            try:
+                value = _cell_number(raw)
+            except (ValueError, ArithmeticError):
+                errors.append(
+                    CellError(TARGETS_SHEET, row, col, criterion.code, f"“{raw}” không phải là số.")
+                )
+                continue
+            try:
+                check_target(criterion.rule, Decimal(value))
+            except ValueProblem as exc:
+                errors.append(CellError(TARGETS_SHEET, row, col, criterion.code, f"{exc}."))
+                continue
+            own[criterion.code] = value
+        if own:
+            targets[code] = own
+    if errors:
+        raise UploadError(errors)
+    return targets
+
+
+def target_problems(exc: ValidationError) -> UploadError:
+    """The method's own refusal of the targets, on the sheet as a whole."""
+    messages = [m for ms in exc.message_dict.values() for m in ms]
+    return UploadError([CellError(TARGETS_SHEET, None, None, "", m) for m in messages])
+
+
+# -- the scale -------------------------------------------------------------------------------------
+
+SCALE_HEADERS = (
+    "Mã",
+    "Nhóm / tiêu chí",
+    "Loại",
+    "Điểm tối đa",
+    "Đơn vị tính",
+    "Cách tính",
+    "Thiếu số liệu",
+)
+KIND_NAMES = {
+    "target": "Chỉ tiêu",
+    "plan": "Kế hoạch",
+    "count": "Đếm sự việc",
+    "judged": "Đoàn kiểm tra chấm",
+    "veto": "Điểm liệt",
+    "yes_no": "Có/Không",
+}
+
+
+def scale_workbook(method) -> bytes:
+    """The scale as a sheet: groups in bold, their criteria below, kinds and maximum points."""
+    scale = scale_of(method)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SCALE_SHEET
+    ws["A1"] = scale.name
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = f"Phiên bản {scale.version}; tổng {fmt_number(scale.total_points)} điểm"
+    _header(ws, SCALE_HEADERS, (10, 60, 20, 12, 14, 70, 16))
+    row = HEADER_ROW + 1
+    for group in scale.groups:
+        ws.cell(row=row, column=1, value=group.code).font = Font(bold=True)
+        ws.cell(row=row, column=2, value=group.name).font = Font(bold=True)
+        ws.cell(row=row, column=4, value=float(group.max_points)).font = Font(bold=True)
+        row += 1
+        for c in group.criteria:
+            try:
+                how = describe_rule(c.rule, c.max_points)
+            except Exception:  # a description is a courtesy: never fail the export for it
+                how = ""
+            cells = (
+                c.code,
+                c.name,
+                KIND_NAMES.get(c.rule.kind, c.rule.kind),
+                float(c.max_points),
+                getattr(c.rule, "unit", "") or "",
+                how,
+                "Chặn gửi" if c.missing == "block" else "Tính 0 điểm",
+            )
+            for col, value in enumerate(cells, start=1):
+                cell = ws.cell(row=row, column=col, value=value)
+                cell.alignment = Alignment(wrap_text=col in (2, 6), vertical="top")
+            row += 1
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(SCALE_HEADERS))}{row - 1}"
+    return _save(wb)

@@ -1,0 +1,288 @@
+"""Excel in and out for a cluster's year: templates to download, uploads, list exports.
+
+Who may do what is decided by thidua.cycle.access and the model methods, exactly as for the forms:
+an upload is parsed in full (thidua.cycle.excel), then written by the same model step the form
+uses, so the same checks, atomicity and audit apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from thidua.cycle import excel
+from thidua.cycle.access import (
+    CycleAccess,
+    get_cycle_for_user,
+    get_ranking_for_user,
+    get_result_sheet_for_user,
+)
+from thidua.cycle.models import Cycle, Registration, ResultSheet, WorkflowError
+from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
+from thidua.cycle.views.common import run_step
+from thidua.cycle.views.results import NOT_REPORTER, _rows_for_list
+from thidua.honours.exports import exported_by, workbook, xlsx_response
+from thidua.org.access import require
+
+MAX_UPLOAD = 5 * 1024 * 1024
+NO_SCALE = "Cụm chưa ban hành thang điểm: chưa có mẫu Excel."
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Tệp Excel (.xlsx)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError("Chọn tệp .xlsx (tải mẫu ở trên, điền rồi tải lên).")
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError("Tệp quá lớn (tối đa 5 MB).")
+        return upload
+
+
+class TargetsUploadForm(UploadForm):
+    reason = forms.CharField(
+        label="Lý do thay đổi",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bắt buộc khi phương pháp chấm đã khóa (đã bắt đầu chấm điểm).",
+    )
+
+
+def _method_or_404(access: CycleAccess):
+    method = access.cycle.method
+    if method is None or not method.scale:
+        raise Http404(NO_SCALE)
+    return method
+
+
+def _slug(access: CycleAccess) -> str:
+    cluster = access.cycle.cluster
+    return f"cum-{cluster.number}-{cluster.year}"
+
+
+# -- a unit's results ------------------------------------------------------------------------------
+
+
+def results_template(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, _ = get_result_sheet_for_user(access, code)
+    method = _method_or_404(access)
+    data = excel.results_template(method, sheet.unit, values=sheet.values, remarks=sheet.remarks)
+    return xlsx_response(data, f"so-lieu-{sheet.unit.code}-{year}.xlsx")
+
+
+def results_upload(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, _ = get_result_sheet_for_user(access, code)
+    require(sheet.is_reporter(request.user), NOT_REPORTER)
+    back = reverse("cycle_result_sheet", args=[year, number, code])
+    try:
+        sheet.require_editable(by=request.user)
+        method = _method_or_404(access)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                values, remarks = excel.parse_results(
+                    form.cleaned_data["file"].read(), method, sheet.unit
+                )
+            except excel.UploadError as exc:
+                errors = exc.messages
+            else:
+                ok, _, status = run_step(
+                    request,
+                    lambda: sheet.save_values(by=request.user, values=values, remarks=remarks),
+                    success=f"Đã nhập {len(values)} số liệu từ tệp Excel vào bản nháp.",
+                    form=form,
+                )
+                if ok:
+                    return redirect(back)
+    context = {
+        "access": access,
+        "cycle": access.cycle,
+        "sheet": sheet,
+        "form": form,
+        "errors": errors,
+        "template_url": reverse("cycle_excel_results_template", args=[year, number, code]),
+        "back_url": back,
+    }
+    return render(request, "cycle/exchange/results_upload.html", context, status=status)
+
+
+# -- targets per unit ------------------------------------------------------------------------------
+
+ONLY_SECRETARIAT = "Chỉ Thường trực Cụm được nhập chỉ tiêu của các đơn vị."
+
+
+def targets_template(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    require(access.is_secretariat or access.national, ONLY_SECRETARIAT)
+    method = _method_or_404(access)
+    data = excel.targets_template(method, access.cycle.members())
+    return xlsx_response(data, f"chi-tieu-{_slug(access)}.xlsx")
+
+
+def targets_upload(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    require(access.is_secretariat, ONLY_SECRETARIAT)
+    cycle = access.cycle
+    back = reverse("cycle_method", args=[year, number])
+    if cycle.stage == Cycle.Stage.CLOSED:
+        messages.error(request, "Năm thi đua đã kết thúc: không thể thay đổi chỉ tiêu.")
+        return redirect(back)
+    method = _method_or_404(access)
+    form = TargetsUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            members = [u.code for u in cycle.members()]
+            try:
+                targets = excel.parse_targets(form.cleaned_data["file"].read(), method, members)
+            except excel.UploadError as exc:
+                errors = exc.messages
+            else:
+                ok, _, status = run_step(
+                    request,
+                    lambda: cycle.set_method(
+                        by=request.user, targets=targets, reason=form.cleaned_data["reason"]
+                    ),
+                    success=f"Đã cập nhật chỉ tiêu riêng của {len(targets)} đơn vị từ tệp Excel.",
+                    form=form,
+                )
+                if ok:
+                    return redirect(back)
+    context = {
+        "access": access,
+        "cycle": cycle,
+        "form": form,
+        "errors": errors,
+        "locked": cycle.method_locked,
+        "template_url": reverse("cycle_excel_targets_template", args=[year, number]),
+        "back_url": back,
+    }
+    return render(request, "cycle/exchange/targets_upload.html", context, status=status)
+
+
+# -- exports ---------------------------------------------------------------------------------------
+
+
+def scale_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    method = _method_or_404(access)
+    return xlsx_response(excel.scale_workbook(method), f"thang-diem-{_slug(access)}.xlsx")
+
+
+def ranking_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    ranking, _ = get_ranking_for_user(access)
+    if ranking is None:
+        raise Http404("Chưa có bảng xếp hạng.")
+    entries = ranking.entries.select_related("unit").order_by("position")
+    rows: list[list[Any]] = [
+        [
+            e.rank,
+            e.unit.name,
+            None if e.total is None else float(e.total),
+            "Có" if e.vetoed else "",
+            e.median_rank,
+            e.rank_p5,
+            e.rank_p95,
+            None if e.p_first is None else round(e.p_first * 100, 1),
+            e.note,
+        ]
+        for e in entries
+    ]
+    data = workbook(
+        f"Bảng xếp hạng {access.cycle.cluster}",
+        [
+            "Hạng",
+            "Đơn vị",
+            "Tổng điểm",
+            "Điểm liệt",
+            "Hạng trung vị",
+            "Hạng P5",
+            "Hạng P95",
+            "Khả năng đứng đầu (%)",
+            "Ghi chú",
+        ],
+        rows,
+        subtitle=exported_by(request.user),
+        widths=[8, 40, 12, 10, 12, 10, 10, 14, 50],
+        sheet="Xếp hạng",
+    )
+    return xlsx_response(data, f"xep-hang-{_slug(access)}.xlsx")
+
+
+def results_list_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    rows = []
+    for row in _rows_for_list(access):
+        sheet: ResultSheet | None = row["sheet"]
+        score = row["score"]
+        rows.append(
+            [
+                row["unit"].name,
+                sheet.get_state_display() if sheet else "Chưa nhập",
+                sheet.revision if sheet else None,
+                sheet.submitted_at.replace(tzinfo=None) if sheet and sheet.submitted_at else None,
+                getattr(sheet, "evidence_count", 0) if sheet else 0,
+                None if score is None or score.total is None else float(score.total),
+                sheet.return_reason if sheet else "",
+            ]
+        )
+    data = workbook(
+        f"Tình hình nhập số liệu — {access.cycle.cluster}",
+        [
+            "Đơn vị",
+            "Trạng thái",
+            "Lần gửi",
+            "Ngày gửi",
+            "Số minh chứng",
+            "Tự chấm",
+            "Lý do trả lại",
+        ],
+        rows,
+        subtitle=exported_by(request.user),
+        widths=[40, 14, 10, 14, 14, 12, 50],
+        sheet="Số liệu",
+    )
+    return xlsx_response(data, f"tinh-hinh-so-lieu-{_slug(access)}.xlsx")
+
+
+def registrations_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    cycle = access.cycle
+    by_unit = {r.unit_id: r for r in Registration.objects.filter(cycle=cycle)}
+    collective = dict(COLLECTIVE_TITLES)
+    rows = []
+    for unit in cycle.members():
+        reg = by_unit.get(unit.pk)
+        titles = "; ".join(collective.get(t, t) for t in reg.collective_titles) if reg else ""
+        counts = [
+            reg.individual_counts.get(code, 0) if reg else None for code, _ in INDIVIDUAL_TITLES
+        ]
+        rows.append([unit.name, "Đã đăng ký" if reg else "Chưa đăng ký", titles, *counts])
+    data = workbook(
+        f"Đăng ký thi đua — {cycle.cluster}",
+        ["Đơn vị", "Tình trạng", "Danh hiệu tập thể", *(name for _, name in INDIVIDUAL_TITLES)],
+        rows,
+        subtitle=exported_by(request.user),
+        widths=[40, 16, 50, *([16] * len(INDIVIDUAL_TITLES))],
+        sheet="Đăng ký",
+    )
+    return xlsx_response(data, f"dang-ky-{_slug(access)}.xlsx")
