@@ -180,3 +180,13 @@ def test_ministry_dashboard_query_count_is_constant_in_the_number_of_clusters(
     with django_assert_max_num_queries(len(before)):
         response = ministry(client, 2025)
     assert response.content.decode().count("<tr data-cluster=") >= 5
+
+
+def test_heat_map_leaves_out_criteria_no_unit_can_be_measured_on(world):
+    html = world.cast.client(world.cast.approver).get(dashboard()).content.decode()
+    heatmap = re.search(
+        r'<table class="table table--compact" id="heatmap">(.*?)</table>', html, re.S
+    )
+    header = re.findall(r'<th class="num" title="[^"]*">([^<]+)</th>', heatmap.group(1))
+    assert header and "TP1" in header
+    assert all(re.search(r"heat-\d", row) for row in heatmap.group(1).split("<tr")[2:])

@@ -318,7 +318,12 @@ def attainment(sheets: list[ScoreSheet]) -> tuple[list[dict[str, str]], list[dic
                 }
             )
         rows.append({"unit": sheet.unit, "cells": cells})
-    return list(columns.values()), rows
+    # A criterion no unit can be measured on (e.g. a target stated against last year) is left out.
+    keep = [i for i in range(len(columns)) if any(r["cells"][i]["ratio"] is not None for r in rows)]
+    for row in rows:
+        row["cells"] = [row["cells"][i] for i in keep]
+    names = list(columns.values())
+    return [names[i] for i in keep], rows
 
 
 # -- the Ministry dashboard -------------------------------------------------------------------------
