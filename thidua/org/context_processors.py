@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict:
         ("Đơn vị", reverse("unit_list")),
         ("Hồ sơ khen thưởng", reverse("honours_home")),
     ]
+    if user.has_national_scope:
+        items.append(("Toàn quốc", reverse("ministry_dashboard")))
     path = request.path
     nav = []
     for label, url in items:
