@@ -143,6 +143,16 @@ def _unit_label(criterion: Criterion) -> str:
     return getattr(rule, "unit", "") or ""
 
 
+def _scale(method) -> Scale:
+    """The method's parsed scale, kept on the method object: scale_of fingerprints the whole
+    document on every call, which is most of the cost of parsing a 200-row sheet."""
+    cached = getattr(method, "_excel_scale", None)
+    if cached is None or cached[0] is not method.scale:
+        cached = (method.scale, scale_of(method))
+        method._excel_scale = cached
+    return cached[1]
+
+
 def target_criteria(scale: Scale) -> list[Criterion]:
     """The criteria measured against a unit's own target or plan."""
     return [c for c in scale.criteria if isinstance(c.rule, TargetRule | PlanRule)]
@@ -183,7 +193,7 @@ def results_template(
     remarks: dict[str, str] | None = None,
 ) -> bytes:
     """The unit's results sheet for the method in force, with its current draft filled in."""
-    scale = scale_of(method)
+    scale = _scale(method)
     values, remarks = values or {}, remarks or {}
     targets = (method.targets or {}).get(unit.code, {})
     wb = Workbook()
@@ -304,7 +314,7 @@ def parse_results(data: bytes, method, unit) -> tuple[dict[str, Any], dict[str, 
 
 
 def parse_results_sheet(ws, method, unit) -> tuple[dict[str, Any], dict[str, str]]:
-    scale = scale_of(method)
+    scale = _scale(method)
     errors: list[CellError] = []
     values: dict[str, Any] = {}
     remarks: dict[str, str] = {}
@@ -362,7 +372,7 @@ TARGET_FIXED = ("Mã đơn vị", "Đơn vị")
 
 def targets_template(method, units: Sequence) -> bytes:
     """Units × target criteria, with the targets in force filled in."""
-    scale = scale_of(method)
+    scale = _scale(method)
     criteria = target_criteria(scale)
     targets = method.targets or {}
     wb = Workbook()
@@ -429,7 +439,7 @@ def parse_targets(data: bytes, method, unit_codes: Iterable[str]) -> dict[str, d
 
 
 def _parse_targets_sheet(ws, method, members: set[str]) -> dict[str, dict[str, str]]:
-    scale = scale_of(method)
+    scale = _scale(method)
     errors: list[CellError] = []
     header = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
     columns: dict[int, Criterion] = {}
@@ -536,7 +546,7 @@ KIND_NAMES = {
 
 def scale_workbook(method) -> bytes:
     """The scale as a sheet: groups in bold, their criteria below, kinds and maximum points."""
-    scale = scale_of(method)
+    scale = _scale(method)
     wb = Workbook()
     ws = wb.active
     ws.title = SCALE_SHEET
