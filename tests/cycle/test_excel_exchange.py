@@ -309,3 +309,28 @@ def test_vietnamese_numbers_parse_from_text_and_numeric_cells():
     values, _ = excel.parse_results(out.getvalue(), method, unit)
     for criterion, expected in zip(numbers, samples.values(), strict=False):
         assert Decimal(values[criterion.code]) == Decimal(expected)
+
+
+def test_another_units_file_is_refused_on_its_unit_line():
+    cycle = cycle2025()
+    other = next(u for u in cycle.members() if u.code != LAO_CAI)
+    data = excel.results_template(cycle.method, other)
+    officer = client_for("canbo.laocai")
+    before = lao_cai().version
+    upload = SimpleUploadedFile("so-lieu.xlsx", data)
+    response = officer.post(url("cycle_excel_results_upload", LAO_CAI), {"file": upload})
+    assert response.status_code == 422
+    assert f"Trang “Số liệu”, dòng 2, cột A: tệp là mẫu của đơn vị mã “{other.code}”" in (
+        response.content.decode()
+    )
+    assert lao_cai().version == before
+
+
+@pytest.mark.parametrize(
+    "name", ["cycle_excel_results_list", "cycle_excel_registrations", "cycle_excel_ranking"]
+)
+def test_exports_take_a_bounded_number_of_queries(world, name, django_assert_max_num_queries):
+    secretariat = world.cast.client(world.cast.secretariat)
+    with django_assert_max_num_queries(20):
+        response = secretariat.get(reverse(name, args=[2021, 3]))
+    assert response.status_code == 200

@@ -14,6 +14,7 @@ to the row of their criterion.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +57,7 @@ RESULT_HEADERS = (
 )
 RESULT_WIDTHS = (10, 60, 28, 24, 14, 16, 48)
 COL_CODE, COL_VALUE, COL_REMARK = 1, 6, 7
+UNIT_LINE = re.compile(r"\(mã ([^()\s]+)\)\s*$")
 
 
 # -- errors ----------------------------------------------------------------------------------------
@@ -202,6 +204,7 @@ def results_template(
     ws["A1"] = f"SỐ LIỆU KẾT QUẢ THI ĐUA NĂM {method.cycle.year}"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = f"Đơn vị: {unit.name} (mã {unit.code})"
+    ws["A2"].protection = LOCKED
     ws["A3"] = f"Thang điểm: {scale.name} — phiên bản {scale.version}"
     ws["A3"].font = Font(italic=True, color="555555")
     _header(ws, RESULT_HEADERS, RESULT_WIDTHS)
@@ -313,9 +316,30 @@ def parse_results(data: bytes, method, unit) -> tuple[dict[str, Any], dict[str, 
         wb.close()
 
 
+def _unit_code_of(ws) -> str | None:
+    """The unit the template was made for, from its line "Đơn vị: … (mã …)" (None if erased)."""
+    for cells in ws.iter_rows(min_row=2, max_row=2, max_col=1, values_only=True):
+        match = UNIT_LINE.search(_text(cells[0]))
+        return match.group(1) if match else None
+    return None
+
+
 def parse_results_sheet(ws, method, unit) -> tuple[dict[str, Any], dict[str, str]]:
     scale = _scale(method)
     errors: list[CellError] = []
+    made_for = _unit_code_of(ws)
+    if made_for is not None and made_for != unit.code:
+        # The easy mistake: another unit's file (or last year's) uploaded to this unit's sheet.
+        errors.append(
+            CellError(
+                RESULTS_SHEET,
+                2,
+                1,
+                "",
+                f"tệp là mẫu của đơn vị mã “{made_for}”, không phải của {unit.name} "
+                f"(mã {unit.code}). Tải mẫu của đơn vị mình.",
+            )
+        )
     values: dict[str, Any] = {}
     remarks: dict[str, str] = {}
     row_of: dict[str, int] = {}
