@@ -334,3 +334,15 @@ def test_exports_take_a_bounded_number_of_queries(world, name, django_assert_max
     with django_assert_max_num_queries(20):
         response = secretariat.get(reverse(name, args=[2021, 3]))
     assert response.status_code == 200
+
+
+def test_the_upload_pages_offer_the_template_and_a_file_field():
+    page = client_for("canbo.laocai").get(url("cycle_excel_results_upload", LAO_CAI))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert url("cycle_excel_results_template", LAO_CAI) in html
+    assert 'type="file"' in html and 'enctype="multipart/form-data"' in html
+    page = client_for("thuongtruc.caobang").get(url("cycle_excel_targets_upload"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert url("cycle_excel_targets_template") in html and "Lý do thay đổi" in html
