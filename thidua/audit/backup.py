@@ -249,7 +249,8 @@ def restore_backup(path: str | Path) -> BackupSummary:
         manifest = _read_archive(path, extracted)
         present = existing_rows()
         if present:
-            shown = ", ".join(f"{label} ({n})" for label, n in sorted(present.items())[:5])
+            names = {m._meta.label_lower: str(m._meta.verbose_name_plural) for m in data_models()}
+            shown = ", ".join(f"{names[label]} ({n})" for label, n in sorted(present.items())[:5])
             raise BackupError(
                 "Cơ sở dữ liệu không trống: đã có dữ liệu trong "
                 f"{shown}{'…' if len(present) > 5 else ''}. Chỉ khôi phục vào cơ sở dữ liệu "
