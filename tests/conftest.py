@@ -158,12 +158,23 @@ def world(cast) -> World:
     return World(cast)
 
 
+def _flushes_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser tests flush the database (transactional): run them last so the others keep the
-    session's reference and demo data."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Transactional tests (the browser, live-server and backup tests) empty the database when
+    they finish: run them last so the others keep the session's reference and demo data."""
+    items.sort(
+        key=lambda item: (_flushes_database(item), item.get_closest_marker("browser") is not None)
+    )
     for item in items:
-        if item.get_closest_marker("browser") is not None:
+        if item.get_closest_marker("browser") is not None or _flushes_database(item):
             # Django's live server shares the in-memory SQLite connection with its request threads;
             # their closing it from another thread is reported as a thread exception, not a failure.
-            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"))
+            item.add_marker(
+                pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+            )
