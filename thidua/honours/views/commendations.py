@@ -24,7 +24,7 @@ from thidua.honours.forms import (
     RevokeForm,
 )
 from thidua.honours.models import Commendation, may_edit_somewhere
-from thidua.honours.views.common import history, wants_excel
+from thidua.honours.views.common import edit_record, history, wants_excel
 from thidua.org.access import require
 from thidua.org.models import Unit
 
@@ -120,24 +120,13 @@ def commendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def commendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     row, can_edit = get_commendation_for_user(request.user, pk)
     require(can_edit, "Bạn không có quyền sửa quyết định khen thưởng này.")
-    initial = {name: getattr(row, name) for name in Commendation.EDITABLE}
-    form = CommendationEditForm(request.POST or None, initial={**initial, "version": row.version})
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            ok, _, status = run_step(
-                request,
-                lambda: row.update(by=request.user, expected_version=version, **data),
-                success="Đã cập nhật quyết định khen thưởng.",
-                form=form,
-            )
-            if ok:
-                return redirect(row)
-    return render(
-        request, "honours/commendation_edit.html", {"form": form, "c": row}, status=status
+    return edit_record(
+        request,
+        row,
+        CommendationEditForm,
+        template="honours/commendation_edit.html",
+        context_name="c",
+        success="Đã cập nhật quyết định khen thưởng.",
     )
 
 

@@ -33,3 +33,28 @@ def history(obj) -> list[dict]:
         }
         for r in AuditRecord.objects.for_object(obj).order_by("-seq")[:50]
     ]
+
+
+def edit_record(request, obj, form_class, *, template: str, context_name: str, success: str):
+    """The edit page of a versioned record: the form, a stale edit refused, the model's update()."""
+    from django.shortcuts import redirect, render
+
+    from thidua.cycle.views.common import run_step
+
+    initial = {name: getattr(obj, name) for name in type(obj).EDITABLE}
+    form = form_class(request.POST or None, initial={**initial, "version": obj.version})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            ok, _, status = run_step(
+                request,
+                lambda: obj.update(by=request.user, expected_version=version, **data),
+                success=success,
+                form=form,
+            )
+            if ok:
+                return redirect(obj)
+    return render(request, template, {"form": form, context_name: obj}, status=status)

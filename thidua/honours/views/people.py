@@ -26,7 +26,7 @@ from thidua.honours.forms import (
     RatingForm,
 )
 from thidua.honours.models import Person, may_edit_somewhere
-from thidua.honours.views.common import history, wants_excel
+from thidua.honours.views.common import edit_record, history, wants_excel
 from thidua.org.access import require
 
 
@@ -139,24 +139,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person, can_edit = get_person_for_user(request.user, pk)
     require(can_edit, "Bạn không có quyền sửa hồ sơ cán bộ này.")
-    initial = {name: getattr(person, name) for name in Person.EDITABLE}
-    form = PersonEditForm(request.POST or None, initial={**initial, "version": person.version})
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            ok, _, status = run_step(
-                request,
-                lambda: person.update(by=request.user, expected_version=version, **data),
-                success="Đã cập nhật hồ sơ cán bộ.",
-                form=form,
-            )
-            if ok:
-                return redirect(person)
-    return render(
-        request, "honours/person_edit.html", {"form": form, "person": person}, status=status
+    return edit_record(
+        request,
+        person,
+        PersonEditForm,
+        template="honours/person_edit.html",
+        context_name="person",
+        success="Đã cập nhật hồ sơ cán bộ.",
     )
 
 
