@@ -1,0 +1,238 @@
+"""The cluster's method in words: rules, quotas, vote thresholds and targets as a reader says them.
+
+Used by the method page; kept apart from the views so the sentences can be read (and reused) alone.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from thidua.audit.models import AuditRecord
+from thidua.cycle.forms_plan import target_criteria
+from thidua.cycle.models import Cycle, MethodVersion
+from thidua.engine.awards import AwardRule, AwardRules
+from thidua.engine.numbers import fmt_number
+from thidua.engine.rules import (
+    Bonus,
+    CountRule,
+    JudgedRule,
+    PlanRule,
+    TargetRule,
+    VetoRule,
+)
+from thidua.engine.scale import Criterion, Scale
+
+
+def num(value: Decimal | int) -> str:
+    """A number as printed in the scale: Vietnamese separators, a true minus sign."""
+    return fmt_number(value).replace("-", "−")
+
+
+def _v(value: Decimal, unit: str) -> str:
+    return f"{num(value)}{unit}" if unit in ("%", "") else f"{num(value)} {unit}"
+
+
+def _pts(value: Decimal) -> str:
+    return f"{num(value)} điểm"
+
+
+def _bonus_words(bonus: Bonus | None, unit: str, over: str) -> str:
+    if bonus is None:
+        return ""
+    step = "trọn " if bonus.whole_steps else ""
+    return (
+        f"; thưởng {_pts(bonus.points)} mỗi {step}{_v(bonus.per, unit)} vượt {over}, "
+        f"tối đa {_pts(bonus.cap)}"
+    )
+
+
+def kind_label(criterion: Criterion) -> str:
+    rule = criterion.rule
+    if isinstance(rule, CountRule):
+        return "Điểm trừ" if rule.per_event < 0 else "Điểm cộng"
+    return {
+        "target": "Chỉ tiêu",
+        "plan": "Kế hoạch",
+        "judged": "Chấm điểm",
+        "veto": "Điểm liệt",
+        "yes_no": "Có/không",
+    }[rule.kind]
+
+
+def rule_words(criterion: Criterion, award_names: dict[str, str]) -> str:
+    """The rule of one criterion as the printed scale says it, e.g. "≥ 76%: tối đa 10 điểm; …"."""
+    rule, top = criterion.rule, criterion.max_points
+    if isinstance(rule, TargetRule):
+        higher = rule.direction == "higher"
+        better, worse = ("≥", "≤") if higher else ("≤", "≥")
+        goal = (
+            f"{better} {_v(rule.target, rule.unit)}"
+            if rule.target is not None
+            else "Đạt chỉ tiêu riêng của đơn vị"
+        )
+        if rule.method == "linear":
+            zero = rule.zero_at if rule.zero_at is not None else Decimal(0)
+            text = f"{goal}: tối đa {_pts(top)}; chưa đạt: tính tuyến tính, {worse} {_v(zero, rule.unit)}: 0 điểm"
+        elif rule.method == "all_or_nothing":
+            text = f"{goal}: {_pts(top)}; không đạt: 0 điểm"
+        else:
+            steps = "; ".join(
+                f"{better} {_v(s.value, rule.unit)}: {_pts(s.points)}" for s in rule.steps
+            )
+            text = f"Theo mức: {steps}; thấp hơn: 0 điểm"
+        return text + _bonus_words(rule.bonus, rule.unit, "chỉ tiêu")
+    if isinstance(rule, PlanRule):
+        plan = f" (kế hoạch mặc định {_v(rule.plan, rule.unit)})" if rule.plan is not None else ""
+        below = (
+            "tỷ lệ thuận với phần trăm kế hoạch"
+            if rule.zero_at == 0
+            else f"tính tuyến tính, ≤ {num(rule.zero_at)}% kế hoạch: 0 điểm"
+        )
+        text = f"Thực hiện ≥ {num(rule.full_at)}% kế hoạch{plan}: tối đa {_pts(top)}; chưa đạt: {below}"
+        return text + _bonus_words(rule.bonus, "%", "kế hoạch")
+    if isinstance(rule, CountRule):
+        each = rule.unit or "lần"
+        if rule.per_event < 0:
+            return f"Trừ {_pts(-rule.per_event)} mỗi {each}, trừ tối đa {_pts(rule.limit)}"
+        return f"Cộng {_pts(rule.per_event)} mỗi {each}, cộng tối đa {_pts(rule.limit)}"
+    if isinstance(rule, JudgedRule):
+        return f"Đoàn kiểm tra chấm từ 0 đến {_pts(top)}; dưới mức tối đa phải có nhận xét"
+    if isinstance(rule, VetoRule):
+        if rule.scope == "ranking":
+            return "Nếu xảy ra: đơn vị không được xếp hạng"
+        names = ", ".join(award_names.get(code, code) for code in rule.awards)
+        return f"Nếu xảy ra: không được xét {names}"
+    yes, no = ("Có", "không") if rule.expected else ("Không", "có")
+    return f"{yes}: {_pts(top)}; {no}: 0 điểm"
+
+
+def scale_groups(scale: Scale, award_names: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "group": group,
+            "max": num(group.max_points),
+            "criteria": [
+                {
+                    "c": c,
+                    "kind": kind_label(c),
+                    "max": num(c.max_points) if c.rule.kind not in ("count", "veto") else "",
+                    "rule": rule_words(c, award_names),
+                    "required": c.missing == "block",
+                }
+                for c in group.criteria
+            ],
+        }
+        for group in scale.groups
+    ]
+
+
+def quota_words(award: AwardRule, members: int) -> str:
+    parts = []
+    if award.max_count is not None:
+        parts.append(f"tối đa {award.max_count} đơn vị")
+    if award.max_percent is not None:
+        if award.percent_of == "members":
+            count = math.floor(award.max_percent * members / 100)
+            parts.append(
+                f"tối đa {num(award.max_percent)}% số đơn vị trong Cụm "
+                f"({num(award.max_percent)}% × {members}, làm tròn xuống: {count})"
+            )
+        else:
+            parts.append(
+                f"tối đa {num(award.max_percent)}% số đơn vị được xếp hạng, làm tròn xuống"
+            )
+    if not parts:
+        return "Không giới hạn số lượng"
+    joined = "; ".join(parts)
+    if len(parts) > 1:
+        joined += " — lấy số " + ("nhỏ hơn" if award.combine == "min" else "lớn hơn")
+    return joined[:1].upper() + joined[1:]
+
+
+def award_rows(rules: AwardRules, members: int) -> list[dict[str, Any]]:
+    names = {a.code: a.name for a in rules.awards}
+    rows = []
+    for award in rules.awards:
+        conditions = []
+        if award.min_total is not None:
+            conditions.append(f"tổng điểm từ {num(award.min_total)}")
+        if award.max_rank is not None:
+            conditions.append(f"xếp hạng từ 1 đến {award.max_rank}")
+        if award.standard_of:
+            conditions.append(f"đạt tiêu chuẩn {names.get(award.standard_of, award.standard_of)}")
+        rows.append(
+            {
+                "award": award,
+                "candidates": "Đơn vị được suy tôn dẫn đầu Cụm"
+                if award.candidates == "honoured"
+                else "Các đơn vị theo thứ tự xếp hạng",
+                "quota": quota_words(award, members),
+                "minimum": "; ".join(conditions) or "—",
+            }
+        )
+    return rows
+
+
+def vote_words(method: MethodVersion, members: int) -> dict[str, str]:
+    quorum, threshold = method.quorum, method.threshold
+    present = math.ceil(quorum * members)
+    yes = math.floor(threshold * members) + 1
+    return {
+        "quorum": f"Có mặt ít nhất {method.vote_quorum} số thành viên: từ {present}/{members} đơn vị",
+        "threshold": f"Tán thành vượt {method.vote_threshold} tổng số thành viên: từ {yes}/{members} đơn vị",
+    }
+
+
+def targets_table(
+    method: MethodVersion, scale: Scale, units: list
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Columns (criteria with their default target) and one row of targets per member unit."""
+    columns = []
+    for c in target_criteria(scale):
+        default = c.rule.target if isinstance(c.rule, TargetRule) else c.rule.plan
+        columns.append(
+            {
+                "c": c,
+                "unit": c.rule.unit,
+                "default": _v(default, c.rule.unit) if default is not None else "",
+            }
+        )
+    rows = []
+    for unit in units:
+        own = method.targets.get(unit.code, {})
+        cells = []
+        for col in columns:
+            value = own.get(col["c"].code)
+            cells.append(_v(Decimal(str(value)), col["unit"]) if value is not None else "")
+        rows.append({"unit": unit, "cells": cells})
+    return columns, rows
+
+
+ACTIONS = {"create": "Ban hành", "update": "Sửa", "new_version": "Phiên bản mới"}
+PARTS = {
+    "scale": "thang điểm",
+    "award_rules": "quy chế khen thưởng",
+    "targets": "chỉ tiêu từng đơn vị",
+    "operating_rules_chars": "quy chế hoạt động",
+    "vote_quorum": "tỷ lệ có mặt",
+    "vote_threshold": "tỷ lệ tán thành",
+}
+
+
+def history(cycle: Cycle) -> list[dict[str, Any]]:
+    """Every version (number, date, who, reason) with the audited changes made to it."""
+    versions = list(cycle.methods.select_related("created_by").order_by("-number"))
+    records: dict[str, list[dict[str, Any]]] = {}
+    for rec in AuditRecord.objects.filter(
+        model=MethodVersion._meta.label_lower, object_pk__in=[str(v.pk) for v in versions]
+    ).order_by("seq"):
+        before, after = rec.before or {}, rec.after or {}
+        changed = [
+            label for key, label in PARTS.items() if before and before.get(key) != after.get(key)
+        ]
+        records.setdefault(rec.object_pk, []).append(
+            {"rec": rec, "action": ACTIONS.get(rec.action, rec.action), "changed": changed}
+        )
+    return [{"v": v, "edits": records.get(str(v.pk), [])} for v in versions]
