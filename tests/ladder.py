@@ -31,5 +31,26 @@ class Entry:
             raise ValueError(f"{self.name}: no expectation for {sorted(missing)}")
 
 
+# The two expectations most pages of Cluster 3 / 2021 share (the cast belongs to that cluster).
+MEMBERS_SEE = {
+    "anonymous": 302,
+    "officer_a": 200,
+    "officer_b": 404,
+    "secretariat": 200,
+    "inspector": 200,
+    "approver": 200,
+    "viewer": 200,
+}
+SECRETARIAT_ONLY = {
+    "anonymous": 302,
+    "officer_a": 403,
+    "officer_b": 404,
+    "secretariat": OK,
+    "inspector": 403,
+    "approver": 403,
+    "viewer": 403,
+}
+
+
 def cluster3_2021(world) -> list:
     return [2021, 3]

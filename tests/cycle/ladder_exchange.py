@@ -5,10 +5,9 @@ upload (the closed year then sends them back to the sheet, 302). Targets: the se
 Ministry, for the template). Exports: everyone who sees the page they export.
 """
 
-from tests.ladder import OK, Entry, cluster3_2021
+from tests.ladder import MEMBERS_SEE, OK, Entry, cluster3_2021
 
 WHO = ("anonymous", "officer_a", "officer_b", "secretariat", "inspector", "approver", "viewer")
-MEMBERS_SEE = dict(zip(WHO, (302, 200, 404, 200, 200, 200, 200), strict=True))
 ONLY_OWN_OFFICER = dict(zip(WHO, (302, OK, 404, 403, 403, 403, 403), strict=True))
 SECRETARIAT_MINISTRY = dict(zip(WHO, (302, 403, 404, 200, 403, 200, 403), strict=True))
 ONLY_SECRETARIAT = dict(zip(WHO, (302, 403, 404, OK, 403, 403, 403), strict=True))

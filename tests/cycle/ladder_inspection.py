@@ -5,10 +5,9 @@ is on that team; Bắc Giang's officer and the Thái Nguyên viewer are not insp
 inspection of another unit does not exist for them (404).
 """
 
-from tests.ladder import OK, Entry
+from tests.ladder import MEMBERS_SEE, OK, Entry
 
 CAST = ("anonymous", "officer_a", "officer_b", "secretariat", "inspector", "approver", "viewer")
-MEMBERS_SEE = dict(zip(CAST, (302, 200, 404, 200, 200, 200, 200), strict=True))
 ONLY_SECRETARIAT = dict(zip(CAST, (302, 403, 404, OK, 403, 403, 403), strict=True))
 
 

@@ -4,26 +4,8 @@ Cluster 3 / 2021 is closed: allowed actions are then refused for the stage (409)
 which the ladder counts as allowed (OK); what matters here is who gets 302/403/404.
 """
 
-from tests.ladder import OK, Entry, cluster3_2021
+from tests.ladder import MEMBERS_SEE, OK, SECRETARIAT_ONLY, Entry, cluster3_2021
 
-MEMBERS_SEE = {
-    "anonymous": 302,
-    "officer_a": 200,
-    "officer_b": 404,
-    "secretariat": 200,
-    "inspector": 200,
-    "approver": 200,
-    "viewer": 200,
-}
-SECRETARIAT_ONLY = {
-    "anonymous": 302,
-    "officer_a": 403,
-    "officer_b": 404,
-    "secretariat": OK,
-    "inspector": 403,
-    "approver": 403,
-    "viewer": 403,
-}
 # A unit's ballot: officers of member units (any role but read-only); not the Ministry.
 MEMBER_OFFICERS = {
     "anonymous": 302,

@@ -1,14 +1,4 @@
-from tests.ladder import OK, Entry
-
-MEMBERS_SEE = {
-    "anonymous": 302,
-    "officer_a": 200,
-    "officer_b": 404,
-    "secretariat": 200,
-    "inspector": 200,
-    "approver": 200,
-    "viewer": 200,
-}
+from tests.ladder import MEMBERS_SEE, OK, Entry
 
 ENTRIES = [
     Entry("cycle_overview", MEMBERS_SEE, args=lambda w: [2021, 3]),

@@ -1,26 +1,8 @@
 """Permission ladder of the plan pages (steps 1–4), on Cluster 3 / 2021 (closed: every allowed
 write is then refused for the stage, 409, which the ladder counts as allowed)."""
 
-from tests.ladder import OK, Entry, cluster3_2021
+from tests.ladder import MEMBERS_SEE, OK, SECRETARIAT_ONLY, Entry, cluster3_2021
 
-MEMBERS_SEE = {
-    "anonymous": 302,
-    "officer_a": 200,
-    "officer_b": 404,
-    "secretariat": 200,
-    "inspector": 200,
-    "approver": 200,
-    "viewer": 200,
-}
-SECRETARIAT_ONLY = {
-    "anonymous": 302,
-    "officer_a": 403,
-    "officer_b": 404,
-    "secretariat": OK,
-    "inspector": 403,
-    "approver": 403,
-    "viewer": 403,
-}
 # Officer A (Bắc Giang) registers and signs for their own unit; the secretariat for any member.
 OWN_UNIT = {**SECRETARIAT_ONLY, "officer_a": OK}
 

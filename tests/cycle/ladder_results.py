@@ -5,7 +5,7 @@ with 409), the secretariat may return it (409 too), everyone else in the cluster
 ranked, and no one may act for another unit (403).
 """
 
-from tests.ladder import OK, Entry
+from tests.ladder import MEMBERS_SEE, OK, Entry
 
 BAC_GIANG = (
     "anonymous",
@@ -16,7 +16,6 @@ BAC_GIANG = (
     "approver",
     "viewer",
 )
-MEMBERS_SEE = dict(zip(BAC_GIANG, (302, 200, 404, 200, 200, 200, 200), strict=True))
 ONLY_OWN_OFFICER = dict(zip(BAC_GIANG, (302, OK, 404, 403, 403, 403, 403), strict=True))
 ONLY_SECRETARIAT = dict(zip(BAC_GIANG, (302, 403, 404, OK, 403, 403, 403), strict=True))
 
