@@ -54,3 +54,40 @@ SECRETARIAT_ONLY = {
 
 def cluster3_2021(world) -> list:
     return [2021, 3]
+
+
+# -- the API's matrix ------------------------------------------------------------------------------
+# Every operation of /api/v1/ × the cast, in `ladder_api*.py` modules (API_ENTRIES = [...]) of each
+# area's test folder; tests/test_api_permission_matrix.py fails when an operation has no entry.
+# Anonymous callers get 401 on every operation; OK means "allowed" as above.
+
+
+@dataclass(frozen=True)
+class ApiEntry:
+    operation: str  # "METHOD /path" exactly as in the OpenAPI document, e.g. "GET /api/v1/units"
+    expect: dict[str, int | str]
+    path: Callable[[Any], dict] = field(default=lambda world: {})  # path parameters
+    query: Callable[[Any], dict] = field(default=lambda world: {})
+    body: Callable[[Any], Any] | None = None  # JSON body for writes
+
+    def __post_init__(self) -> None:
+        missing = set(CAST) - set(self.expect)
+        if missing:
+            raise ValueError(f"{self.operation}: no expectation for {sorted(missing)}")
+        method, _, _ = self.operation.partition(" ")
+        if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            raise ValueError(f"{self.operation}: write it as 'METHOD /api/v1/…'")
+
+    @property
+    def method(self) -> str:
+        return self.operation.split(" ", 1)[0]
+
+    def url(self, world) -> str:
+        template = self.operation.split(" ", 1)[1]
+        return template.format(**self.path(world))
+
+
+# Operations of Cluster 3 / 2021 (the cast belongs to it): who reads, who writes.
+API_MEMBERS_SEE = {**MEMBERS_SEE, "anonymous": 401}
+API_SECRETARIAT_ONLY = {**SECRETARIAT_ONLY, "anonymous": 401}
+API_EVERYONE_SIGNED_IN = {who: (401 if who == "anonymous" else 200) for who in CAST}

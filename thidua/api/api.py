@@ -186,9 +186,18 @@ def get_cluster(request, year: int, number: int):
 
 
 # The year's workflow, one router per area (same access helpers as the pages).
-from thidua.api.routers import cycle_outcome, cycle_results, documents, honours  # noqa: E402
+from thidua.api.routers import (  # noqa: E402
+    cycle_outcome,
+    cycle_plan,
+    cycle_results,
+    cycle_workflow,
+    documents,
+    honours,
+)
 
+api.add_router("/clusters/", cycle_plan.router)
 api.add_router("/clusters/", cycle_results.router)
+api.add_router("/clusters/", cycle_workflow.router)
 api.add_router("/clusters/", cycle_outcome.router)
 api.add_router("/clusters/", documents.router)
 api.add_router("/", honours.router)
