@@ -198,6 +198,14 @@ def get_dispute_for_user(access: CycleAccess, pk: int) -> tuple[Dispute, bool]:
     return dispute, can_resolve
 
 
+def may_raise_dispute(access: CycleAccess) -> bool:
+    """An officer of a member unit (or its secretariat) may dispute the unit's own points."""
+    return access.own_unit is not None and access.user.role in (
+        User.Role.UNIT_OFFICER,
+        User.Role.SECRETARIAT,
+    )
+
+
 # -- the plan: covenant, registrations, drives ------------------------------------------------------
 
 

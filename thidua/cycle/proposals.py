@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -9,6 +12,7 @@ from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.cycle.eligibility import ineligible
 from thidua.cycle.models import Cycle, Proposal
+from thidua.cycle.models.outcome import readable_units
 from thidua.cycle.scoring import consolidations, scale_of
 from thidua.engine.award_checks import check_selection
 from thidua.engine.awards import allocate_awards, parse_award_rules
@@ -16,6 +20,8 @@ from thidua.engine.ranking import Ranking as EngineRanking
 from thidua.engine.ranking import rank
 from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
+
+T = TypeVar("T")
 
 LIVE = [
     Proposal.State.DRAFT,
@@ -190,6 +196,27 @@ def resubmit(cycle: Cycle, *, by: User) -> int:
     return submit_all(cycle, by=by)
 
 
+def with_unit_names(cycle: Cycle, action: Callable[[], T]) -> Callable[[], T]:
+    """The rules name units by code ("bac-giang"): run `action` so that every refusal it raises
+    names the units as people read them ("Bắc Giang")."""
+
+    def run() -> T:
+        try:
+            return action()
+        except ValidationError as exc:
+            names = {u.code: u.short_name for u in cycle.members()}
+            if hasattr(exc, "error_dict"):
+                raise ValidationError(
+                    {
+                        field: [readable_units(m, names) for m in messages]
+                        for field, messages in exc.message_dict.items()
+                    }
+                ) from None
+            raise ValidationError([readable_units(m, names) for m in exc.messages]) from None
+
+    return run
+
+
 __all__ = [
     "add_proposal",
     "allocate",
@@ -197,4 +224,5 @@ __all__ = [
     "resubmit",
     "selection_problems",
     "submit_all",
+    "with_unit_names",
 ]

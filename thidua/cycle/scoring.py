@@ -446,6 +446,15 @@ def rank_cycle(
 
 
 @transaction.atomic
+def recompute_ranking(cycle: Cycle, *, by: User, reason: str = "") -> Ranking:
+    """The secretariat recomputes the ranking in force (ranking or voting stage), e.g. after a
+    dispute was resolved; the reason goes to the audit log."""
+    cycle.require_secretariat(by)
+    cycle.require_stage(Cycle.Stage.RANKING, Cycle.Stage.VOTING, action="tính lại bảng xếp hạng")
+    return rank_cycle(cycle, by=by, reason=reason)
+
+
+@transaction.atomic
 def recompute_cycle(cycle: Cycle, *, by: User | None, reason: str) -> None:
     """After a method change: rescore every stored sheet from its inputs, and re-rank if ranked."""
     for sheet in ResultSheet.objects.filter(

@@ -378,3 +378,30 @@ class Dispute(models.Model):
             from thidua.cycle.scoring import apply_dispute
 
             apply_dispute(self, by=by)
+
+    @staticmethod
+    def figures(cycle: Cycle, disputes: list[Dispute]) -> dict[int, dict[str, Any]]:
+        """What the secretariat weighs for each dispute, on the disputed criterion: the unit's
+        reported value and each team's verified value (submitted inspections), by dispute pk."""
+        from thidua.cycle.models.results import ResultSheet
+
+        units = {d.unit_id for d in disputes}
+        reported = dict(
+            ResultSheet.objects.filter(cycle=cycle, unit_id__in=units).values_list(
+                "unit_id", "values"
+            )
+        )
+        verified: dict[int, list[tuple[str, dict]]] = {}
+        for inspection in Inspection.objects.filter(
+            cycle=cycle, unit_id__in=units, state=Inspection.State.SUBMITTED
+        ).select_related("team"):
+            verified.setdefault(inspection.unit_id, []).append(
+                (inspection.team.name, inspection.values)
+            )
+        return {
+            d.pk: {
+                "reported": reported.get(d.unit_id, {}).get(d.criterion),
+                "verified": [(team, v.get(d.criterion)) for team, v in verified.get(d.unit_id, [])],
+            }
+            for d in disputes
+        }

@@ -402,7 +402,8 @@ class Proposal(models.Model):
         return self.state in (self.State.DRAFT, self.State.SUBMITTED, self.State.RETURNED)
 
     @transaction.atomic
-    def withdraw(self, *, by: User, reason: str) -> None:
+    def withdraw(self, *, by: User, reason: str, expected_version: int | None = None) -> None:
+        """Step 10: the secretariat withdraws a draft or returned proposal, with a reason."""
         self.cycle.require_secretariat(by)
         self.cycle.require_stage(Cycle.Stage.PROPOSALS, Cycle.Stage.APPROVAL, action="rút đề nghị")
         if self.state not in (self.State.DRAFT, self.State.RETURNED):
@@ -412,7 +413,7 @@ class Proposal(models.Model):
             raise ValidationError({"reason": "Phải nêu lý do rút đề nghị."})
         before = snapshot(self, ["state"])
         self.state, self.adjustment_reason = self.State.WITHDRAWN, reason
-        self.save(update_fields=["state", "adjustment_reason"])
+        save_versioned(self, ["state", "adjustment_reason"], expected_version, "đề nghị")
         audit(
             actor=by,
             action="withdraw",

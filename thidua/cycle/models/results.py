@@ -198,8 +198,11 @@ class ResultSheet(models.Model):
         ).first()
 
     @transaction.atomic
-    def return_to_unit(self, *, by: User, reason: str) -> None:
-        """The secretariat sends a submission back with a reason; the unit may then correct it."""
+    def return_to_unit(self, *, by: User, reason: str, expected_version: int | None = None) -> None:
+        """The secretariat sends a submission back with a reason; the unit may then correct it.
+
+        `expected_version`: the version the secretariat read (StaleEdit if the sheet changed since).
+        """
         self.cycle.require_secretariat(by)
         # After reporting closes, a wrong figure is corrected through the inspection and disputes.
         self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="trả lại số liệu")
@@ -214,8 +217,9 @@ class ResultSheet(models.Model):
             reason,
             self.revision + 1,
         )
-        self.version += 1
-        self.save(update_fields=["state", "return_reason", "revision", "version"])
+        save_versioned(
+            self, ["state", "return_reason", "revision"], expected_version, "bảng số liệu"
+        )
         audit(
             actor=by,
             action="return",

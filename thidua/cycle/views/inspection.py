@@ -22,6 +22,7 @@ from thidua.cycle.access import (
     get_dispute_for_user,
     get_inspection_for_user,
     inspections_for_user,
+    may_raise_dispute,
 )
 from thidua.cycle.forms_results import (
     DisputeForm,
@@ -272,13 +273,6 @@ def cycle_inspection_submit(request: HttpRequest, year: int, number: int, pk: in
 # -- disputes ----------------------------------------------------------------------------------
 
 
-def _may_raise(access: CycleAccess) -> bool:
-    return access.own_unit is not None and access.user.role in (
-        User.Role.UNIT_OFFICER,
-        User.Role.SECRETARIAT,
-    )
-
-
 def _disputes_page(
     request: HttpRequest,
     access: CycleAccess,
@@ -289,16 +283,7 @@ def _disputes_page(
     cycle = access.cycle
     names = criterion_names(cycle.method)
     disputes = list(disputes_for_user(access).select_related("unit", "raised_by", "resolved_by"))
-    units = {d.unit_id for d in disputes}
-    # What the secretariat weighs: the unit's figure and each team's, on the disputed criterion.
-    reported = dict(
-        ResultSheet.objects.filter(cycle=cycle, unit_id__in=units).values_list("unit_id", "values")
-    )
-    verified = defaultdict(list)
-    for inspection in Inspection.objects.filter(
-        cycle=cycle, unit_id__in=units, state=Inspection.State.SUBMITTED
-    ).select_related("team"):
-        verified[inspection.unit_id].append((inspection.team.name, inspection.values))
+    figures = Dispute.figures(cycle, disputes)
     rows = []
     for dispute in disputes:
         code = dispute.criterion
@@ -311,8 +296,8 @@ def _disputes_page(
                 "dispute": dispute,
                 "criterion": names.get(code),
                 "form": form,
-                "reported": show_value(reported.get(dispute.unit_id, {}).get(code)),
-                "verified": [(t, show_value(v.get(code))) for t, v in verified[dispute.unit_id]],
+                "reported": show_value(figures[dispute.pk]["reported"]),
+                "verified": [(t, show_value(v)) for t, v in figures[dispute.pk]["verified"]],
             }
         )
     return render(
@@ -322,7 +307,7 @@ def _disputes_page(
             "access": access,
             "cycle": cycle,
             "rows": rows,
-            "may_raise": _may_raise(access) and cycle.stage in DISPUTE_STAGES,
+            "may_raise": may_raise_dispute(access) and cycle.stage in DISPUTE_STAGES,
             "open_stage": cycle.stage in DISPUTE_STAGES,
         },
         status=status,
@@ -335,7 +320,9 @@ def cycle_disputes(request: HttpRequest, year: int, number: int) -> HttpResponse
 
 def cycle_dispute_new(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(_may_raise(access), "Chỉ cán bộ thi đua của đơn vị được khiếu nại điểm của đơn vị.")
+    require(
+        may_raise_dispute(access), "Chỉ cán bộ thi đua của đơn vị được khiếu nại điểm của đơn vị."
+    )
     cycle = access.cycle
     form = DisputeForm(request.POST or None, method=cycle.method)
     status = 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,6 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.forms_outcome import AddProposalForm, DecisionForm, WithdrawForm
 from thidua.cycle.models import Cycle, Proposal
-from thidua.cycle.models.outcome import readable_units
 from thidua.cycle.views.common import run_step
 from thidua.org.access import require
 from thidua.org.forms import HandoverForm
@@ -63,7 +61,7 @@ def cycle_proposal_add(request: HttpRequest, year: int, number: int) -> HttpResp
         data = form.cleaned_data
         ok, _, status = run_step(
             request,
-            _readable(
+            rules.with_unit_names(
                 access.cycle,
                 lambda: rules.add_proposal(
                     access.cycle,
@@ -85,7 +83,7 @@ def cycle_proposals_resubmit(request: HttpRequest, year: int, number: int) -> Ht
     require(access.is_secretariat, "Chỉ Thường trực Cụm được trình lại đề nghị.")
     ok, _, status = run_step(
         request,
-        _readable(access.cycle, lambda: rules.resubmit(access.cycle, by=request.user)),
+        rules.with_unit_names(access.cycle, lambda: rules.resubmit(access.cycle, by=request.user)),
         success="Đã trình lại Bộ các đề nghị đã điều chỉnh.",
     )
     return _done(year, number) if ok else _page(request, access, status=status)
@@ -116,26 +114,6 @@ def cycle_proposal_decide(request: HttpRequest, year: int, number: int, pk: int)
 
 def _done(year: int, number: int) -> HttpResponse:
     return redirect(reverse("cycle_proposals", args=[year, number]))
-
-
-def _readable(cycle: Cycle, action):
-    """The rules name units by code: show their names in every refusal."""
-
-    def run():
-        try:
-            return action()
-        except ValidationError as exc:
-            names = {u.code: u.short_name for u in cycle.members()}
-            if hasattr(exc, "error_dict"):
-                raise ValidationError(
-                    {
-                        field: [readable_units(m, names) for m in messages]
-                        for field, messages in exc.message_dict.items()
-                    }
-                ) from None
-            raise ValidationError([readable_units(m, names) for m in exc.messages]) from None
-
-    return run
 
 
 def _page(

@@ -20,7 +20,7 @@ from thidua.cycle.access import (
 from thidua.cycle.forms_outcome import RecomputeForm
 from thidua.cycle.models import Cycle, Ranking, ScoreSheet
 from thidua.cycle.models.outcome import readable_units
-from thidua.cycle.scoring import rank_cycle, scale_of
+from thidua.cycle.scoring import recompute_ranking, scale_of
 from thidua.cycle.views.common import run_step
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
@@ -48,15 +48,11 @@ def cycle_ranking_recompute(request: HttpRequest, year: int, number: int) -> Htt
     require(access.is_secretariat, "Chỉ Thường trực Cụm được tính lại bảng xếp hạng.")
     form = RecomputeForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    cycle = access.cycle
-
-    def recompute() -> Ranking:
-        cycle.require_stage(
-            Cycle.Stage.RANKING, Cycle.Stage.VOTING, action="tính lại bảng xếp hạng"
-        )
-        return rank_cycle(cycle, by=request.user, reason=reason)
-
-    run_step(request, recompute, success="Đã tính lại điểm tổng hợp và bảng xếp hạng.")
+    run_step(
+        request,
+        lambda: recompute_ranking(access.cycle, by=request.user, reason=reason),
+        success="Đã tính lại điểm tổng hợp và bảng xếp hạng.",
+    )
     return redirect(reverse("cycle_ranking", args=[year, number]))
 
 
