@@ -21,7 +21,7 @@ from thidua.cycle.models import (
     Registration,
     ResultSheet,
 )
-from thidua.org.access import get_cluster_for_user
+from thidua.org.access import get_cluster_for_user, require
 from thidua.org.models import Unit, User
 
 
@@ -224,6 +224,18 @@ def units_user_may_sign_for(access: CycleAccess) -> list[Unit]:
     return []
 
 
+def get_signing_unit_for_user(access: CycleAccess, code: str | None) -> Unit:
+    """The member unit this user signs the covenant for: `code`, or their own unit if none given.
+
+    403 if the user may sign for no unit at all, or not for that one."""
+    signable = units_user_may_sign_for(access)
+    require(bool(signable), "Chỉ cán bộ thi đua của đơn vị thành viên được ký giao ước cho đơn vị.")
+    code = code or getattr(access.user.unit, "code", "")
+    unit = next((u for u in signable if u.code == code), None)
+    require(unit is not None, "Bạn chỉ được ký giao ước cho đơn vị của mình.")
+    return unit
+
+
 def get_covenant_for_user(access: CycleAccess) -> tuple[Covenant | None, bool]:
     """The covenant (None until written), readable by everyone in scope; the secretariat writes it."""
     covenant = Covenant.objects.filter(cycle=access.cycle).first()
@@ -245,11 +257,15 @@ def get_registration_for_user(
         .select_related("registered_by")
         .first()
     )
-    may_edit = access.is_secretariat or (
+    return unit, registration, may_register_for(access, unit)
+
+
+def may_register_for(access: CycleAccess, unit: Unit) -> bool:
+    """Whether this user may register titles for a member unit: its own officer, or the secretariat."""
+    return access.is_secretariat or (
         access.user.unit_id == unit.pk
         and access.user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT)
     )
-    return unit, registration, may_edit
 
 
 def get_drive_for_user(access: CycleAccess, pk: int) -> tuple[Drive, bool]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -211,6 +212,44 @@ def target_criteria(scale: Scale | None) -> list[Any]:
     return [c for c in scale.criteria if isinstance(c.rule, TargetRule | PlanRule)]
 
 
+def target_table(
+    units: list[Unit],
+    criteria: list[Any],
+    current: dict[str, dict[str, Any]],
+    cell: Callable[[str, str], Any],
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
+    """The per-unit targets a table of cells gives, and each bad cell's problem in words.
+
+    `cell(unit_code, criterion_code)` is what was entered (text as typed, a number, or empty for
+    "the scale's default"); targets of criteria the table does not show are kept from `current`.
+    Shared by the targets page and the API.
+    """
+    targets: dict[str, dict[str, Any]] = {}
+    errors: dict[tuple[str, str], str] = {}
+    shown = {c.code for c in criteria}
+    for unit in units:
+        # keep what this table does not show (targets of other kinds of criteria)
+        row = {k: v for k, v in current.get(unit.code, {}).items() if k not in shown}
+        for criterion in criteria:
+            raw = cell(unit.code, criterion.code)
+            text = normalize(raw) if isinstance(raw, str) else raw
+            if text in ("", None):
+                continue
+            try:
+                value = _number(text, "Chỉ tiêu")
+                check_target(criterion.rule, value)
+            except ValidationError as exc:
+                errors[(unit.code, criterion.code)] = exc.messages[0]
+                continue
+            except ValueProblem as exc:
+                errors[(unit.code, criterion.code)] = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+                continue
+            row[criterion.code] = json_number(value)
+        if row:
+            targets[unit.code] = row
+    return targets, errors
+
+
 class TargetsForm(MethodForm):
     """One input per member unit × target criterion; empty means "the scale's default target"."""
 
@@ -252,28 +291,14 @@ class TargetsForm(MethodForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        targets: dict[str, dict[str, Any]] = {}
-        shown = {c.code for c in self.criteria}
-        for unit in self.units:
-            # keep what this table does not show (targets of other kinds of criteria)
-            row = {k: v for k, v in self.current.get(unit.code, {}).items() if k not in shown}
-            for criterion in self.criteria:
-                name = self.cells[(unit.code, criterion.code)]
-                text = normalize(data.get(name) or "")
-                if not text:
-                    continue
-                try:
-                    value = _number(text, "Chỉ tiêu")
-                    check_target(criterion.rule, value)
-                except ValidationError as exc:
-                    self.add_error(name, exc)
-                    continue
-                except ValueProblem as exc:
-                    self.add_error(name, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
-                    continue
-                row[criterion.code] = json_number(value)
-            if row:
-                targets[unit.code] = row
+        targets, errors = target_table(
+            self.units,
+            self.criteria,
+            self.current,
+            lambda unit, code: data.get(self.cells[(unit, code)]),
+        )
+        for cell, message in errors.items():
+            self.add_error(self.cells[cell], message)
         data["targets"] = targets
         return data
 
@@ -290,6 +315,20 @@ def _show(value: Any) -> str:
     except ValueError:
         return str(value)
     return json_number(number).__str__().replace(".", ",")
+
+
+def vote_fraction(text: str, field: str) -> str:
+    """A vote share as stored (normalised, short: 2/3, 0,5), or ValidationError in words.
+
+    Shared by the rules page and the API."""
+    text = normalize(text or "")
+    try:
+        MethodVersion.parse_fraction(text, field)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict[field]) from None
+    if len(text) > 8:  # the stored form is short: 2/3, 0,5
+        raise ValidationError("Viết tỷ lệ ngắn gọn, ví dụ 2/3 hoặc 0,5 (tối đa 8 ký tự).")
+    return text
 
 
 class RulesForm(MethodForm):
@@ -311,14 +350,7 @@ class RulesForm(MethodForm):
     )
 
     def _fraction(self, field: str) -> str:
-        text = normalize(self.cleaned_data.get(field, ""))
-        try:
-            MethodVersion.parse_fraction(text, field)
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict[field]) from None
-        if len(text) > 8:  # the stored form is short: 2/3, 0,5
-            raise ValidationError("Viết tỷ lệ ngắn gọn, ví dụ 2/3 hoặc 0,5 (tối đa 8 ký tự).")
-        return text
+        return vote_fraction(self.cleaned_data.get(field, ""), field)
 
     def clean_vote_quorum(self) -> str:
         return self._fraction("vote_quorum")

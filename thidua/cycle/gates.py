@@ -11,6 +11,12 @@ from thidua.org.models import User
 S = Cycle.Stage
 
 
+def next_stage(cycle: Cycle) -> Cycle.Stage | None:
+    """The stage after the current one (None once the year is closed)."""
+    index = cycle.stage_index()
+    return Cycle.ORDER[index + 1] if index + 1 < len(Cycle.ORDER) else None
+
+
 def problems_before(cycle: Cycle, to: str) -> list[str]:
     """Everything missing before `to`, in the words a secretariat uses (empty: ready)."""
     check = {

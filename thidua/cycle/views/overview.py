@@ -15,11 +15,6 @@ from thidua.cycle.models import Cycle, WorkflowError
 from thidua.org.access import get_cluster_for_user, require
 
 
-def _next_stage(cycle: Cycle) -> Cycle.Stage | None:
-    index = cycle.stage_index()
-    return Cycle.ORDER[index + 1] if index + 1 < len(Cycle.ORDER) else None
-
-
 def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse:
     cluster, can_manage = get_cluster_for_user(request.user, year, number)
     if not Cycle.objects.filter(cluster=cluster).exists():
@@ -28,7 +23,7 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
         )
     access = get_cycle_for_user(request.user, year, number)
     cycle = access.cycle
-    upcoming = _next_stage(cycle)
+    upcoming = gates.next_stage(cycle)
     stages = [
         {
             "value": s.value,

@@ -22,6 +22,8 @@ from thidua.cycle.access import (
     get_cycle_for_user,
     get_drive_for_user,
     get_registration_for_user,
+    get_signing_unit_for_user,
+    may_register_for,
     plan_is_open,
     units_user_may_sign_for,
 )
@@ -69,7 +71,6 @@ from thidua.engine.awards import parse_award_rules
 from thidua.engine.numbers import fmt_number
 from thidua.engine.scale import Scale
 from thidua.org.access import require
-from thidua.org.models import User
 
 SECRETARIAT_ONLY = "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được thay đổi phương pháp chấm."
 
@@ -395,11 +396,7 @@ def cycle_covenant(request: HttpRequest, year: int, number: int) -> HttpResponse
 @require_POST
 def cycle_covenant_sign(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    signable = units_user_may_sign_for(access)
-    require(bool(signable), "Chỉ cán bộ thi đua của đơn vị thành viên được ký giao ước cho đơn vị.")
-    code = request.POST.get("unit") or getattr(request.user.unit, "code", "")
-    unit = next((u for u in signable if u.code == code), None)
-    require(unit is not None, "Bạn chỉ được ký giao ước cho đơn vị của mình.")
+    unit = get_signing_unit_for_user(access, request.POST.get("unit"))
     covenant, can_write = get_covenant_for_user(access)
     if covenant is None:
         messages.error(request, "Thường trực Cụm chưa soạn nội dung giao ước: chưa thể ký.")
@@ -428,10 +425,9 @@ INDIVIDUAL_HEADS = {  # the abbreviations the Ministry's forms use
 
 def cycle_registrations(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    cycle, user = access.cycle, request.user
+    cycle = access.cycle
     registrations = list(Registration.objects.filter(cycle=cycle).select_related("registered_by"))
     by_unit = {r.unit_id: r for r in registrations}
-    officer = user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT)
     rows = []
     for unit in cycle.members():
         reg = by_unit.get(unit.pk)
@@ -443,7 +439,7 @@ def cycle_registrations(request: HttpRequest, year: int, number: int) -> HttpRes
                 "titles": set(reg.collective_titles) if reg else set(),
                 "numbers": counts,
                 "counts": [fmt_number(c) if c else "" for c in counts],
-                "can_edit": access.is_secretariat or (officer and unit.pk == user.unit_id),
+                "can_edit": may_register_for(access, unit),
             }
         )
     rate = registration_rate(cycle, registrations)
