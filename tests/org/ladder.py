@@ -36,4 +36,15 @@ ENTRIES = [
             "next_deputy": w.unit("quang-ninh").pk,
         },
     ),
+    # The account page and the second factor (TOTP): enrolment and removal are for approvers (and
+    # administrators); the code page sends a user with nothing to verify on to the home page.
+    Entry("account", ANY_SIGNED_IN),
+    Entry("totp_enrol", {**{k: 403 for k in ANY_SIGNED_IN}, "anonymous": 302, "approver": 200}),
+    Entry(
+        "totp_remove",
+        {**{k: 403 for k in ANY_SIGNED_IN}, "anonymous": 302, "approver": OK},
+        method="post",
+        data=lambda w: {"code": "123456"},
+    ),
+    Entry("totp_verify", {k: 302 for k in ANY_SIGNED_IN}),
 ]

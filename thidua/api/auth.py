@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from ninja.security import APIKeyCookie, HttpBearer
 
 from thidua.api.models import ApiToken
+from thidua.org.second_factor import UNVERIFIED_API, pending_step
 
 
 class BearerToken(HttpBearer):
@@ -28,5 +30,8 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            if pending_step(request) is not None:
+                # Password given but not the second factor (or not enrolled where it is required).
+                raise PermissionDenied(UNVERIFIED_API)
             return user
         return None

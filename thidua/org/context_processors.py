@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from thidua.org.second_factor import pending_step
+
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+    if user is None or not user.is_authenticated or pending_step(request) is not None:
+        return {"nav_items": []}  # nothing to offer before the second factor
     items = [
         ("Trang chủ", reverse("home")),
         ("Cụm thi đua", reverse("cluster_list")),

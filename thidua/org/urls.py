@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from thidua.org import views
+from thidua.org import second_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,8 @@ urlpatterns = [
     ),
     path("cum-thi-dua/<int:year>/<int:number>/thi-dua/", include("thidua.cycle.urls")),
     path("styleguide/", views.styleguide, name="styleguide"),
+    path("tai-khoan/", second_factor.account, name="account"),
+    path("tai-khoan/xac-thuc-hai-buoc/", second_factor.totp_enrol, name="totp_enrol"),
+    path("tai-khoan/xac-thuc-hai-buoc/go-bo/", second_factor.totp_remove, name="totp_remove"),
+    path("dang-nhap/ma-xac-thuc/", second_factor.totp_verify, name="totp_verify"),
 ]
