@@ -1,7 +1,11 @@
-"""API: commendation records, people and eligibility (mounted at /api/v1/).
+"""API: commendation records, people, unit ratings, rule sets and eligibility (at /api/v1/).
 
-Same access helpers as the pages: personal data outside the user's unit line is 404; collective
-commendations are readable by every signed-in user.
+Same access helpers and model methods as the pages (thidua/honours/views): personal data outside the
+user's unit line is 404; collective commendations are readable by every signed-in user; changing a
+record needs the unit's line (or the Ministry approver), else 403. Every write is one model step: it
+validates, saves and writes the audit row in one transaction. Editable records carry a `version`:
+send the one you read; 409 if someone saved in between (nothing is overwritten). Text is stored in
+NFC; invalid input is 422 with the body field named in `loc`, in Vietnamese.
 """
 
 from __future__ import annotations
@@ -21,8 +25,15 @@ from thidua.honours.access import (
     get_unit_people_for_user,
     get_unit_records_for_user,
 )
-from thidua.honours.eligibility import check_collective, check_person, suggest_for_unit
-from thidua.honours.models import Commendation, Person
+from thidua.honours.eligibility import (
+    check_collective,
+    check_person,
+    suggest_for_unit,
+)
+from thidua.honours.models import (
+    Commendation,
+    Person,
+)
 
 router = Router(tags=["Khen thưởng"])
 
@@ -49,6 +60,7 @@ class CommendationOut(Schema):
     revocation_ground: str
     revocation_reason: str
     illustrative: bool
+    version: int
 
 
 def _commendation(c: Commendation) -> dict[str, Any]:
@@ -74,6 +86,7 @@ def _commendation(c: Commendation) -> dict[str, Any]:
         "revocation_ground": c.revocation_ground,
         "revocation_reason": c.revocation_reason,
         "illustrative": c.illustrative,
+        "version": c.version,
     }
 
 
@@ -86,7 +99,9 @@ class PersonOut(Schema):
     unit_code: str | None
     records_from: int | None
     discipline_checked: bool
+    note: str
     illustrative: bool
+    version: int
 
 
 def _person(p: Person) -> dict[str, Any]:
@@ -99,11 +114,14 @@ def _person(p: Person) -> dict[str, Any]:
         "unit_code": p.current_unit.code if p.current_unit_id else None,
         "records_from": p.records_from,
         "discipline_checked": p.discipline_checked,
+        "note": p.note,
         "illustrative": p.illustrative,
+        "version": p.version,
     }
 
 
 class PostingOut(Schema):
+    id: int
     unit_code: str
     unit_name: str
     department: str
@@ -113,12 +131,14 @@ class PostingOut(Schema):
 
 
 class RatingOut(Schema):
+    id: int
     year: int
     rating: str
     label: str
 
 
 class InitiativeOut(Schema):
+    id: int
     year: int
     title: str
     kind: str
@@ -127,6 +147,7 @@ class InitiativeOut(Schema):
 
 
 class DisciplineOut(Schema):
+    id: int
     awaiting_review: bool
     form: str
     start: dt.date
@@ -277,10 +298,15 @@ def people(request, q: str = "", unit: str | None = None):
 )
 def person_detail(request, person_id: int):
     person, _ = get_person_for_user(request.user, person_id)
+    return _person_detail(person)
+
+
+def _person_detail(person: Person) -> dict[str, Any]:
     return {
         **_person(person),
         "postings": [
             {
+                "id": p.pk,
                 "unit_code": p.unit.code,
                 "unit_name": p.unit.name,
                 "department": p.department,
@@ -291,14 +317,16 @@ def person_detail(request, person_id: int):
             for p in person.postings.select_related("unit")
         ],
         "ratings": [
-            {"year": r.year, "rating": r.rating, "label": r.get_rating_display()}
+            {"id": r.pk, "year": r.year, "rating": r.rating, "label": r.get_rating_display()}
             for r in person.ratings.all()
         ],
         "initiatives": list(
-            person.initiatives.values("year", "title", "kind", "scope", "decision_no")
+            person.initiatives.values("id", "year", "title", "kind", "scope", "decision_no")
         ),
         "disciplines": list(
-            person.disciplines.values("awaiting_review", "form", "start", "end", "decision_no")
+            person.disciplines.values(
+                "id", "awaiting_review", "form", "start", "end", "decision_no"
+            )
         ),
         "commendations": [
             _commendation(c) for c in person.commendations.select_related("person", "unit")
@@ -322,16 +350,58 @@ def commendations(
     return [_commendation(c) for c in rows[:1000]]
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+
+
+class CommendationDetailOut(CommendationOut):
+    attachments: list[AttachmentOut]
+
+
+def _attachment(a) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "name": a.original_name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "sha256": a.sha256,
+        "uploaded_at": a.uploaded_at,
+        "uploaded_by": a.uploaded_by.display_name,
+    }
+
+
+def _commendation_detail(c: Commendation) -> dict[str, Any]:
+    return {
+        **_commendation(c),
+        "attachments": [_attachment(a) for a in c.attachments.select_related("uploaded_by")],
+    }
+
+
 @router.get(
     "/commendations/{commendation_id}",
-    response={200: CommendationOut, **COMMON_ERRORS},
-    summary="Một quyết định khen thưởng",
+    response={200: CommendationDetailOut, **COMMON_ERRORS},
+    summary="Một quyết định khen thưởng, kèm các tệp đính kèm",
 )
 def commendation(request, commendation_id: int):
     found, _ = get_commendation_for_user(request.user, commendation_id)
-    return _commendation(found)
+    return _commendation_detail(found)
 
 
-@router.get("/awards", summary="Danh mục danh hiệu thi đua, hình thức khen thưởng")
+@router.get(
+    "/awards",
+    response={200: dict[str, Any], **COMMON_ERRORS},
+    summary="Danh mục danh hiệu thi đua, hình thức khen thưởng",
+)
 def awards(request):
     return load_catalogue().to_dict()
+
+
+# The writes (and the rule sets beside their publication) are operations of this same router, in a
+# module of their own: Django matches a path once, so GET and POST /people must share a router.
+from thidua.api.routers import honours_writes  # noqa: E402, F401
