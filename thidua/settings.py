@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "thidua.honours",
     "thidua.documents",
     "thidua.api",
+    "thidua.jobs",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = ENVIRONMENT == "test"
+
+# Background jobs (thidua/jobs/): a running job writes a heartbeat every JOBS_BEAT_SECONDS; one
+# silent for JOBS_STALE_SECONDS (its process died) is shown as failed. Honours imports of more
+# than HONOURS_IMPORT_SYNC_ROWS rows run as a job with a progress bar, smaller ones at once.
+JOBS_STALE_SECONDS = env_int("THIDUA_JOBS_STALE_SECONDS", 60)
+JOBS_BEAT_SECONDS = 0.5
+HONOURS_IMPORT_SYNC_ROWS = env_int("THIDUA_IMPORT_SYNC_ROWS", 500)
 
 LOGGING = {
     "version": 1,

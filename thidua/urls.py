@@ -21,5 +21,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("khen-thuong/", include("thidua.honours.urls")),
     path("bang-dieu-khien/", include("thidua.cycle.urls_ministry")),
+    path("tac-vu/", include("thidua.jobs.urls")),
     path("", include("thidua.org.urls")),
 ]

@@ -572,8 +572,26 @@ class _Importer:
             self.counts["commendations"] += 1
 
 
-def import_workbook(upload, user: User, *, dry_run: bool = False) -> ImportResult:
-    """Check every row of every sheet; save all of them, or nothing."""
+Progress = Callable[..., None]  # progress(done=None, *, total=None, step=None)
+BATCH = 100  # rows between two progress reports
+
+
+def import_workbook(
+    upload,
+    user: User,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> ImportResult:
+    """Check every row of every sheet; save all of them, or nothing.
+
+    `progress` (a job's) hears how far the reading and then the writing are, every BATCH rows:
+    the work counts each data row twice (read and checked, then checked against the database and
+    written). `before_commit` runs inside the one transaction just before it commits (a job checks
+    there that it was not given up meanwhile); an exception from it rolls everything back.
+    """
+    report = progress or (lambda *args, **kwargs: None)
     result = ImportResult()
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
@@ -584,10 +602,24 @@ def import_workbook(upload, user: User, *, dry_run: bool = False) -> ImportResul
         return result
     importer = _Importer(user)
     parsed: list[tuple[SheetSpec, list[Row]]] = []
+    estimate = sum(
+        max((wb[spec.name].max_row or 1) - 1, 0) for spec in SHEETS if spec.name in wb.sheetnames
+    )
+    report(0, total=2 * max(estimate, 1), step="Đang đọc và kiểm tra tệp…")
+    read = 0
     for spec in SHEETS:
         if spec.name in wb.sheetnames:
-            parsed.append((spec, list(_rows(wb[spec.name], spec, importer.errors))))
+            rows: list[Row] = []
+            for row in _rows(wb[spec.name], spec, importer.errors):
+                rows.append(row)
+                read += 1
+                if read % BATCH == 0:
+                    report(
+                        read, step=f"Đang đọc và kiểm tra trang “{spec.name}”: dòng {row.number}"
+                    )
+            parsed.append((spec, rows))
     wb.close()
+    report(read, total=2 * max(read, 1), step=f"Đã đọc {read} dòng dữ liệu.")
     if not parsed:
         importer.errors.append(
             RowError(
@@ -602,12 +634,22 @@ def import_workbook(upload, user: User, *, dry_run: bool = False) -> ImportResul
         return result
     try:
         with transaction.atomic():
+            written = 0
             for spec, rows in parsed:
                 handler = getattr(importer, f"{spec.key}_row")
-                for row in rows:
+                for i, row in enumerate(rows, start=1):
                     handler(row)
+                    written += 1
+                    if written % BATCH == 0 or i == len(rows):
+                        report(
+                            read + written,
+                            step=f"Đang kiểm tra và ghi trang “{spec.name}”: {i}/{len(rows)} dòng",
+                        )
             if importer.errors or dry_run:
                 raise _Rollback
+            report(step="Đang hoàn tất: ghi một lần toàn bộ dữ liệu…")
+            if before_commit is not None:
+                before_commit()
     except _Rollback:
         pass
     result.errors = sorted(
@@ -616,6 +658,29 @@ def import_workbook(upload, user: User, *, dry_run: bool = False) -> ImportResul
     result.counts = importer.counts
     result.saved = not result.errors and not dry_run
     return result
+
+
+def count_rows(upload) -> int:
+    """How many data rows (not blank) the workbook's sheets hold; 0 for a file that is not one.
+
+    Decides whether an upload is imported at once or as a background job."""
+    count = 0
+    try:
+        wb = load_workbook(upload, read_only=True, data_only=True)
+        for spec in SHEETS:
+            if spec.name in wb.sheetnames:
+                for cells in wb[spec.name].iter_rows(
+                    min_row=2, max_col=len(spec.columns), values_only=True
+                ):
+                    if any(v is not None and str(v).strip() for v in cells):
+                        count += 1
+        wb.close()
+    except Exception:  # not a workbook: the import itself reports it, row 1
+        count = 0
+    finally:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+    return count
 
 
 # ---------------------------------------------------------------------------------------------

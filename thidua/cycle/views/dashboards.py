@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from thidua.cycle import dashboards
 from thidua.cycle.access import get_cycle_for_user, ranking_is_published, require_outcome_scope
+from thidua.cycle.models import Ranking
+from thidua.jobs.models import Job
 from thidua.org.access import require
 
 
@@ -41,6 +43,16 @@ def ministry_dashboard(request: HttpRequest) -> HttpResponse:
         "opened": sum(1 for r in rows if r.cycle),
         "closed": sum(1 for r in rows if r.cycle and r.cycle.stage == "closed"),
         "late_units": sum(r.late for r in rows),
+        # The documents of every cluster as one ZIP, made by a background job (thidua/jobs).
+        "documents_ready": Ranking.objects.filter(cycle__cluster__year=year)
+        .values("cycle")
+        .distinct()
+        .count(),
+        "documents_jobs": Job.objects.filter(
+            owner_id=request.user.pk, kind=Job.Kind.DOCUMENTS_YEAR, params__year=year
+        )[:3]
+        if year
+        else [],
     }
     return render(request, "cycle/dashboard/ministry.html", context)
 

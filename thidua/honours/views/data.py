@@ -5,20 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from thidua.cycle.views.common import run_step
+from thidua.engine import text
 from thidua.engine.eligibility import load_catalogue
 from thidua.engine.eligibility_rules import CONFIDENCE, RULE_KINDS, reference_date
 from thidua.honours import exports
 from thidua.honours.access import can_publish_rules, require_editor
 from thidua.honours.eligibility import ruleset_by_id, ruleset_for, rulesets
 from thidua.honours.forms import ImportForm, RuleSetForm
-from thidua.honours.importers import SHEETS, import_workbook, template_workbook
+from thidua.honours.importers import SHEETS, count_rows, import_workbook, template_workbook
 from thidua.honours.models import Commendation, Person, RuleSetVersion, may_edit_somewhere
+from thidua.jobs.access import active_job
+from thidua.jobs.models import Job
+from thidua.jobs.runner import start
 from thidua.org.access import require
 
 
@@ -56,15 +62,44 @@ def import_records(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            result = import_workbook(
-                form.cleaned_data["file"], request.user, dry_run=form.cleaned_data["dry_run"]
-            )
+            upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+            rows = count_rows(upload)
+            if rows > settings.HONOURS_IMPORT_SYNC_ROWS:
+                # A large (national) file: imported by a background job with a progress bar.
+                return redirect(_import_job(request, upload, rows, dry_run))
+            result = import_workbook(upload, request.user, dry_run=dry_run)
             status = 200 if result.ok else 422
     return render(
         request,
         "honours/import.html",
-        {"form": form, "result": result, "sheets": SHEETS},
+        {
+            "form": form,
+            "result": result,
+            "sheets": SHEETS,
+            "sync_rows": settings.HONOURS_IMPORT_SYNC_ROWS,
+        },
         status=status,
+    )
+
+
+def _import_job(request: HttpRequest, upload, rows: int, dry_run: bool) -> Job:
+    running = active_job(request.user, Job.Kind.HONOURS_IMPORT)
+    if running is not None:
+        messages.warning(
+            request,
+            "Bạn đang có một lượt nhập Excel chưa xong; tệp mới chưa được nhận. "
+            "Chờ lượt này xong rồi gửi lại.",
+        )
+        return running
+    name = text.normalize(upload.name)[:80]
+    verb = "Kiểm tra" if dry_run else "Nhập"
+    return start(
+        Job.Kind.HONOURS_IMPORT,
+        request.user,
+        title=f"{verb} hồ sơ khen thưởng từ tệp “{name}” ({rows:,} dòng)".replace(",", "."),
+        params={"dry_run": dry_run, "rows": rows},
+        upload=upload,
+        upload_name="dau-vao.xlsx",
     )
 
 
