@@ -8,6 +8,9 @@ import datetime as dt
 import time
 
 import pytest
+import qrcode
+import qrcode.image.svg
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -359,3 +362,33 @@ def test_bearer_tokens_issued_by_an_administrator_still_work_for_an_enrolled_app
     token.revoke()
     response = Client().get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {plaintext}")
     assert response.status_code == 401
+
+
+def test_the_qr_code_encodes_the_authenticator_url_of_the_device(cast):
+    client = cast.client(cast.approver)
+    body = text_of(client.get(reverse("totp_enrol")))
+    device = TOTPDevice.objects.get(user=cast.approver)
+    url = device.config_url
+    assert url.startswith("otpauth://totp/Thi%20%C4%90ua%3Apheduyet?secret=")
+    assert "issuer=Thi%20%C4%90ua" in url and "digits=6" in url and "period=30" in url
+    # The same URL drawn again gives the same modules as the page shows (qrcode is deterministic).
+    drawn = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
+    path = drawn.to_string(encoding="unicode").split(' d="', 1)[1].split('"', 1)[0]
+    assert f' d="{path}"' in body
+    assert "style=" not in body.split('<div class="totp-qr">', 1)[1].split("</div>", 1)[0]
+
+
+def test_an_administrator_removes_a_lost_device_with_a_reason(cast):
+    device = enrolled(cast.approver)
+    with pytest.raises(CommandError, match="Phải nêu lý do"):
+        call_command("remove_totp", "pheduyet", "--reason", "  ")
+    with pytest.raises(CommandError, match=r"Không có tài khoản “ai\.do”"):
+        call_command("remove_totp", "ai.do", "--reason", "Mất điện thoại")
+    call_command("remove_totp", "pheduyet", "--reason", "Mất điện thoại ngày 02/03")
+    assert not TOTPDevice.objects.filter(user=cast.approver).exists()
+    removal = AuditRecord.objects.get(action="otp_remove")
+    assert removal.actor is None and removal.reason == "Mất điện thoại ngày 02/03"
+    assert removal.object_pk == str(device.pk)
+    with pytest.raises(CommandError, match="chưa có ứng dụng xác thực"):
+        call_command("remove_totp", "pheduyet", "--reason", "Lần nữa")
+    assert password_login("pheduyet").get(reverse("home")).status_code == 200

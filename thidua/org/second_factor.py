@@ -195,6 +195,22 @@ def check_code(device: TOTPDevice, form: CodeForm, *, actor: User) -> bool:
     return False
 
 
+def remove_devices(user: User, *, by: User | None, reason: str = "") -> int:
+    """Delete every device of `user` (confirmed or not), one audit row each; the count removed."""
+    with transaction.atomic():
+        devices = list(TOTPDevice.objects.select_for_update().filter(user=user).order_by("pk"))
+        for device in devices:
+            audit(
+                actor=by,
+                action="otp_remove",
+                obj=device,
+                before=snapshot(device, _AUDITED_FIELDS),
+                reason=reason,
+            )
+            device.delete()
+    return len(devices)
+
+
 # --- Presentation helpers ---------------------------------------------------------------------
 
 
@@ -320,14 +336,7 @@ def totp_remove(request: HttpRequest) -> HttpResponse:
             },
             status=422,
         )
-    with transaction.atomic():
-        audit(
-            actor=user,
-            action="otp_remove",
-            obj=device,
-            before=snapshot(device, _AUDITED_FIELDS),
-        )
-        device.delete()
+    remove_devices(user, by=user)
     _forget_step(request)
     messages.success(request, "Đã tắt xác thực hai bước và gỡ ứng dụng xác thực khỏi tài khoản.")
     return redirect("account")
