@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.routers.cycle_outcome import ProposalOut, RankingOut, _proposal_out, get_ranking
@@ -200,7 +200,7 @@ def form_team(request, year: int, number: int, payload: TeamIn):
     )
     team = next(t for t in _teams(access) if t.pk == team.pk)
     visible = set(inspections_for_user(access).values_list("pk", flat=True))
-    return 201, _team_out(team, visible)
+    return Status(201, _team_out(team, visible))
 
 
 # -- disputes (khiếu nại) -----------------------------------------------------------------------
@@ -326,7 +326,7 @@ def raise_dispute(request, year: int, number: int, payload: DisputeIn):
         criterion=normalize(payload.criterion),
         statement=payload.statement,
     )
-    return 201, _dispute_out(access, dispute.pk)
+    return Status(201, _dispute_out(access, dispute.pk))
 
 
 @router.post(
@@ -556,7 +556,7 @@ def add_proposal(request, year: int, number: int, payload: AddProposalIn):
             reason=payload.reason,
         ),
     )()
-    return 201, _proposal_out(proposal)
+    return Status(201, _proposal_out(proposal))
 
 
 @router.post(
