@@ -19,6 +19,7 @@ from thidua.cycle.models import Drive, MethodVersion
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
 from thidua.cycle.scoring import parse_number
 from thidua.engine.awards import validate_award_rules
+from thidua.engine.numbers import NumberError, to_decimal
 from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
 from thidua.engine.scale import Problem, Scale, validate_scale
 from thidua.engine.text import normalize
@@ -237,9 +238,13 @@ def target_table(
                 continue
             try:
                 value = _number(text, "Chỉ tiêu")
+                to_decimal(value)  # the engine's bounds (a target beyond them cannot be scored)
                 check_target(criterion.rule, value)
             except ValidationError as exc:
                 errors[(unit.code, criterion.code)] = exc.messages[0]
+                continue
+            except NumberError as exc:
+                errors[(unit.code, criterion.code)] = f"Chỉ tiêu không dùng được: {exc}."
                 continue
             except ValueProblem as exc:
                 errors[(unit.code, criterion.code)] = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
