@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from thidua.api.api import api
+from thidua.health import health
 from thidua.org.forms import LoginForm
 
 admin.site.site_header = "Thi Đua — quản trị"
 admin.site.site_title = "Thi Đua"
 
 urlpatterns = [
+    path("suc-khoe/", health, name="health"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(
