@@ -87,6 +87,9 @@ class Server:
             "DATABASE_URL": f"sqlite:///{self.db}",
             "MEDIA_ROOT": str(tmp / "media"),
             "DEBUG": "0",
+            # This test kills the request's own import (the page's synchronous path); files above
+            # the threshold would be imported by a background job instead (tests/jobs/).
+            "THIDUA_IMPORT_SYNC_ROWS": str(ROWS),
         }
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.port = free_port()
