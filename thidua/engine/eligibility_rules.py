@@ -441,17 +441,24 @@ def _resolve_extends(
     rules = list(data.get("rules") or [])
     if base_id is None:
         return rules
+    if not isinstance(base_id, str):
+        problems.append(Problem("extends", "phải là mã của một bộ quy tắc (chuỗi ký tự)"))
+        return rules
     if base_id in seen or base_id not in bases:
         problems.append(
             Problem("extends", f"không tìm thấy bộ quy tắc gốc “{base_id}” (hoặc tham chiếu vòng)")
         )
         return rules
     inherited = _resolve_extends(bases[base_id], bases, problems, (*seen, data.get("id")))
-    removed = set(data.get("remove") or [])
+    listed = data.get("remove") or []
+    if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
+        problems.append(Problem("remove", "phải là danh sách mã quy tắc (chuỗi ký tự)"))
+        listed = [x for x in listed if isinstance(x, str)] if isinstance(listed, list) else []
+    removed = set(listed)
     known_ids = {r.get("id") for r in inherited if isinstance(r, dict)}
     for i, rule_id in enumerate(sorted(removed - known_ids)):
         problems.append(Problem(f"remove[{i}]", f"bộ quy tắc gốc không có quy tắc “{rule_id}”"))
-    redefined = {r.get("id") for r in rules if isinstance(r, dict)}
+    redefined = {r.get("id") for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)}
     kept = [r for r in inherited if r.get("id") not in removed | redefined]
     return kept + rules
 
