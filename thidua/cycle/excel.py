@@ -1,4 +1,5 @@
 """Excel exchange of a cluster's year: templates to fill in, uploads read back, lists exported.
+(The scale, both ways: thidua.cycle.excel_scale.)
 
 Templates carry an instructions sheet in Vietnamese, Có/Không and number validation, locked
 headers (the sheet is protected without a password: only the input cells are unlocked, so a user
@@ -27,7 +28,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua.cycle.scoring import clean_results, input_kind, parse_number, scale_of
-from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
 from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
 from thidua.engine.scale import Criterion, Scale
@@ -35,7 +35,6 @@ from thidua.engine.text import normalize
 
 RESULTS_SHEET = "Số liệu"
 TARGETS_SHEET = "Chỉ tiêu"
-SCALE_SHEET = "Thang điểm"
 HELP_SHEET = "Hướng dẫn"
 HEADER_ROW = 4  # rows 1–3: title, unit and a note; the data starts below the header
 YES, NO = "Có", "Không"
@@ -545,63 +544,3 @@ def target_problems(exc: ValidationError) -> UploadError:
     """The method's own refusal of the targets, on the sheet as a whole."""
     messages = [m for ms in exc.message_dict.values() for m in ms]
     return UploadError([CellError(TARGETS_SHEET, None, None, "", m) for m in messages])
-
-
-# -- the scale -------------------------------------------------------------------------------------
-
-SCALE_HEADERS = (
-    "Mã",
-    "Nhóm / tiêu chí",
-    "Loại",
-    "Điểm tối đa",
-    "Đơn vị tính",
-    "Cách tính",
-    "Thiếu số liệu",
-)
-KIND_NAMES = {
-    "target": "Chỉ tiêu",
-    "plan": "Kế hoạch",
-    "count": "Đếm sự việc",
-    "judged": "Đoàn kiểm tra chấm",
-    "veto": "Điểm liệt",
-    "yes_no": "Có/Không",
-}
-
-
-def scale_workbook(method) -> bytes:
-    """The scale as a sheet: groups in bold, their criteria below, kinds and maximum points."""
-    scale = _scale(method)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SCALE_SHEET
-    ws["A1"] = scale.name
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Phiên bản {scale.version}; tổng {fmt_number(scale.total_points)} điểm"
-    _header(ws, SCALE_HEADERS, (10, 60, 20, 12, 14, 70, 16))
-    row = HEADER_ROW + 1
-    for group in scale.groups:
-        ws.cell(row=row, column=1, value=group.code).font = Font(bold=True)
-        ws.cell(row=row, column=2, value=group.name).font = Font(bold=True)
-        ws.cell(row=row, column=4, value=float(group.max_points)).font = Font(bold=True)
-        row += 1
-        for c in group.criteria:
-            try:
-                how = describe_rule(c.rule, c.max_points)
-            except Exception:  # a description is a courtesy: never fail the export for it
-                how = ""
-            cells = (
-                c.code,
-                c.name,
-                KIND_NAMES.get(c.rule.kind, c.rule.kind),
-                float(c.max_points),
-                getattr(c.rule, "unit", "") or "",
-                how,
-                "Chặn gửi" if c.missing == "block" else "Tính 0 điểm",
-            )
-            for col, value in enumerate(cells, start=1):
-                cell = ws.cell(row=row, column=col, value=value)
-                cell.alignment = Alignment(wrap_text=col in (2, 6), vertical="top")
-            row += 1
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(SCALE_HEADERS))}{row - 1}"
-    return _save(wb)

@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("chi-tieu/nhap-excel/", exchange.targets_upload, name="cycle_excel_targets_upload"),
     path("thang-diem.xlsx", exchange.scale_export, name="cycle_excel_scale"),
+    path("mau-thang-diem.xlsx", exchange.scale_template, name="cycle_excel_scale_template"),
+    path("thang-diem/nhap-excel/", exchange.scale_upload, name="cycle_excel_scale_upload"),
     path("xep-hang.xlsx", exchange.ranking_export, name="cycle_excel_ranking"),
     path("so-lieu.xlsx", exchange.results_list_export, name="cycle_excel_results_list"),
     path("dang-ky.xlsx", exchange.registrations_export, name="cycle_excel_registrations"),

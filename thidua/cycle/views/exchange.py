@@ -16,16 +16,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from thidua.cycle import excel
+from thidua.cycle import excel, excel_scale
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
     get_ranking_for_user,
     get_result_sheet_for_user,
 )
+from thidua.cycle.forms_plan import MethodForm
 from thidua.cycle.models import Cycle, Registration, ResultSheet, WorkflowError
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
 from thidua.cycle.views.common import run_step
+from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
 from thidua.cycle.views.results import NOT_REPORTER, _rows_for_list
 from thidua.honours.exports import exported_by, workbook, xlsx_response
 from thidua.org.access import require
@@ -34,16 +36,35 @@ MAX_UPLOAD = 5 * 1024 * 1024
 NO_SCALE = "Cụm chưa ban hành thang điểm: chưa có mẫu Excel."
 
 
+def _xlsx(upload: Any) -> Any:
+    if not upload.name.lower().endswith(".xlsx"):
+        raise ValidationError("Chọn tệp .xlsx (tải mẫu ở trên, điền rồi tải lên).")
+    if upload.size > MAX_UPLOAD:
+        raise ValidationError("Tệp quá lớn (tối đa 5 MB).")
+    return upload
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label="Tệp Excel (.xlsx)")
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError("Chọn tệp .xlsx (tải mẫu ở trên, điền rồi tải lên).")
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError("Tệp quá lớn (tối đa 5 MB).")
-        return upload
+        return _xlsx(self.cleaned_data["file"])
+
+
+class ScaleUploadForm(MethodForm):
+    """The scale as a workbook; adopted like the JSON upload (token, reason once locked)."""
+
+    file = forms.FileField(label="Tệp thang điểm (.xlsx)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.document: dict[str, Any] | None = None
+
+    def clean_file(self):
+        return _xlsx(self.cleaned_data["file"])
+
+    def changes(self) -> dict[str, Any]:
+        return {**super().changes(), "scale": self.document}
 
 
 class TargetsUploadForm(UploadForm):
@@ -178,13 +199,64 @@ def targets_upload(request: HttpRequest, year: int, number: int) -> HttpResponse
     return render(request, "cycle/exchange/targets_upload.html", context, status=status)
 
 
-# -- exports ---------------------------------------------------------------------------------------
+# -- the scale -------------------------------------------------------------------------------------
 
 
 def scale_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """The scale in force as the editable workbook: upload it back and it is the same scale."""
     access = get_cycle_for_user(request.user, year, number)
     method = _method_or_404(access)
-    return xlsx_response(excel.scale_workbook(method), f"thang-diem-{_slug(access)}.xlsx")
+    data = excel_scale.scale_workbook(method.scale)
+    return xlsx_response(data, f"thang-diem-{_slug(access)}-phien-ban-{method.number}.xlsx")
+
+
+def scale_template(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """The blank scale workbook: instructions, lists, the year and cluster filled in."""
+    access = get_cycle_for_user(request.user, year, number)
+    cluster = access.cycle.cluster
+    data = excel_scale.scale_workbook(None, year=cluster.year, cluster=str(cluster))
+    return xlsx_response(data, f"mau-thang-diem-{_slug(access)}.xlsx")
+
+
+def scale_upload(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """The secretariat adopts a scale from a workbook, exactly as from the JSON upload."""
+    access = _method_access(request, year, number)
+    cycle = access.cycle
+    back = reverse("cycle_method", args=[year, number])
+    if cycle.stage == Cycle.Stage.CLOSED:
+        messages.error(request, "Năm thi đua đã kết thúc: không thể thay đổi thang điểm.")
+        return redirect(back)
+    form = ScaleUploadForm(**_method_form_kwargs(request, cycle))
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                form.document = excel_scale.parse_scale_workbook(form.cleaned_data["file"].read())
+            except excel.UploadError as exc:
+                errors = exc.messages
+            else:
+                ok, status = _save_method(request, access, form)
+                if ok:
+                    return redirect(back)
+    method = cycle.method
+    context = {
+        "access": access,
+        "cycle": cycle,
+        "method": method,
+        "form": form,
+        "errors": errors,
+        "template_url": reverse("cycle_excel_scale_template", args=[year, number]),
+        "current_url": reverse("cycle_excel_scale", args=[year, number])
+        if method and method.scale
+        else "",
+        "back_url": back,
+    }
+    return render(request, "cycle/exchange/scale_upload.html", context, status=status)
+
+
+# -- exports ---------------------------------------------------------------------------------------
 
 
 def ranking_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
