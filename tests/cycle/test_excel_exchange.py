@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from tests.conftest import make_user
 from thidua.audit.models import AuditRecord
-from thidua.cycle import excel
+from thidua.cycle import excel, excel_scale
 from thidua.cycle.models import Cycle, ResultSheet
 from thidua.cycle.scoring import input_kind, scale_of
 from thidua.org.models import User
@@ -281,8 +281,8 @@ def test_the_scale_ranking_results_and_registrations_export_as_workbooks(world):
     secretariat = world.cast.client(world.cast.secretariat)
     members = len(world.cycle2021.members())
     scale = open_xlsx(secretariat.get(reverse("cycle_excel_scale", args=[2021, 3])).content)
-    ws = scale[excel.SCALE_SHEET]
-    assert ws.cell(row=4, column=1).value == "Mã"
+    ws = scale[excel_scale.CRITERIA_SHEET]
+    assert ws.cell(row=4, column=1).value == "Mã tiêu chí"
     codes = {ws.cell(row=r, column=1).value for r in range(5, ws.max_row + 1)}
     assert {c.code for c in scale_of(world.cycle2021.method).criteria} <= codes
     for name in ("cycle_excel_ranking", "cycle_excel_results_list", "cycle_excel_registrations"):
