@@ -31,4 +31,8 @@ ENTRIES = [
     Entry("cycle_excel_ranking", MEMBERS_SEE, args=cluster3_2021),
     Entry("cycle_excel_results_list", MEMBERS_SEE, args=cluster3_2021),
     Entry("cycle_excel_registrations", MEMBERS_SEE, args=cluster3_2021),
+    Entry("cycle_excel_teams", MEMBERS_SEE, args=cluster3_2021),
+    Entry("cycle_excel_disputes", MEMBERS_SEE, args=cluster3_2021),
+    Entry("cycle_excel_proposals", MEMBERS_SEE, args=cluster3_2021),
+    Entry("cycle_excel_drives", MEMBERS_SEE, args=cluster3_2021),
 ]

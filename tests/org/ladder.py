@@ -17,6 +17,8 @@ ENTRIES = [
     Entry("unit_list", ANY_SIGNED_IN),
     Entry("unit_detail", ANY_SIGNED_IN, args=lambda w: ["hoa-binh"]),
     Entry("cluster_list", ANY_SIGNED_IN),
+    Entry("unit_list_excel", ANY_SIGNED_IN),
+    Entry("cluster_list_excel", ANY_SIGNED_IN),
     Entry("cluster_detail", {**ANY_SIGNED_IN, "officer_b": 404}, args=lambda w: [2021, 3]),
     Entry("styleguide", {**{k: 403 for k in ANY_SIGNED_IN}, "anonymous": 302}),
     Entry(

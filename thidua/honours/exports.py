@@ -53,6 +53,8 @@ def workbook(
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row, start=1):
             cell = ws.cell(row=head + count, column=col, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # user text, never a formula
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, str) and len(value) > 60:

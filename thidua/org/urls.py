@@ -5,8 +5,10 @@ from thidua.org import second_factor, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi/", views.unit_list, name="unit_list"),
+    path("don-vi.xlsx", views.unit_list_excel, name="unit_list_excel"),
     path("don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),
     path("cum-thi-dua/", views.cluster_list, name="cluster_list"),
+    path("cum-thi-dua.xlsx", views.cluster_list_excel, name="cluster_list_excel"),
     path("cum-thi-dua/<int:year>/<int:number>/", views.cluster_detail, name="cluster_detail"),
     path(
         "cum-thi-dua/<int:year>/<int:number>/ban-giao/",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from thidua.honours.exports import exported_by, workbook, xlsx_response
 from thidua.org.access import get_cluster_for_user, get_unit_for_user, require
 from thidua.org.forms import ClusterYearForm, HandoverForm, UnitSearchForm
 from thidua.org.models import Cluster, Handover, Membership, Unit
@@ -31,7 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def unit_list(request: HttpRequest) -> HttpResponse:
+def _units(request: HttpRequest) -> tuple[UnitSearchForm, Any]:
+    """The units the list shows for the request's search, year and kind filters."""
     form = UnitSearchForm(request.GET or None)
     units = Unit.objects.select_related("successor").ordered()
     if form.is_valid():
@@ -41,9 +45,54 @@ def unit_list(request: HttpRequest) -> HttpResponse:
             units = units.valid_in_year(form.cleaned_data["year"])
         if form.cleaned_data["kind"]:
             units = units.filter(kind=form.cleaned_data["kind"])
+    return form, units
+
+
+def unit_list(request: HttpRequest) -> HttpResponse:
+    form, units = _units(request)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     template = "org/unit_table.html" if request.htmx else "org/unit_list.html"
     return render(request, template, {"form": form, "page_obj": page})
+
+
+def unit_list_excel(request: HttpRequest) -> HttpResponse:
+    """Every unit the list shows with the same filters (all pages), as a workbook."""
+    form, units = _units(request)
+    kinds = dict(Unit.Kind.choices)
+    filters = ", ".join(
+        f"{form.fields[k].label.lower()}: {kinds.get(v, v) if k == 'kind' else v}"
+        for k, v in (form.cleaned_data.items() if form.is_valid() else ())
+        if v
+    )
+    rows = [
+        [
+            u.code,
+            u.name,
+            u.get_kind_display(),
+            u.valid_from,
+            u.valid_to,
+            u.period_label,
+            u.successor.name if u.successor else "",
+        ]
+        for u in units
+    ]
+    data = workbook(
+        "Danh sách đơn vị" + (f" ({filters})" if filters else ""),
+        [
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Loại",
+            "Hiệu lực từ",
+            "Hiệu lực đến",
+            "Thời gian tồn tại",
+            "Kế thừa bởi",
+        ],
+        rows,
+        subtitle=exported_by(request.user),
+        widths=[24, 44, 24, 12, 12, 24, 44],
+        sheet="Đơn vị",
+    )
+    return xlsx_response(data, "don-vi.xlsx")
 
 
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -72,7 +121,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def cluster_list(request: HttpRequest) -> HttpResponse:
+def _clusters(request: HttpRequest) -> tuple[ClusterYearForm, Any, int | None]:
+    """The clusters the user may see, for the request's year filter, in the list's order."""
     form = ClusterYearForm(request.GET or None)
     clusters = (
         Cluster.objects.visible_to(request.user)
@@ -83,6 +133,11 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data.get("year") if form.is_valid() else None
     if year:
         clusters = clusters.filter(year=year)
+    return form, clusters.order_by("-year", "kind", "number"), year
+
+
+def cluster_list(request: HttpRequest) -> HttpResponse:
+    form, clusters, year = _clusters(request)
     years = sorted(
         set(Cluster.objects.visible_to(request.user).values_list("year", flat=True)), reverse=True
     )
@@ -91,11 +146,45 @@ def cluster_list(request: HttpRequest) -> HttpResponse:
         "org/cluster_list.html",
         {
             "form": form,
-            "clusters": clusters.order_by("-year", "kind", "number"),
+            "clusters": clusters,
             "years": years,
             "year": year,
         },
     )
+
+
+def cluster_list_excel(request: HttpRequest) -> HttpResponse:
+    """The clusters the list shows (same scope, same year filter), as a workbook."""
+    _, clusters, year = _clusters(request)
+
+    def handover(cluster) -> str:
+        h = getattr(cluster, "handover", None)
+        if h is None:
+            return ""
+        deputy = f", Cụm phó {h.next_deputy.short_name}" if h.next_deputy else ""
+        return f"Cụm trưởng {h.next_leader.short_name}{deputy}"
+
+    rows = [
+        [
+            c.year,
+            c.title,
+            len(c.members()),
+            "; ".join(m.unit.short_name for m in c.members()),
+            c.leader.short_name if c.leader else "",
+            c.deputy.short_name if c.deputy else "",
+            handover(c),
+        ]
+        for c in clusters
+    ]
+    data = workbook(
+        "Cụm thi đua" + (f" năm {year}" if year else ""),
+        ["Năm", "Cụm", "Số thành viên", "Thành viên", "Cụm trưởng", "Cụm phó", "Năm sau"],
+        rows,
+        subtitle=exported_by(request.user),
+        widths=[8, 40, 12, 80, 20, 20, 44],
+        sheet="Cụm thi đua",
+    )
+    return xlsx_response(data, f"cum-thi-dua-{year}.xlsx" if year else "cum-thi-dua.xlsx")
 
 
 def _cycle_of(cluster):

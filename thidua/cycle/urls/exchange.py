@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from thidua.cycle.views import exchange
+from thidua.cycle.views import exchange, list_exports
 
 urlpatterns = [
     path(
@@ -25,4 +25,8 @@ urlpatterns = [
     path("xep-hang.xlsx", exchange.ranking_export, name="cycle_excel_ranking"),
     path("so-lieu.xlsx", exchange.results_list_export, name="cycle_excel_results_list"),
     path("dang-ky.xlsx", exchange.registrations_export, name="cycle_excel_registrations"),
+    path("kiem-tra-cheo.xlsx", list_exports.teams_export, name="cycle_excel_teams"),
+    path("khieu-nai.xlsx", list_exports.disputes_export, name="cycle_excel_disputes"),
+    path("de-nghi-khen-thuong.xlsx", list_exports.proposals_export, name="cycle_excel_proposals"),
+    path("dot-thi-dua.xlsx", list_exports.drives_export, name="cycle_excel_drives"),
 ]
