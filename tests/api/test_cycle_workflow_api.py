@@ -26,6 +26,7 @@ from thidua.cycle.models import (
     Proposal,
     Ranking,
     ResultSheet,
+    WorkflowError,
 )
 from thidua.org.models import Handover, User
 
@@ -251,6 +252,28 @@ def test_an_officer_raises_a_dispute_and_the_secretariat_resolves_it_audited(y20
     )
     assert again.status_code == 409
     assert again.json()["detail"] == "Khiếu nại đã được giải quyết."
+    assert len(audit_rows("resolve", dispute)) == 1
+
+
+def test_of_two_concurrent_resolutions_of_a_dispute_only_one_is_recorded(world):
+    at_stage(world.cycle2021, S.INSPECTION)
+    dispute_id = (
+        Api(world.cast.officer_a)
+        .post(f"{Y2021}/disputes", {"criterion": "TP1", "statement": "Xem lại."})
+        .json()["id"]
+    )
+    loaded_by_the_other_writer = Dispute.objects.select_related("cycle__cluster").get(pk=dispute_id)
+    first = Api(world.cast.secretariat).post(
+        f"{Y2021}/disputes/{dispute_id}/resolve",
+        {"decision": "reject", "resolution": "Không có căn cứ."},
+    )
+    assert first.status_code == 200
+    with pytest.raises(WorkflowError, match="Khiếu nại đã được giải quyết"):
+        loaded_by_the_other_writer.resolve(
+            by=world.cast.secretariat, accept=True, resolution="Có căn cứ.", corrected_value="95"
+        )
+    dispute = Dispute.objects.get(pk=dispute_id)
+    assert (dispute.state, dispute.resolution) == ("rejected", "Không có căn cứ.")
     assert len(audit_rows("resolve", dispute)) == 1
 
 

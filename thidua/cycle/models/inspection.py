@@ -363,9 +363,13 @@ class Dispute(models.Model):
         self.state = self.State.ACCEPTED if accept else self.State.REJECTED
         self.resolution, self.resolved_by, self.resolved_at = resolution, by, timezone.now()
         self.corrected_value = corrected_value if accept else None
-        self.save(
-            update_fields=["state", "resolution", "resolved_by", "resolved_at", "corrected_value"]
+        # Conditional on the dispute still being open: of two concurrent resolutions, one wins.
+        fields = ["state", "resolution", "resolved_by", "resolved_at", "corrected_value"]
+        updated = Dispute.objects.filter(pk=self.pk, state=self.State.OPEN).update(
+            **{name: getattr(self, name) for name in fields}
         )
+        if updated != 1:
+            raise WorkflowError("Khiếu nại đã được giải quyết.")
         audit(
             actor=by,
             action="resolve",
