@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from thidua.api.auth import BearerToken, SessionAuth
 from thidua.api.errors import COMMON_ERRORS, field_errors
+from thidua.api.parsers import StrictJSONParser, UnreadableBody
 from thidua.api.renderers import Utf8JSONRenderer
 from thidua.api.schemas import ClusterDetailOut, ClusterOut, UnitDetailOut, UnitOut
 from thidua.cycle.models import WorkflowError
@@ -28,6 +36,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     renderer=Utf8JSONRenderer(),
+    parser=StrictJSONParser(),
     docs_decorator=login_required,
 )
 
@@ -70,6 +79,61 @@ def unauthenticated(request, exc):
         request,
         {"detail": "Cần đăng nhập hoặc cung cấp mã truy cập (Bearer token) hợp lệ."},
         status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def refused_by_framework(request, exc):
+    # django-ninja answers an unreadable body with 400 "Cannot parse request body": the API's
+    # answer to a body it cannot use is 422, with the reason the parser found.
+    cause = exc.__cause__
+    if exc.status_code == 400:
+        reason = (
+            cause.message if isinstance(cause, UnreadableBody) else "Nội dung JSON không hợp lệ."
+        )
+        return api.create_response(
+            request,
+            {
+                "detail": f"Dữ liệu gửi lên không hợp lệ: {reason}",
+                "errors": [{"loc": [], "message": reason}],
+            },
+            status=422,
+        )
+    messages = {
+        401: "Cần đăng nhập hoặc cung cấp mã truy cập (Bearer token) hợp lệ.",
+        403: "Bạn không có quyền thực hiện thao tác này.",
+        405: "Phương thức không được hỗ trợ.",
+        429: "Quá nhiều yêu cầu, xin thử lại sau.",
+    }
+    message = messages.get(exc.status_code, "Yêu cầu không thực hiện được.")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    size = f" (tối đa {limit / (1024 * 1024):.1f} MB)" if limit else ""
+    return api.create_response(request, {"detail": f"Nội dung gửi lên quá lớn{size}."}, status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_many_parts(request, exc):
+    return api.create_response(
+        request, {"detail": "Biểu mẫu gửi lên có quá nhiều trường hoặc tệp."}, status=413
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_form(request, exc):
+    reason = "Biểu mẫu tải tệp (multipart) không đọc được."
+    return api.create_response(
+        request,
+        {
+            "detail": f"Dữ liệu gửi lên không hợp lệ: {reason}",
+            "errors": [{"loc": [], "message": reason}],
+        },
+        status=422,
     )
 
 

@@ -53,5 +53,5 @@ def field_errors(raw_errors: list[dict]) -> list[dict]:
 
 
 COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-# Writes can also be refused for the state of the year or a concurrent edit.
-WRITE_ERRORS = {**COMMON_ERRORS, 409: ErrorOut}
+# Writes can also be refused for the state of the year or a concurrent edit, or a body too large.
+WRITE_ERRORS = {**COMMON_ERRORS, 409: ErrorOut, 413: ErrorOut}
