@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.cycle.access import (
+    CycleAccess,
     get_cycle_for_user,
     get_ranking_for_user,
     get_unit_scores_for_user,
@@ -36,7 +43,9 @@ def cycle_ranking(request: HttpRequest, year: int, number: int) -> HttpResponse:
     context: dict[str, Any] = {"access": access, "cycle": access.cycle, "published": False}
     if ranking_is_published(access):
         ranking, can_recompute = get_ranking_for_user(access)
-        context.update(ranking_context(ranking), published=True, can_recompute=can_recompute)
+        context.update(ranking=ranking, published=True, can_recompute=can_recompute)
+        if ranking is not None:
+            context["ranking_body"], context["chart"] = ranking_body(ranking, access)
         context["preview"] = not access.cycle.at_least(Cycle.Stage.RANKING)
         context["form"] = RecomputeForm()
     return render(request, "cycle/outcome/ranking.html", context)
@@ -54,6 +63,64 @@ def cycle_ranking_recompute(request: HttpRequest, year: int, number: int) -> Htt
         success="Đã tính lại điểm tổng hợp và bảng xếp hạng.",
     )
     return redirect(reverse("cycle_ranking", args=[year, number]))
+
+
+RANKING_BODY_SECONDS = 24 * 3600
+
+
+def ranking_body(ranking: Ranking, access: CycleAccess) -> tuple[SafeString, bool]:
+    """The stored ranking's tables and chart as HTML, and whether there is a chart.
+
+    A recomputation stores a new ranking rather than changing one, so the HTML is rendered once and
+    kept in Django's cache under a key made of everything it shows: the ranking's identity and
+    stored data, each entry's figures with its unit's names, who computed it, the reader's own unit
+    (the highlighted row) and the language. A key therefore never leads to stale HTML, whatever the
+    cache backend and however many app servers share (or do not share) it: a per-process cache only
+    means each process renders a given ranking once. A hit or a miss costs the same one query.
+    """
+    rows = ranking.rows()  # one query; kept on the ranking for the rendering below
+    entries = [
+        (
+            r.unit_id,
+            r.unit.code,
+            r.unit.name,
+            r.unit.short_name,
+            r.position,
+            r.rank,
+            str(r.total),
+            r.vetoed,
+            r.note,
+            r.median_rank,
+            r.rank_p5,
+            r.rank_p95,
+            r.p_first,
+        )
+        for r in rows
+    ]
+    has_chart = sum(1 for r in rows if not r.vetoed and r.rank_p5 is not None) >= 2
+    cluster = access.cycle.cluster
+    own_unit_id = access.own_unit.pk if access.own_unit else None
+    identity = (
+        ranking.pk,
+        ranking.cycle_id,
+        ranking.method_id,
+        ranking.method.number,
+        ranking.computed_at.isoformat(),
+        ranking.computed_by.display_name if ranking.computed_by else "",
+        json.dumps(ranking.data, sort_keys=True, default=str),
+        entries,
+        cluster.year,
+        cluster.number,
+        own_unit_id,
+        translation.get_language(),
+    )
+    key = "ranking-body:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        context = {**ranking_context(ranking), "cycle": access.cycle, "own_unit_id": own_unit_id}
+        html = render_to_string("cycle/outcome/_ranking_body.html", context)
+        cache.set(key, html, RANKING_BODY_SECONDS)
+    return mark_safe(html), has_chart  # rendered and escaped by the template engine above
 
 
 def ranking_context(ranking: Ranking | None) -> dict[str, Any]:
