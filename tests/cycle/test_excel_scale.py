@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -408,6 +409,13 @@ def test_export_then_import_is_the_identity_on_scales(doc):
     assert parse_scale(back) == parse_scale(doc)
 
 
+def test_text_excel_cannot_hold_is_left_out_of_the_export_instead_of_failing():
+    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    doc["groups"][0]["criteria"][0]["name"] = "Nắm chắc\x1f tình hình"
+    ws = workbook_of(xs.scale_workbook(doc))[xs.CRITERIA_SHEET]
+    assert ws.cell(xs.FIRST, 3).value == "Nắm chắc tình hình"
+
+
 def test_a_number_spelt_with_trailing_zeros_reads_back_as_the_same_number():
     doc = build.scale_doc([build.group("G", [build.linear("C1", 10, target="68.50")])])
     back = round_trip(doc)
@@ -422,3 +430,38 @@ def test_every_stored_scale_of_the_demo_round_trips():
     assert stored
     for doc in stored:
         assert fingerprint(round_trip(doc)) == fingerprint(doc)
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+    st.sampled_from(["Chỉ tiêu", "Kế hoạch", "Điểm liệt", "95: 6; 90", "=1+1", "ANQG", "Có", ";"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 2, 3, 4]), st.integers(1, 40), st.integers(1, 27), CELL_VALUES
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_cell_typed_anywhere_gives_a_scale_or_located_errors_never_a_crash(edits):
+    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    wb = workbook_of(xs.scale_workbook(doc))
+    for sheet, row, col, value in edits:
+        ws = wb.worksheets[sheet]
+        ws.cell(row, col).value = value
+    try:
+        back = xs.parse_scale_workbook(as_bytes(wb))
+    except UploadError as exc:
+        assert exc.messages and all(m.startswith("Trang “") for m in exc.messages)
+    else:
+        assert validate_scale(back) == []

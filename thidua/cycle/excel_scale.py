@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -371,6 +372,8 @@ def _get(doc: Mapping[str, Any], key: str) -> Any:
 
 
 def _put(ws, row: int, col: int, value: Any):
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot hold
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a formula
@@ -774,7 +777,7 @@ def _read_cells(
 
 
 def _sheet(r: _Reader, wb, name: str):
-    if name in wb.sheetnames:
+    if name in wb.sheetnames and hasattr(wb[name], "iter_rows"):
         return wb[name]
     r.error(name, None, None, "", "không tìm thấy trang này trong tệp (dùng đúng tệp mẫu).")
     return None
@@ -956,10 +959,27 @@ def _read_document(data: bytes) -> tuple[dict[str, Any], _Reader]:
         if r.errors:
             raise UploadError(r.errors)
         doc["groups"] = []
-        _read_general(r, sheets[GENERAL_SHEET], doc)
-        groups = _read_groups(r, sheets[GROUPS_SHEET], doc)
-        _read_criteria(r, sheets[CRITERIA_SHEET], groups)
-        _read_ties(r, sheets[TIES_SHEET], doc)
+        reading = GENERAL_SHEET
+        try:
+            _read_general(r, sheets[GENERAL_SHEET], doc)
+            reading = GROUPS_SHEET
+            groups = _read_groups(r, sheets[GROUPS_SHEET], doc)
+            reading = CRITERIA_SHEET
+            _read_criteria(r, sheets[CRITERIA_SHEET], groups)
+            reading = TIES_SHEET
+            _read_ties(r, sheets[TIES_SHEET], doc)
+        except Exception:  # a damaged sheet inside a readable zip: openpyxl raises many kinds
+            raise UploadError(
+                [
+                    CellError(
+                        reading,
+                        None,
+                        None,
+                        "",
+                        "trang bị hỏng, không đọc được (lưu lại tệp bằng Excel rồi tải lên lại).",
+                    )
+                ]
+            ) from None
     finally:
         wb.close()
     return doc, r
