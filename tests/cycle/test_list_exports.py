@@ -104,6 +104,12 @@ def test_the_disputes_export_shows_each_user_the_disputes_their_page_shows(world
     assert rows(viewer) == []
 
 
+def test_control_characters_pasted_into_a_statement_do_not_break_the_export(world):
+    _dispute(world, "bac-giang", "Số liệu\x07 dán từ\x1b Word chưa đúng")
+    ws = sheet_of(world.cast.client(world.cast.secretariat).get(url("cycle_excel_disputes")))
+    assert column(ws, "Nội dung khiếu nại") == ["Số liệu dán từ Word chưa đúng"]
+
+
 def test_the_proposals_export_carries_state_and_the_ministrys_decision(world):
     ws = sheet_of(world.cast.client(world.cast.approver).get(url("cycle_excel_proposals")))
     assert_house_style(ws)

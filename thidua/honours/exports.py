@@ -15,6 +15,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -52,6 +53,10 @@ def workbook(
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                # Control characters typed or pasted into free text cannot be stored in a
+                # workbook (openpyxl refuses the whole file); they carry no meaning, drop them.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = ws.cell(row=head + count, column=col, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # user text, never a formula
