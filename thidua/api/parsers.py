@@ -1,4 +1,4 @@
-"""Request bodies: strict JSON in UTF-8, refused with a Vietnamese reason naming where it went wrong.
+"""Request bodies: a strict JSON object in UTF-8, refused with a Vietnamese reason naming where it went wrong.
 
 django-ninja wraps any parser failure in a 400 "Cannot parse request body"; `api.py` turns that into
 the API's 422 with the reason given here (`UnreadableBody.message`).
@@ -69,6 +69,8 @@ class StrictJSONParser(Parser):
             ) from None
         try:
             data = json.loads(text, parse_constant=_no_constant)
+        except UnreadableBody:
+            raise
         except json.JSONDecodeError as exc:
             raise UnreadableBody(
                 f"Nội dung JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}."
@@ -79,4 +81,8 @@ class StrictJSONParser(Parser):
             raise UnreadableBody(
                 f"Nội dung JSON lồng nhau quá sâu (tối đa {MAX_DEPTH} cấp)."
             ) from None
+        if data is not None and not isinstance(data, dict):
+            # Every body of this API is an object. django-ninja's schemas would otherwise read a
+            # list or a string attribute by attribute and take it for an object of defaults.
+            raise UnreadableBody("Nội dung phải là một đối tượng JSON ({…}).")
         return _clean(data, [])

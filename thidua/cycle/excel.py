@@ -15,6 +15,7 @@ to the row of their criterion.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -300,6 +301,8 @@ def _parse_bool(raw: Any) -> bool:
 
 
 def _cell_number(raw: Any) -> str:
+    if isinstance(raw, float) and not math.isfinite(raw):  # a NaN/∞ cell (written by a program)
+        raise ValueError(raw)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         # A numeric cell: Excel's float, read back as the figure the user typed (not 92.50000001).
         return str(Decimal(repr(raw)).normalize()) if isinstance(raw, float) else str(raw)

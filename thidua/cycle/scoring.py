@@ -6,6 +6,7 @@ sheet keeps the method version, the inputs and every criterion's explanation.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -88,6 +89,8 @@ def parse_number(text: Any) -> Decimal:
     if isinstance(text, int | Decimal):
         return Decimal(text)
     if isinstance(text, float):
+        if not math.isfinite(text):
+            raise ValueError(text)
         return Decimal(repr(text))
     raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
     if "," in raw:
