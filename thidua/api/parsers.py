@@ -7,6 +7,7 @@ the API's 422 with the reason given here (`UnreadableBody.message`).
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from typing import Any
 
@@ -24,6 +25,13 @@ class UnreadableBody(ValueError):
 
 def _no_constant(name: str) -> Any:
     raise UnreadableBody(f"JSON không cho phép giá trị “{name}” (chỉ số hữu hạn).")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400: too large for a number, stored as "Infinity"
+        raise UnreadableBody(f"Số “{text[:20]}” quá lớn.")
+    return value
 
 
 def _where(path: list[str]) -> str:
@@ -68,7 +76,7 @@ class StrictJSONParser(Parser):
                 f"Nội dung không phải văn bản UTF-8 hợp lệ (byte thứ {exc.start + 1})."
             ) from None
         try:
-            data = json.loads(text, parse_constant=_no_constant)
+            data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
         except UnreadableBody:
             raise
         except json.JSONDecodeError as exc:

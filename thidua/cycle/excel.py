@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua.cycle.scoring import clean_results, input_kind, parse_number, scale_of
-from thidua.engine.numbers import fmt_number
+from thidua.engine.numbers import NumberError, fmt_number, to_decimal
 from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
 from thidua.engine.scale import Criterion, Scale
 from thidua.engine.text import normalize
@@ -530,9 +530,9 @@ def _parse_targets_sheet(ws, method, members: set[str]) -> dict[str, dict[str, s
                     CellError(TARGETS_SHEET, row, col, criterion.code, f"“{raw}” không phải là số.")
                 )
                 continue
-            try:
-                check_target(criterion.rule, Decimal(value))
-            except ValueProblem as exc:
+            try:  # the engine's own limits first (magnitude, digits): a recompute would refuse it
+                check_target(criterion.rule, to_decimal(value))
+            except (ValueProblem, NumberError) as exc:
                 errors.append(CellError(TARGETS_SHEET, row, col, criterion.code, f"{exc}."))
                 continue
             own[criterion.code] = value

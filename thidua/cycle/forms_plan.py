@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -135,6 +136,21 @@ _JSON_ERRORS = [
 ]
 
 
+class _NotFinite(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotFinite(name)  # NaN, Infinity: not JSON, and no database stores them in a JSON field
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400
+        raise _NotFinite(text)
+    return value
+
+
 def _read_json(upload: Any, what: str) -> Any:
     if upload.size > MAX_JSON_BYTES:
         raise ValidationError(f"Tệp {what} quá lớn (tối đa 2 MB).")
@@ -146,7 +162,13 @@ def _read_json(upload: Any, what: str) -> Any:
     except UnicodeDecodeError:
         raise ValidationError(f"Tệp {what} phải được lưu với bảng mã UTF-8.") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except _NotFinite as exc:
+        raise ValidationError(
+            f"Tệp {what} không phải JSON hợp lệ: giá trị “{exc}” không được phép (chỉ số hữu hạn)."
+        ) from None
+    except RecursionError:
+        raise ValidationError(f"Tệp {what} không phải JSON hợp lệ: lồng nhau quá sâu.") from None
     except json.JSONDecodeError as exc:
         reason = next((vi for en, vi in _JSON_ERRORS if exc.msg.startswith(en)), exc.msg)
         raise ValidationError(

@@ -278,11 +278,11 @@ def _plain(value: Any) -> str:
 
 def _parse_year(value: Any) -> int:
     raw = _plain(value)
-    if not raw.isdigit():
+    if not raw.isdecimal():  # not isdigit(): "²" is a digit that int() refuses
         raise ValueError(f"phải là số năm (ví dụ 2024), không phải “{raw}”.")
-    year = int(raw)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise ValueError(f"năm {year} ngoài khoảng {YEAR_MIN}–{YEAR_MAX}.")
+    year = int(raw) if len(raw) <= 9 else None  # int() refuses more than 4300 digits
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValueError(f"năm {raw[:12]} ngoài khoảng {YEAR_MIN}–{YEAR_MAX}.")
     return year
 
 
@@ -601,6 +601,7 @@ def import_workbook(
         )
         return result
     importer = _Importer(user)
+    importer.errors += _unknown_sheets(wb)
     parsed: list[tuple[SheetSpec, list[Row]]] = []
     estimate = sum(
         max((wb[spec.name].max_row or 1) - 1, 0) for spec in SHEETS if spec.name in wb.sheetnames
@@ -660,6 +661,28 @@ def import_workbook(
     return result
 
 
+def _unknown_sheets(wb) -> list[RowError]:
+    """A sheet of data the import does not know (renamed, say "Khen thưởng (2)") would otherwise be
+    skipped without a word, and its rows lost: it is reported instead."""
+    known = {spec.name for spec in SHEETS} | {GUIDE_SHEET, LISTS_SHEET}
+    names = "; ".join(f"“{spec.name}”" for spec in SHEETS)
+    errors = []
+    for name in wb.sheetnames:
+        if name in known:
+            continue
+        ws = wb[name]
+        if any(_plain(v) for row in ws.iter_rows(max_row=50, values_only=True) for v in row):
+            errors.append(
+                RowError(
+                    name,
+                    1,
+                    message="trang này không có trong tệp mẫu nên chưa được nhập; đặt lại đúng "
+                    f"tên trang ({names}) hoặc chép dữ liệu sang trang đúng.",
+                )
+            )
+    return errors
+
+
 def count_rows(upload) -> int:
     """How many data rows (not blank) the workbook's sheets hold; 0 for a file that is not one.
 
@@ -690,6 +713,7 @@ def count_rows(upload) -> int:
 HEADER_FILL = PatternFill("solid", fgColor="0F2747")
 REQUIRED_FILL = PatternFill("solid", fgColor="A8191F")
 LISTS_SHEET = "Danh mục"
+GUIDE_SHEET = "Hướng dẫn"
 
 
 def template_workbook() -> bytes:
@@ -697,7 +721,7 @@ def template_workbook() -> bytes:
     drop-down lists and checks, and the lists themselves on a hidden sheet."""
     wb = Workbook()
     guide = wb.active
-    guide.title = "Hướng dẫn"
+    guide.title = GUIDE_SHEET
     lists = wb.create_sheet(LISTS_SHEET)
     ranges = _write_lists(lists)
     for spec in SHEETS:
