@@ -68,10 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "thidua.org.middleware.LoginRequired",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "thidua.org.middleware.LoginRequired",
     "thidua.org.second_factor.SecondFactorRequired",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -151,7 +151,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-SESSION_COOKIE_AGE = env_int("SESSION_AGE_SECONDS", 8 * 3600)
 # Second factor (django-otp TOTP) for Ministry approvers and administrators: see
 # thidua/org/second_factor.py. When required, an approver without a confirmed authenticator app
 # is sent to the enrolment page after the password and can do nothing else. On in production by
@@ -161,6 +160,7 @@ OTP_TOTP_ISSUER = "Thi Đua"
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds; doubles with each successive wrong code
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key or QR code
 
+SESSION_COOKIE_AGE = env_int("SESSION_AGE_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
