@@ -30,7 +30,7 @@ import hashlib
 import json
 import math
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +61,9 @@ __all__ = [
     "chain_head",
     "compute_hash",
     "json_safe",
+    "prepare",
     "record",
+    "record_many",
     "snapshot",
     "utc_iso",
     "verify_chain",
@@ -225,7 +227,7 @@ def _lock_head(alias: str) -> AuditChainHead:
     return head
 
 
-def record(
+def prepare(
     *,
     actor: Any,
     action: str,
@@ -234,18 +236,12 @@ def record(
     after: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditRecord:
-    """Append one audit record for a change to `obj`, inside the caller's transaction.
+    """An unsaved record of a change to `obj`, checked and with its content fixed now (the
+    object's repr included); `record_many()` numbers, chains and stores it.
 
-    `actor` is the user who acted, or None for the system. For a deletion, call it before
-    `obj.delete()` or pass `before=snapshot(obj)` (its primary key names the object).
+    For a batch whose records must describe each object as it was at that step: prepare each
+    record at its step, append them all at the end with `record_many()`.
     """
-    alias = router.db_for_write(AuditRecord)
-    if not connections[alias].in_atomic_block:
-        # Outside a transaction the change would commit even if its audit row failed, and on
-        # PostgreSQL the head lock would be released at once: refuse on every database alike.
-        raise TransactionManagementError(
-            "thidua.audit.log.record() must be called inside the caller's transaction.atomic()."
-        )
     action = (action or "").strip()
     if not action or len(action) > _ACTION_MAX:
         raise ValueError(f"Audit action must be 1–{_ACTION_MAX} characters, got {action!r}.")
@@ -265,14 +261,7 @@ def record(
     object_pk = str(json_safe(pk))
     if len(object_pk) > _PK_MAX:
         raise ValueError(f"Primary key too long for the audit log: {object_pk!r}.")
-
-    head = _lock_head(alias)
-    # Taken after the lock, so timestamps follow seq order on one database server. Milliseconds
-    # only: dumpdata's JSON encoder drops microseconds, and a backup must restore the same hashes.
-    now = timezone.now()
-    rec = AuditRecord(
-        seq=head.last_seq + 1,
-        timestamp=now.replace(microsecond=now.microsecond // 1000 * 1000),
+    return AuditRecord(
         actor=actor,
         actor_label=_actor_label(actor),
         action=action,
@@ -282,8 +271,47 @@ def record(
         before=before_data,
         after=after_data,
         reason=str(reason or ""),
-        prev_hash=head.last_hash,
     )
+
+
+def _require_atomic(alias: str, what: str) -> None:
+    if not connections[alias].in_atomic_block:
+        # Outside a transaction the change would commit even if its audit row failed, and on
+        # PostgreSQL the head lock would be released at once: refuse on every database alike.
+        raise TransactionManagementError(
+            f"thidua.audit.log.{what}() must be called inside the caller's transaction.atomic()."
+        )
+
+
+def _stamp() -> dt.datetime:
+    # Taken after the lock, so timestamps follow seq order on one database server. Milliseconds
+    # only: dumpdata's JSON encoder drops microseconds, and a backup must restore the same hashes.
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> AuditRecord:
+    """Append one audit record for a change to `obj`, inside the caller's transaction.
+
+    `actor` is the user who acted, or None for the system. For a deletion, call it before
+    `obj.delete()` or pass `before=snapshot(obj)` (its primary key names the object).
+    """
+    alias = router.db_for_write(AuditRecord)
+    _require_atomic(alias, "record")
+    rec = prepare(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason)
+
+    head = _lock_head(alias)
+    rec.seq = head.last_seq + 1
+    rec.timestamp = _stamp()
+    rec.prev_hash = head.last_hash
     rec.hash = compute_hash(rec)
     rec._via_record = True
     rec.save(using=alias)
@@ -291,6 +319,36 @@ def record(
     head.last_hash = rec.hash
     head.save(using=alias, update_fields=["last_seq", "last_hash", "updated_at"])
     return rec
+
+
+def record_many(records: Sequence[AuditRecord], *, batch_size: int = 500) -> list[AuditRecord]:
+    """Append records made by `prepare()`, in their order, inside the caller's transaction.
+
+    The same chain as that many `record()` calls in a row: the head is locked once (late: call
+    this after the changes' own queries), each record gets the next seq and the previous record's
+    hash, and the head names the last one. Stored with bulk inserts.
+    """
+    alias = router.db_for_write(AuditRecord)
+    _require_atomic(alias, "record_many")
+    records = list(records)
+    for rec in records:
+        if not rec._state.adding or rec.pk is not None or rec.seq is not None:
+            raise ValueError("record_many() takes new records from prepare(), each only once.")
+    if not records:
+        return []
+    head = _lock_head(alias)
+    now = _stamp()
+    seq, prev = head.last_seq, head.last_hash
+    for rec in records:
+        seq += 1
+        rec.seq, rec.timestamp, rec.prev_hash = seq, now, prev
+        rec.hash = prev = compute_hash(rec)
+    # The model's manager refuses bulk inserts to everyone else: rows made there would skip the
+    # head and the hashing done just above.
+    models.QuerySet(AuditRecord, using=alias).bulk_create(records, batch_size=batch_size)
+    head.last_seq, head.last_hash = seq, prev
+    head.save(using=alias, update_fields=["last_seq", "last_hash", "updated_at"])
+    return records
 
 
 # --- Verifying ---------------------------------------------------------------------------------

@@ -9,20 +9,21 @@ itself has problems.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from thidua.audit.log import prepare, record_many, snapshot
 from thidua.cycle.models.cycle import WorkflowError
 from thidua.engine import text
 from thidua.honours.models import (
@@ -32,14 +33,19 @@ from thidua.honours.models import (
     YEAR_MIN,
     Commendation,
     Discipline,
+    Initiative,
     Person,
+    PersonRating,
+    Posting,
     RatingLevel,
     Scope,
     UnitRating,
     award_choices,
     may_edit_for,
+    require_edit,
 )
-from thidua.org.models import Unit, User, resolve_unit
+from thidua.honours.models.common import catalogue
+from thidua.org.models import Unit, User
 
 DATA_ROWS = 2000  # rows prepared (unlocked, validated) in the template
 YES_NO = (("co", "Có"), ("khong", "Không"))
@@ -387,12 +393,181 @@ def _rows(ws, spec: SheetSpec, errors: list[RowError]) -> Iterator[Row]:
 # Importing
 
 
+class _Units:
+    """Every unit (with its recorded other names), loaded once: looking up a unit by code or by
+    its name in a year, its successor today and its line, without a query per row."""
+
+    def __init__(self) -> None:
+        # The order of Unit.objects.valid_in_year(): resolve_unit lists candidates in it.
+        self.ordered = list(Unit.objects.prefetch_related("aliases"))
+        self.by_pk = {u.pk: u for u in self.ordered}
+        self.by_code = {u.code: u for u in self.ordered}
+        self.keys = {
+            u.pk: {text.search_key(u.short_name), text.search_key(u.name)}
+            | {alias.search_key for alias in u.aliases.all()}
+            for u in self.ordered
+        }
+        self.predecessors: dict[int, list[int]] = {}
+        for u in self.ordered:
+            if u.successor_id is not None:
+                self.predecessors.setdefault(u.successor_id, []).append(u.pk)
+        self.resolved: dict[tuple[str, int], Unit | str] = {}
+
+    def resolve(self, name: str, year: int) -> Unit:
+        """resolve_unit(name, year), answered from memory (same choice, same message)."""
+        key = (name, year)
+        if key not in self.resolved:
+            wanted = text.search_key(name)
+            candidates = [
+                u for u in self.ordered if u.exists_in_year(year) and wanted in self.keys[u.pk]
+            ]
+            if len(candidates) > 1:
+                at_year_end = [u for u in candidates if u.valid_on(dt.date(year, 12, 31))]
+                candidates = at_year_end or candidates
+            if len(candidates) == 1:
+                self.resolved[key] = candidates[0]
+            else:
+                found = ", ".join(u.code for u in candidates) or "không có"
+                self.resolved[key] = (
+                    f"Không xác định được đơn vị “{name}” năm {year} (tìm thấy: {found})."
+                )
+        found = self.resolved[key]
+        if isinstance(found, str):
+            raise Unit.DoesNotExist(found)
+        return found
+
+    def current(self, unit: Unit) -> Unit:
+        """unit.current(): the end of its chain of successors."""
+        seen = {unit.pk}
+        while unit.successor_id is not None and unit.successor_id not in seen:
+            unit = self.by_pk[unit.successor_id]
+            seen.add(unit.pk)
+        return unit
+
+    def lineage_ids(self, unit: Unit) -> set[int]:
+        """The pks of unit.lineage(): itself and every unit merged into it, however far back."""
+        seen: set[int] = set()
+        frontier = [unit.pk]
+        while frontier:
+            pk = frontier.pop()
+            if pk not in seen:
+                seen.add(pk)
+                frontier.extend(self.predecessors.get(pk, ()))
+        return seen
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _full_clean(obj: models.Model, after_clean: Callable[[dict], dict] | None = None) -> None:
+    """obj.full_clean() without its queries, which the importer answers from what it loaded.
+
+    The same field checks and clean() with the same messages, except: foreign keys are not looked
+    up again (the importer found them, or made them, itself: a new officer has no pk yet); the
+    unique fields and constraints are ensured by the importer (a code already taken is refused
+    first, a rating already recorded is updated, one recipient or subject per row) instead of
+    being queried per row; `after_clean(errors)` adds a check of clean()'s that needs the
+    database, run only when clean() itself passed, as the model does.
+    """
+    relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    errors: dict = {}
+    try:
+        obj.clean_fields(exclude=relations)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        obj.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    else:
+        if after_clean is not None:
+            errors = after_clean(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+@dataclass(frozen=True)
+class _Award:
+    """An annual title already given (in the database, or by an earlier row of the file)."""
+
+    decision_date: dt.date
+    order: tuple[int, int]  # (0, pk) for a stored one, (1, row order) for one of this file
+    decision_no: str
+    person: str | None  # officer code
+    unit_id: int | None
+
+
 class _Importer:
-    def __init__(self, user: User) -> None:
+    """Checks each row against what it loaded at the start and the rows before it, in memory,
+    and collects the records to write; `flush()` writes them with bulk inserts, and
+    `write_audit()` appends their audit records (one per record, as the model methods would,
+    in the same order) with one lock of the chain head."""
+
+    FLUSH_EVERY = 2000  # records held before a bulk write
+
+    def __init__(self, user: User, *, writing: bool = True) -> None:
         self.user = user
+        self.writing = writing
         self.errors: list[RowError] = []
-        self.people: dict[str, Person] = {}
+        self.people: dict[str, Person] = {}  # made by this file, by officer code
         self.counts = {s.key: 0 for s in SHEETS}
+        self.units: _Units | None = None
+        self.known: dict[str, Person] = {}  # already stored, by officer code
+        self.person_ratings: dict[tuple[str, int], PersonRating] = {}
+        self.unit_ratings: dict[tuple[int, int], UnitRating] = {}
+        self.awards: dict[tuple[str, int], list[_Award]] = {}
+        self.pending: list[models.Model] = []  # to insert, in order
+        self.unsaved: set[int] = set()  # id() of the pending ones
+        self.audit: list[models.Model | tuple[str, models.Model]] = []
+        self.made = 0
+
+    # -- what the rows are checked against, loaded once
+
+    def load(self, parsed: list[tuple[SheetSpec, list[Row]]]) -> None:
+        self.units = _Units()
+        codes: set[str] = set()
+        years: set[int] = set()
+        annual: set[str] = set()
+        cat = catalogue()
+        for _, rows in parsed:
+            for row in rows:
+                code = (row.values.get("officer") or "").upper()
+                if code:
+                    codes.add(code)
+                if isinstance(row.values.get("year"), int):
+                    years.add(row.values["year"])
+                award = row.values.get("award_code")
+                if award in cat and cat.get(award).annual:
+                    annual.add(award)
+        for chunk in _chunks(sorted(codes)):
+            for person in Person.objects.filter(officer_code__in=chunk):
+                self.known[person.officer_code] = person
+        by_pk = {p.pk: p for p in self.known.values()}
+        ids = sorted(by_pk)
+        if years:
+            for chunk in _chunks(ids):
+                for rating in PersonRating.objects.filter(person_id__in=chunk, year__in=years):
+                    self.person_ratings[(by_pk[rating.person_id].officer_code, rating.year)] = (
+                        rating
+                    )
+            for rating in UnitRating.objects.filter(year__in=years):
+                rating.unit = self.units.by_pk[rating.unit_id]
+                self.unit_ratings[(rating.unit_id, rating.year)] = rating
+        if annual and years:
+            given = Commendation.objects.filter(
+                revoked=False, award_code__in=annual, year__in=years
+            )
+            fields = ("pk", "award_code", "year", "decision_date", "decision_no", "person_id")
+            rows = list(given.filter(unit__isnull=False).values_list(*fields, "unit_id"))
+            for chunk in _chunks(ids):
+                rows += given.filter(person_id__in=chunk).values_list(*fields, "unit_id")
+            for pk, award, year, date, number, person_id, unit_id in rows:
+                who = by_pk[person_id].officer_code if person_id else None
+                self.awards.setdefault((award, year), []).append(
+                    _Award(date, (0, pk), number, who, unit_id)
+                )
 
     # -- references
 
@@ -400,10 +575,10 @@ class _Importer:
         raw = row.values.get(key)
         if not raw:
             return None
-        unit = Unit.objects.filter(code=raw.strip().lower()).first()
+        unit = self.units.by_code.get(raw.strip().lower())
         if unit is None:
             try:
-                unit = resolve_unit(raw, year or dt.date.today().year)
+                unit = self.units.resolve(raw, year or dt.date.today().year)
             except Unit.DoesNotExist as exc:
                 self.errors.append(row.error(key, str(exc)))
                 return None
@@ -413,7 +588,7 @@ class _Importer:
         code = (row.values.get("officer") or "").upper()
         if not code:
             return None
-        person = self.people.get(code) or Person.objects.filter(officer_code=code).first()
+        person = self.people.get(code) or self.known.get(code)
         if person is None or not may_edit_for(self.user, person.current_unit_id):
             # Out of the user's line: reported as unknown, like any page would (404).
             self.errors.append(
@@ -435,12 +610,12 @@ class _Importer:
             return self.person(row), None
         return None, self.unit(row, "unit", year)
 
-    # -- model steps, with their refusals mapped to the row
+    # -- the model steps' checks, with their refusals mapped to the row
 
-    def attempt(self, row: Row, action: Callable[[], Any], fields: dict[str, str]) -> bool:
+    def attempt(self, row: Row, check: Callable[[], Any], fields: dict[str, str]) -> Any:
+        """check()'s result, or None with its refusal reported on the row."""
         try:
-            with transaction.atomic():
-                action()
+            return check()
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, items in exc.message_dict.items():
@@ -448,21 +623,82 @@ class _Importer:
                         self.errors.append(row.error(fields.get(name, name), message))
             else:
                 self.errors += [row.error(None, m) for m in exc.messages]
-            return False
         except PermissionDenied as exc:
             self.errors.append(row.error(None, str(exc) or "ngoài phạm vi của bạn."))
-            return False
         except WorkflowError as exc:
             self.errors.append(row.error(None, exc.message))
-            return False
-        return True
+        return None
+
+    # -- writing: inserts held and made in bulk, audit records prepared in order
+
+    def create(self, *objs: models.Model) -> None:
+        """Records the model's create() would save and audit as "create", in this order."""
+        if not self.writing:
+            return
+        for obj in objs:
+            self.pending.append(obj)
+            self.unsaved.add(id(obj))
+            self.audit.append(("create", obj))
+        if len(self.pending) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def update(self, obj: models.Model, change: Callable[[], None]) -> None:
+        """set_rating()/UnitRating.set() on a rating already there: change, save, audit."""
+        if not self.writing:
+            change()
+            return
+        if id(obj) in self.unsaved:  # made by an earlier row of this file
+            self.flush()
+        before = snapshot(obj)
+        change()
+        obj.save()
+        self.audit.append(
+            prepare(actor=self.user, action="update", obj=obj, before=before, after=snapshot(obj))
+        )
+
+    def stop_writing(self) -> None:
+        """A row was refused: nothing will be kept, so nothing more is written."""
+        self.writing = False
+        self.pending, self.audit = [], []
+        self.unsaved.clear()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        # Dependencies first: a new officer before their posting (first seen first).
+        groups: dict[type, list[models.Model]] = {}
+        for obj in self.pending:
+            groups.setdefault(type(obj), []).append(obj)
+        for model, objs in groups.items():
+            if connection.features.can_return_rows_from_bulk_insert:
+                model.objects.bulk_create(objs, batch_size=500)
+            else:  # a backend that cannot tell the new keys: one insert each
+                for obj in objs:
+                    obj.save(force_insert=True)
+        self.pending = []
+        self.unsaved.clear()
+        # The "create" records, each as the model's create() makes it just after saving.
+        self.audit = [
+            prepare(actor=self.user, action="create", obj=item[1], after=snapshot(item[1]))
+            if isinstance(item, tuple)
+            else item
+            for item in self.audit
+        ]
+
+    def write_audit(self) -> None:
+        self.flush()
+        if self.audit:
+            record_many(self.audit)
+        self.audit = []
+
+    # -- the sheets
 
     def people_row(self, row: Row) -> None:
         v = row.values
         start = v.get("start")
         unit = self.unit(row, "unit", start.year if start else None)
         code = (v.get("officer") or "").upper()
-        if code and (code in self.people or Person.objects.filter(officer_code=code).exists()):
+        if code and (code in self.people or code in self.known):
             self.errors.append(
                 row.error("officer", f"số hiệu “{code}” đã có (trong tệp hoặc hệ thống).")
             )
@@ -470,37 +706,92 @@ class _Importer:
         if unit is None or start is None or not v.get("full_name"):
             return
 
-        def create() -> None:
-            self.people[code] = Person.create(
-                by=self.user,
-                unit=unit,
-                start=start,
-                department=v.get("department") or "",
-                officer_code=code,
-                full_name=v["full_name"],
-                rank=v.get("rank") or "",
-                position=v.get("position") or "",
-                records_from=v.get("records_from"),
-                discipline_checked=v.get("discipline_checked") is not False,
+        def unique(errors: dict) -> dict:
+            # Person.officer_code is unique: the code was checked above; clean() normalises it
+            # again, and should that change it, the changed one is checked too.
+            taken = person.officer_code != code and (
+                person.officer_code in self.people
+                or person.officer_code in self.known
+                or Person.objects.filter(officer_code=person.officer_code).exists()
             )
+            if taken:
+                message = Person._meta.get_field("officer_code").error_messages["unique"]
+                errors = ValidationError({"officer_code": message}).update_error_dict(errors)
+            return errors
 
-        if self.attempt(row, create, {"officer_code": "officer", "unit": "unit"}):
+        person = Person(
+            officer_code=code,
+            full_name=v["full_name"],
+            rank=v.get("rank") or "",
+            position=v.get("position") or "",
+            records_from=v.get("records_from"),
+            discipline_checked=v.get("discipline_checked") is not False,
+        )
+
+        def create() -> Posting:  # Person.create
+            require_edit(self.user, unit.pk, f"hồ sơ cán bộ của {unit.name}")
+            _full_clean(person, unique)
+            posting = Posting(
+                person=person,
+                unit=unit,
+                department=v.get("department") or "",
+                position=person.position,
+                start=start,
+            )
+            _full_clean(posting)
+            person.current_unit = unit  # refresh_current_unit(): the one posting's unit
+            return posting
+
+        posting = self.attempt(row, create, {"officer_code": "officer", "unit": "unit"})
+        if posting is not None:
+            self.people[code] = person
+            self.create(person, posting)
             self.counts["people"] += 1
 
     def ratings_row(self, row: Row) -> None:
         v = row.values
-        person, unit = self.subject(row, v.get("year"))
-        if v.get("year") is None or v.get("rating") is None or (person is None and unit is None):
+        year, rating = v.get("year"), v.get("rating")
+        person, unit = self.subject(row, year)
+        if year is None or rating is None or (person is None and unit is None):
             return
-        action = (
-            partial(person.set_rating, by=self.user, year=v["year"], rating=v["rating"])
-            if person is not None
-            else partial(
-                UnitRating.set, by=self.user, unit=unit, year=v["year"], rating=v["rating"]
-            )
-        )
-        if self.attempt(row, action, {}):
-            self.counts["ratings"] += 1
+        if person is not None:  # Person.set_rating
+            key: tuple = (person.officer_code, year)
+            ratings: dict = self.person_ratings
+            existing = ratings.get(key)
+
+            def check() -> PersonRating:
+                require_edit(self.user, person.current_unit_id)
+                item = copy.copy(existing) if existing else PersonRating(person=person, year=year)
+                item.rating = rating
+                _full_clean(item)
+                return item
+
+        else:  # UnitRating.set
+            key, ratings = (unit.pk, year), self.unit_ratings
+            existing = ratings.get(key)
+
+            def check() -> UnitRating:
+                require_edit(self.user, unit.pk, f"xếp loại của {unit.name}")
+                item = copy.copy(existing) if existing else UnitRating(unit=unit, year=year)
+                item.rating, item.recorded_by = rating, self.user
+                _full_clean(item)
+                return item
+
+        checked = self.attempt(row, check, {})
+        if checked is None:
+            return
+        if existing is None:
+            ratings[key] = checked
+            self.create(checked)
+        else:
+
+            def change() -> None:
+                existing.rating = checked.rating
+                if isinstance(existing, UnitRating):
+                    existing.recorded_by = self.user
+
+            self.update(existing, change)
+        self.counts["ratings"] += 1
 
     def initiatives_row(self, row: Row) -> None:
         v = row.values
@@ -513,10 +804,15 @@ class _Importer:
             return
         fields = {k: v.get(k) or "" for k in ("title", "kind", "scope", "decision_no")}
 
-        def add() -> None:
-            person.add_initiative(by=self.user, year=v["year"], **fields)
+        def add() -> Initiative:  # Person.add_initiative
+            require_edit(self.user, person.current_unit_id)
+            item = Initiative(person=person, year=v["year"], **fields)
+            _full_clean(item)
+            return item
 
-        if self.attempt(row, add, {}):
+        item = self.attempt(row, add, {})
+        if item is not None:
+            self.create(item)
             self.counts["initiatives"] += 1
 
     def disciplines_row(self, row: Row) -> None:
@@ -532,12 +828,20 @@ class _Importer:
             "end": v.get("end"),
             "decision_no": v.get("decision_no") or "",
         }
-        action = (
-            partial(person.add_discipline, by=self.user, **fields)
-            if person is not None
-            else partial(Discipline.add_for_unit, by=self.user, unit=unit, **fields)
-        )
-        if self.attempt(row, action, {}):
+
+        def add() -> Discipline:  # Person.add_discipline, Discipline.add_for_unit
+            if person is not None:
+                require_edit(self.user, person.current_unit_id)
+                item = Discipline(person=person, **fields)
+            else:
+                require_edit(self.user, unit.pk, f"hồ sơ kỷ luật của {unit.name}")
+                item = Discipline(unit=unit, **fields)
+            _full_clean(item)
+            return item
+
+        item = self.attempt(row, add, {})
+        if item is not None:
+            self.create(item)
             self.counts["disciplines"] += 1
 
     def commendations_row(self, row: Row) -> None:
@@ -557,19 +861,74 @@ class _Importer:
                 "achievement",
             )
         }
+        item = Commendation(
+            recipient_kind=Commendation.Recipient.INDIVIDUAL
+            if person is not None
+            else Commendation.Recipient.COLLECTIVE,
+            person=person,
+            unit=unit,
+            created_by=self.user,
+            year=v["year"],
+            decision_date=v["decision_date"],
+            **fields,
+        )
+        kind = catalogue().get(item.award_code) if item.award_code in catalogue() else None
+        annual = kind is not None and kind.annual
 
-        def create() -> None:
-            Commendation.create(
-                by=self.user,
-                person=person,
-                unit=unit,
-                year=v["year"],
-                decision_date=v["decision_date"],
-                **fields,
+        def once_a_year(errors: dict) -> dict:
+            # Commendation.clean()'s last check (when the rest of clean() passed), against the
+            # awards loaded at the start and those of the rows before.
+            if not annual:
+                return errors
+            if unit is not None:
+                line = self.units.lineage_ids(self.units.current(unit))
+                twins = [
+                    a
+                    for a in self.awards.get((item.award_code, item.year), ())
+                    if a.unit_id in line
+                ]
+            else:
+                twins = [
+                    a
+                    for a in self.awards.get((item.award_code, item.year), ())
+                    if a.person == person.officer_code
+                ]
+            if twins:  # the first in the model's order: latest decision first, then pk
+                first = min(twins, key=lambda a: (-a.decision_date.toordinal(), a.order))
+                message = (
+                    f"Đã có “{item.award_name}” năm {item.year} (QĐ số {first.decision_no}); "
+                    "danh hiệu hằng năm chỉ tặng một lần mỗi năm."
+                )
+                errors = ValidationError({"year": message}).update_error_dict(errors)
+            return errors
+
+        def create() -> Commendation:  # Commendation.create
+            owner = person.current_unit_id if person is not None else self.units.current(unit).pk
+            require_edit(self.user, owner, "khen thưởng của đơn vị khác")
+            # clean() would look for an earlier award of an annual title with a query; with
+            # revoked set it skips that, and once_a_year() does it from memory instead.
+            item.revoked = True
+            try:
+                _full_clean(item, once_a_year)
+            finally:
+                item.revoked = False
+            return item
+
+        if self.attempt(row, create, {}) is None:
+            return
+        if annual:
+            self.made += 1
+            self.awards.setdefault((item.award_code, item.year), []).append(
+                _Award(
+                    item.decision_date,
+                    (1, self.made),
+                    item.decision_no,
+                    person.officer_code if person is not None else None,
+                    unit.pk if unit is not None else None,
+                )
             )
-
-        if self.attempt(row, create, {}):
-            self.counts["commendations"] += 1
+        self.create(item)
+        self.counts["commendations"] += 1
 
 
 Progress = Callable[..., None]  # progress(done=None, *, total=None, step=None)
@@ -600,7 +959,7 @@ def import_workbook(
             RowError("—", 1, message="Không đọc được tệp: không phải tệp Excel .xlsx hợp lệ.")
         )
         return result
-    importer = _Importer(user)
+    importer = _Importer(user, writing=not dry_run)
     importer.errors += _unknown_sheets(wb)
     parsed: list[tuple[SheetSpec, list[Row]]] = []
     estimate = sum(
@@ -635,20 +994,25 @@ def import_workbook(
         return result
     try:
         with transaction.atomic():
+            importer.load(parsed)
             written = 0
             for spec, rows in parsed:
                 handler = getattr(importer, f"{spec.key}_row")
                 for i, row in enumerate(rows, start=1):
                     handler(row)
+                    if importer.errors and importer.writing:
+                        importer.stop_writing()  # all or nothing: this file will not be saved
                     written += 1
                     if written % BATCH == 0 or i == len(rows):
                         report(
                             read + written,
                             step=f"Đang kiểm tra và ghi trang “{spec.name}”: {i}/{len(rows)} dòng",
                         )
+                importer.flush()
             if importer.errors or dry_run:
                 raise _Rollback
             report(step="Đang hoàn tất: ghi một lần toàn bộ dữ liệu…")
+            importer.write_audit()
             if before_commit is not None:
                 before_commit()
     except _Rollback:
