@@ -539,11 +539,11 @@ def test_commendation_records_workbook(officer: Client) -> None:
     def check(response: Any, bad: BadFile, context: str) -> None:
         check_refusal(response, bad, context, row_word="dòng")
 
-    @seed(5)
-    @SETTINGS
     def imported(response: Any) -> bool:
         return response.status_code == 200 and "Đã nhập xong" in page_text(response)
 
+    @seed(5)
+    @SETTINGS
     @given(bad=broken_workbook(base, "khen-thuong.xlsx", [s.name for s in SHEETS], 2))
     def upload(bad: BadFile) -> None:
         seen.append(run_upload(send, bad, check, imported))
