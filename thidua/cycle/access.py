@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from thidua.cycle.models import (
@@ -22,7 +22,7 @@ from thidua.cycle.models import (
     ResultSheet,
 )
 from thidua.org.access import get_cluster_for_user, require
-from thidua.org.models import Unit, User
+from thidua.org.models import Cluster, Membership, Unit, User
 
 
 @dataclass(frozen=True)
@@ -51,17 +51,27 @@ class CycleAccess:
         return self.is_member and self.cycle.at_least(Cycle.Stage.RANKING)
 
 
-def _cycle_queryset():
-    return Cycle.objects.select_related("cluster", "cluster__movement")
-
-
 def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
-    cluster, is_secretariat = get_cluster_for_user(user, year, number)
-    try:
-        cycle = _cycle_queryset().get(cluster=cluster)
-    except Cycle.DoesNotExist:
-        raise Http404("Cụm chưa mở năm thi đua trên hệ thống.") from None
-    cycle.cluster = cluster  # keep the prefetched members
+    """The cycle of a cluster-year the user may see, with its cluster, movement, host and members.
+
+    One query for the cycle with its cluster, one for the members, whatever the user: the scope
+    rule (`Cluster.is_visible_to`, the same as `get_cluster_for_user`) is checked on them. When
+    no visible cycle is found, `get_cluster_for_user` gives the answer it always gave (404: no
+    such cluster in scope) before this one (404: the year is not opened on the system).
+    """
+    cycles = (
+        Cycle.objects.select_related("cluster", "cluster__movement", "cluster__host")
+        .prefetch_related(
+            Prefetch("cluster__memberships", queryset=Membership.objects.select_related("unit"))
+        )
+        .filter(cluster__year=year, cluster__number=number, cluster__kind=Cluster.Kind.CLUSTER)
+    )
+    visible = [c for c in cycles if c.cluster.is_visible_to(user)]
+    if len(visible) != 1:
+        get_cluster_for_user(user, year, number)  # 404 (or several clusters) if not in scope
+        raise Http404("Cụm chưa mở năm thi đua trên hệ thống.")
+    cycle = visible[0]
+    is_secretariat = user.is_secretariat_of(cycle.cluster)
     member_ids = cycle.member_ids()
     inspected: frozenset[int] = frozenset()
     if user.role == User.Role.INSPECTOR and user.unit_id:

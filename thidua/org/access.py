@@ -6,6 +6,8 @@ is not revealed); in-scope objects the user may not change are 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -24,14 +26,26 @@ def get_unit_for_user(user: User, code: str) -> tuple[Unit, bool]:
 def get_cluster_for_user(
     user: User, year: int, number: int, kind: str = Cluster.Kind.CLUSTER
 ) -> tuple[Cluster, bool]:
-    """A cluster-year the user may see, and whether they run it (its secretariat)."""
-    try:
-        cluster = (
-            Cluster.objects.visible_to(user).with_members().get(year=year, number=number, kind=kind)
-        )
-    except Cluster.DoesNotExist:
-        raise Http404("Không tìm thấy cụm thi đua hoặc bạn không thuộc cụm này.") from None
+    """A cluster-year the user may see, and whether they run it (its secretariat).
+
+    The clusters of that year and number are loaded with their members (what the caller needs
+    anyway) and the scope rule of `ClusterQuerySet.visible_to` is applied to them in Python
+    (`Cluster.is_visible_to`): the same answer, without the join on memberships and the lineage
+    query in the common case.
+    """
+    clusters = Cluster.objects.with_members().filter(year=year, number=number, kind=kind)
+    cluster = only_visible(user, clusters)
     return cluster, user.is_secretariat_of(cluster)
+
+
+def only_visible(user: User, clusters: Iterable[Cluster]) -> Cluster:
+    """The one cluster of `clusters` the user may see (404 if none), as `.get()` would answer."""
+    visible = [c for c in clusters if c.is_visible_to(user)]
+    if not visible:
+        raise Http404("Không tìm thấy cụm thi đua hoặc bạn không thuộc cụm này.")
+    if len(visible) > 1:
+        raise Cluster.MultipleObjectsReturned(f"{len(visible)} cụm thi đua cùng năm và số.")
+    return visible[0]
 
 
 def require(allowed: bool, message: str = "Bạn không có quyền thực hiện thao tác này.") -> None:

@@ -299,6 +299,27 @@ class Cluster(models.Model):
     def title(self) -> str:
         return self.name or f"{self.get_kind_display()} số {self.number}"
 
+    def is_visible_to(self, user: User) -> bool:
+        """`ClusterQuerySet.visible_to` for one cluster whose memberships (with their units) are
+        loaded: the Ministry sees every cluster; a unit's users see the clusters of their unit and
+        of every unit merged into it.
+
+        A member is in the user's lineage only if it is the user's unit or was merged into another
+        unit (it has a successor), so the lineage (one query) is looked up only when the user's
+        unit is not a member and some member was merged.
+        """
+        if user.has_national_scope:
+            return True
+        if user.unit_id is None:
+            return False
+        memberships = self.memberships.all()
+        if any(m.unit_id == user.unit_id for m in memberships):
+            return True
+        if not any(m.unit.successor_id is not None for m in memberships):
+            return False
+        lineage = set(user.unit_lineage_ids())
+        return any(m.unit_id in lineage for m in memberships)
+
     def _member_with_role(self, role: str) -> Unit | None:
         for membership in self.memberships.all():
             if membership.role == role:
@@ -556,4 +577,9 @@ class User(AbstractUser):
         if self.role != self.Role.SECRETARIAT or self.unit_id is None:
             return False
         leader = cluster.leader
-        return leader is not None and leader.pk in self.unit_lineage_ids()
+        if leader is None:
+            return False
+        if leader.pk == self.unit_id:
+            return True
+        # Only a unit merged into another one (it has a successor) can be in someone's lineage.
+        return leader.successor_id is not None and leader.pk in self.unit_lineage_ids()
