@@ -121,7 +121,7 @@ AUTH_USER_MODEL = "org.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "thidua.org.backends.UserWithUnitBackend",  # ModelBackend; the user's unit in the same query
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

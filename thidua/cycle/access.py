@@ -304,12 +304,32 @@ def ranking_is_published(access: CycleAccess) -> bool:
     return access.is_secretariat or access.national or access.cycle.at_least(Cycle.Stage.RANKING)
 
 
-def get_ranking_for_user(access: CycleAccess) -> tuple[Ranking | None, bool]:
-    """The ranking in force (None: not computed yet) and whether the user may recompute it."""
+# What the ranking page reads of a ranking when its rendering is cached (ranking_body's key).
+RANKING_KEY_FIELDS = (
+    "cycle_id",
+    "method_id",
+    "computed_at",
+    "computed_by_id",
+    "data",
+    "method__number",
+    "computed_by__username",
+    "computed_by__full_name",
+)
+
+
+def get_ranking_for_user(
+    access: CycleAccess, *, light: bool = False
+) -> tuple[Ranking | None, bool]:
+    """The ranking in force (None: not computed yet) and whether the user may recompute it.
+
+    `light`: only the fields of RANKING_KEY_FIELDS are read at once (not the method's documents,
+    the allocation, the password hash of whoever computed it); any other loads when first used.
+    """
     require_outcome_scope(access)
     if not ranking_is_published(access):
         raise Http404("Bảng xếp hạng chưa được công bố.")
-    ranking = access.cycle.rankings.select_related("method", "computed_by").first()
+    rankings = access.cycle.rankings.select_related("method", "computed_by")
+    ranking = (rankings.only(*RANKING_KEY_FIELDS) if light else rankings).first()
     can_recompute = access.is_secretariat and access.cycle.stage in (
         Cycle.Stage.RANKING,
         Cycle.Stage.VOTING,

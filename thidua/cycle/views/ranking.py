@@ -42,7 +42,7 @@ def cycle_ranking(request: HttpRequest, year: int, number: int) -> HttpResponse:
     require_outcome_scope(access)
     context: dict[str, Any] = {"access": access, "cycle": access.cycle, "published": False}
     if ranking_is_published(access):
-        ranking, can_recompute = get_ranking_for_user(access)
+        ranking, can_recompute = get_ranking_for_user(access, light=True)
         context.update(ranking=ranking, published=True, can_recompute=can_recompute)
         if ranking is not None:
             context["ranking_body"], context["chart"] = ranking_body(ranking, access)
@@ -76,28 +76,28 @@ def ranking_body(ranking: Ranking, access: CycleAccess) -> tuple[SafeString, boo
     stored data, each entry's figures with its unit's names, who computed it, the reader's own unit
     (the highlighted row) and the language. A key therefore never leads to stale HTML, whatever the
     cache backend and however many app servers share (or do not share) it: a per-process cache only
-    means each process renders a given ranking once. A hit or a miss costs the same one query.
+    means each process renders a given ranking once. The key costs one light query (the entries'
+    figures as plain values); a miss then loads the entries as objects to render them.
     """
-    rows = ranking.rows()  # one query; kept on the ranking for the rendering below
-    entries = [
-        (
-            r.unit_id,
-            r.unit.code,
-            r.unit.name,
-            r.unit.short_name,
-            r.position,
-            r.rank,
-            str(r.total),
-            r.vetoed,
-            r.note,
-            r.median_rank,
-            r.rank_p5,
-            r.rank_p95,
-            r.p_first,
+    entries = list(
+        ranking.entries.order_by("position").values_list(
+            "unit_id",
+            "unit__code",
+            "unit__name",
+            "unit__short_name",
+            "position",
+            "rank",
+            "total",
+            "vetoed",
+            "note",
+            "median_rank",
+            "rank_p5",
+            "rank_p95",
+            "p_first",
         )
-        for r in rows
-    ]
-    has_chart = sum(1 for r in rows if not r.vetoed and r.rank_p5 is not None) >= 2
+    )
+    entries = [(*e[:6], str(e[6]), *e[7:]) for e in entries]
+    has_chart = sum(1 for e in entries if not e[7] and e[10] is not None) >= 2
     cluster = access.cycle.cluster
     own_unit_id = access.own_unit.pk if access.own_unit else None
     identity = (
