@@ -7,9 +7,9 @@
  * The form is sent with XMLHttpRequest instead of the browser's own submit, so a native <progress>
  * bar under the form can show how much of the file has gone up (percent and size). Once the file is
  * up, the bar turns indeterminate ("the server is checking the file"). The answer is then shown as a
- * normal submit would: a redirect (for example to a background job's progress page) is followed;
- * an HTML page (the result, or the form with its errors, 422) replaces the page; a file answer is
- * downloaded. A network failure gives the buttons back with a message.
+ * normal submit would: the HTML page it answers with (the form with its errors, 422, or the page a
+ * redirect led to, e.g. a background job's progress page) replaces the page under its own address;
+ * a file answer is downloaded. A network failure gives the buttons back with a message.
  * Without XMLHttpRequest/FormData the form simply submits as usual.
  */
 (function () {
@@ -107,6 +107,14 @@
     }
   }
 
+  // Back from a page shown after an upload: load the earlier address for real.
+  var pushed = false;
+  window.addEventListener("popstate", function () {
+    if (pushed) {
+      window.location.reload();
+    }
+  });
+
   // Capture phase: before app.js's "no double submit" handler, which leaves prevented submits alone
   // (the confirmation prompt, also in the capture phase but registered first, still runs before).
   document.addEventListener("submit", function (event) {
@@ -143,11 +151,16 @@
     });
     xhr.addEventListener("load", function () {
       var type = xhr.getResponseHeader("Content-Type") || "";
-      var requested = new URL(target, window.location.href).href;
-      if (xhr.responseURL && xhr.responseURL !== requested && xhr.status < 400) {
-        window.location.assign(xhr.responseURL); // redirected (e.g. to the job's page)
-      } else if (type.indexOf("text/html") === 0) {
-        xhr.response.text().then(showPage);
+      if (type.indexOf("text/html") === 0) {
+        // A redirect was already followed by the request: show the page it led to (with its
+        // one-time messages, which a second request would no longer carry) under its address.
+        xhr.response.text().then(function (html) {
+          if (xhr.responseURL && xhr.responseURL !== window.location.href) {
+            window.history.pushState({ uploaded: true }, "", xhr.responseURL);
+            pushed = true;
+          }
+          showPage(html);
+        });
       } else if (xhr.status < 400) {
         download(xhr.response, xhr.getResponseHeader("Content-Disposition"));
         setBusy(form, false);

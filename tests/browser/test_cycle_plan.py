@@ -8,6 +8,7 @@ import copy
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from thidua.cycle.models import CovenantSignature, Cycle, Drive, Registration
@@ -42,8 +43,9 @@ def test_plan_method_then_covenant_signing_then_registration(page, cast, tmp_pat
     page.get_by_label("Tệp thang điểm (JSON)").set_input_files(str(path))
     page.get_by_label("Lý do thay đổi").fill("Sửa thang điểm theo góp ý của các đơn vị")
     page.get_by_role("button", name="Kiểm tra và áp dụng").click()
+    # The file goes up with a progress bar; the answer replaces the page.
     problems = page.locator("#loi-scale_file tbody tr")
-    assert problems.count() == 4  # "up" is also not an allowed direction for a linear target
+    expect(problems).to_have_count(4)  # "up" is also not an allowed direction for a linear target
     assert page.get_by_text("groups[0].criteria[0].max_points").is_visible()
     screenshot(page, "plan-02-upload-every-problem-with-its-path")
 

@@ -122,6 +122,7 @@ def test_one_whole_year_as_each_role_from_opening_to_handover(browser, live_serv
         str(EXAMPLES / "awards.json")
     )
     secretariat.get_by_role("button", name="Kiểm tra và áp dụng").click()
+    expect(secretariat.locator(".alert--success").first).to_be_visible()
     secretariat.goto(f"{YEAR}phuong-phap/chi-tieu/")
     for code, row in results.items():
         for criterion, target in row.get("targets", {}).items():
