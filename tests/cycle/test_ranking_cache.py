@@ -68,13 +68,13 @@ def test_a_renamed_unit_and_a_corrected_total_show_on_the_next_page(world):
     assert "97,50" in viewer.get(RANKING).content.decode()
 
 
-def test_a_page_served_from_the_cache_makes_the_same_queries_as_the_first(world):
+def test_a_page_served_from_the_cache_makes_no_more_queries_than_the_first(world):
     client = world.cast.client(world.cast.officer_a)
     Unit.objects.filter(code="bac-giang").update(short_name="Bắc Giang (lần đầu)")  # a new key
     with CaptureQueriesContext(connection) as rendered:
         first = client.get(RANKING)
     with CaptureQueriesContext(connection) as cached:
         second = client.get(RANKING)
-    assert len(cached) == len(rendered)
+    assert len(cached) <= len(rendered)  # the key reads plain values; a miss loads objects
     assert tables(first) == tables(second)
     assert "Bắc Giang (lần đầu)" in tables(second)  # the chart's labels are the short names
