@@ -266,6 +266,9 @@ class HonourVote(models.Model):
         cycle.require_secretariat(by)
         cycle.require_stage(Cycle.Stage.VOTING, action="mở biểu quyết suy tôn")
         cycle.require_member(candidate)
+        # Two secretariat members pressing "open" at once: the year's row serialises them, so the
+        # second is told the vote is open instead of failing on the one-vote-per-year constraint.
+        Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
         if cls.objects.filter(cycle=cycle).exists():
             raise WorkflowError("Biểu quyết suy tôn đã được mở.")
         method = cycle.method
@@ -288,7 +291,12 @@ class HonourVote(models.Model):
     @transaction.atomic
     def cast(self, *, by: User, choice: str) -> VoterRecord:
         """One ballot per member unit, cast by an officer of that unit."""
-        if self.state != self.State.OPEN:
+        # The vote's row is locked for the ballot: a ballot never lands after the close, and two
+        # officers of one unit voting at once cannot both pass the "not voted yet" check.
+        state = (
+            HonourVote.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
+        )
+        if state != self.State.OPEN:
             raise WorkflowError("Biểu quyết đã kết thúc.")
         unit = by.unit
         self.cycle.require_member(unit)
@@ -307,7 +315,8 @@ class HonourVote(models.Model):
     @transaction.atomic
     def close(self, *, by: User) -> None:
         self.cycle.require_secretariat(by)
-        if self.state != self.State.OPEN:
+        locked = HonourVote.objects.select_for_update().get(pk=self.pk)
+        if locked.state != self.State.OPEN:
             raise WorkflowError("Biểu quyết đã kết thúc.")
         self.refresh_from_db()
         self.passed = self.quorum_met and Fraction(self.yes, self.member_count) > Fraction(
