@@ -108,12 +108,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once (several gunicorn workers); IMMEDIATE
     # transactions take the write lock up front so two writers queue instead of deadlocking.
+    # Connections persist (DB_CONN_MAX_AGE) as on PostgreSQL: opening one per request costs the
+    # PRAGMAs and Django's SQL functions, and closing the last one checkpoints the WAL (measured:
+    # 3–4 ms on every request, more than the health check's whole work).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -533,6 +533,17 @@ def test_registration_errors_are_named_per_field_and_nothing_is_saved(y2025):
         bearer(officer),
     )
     assert not_a_number.status_code == 422
+    too_many = send(
+        "put",
+        url,
+        {"individual_counts": {"chien_si_tien_tien": 10**30}, "version": 0},
+        bearer(officer),
+    )
+    assert too_many.status_code == 422
+    assert too_many.json()["errors"][0]["message"] == (
+        "Chiến sĩ tiên tiến: không được vượt quá 999.999 người."
+    )
+    assert not Registration.objects.filter(cycle=cycle, unit=officer.unit).exists()
     assert not_a_number.json()["errors"][0]["loc"] == ["individual_counts", "chien_si_tien_tien"]
 
 

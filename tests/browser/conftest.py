@@ -69,7 +69,10 @@ def page(browser, live_server):
     # A page that breaks the Content-Security-Policy (inline script/style) fails its test. (Playwright's
     # own string-evaluating helpers such as wait_for_function are blocked by the policy too: use
     # `expect(locator)` assertions instead.)
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield page
     context.close()
     assert violations == [], f"CSP violations: {violations}"

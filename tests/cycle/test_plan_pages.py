@@ -528,6 +528,14 @@ def test_registration_errors_are_field_precise_and_nothing_is_saved(y2025):
     assert "Không thể vượt số Chiến sĩ tiên tiến" in errors["count_chien_si_thi_dua_co_so"][0]
     assert "“hai” không phải là số" in errors["count_chien_si_thi_dua_toan_quoc"][0]
     assert "không được âm" in errors["count_chien_si_thi_dua_toan_luc_luong"][0]
+    huge = client.post(
+        url("cycle_registration_edit", 2025, officer.unit.code),
+        {"version": before.version, "count_chien_si_tien_tien": "1.000.000"},
+    )
+    assert huge.status_code == 422
+    assert huge.context["form"].errors["count_chien_si_tien_tien"] == [
+        "Số Chiến sĩ tiên tiến không được vượt quá 999.999 người."
+    ]
     empty = client.post(url("cycle_registration_edit", 2025, officer.unit.code), {"version": 1})
     assert empty.context["form"].errors["collective_titles"] == ["Chưa đăng ký danh hiệu nào."]
     before.refresh_from_db()

@@ -17,7 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from thidua.cycle.models import Drive, MethodVersion
-from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
+from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES, MAX_INDIVIDUAL_COUNT
 from thidua.cycle.scoring import parse_number
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.numbers import NumberError, to_decimal
@@ -764,6 +764,9 @@ def _count(text: str, what: str) -> int:
         raise ValidationError(f"Số {what} phải là số nguyên.")
     if value < 0:
         raise ValidationError(f"Số {what} không được âm.")
+    if value > MAX_INDIVIDUAL_COUNT:
+        limit = f"{MAX_INDIVIDUAL_COUNT:,}".replace(",", ".")
+        raise ValidationError(f"Số {what} không được vượt quá {limit} người.")
     return int(value)
 
 

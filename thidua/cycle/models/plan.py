@@ -31,6 +31,8 @@ INDIVIDUAL_TITLES = [
     ("chien_si_thi_dua_toan_luc_luong", "Chiến sĩ thi đua toàn lực lượng CAND"),
     ("chien_si_thi_dua_toan_quoc", "Chiến sĩ thi đua toàn quốc"),
 ]
+# More officers than any police department has: a typing slip, not a registration.
+MAX_INDIVIDUAL_COUNT = 999_999
 
 
 class Covenant(models.Model):
@@ -192,6 +194,11 @@ class Registration(models.Model):
             if number < 0:
                 errors.setdefault("individual_counts", []).append(
                     f"{known_individual[code]}: không được âm."
+                )
+            elif number > MAX_INDIVIDUAL_COUNT:
+                limit = f"{MAX_INDIVIDUAL_COUNT:,}".replace(",", ".")
+                errors.setdefault("individual_counts", []).append(
+                    f"{known_individual[code]}: không được vượt quá {limit} người."
                 )
             counts[code] = number
         ast = counts.get("chien_si_thi_dua_co_so", 0)
