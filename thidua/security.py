@@ -27,6 +27,8 @@ class SecurityHeaders:
         response = self.get_response(request)
         relaxed = request.path.startswith(RELAXED_PREFIXES)
         response.headers.setdefault("Content-Security-Policy", RELAXED_STYLE if relaxed else STRICT)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+        )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -289,6 +289,22 @@ def test_newer_set_extends_older_by_id() -> None:
         parse_ruleset(child)
 
 
+def test_a_problem_in_an_extending_set_is_reported_at_its_own_index() -> None:
+    base = _minimal()
+    extra = base["rules"][0] | {"id": "R91"}
+    child = {
+        "id": "con",
+        "title": "Bộ kế thừa",
+        "effective_from": "2025-01-01",
+        "extends": "thu",
+        "rules": [extra, extra | {"id": "R92", "confidence": "Z"}],
+    }
+    with pytest.raises(RuleSetError) as caught:
+        parse_ruleset(child, bases={"thu": base})
+    # rules[1] of the set as written, not its place after the inherited rules
+    assert [p.path for p in caught.value.problems] == ["rules[1].confidence"]
+
+
 def test_directory_loader_prefixes_problems_with_the_file(tmp_path: Path) -> None:
     bad = _minimal(confidence="Z")
     (tmp_path / "2024-thu.json").write_text(json.dumps(bad), encoding="utf-8")

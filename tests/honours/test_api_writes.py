@@ -424,17 +424,18 @@ def test_only_the_ministry_approver_publishes_a_rule_set_and_everyone_reads_it(c
     assert refused.status_code == 403 and "phê duyệt của Bộ" in refused.json()["detail"]
     ministry = Api(cast.approver)
     bad = ministry.post("/rulesets", {**body, "data": {**data, "id": "nd-152-2025"}})
-    assert bad.status_code == 422 and "đã có" in locs(bad)["data"]
-    # Malformed sets are told what is wrong, where, never a server error.
+    assert bad.status_code == 422 and "đã có" in locs(bad)["data.id"]
+    # Malformed sets are told what is wrong and where (`loc`: the spot in the JSON), never a
+    # server error.
     for broken, where in (
-        ({**data, "extends": ["nd-152-2025"]}, "extends: "),
-        ({**data, "remove": [["R01"]]}, "remove: "),
-        ({**data, "rules": [{"id": ["R01"]}]}, "].id: "),
-        ({**data, "rules": "R01"}, "rules: "),
+        ({**data, "extends": ["nd-152-2025"]}, ["data", "extends"]),
+        ({**data, "remove": [["R01"]]}, ["data", "remove"]),
+        ({**data, "rules": [{"id": ["R01"]}]}, ["data", "rules", "0", "id"]),
+        ({**data, "rules": "R01"}, ["data", "rules"]),
     ):
         bad = ministry.post("/rulesets", {**body, "data": broken})
         assert bad.status_code == 422, bad.content
-        assert any(where in e["message"] for e in bad.json()["errors"]), bad.json()
+        assert any(e["loc"] == where for e in bad.json()["errors"]), bad.json()
     assert not RuleSetVersion.objects.exists()
     response = ministry.post("/rulesets", body)
     assert response.status_code == 201, response.content

@@ -61,10 +61,12 @@ def refused_for_state(request, exc):
 @api.exception_handler(DjangoValidationError)
 def invalid_for_model(request, exc):
     if hasattr(exc, "error_dict"):
+        # An error may say where inside its field it is (`loc`, e.g. a rule set's JSON path).
         errors = [
-            {"loc": [field], "message": m}
-            for field, items in exc.message_dict.items()
-            for m in items
+            {"loc": getattr(error, "loc", None) or [field], "message": message}
+            for field, items in exc.error_dict.items()
+            for error in items
+            for message in error
         ]
     else:
         errors = [{"loc": [], "message": m} for m in exc.messages]

@@ -435,32 +435,40 @@ def parse_rule(data: Any, path: str, catalogue: Catalogue, problems: list[Proble
 
 def _resolve_extends(
     data: Mapping, bases: Mapping[str, Mapping], problems: list[Problem], seen=()
-) -> list:
-    """The full list of raw rules of a set, following ``extends`` (a newer set overrides by id)."""
+) -> list[tuple[str, Any]]:
+    """The full list of raw rules of a set, following ``extends`` (a newer set overrides by id),
+    each with the path a problem in it is reported at: the set's own rules by their index in its
+    ``rules``, inherited ones under ``extends``."""
     base_id = data.get("extends")
     rules = list(data.get("rules") or [])
+    own = [(f"rules[{i}]", raw) for i, raw in enumerate(rules)]
     if base_id is None:
-        return rules
+        return own
     if not isinstance(base_id, str):
         problems.append(Problem("extends", "phải là mã của một bộ quy tắc (chuỗi ký tự)"))
-        return rules
+        return own
     if base_id in seen or base_id not in bases:
         problems.append(
             Problem("extends", f"không tìm thấy bộ quy tắc gốc “{base_id}” (hoặc tham chiếu vòng)")
         )
-        return rules
-    inherited = _resolve_extends(bases[base_id], bases, problems, (*seen, data.get("id")))
+        return own
+    in_base: list[Problem] = []
+    inherited = [
+        (f"extends.{path}", raw)
+        for path, raw in _resolve_extends(bases[base_id], bases, in_base, (*seen, data.get("id")))
+    ]
+    problems.extend(Problem(f"extends.{p.path}", p.message) for p in in_base)
     listed = data.get("remove") or []
     if not isinstance(listed, list) or not all(isinstance(x, str) for x in listed):
         problems.append(Problem("remove", "phải là danh sách mã quy tắc (chuỗi ký tự)"))
         listed = [x for x in listed if isinstance(x, str)] if isinstance(listed, list) else []
     removed = set(listed)
-    known_ids = {r.get("id") for r in inherited if isinstance(r, dict)}
+    known_ids = {r.get("id") for _, r in inherited if isinstance(r, dict)}
     for i, rule_id in enumerate(sorted(removed - known_ids)):
         problems.append(Problem(f"remove[{i}]", f"bộ quy tắc gốc không có quy tắc “{rule_id}”"))
     redefined = {r.get("id") for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)}
-    kept = [r for r in inherited if r.get("id") not in removed | redefined]
-    return kept + rules
+    kept = [(p, r) for p, r in inherited if r.get("id") not in removed | redefined]
+    return kept + own
 
 
 def parse_ruleset(
@@ -489,12 +497,12 @@ def parse_ruleset(
         problems.append(Problem("effective_to", "ngày hết hiệu lực trước ngày có hiệu lực"))
     if not isinstance(data.get("rules", []), list):
         problems.append(Problem("rules", "phải là danh sách quy tắc"))
-        raw_rules: list = []
+        raw_rules: list[tuple[str, Any]] = []
     else:
         raw_rules = _resolve_extends(data, bases or {}, problems)
     rules: list[Rule] = []
-    for i, raw in enumerate(raw_rules):
-        rule = parse_rule(raw, f"rules[{i}]", catalogue, problems)
+    for path, raw in raw_rules:
+        rule = parse_rule(raw, path, catalogue, problems)
         if rule is not None:
             rules.append(rule)
     _check_overlaps(rules, problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -64,12 +65,12 @@ class RuleSetVersion(models.Model):
         bases = raw_rulesets()
         if set_id in bases:
             errors.setdefault("data", []).append(
-                f"id: mã bộ quy tắc “{set_id}” đã có; phiên bản mới cần mã mới."
+                _at("id", f"id: mã bộ quy tắc “{set_id}” đã có; phiên bản mới cần mã mới.")
             )
         try:
             parsed = parse_ruleset(data, bases=bases)
         except RuleSetError as exc:
-            errors.setdefault("data", []).extend(str(p) for p in exc.problems)
+            errors.setdefault("data", []).extend(_at(p.path, str(p)) for p in exc.problems)
             parsed = None
         if errors:
             raise ValidationError(errors)
@@ -83,3 +84,11 @@ class RuleSetVersion(models.Model):
         )
         audit(actor=by, action="publish", obj=row, after=snapshot(row), reason=reason)
         return row
+
+
+def _at(path: str, message: str) -> ValidationError:
+    """An error of the rule set's JSON that also carries where it is, as the API's `loc` reads it:
+    ``rules[3].condition.of[1]`` → ``["data", "rules", "3", "condition", "of", "1"]``."""
+    error = ValidationError(message, code="ruleset")
+    error.loc = ["data", *(part for part in re.split(r"[.\[\]]+", path) if part)]
+    return error
