@@ -148,6 +148,8 @@ def test_losing_the_chain_head_blocks_appends_and_is_detected(
     # Starting a fresh chain at 1 would hide whatever was cut off: refuse instead.
     with pytest.raises(AuditChainError), transaction.atomic():
         record(actor=None, action="update", obj=movement)
+    assert not AuditChainHead.objects.exists()  # no fresh head left behind by the refusal
+    assert AuditRecord.objects.count() == 2
 
 
 def test_the_chain_survives_many_appends(officer: Any, make_records: Any) -> None:

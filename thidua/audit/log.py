@@ -212,18 +212,18 @@ def _truncate(text: str, limit: int) -> str:
 
 def _lock_head(alias: str) -> AuditChainHead:
     heads = AuditChainHead.objects.using(alias).select_for_update()
-    try:
-        return heads.get(pk=HEAD_PK)
-    except AuditChainHead.DoesNotExist:
-        pass
-    # Starting afresh over existing records would renumber from 1 and hide a truncated tail.
-    if AuditRecord.objects.using(alias).exists():
+    # The first writers of a fresh database race to create the head: the unique key makes the
+    # later ones wait for the first to commit, then read (and lock) the head it made.
+    head, created = heads.get_or_create(
+        pk=HEAD_PK, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+    )
+    # Starting afresh over existing records would renumber from 1 and hide a truncated tail (the
+    # caller's transaction is rolled back, the new head with it).
+    if created and AuditRecord.objects.using(alias).exists():
         raise AuditChainError(
             "The audit chain head row is missing although records exist: "
             "run `manage.py verify_audit` and restore the head from a backup."
         )
-    # Two first writers may race here: get_or_create retries the read after the unique-key clash.
-    head, _ = heads.get_or_create(pk=HEAD_PK, defaults={"last_seq": 0, "last_hash": GENESIS_HASH})
     return head
 
 
