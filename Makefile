@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 3
+# pytest-xdist processes, one per core; TEST_WORKERS=0 runs the suite in one process
+TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test setup install migrate demo static lint format bench clean help
@@ -39,7 +41,7 @@ run: setup
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/run.py
