@@ -579,7 +579,7 @@ def ranking_ratio(server: Server) -> None:
         "signed-in floor: account page throughput ratio to trivial view",
         round(account.rate() / trivial.rate(), 3),
         "ratio",
-        "reported (session + user + layout, no other work: the most any signed-in page can reach)",
+        "reported (the cheapest signed-in page of the app: session + user + layout)",
         not errors,
         account_rps=round(account.rate(), 1),
     )
