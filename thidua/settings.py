@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "thidua.documents",
     "thidua.api",
     "thidua.jobs",
+    "thidua.notifications",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,22 @@ WHITENOISE_USE_FINDERS = ENVIRONMENT == "test"
 JOBS_STALE_SECONDS = env_int("THIDUA_JOBS_STALE_SECONDS", 60)
 JOBS_BEAT_SECONDS = 0.5
 HONOURS_IMPORT_SYNC_ROWS = env_int("THIDUA_IMPORT_SYNC_ROWS", 500)
+
+# Reminders (thidua/notifications/): in the app always; by email only when EMAIL_HOST is set (off by
+# default). THIDUA_SITE_URL makes the links in emails and calendar feeds absolute.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Thi Đua <thidua@localhost>")
+THIDUA_SITE_URL = env_str("THIDUA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+THIDUA_REMIND_DAYS_BEFORE = env_int("THIDUA_REMIND_DAYS_BEFORE", 7)
 
 LOGGING = {
     "version": 1,

@@ -24,5 +24,6 @@ urlpatterns = [
     path("khen-thuong/", include("thidua.honours.urls")),
     path("bang-dieu-khien/", include("thidua.cycle.urls_ministry")),
     path("tac-vu/", include("thidua.jobs.urls")),
+    path("", include("thidua.notifications.urls")),
     path("", include("thidua.org.urls")),
 ]

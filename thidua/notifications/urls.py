@@ -1,0 +1,15 @@
+from django.urls import path
+
+from thidua.notifications import views
+
+urlpatterns = [
+    path("thoi-han/", views.national_calendar, name="national_calendar"),
+    path("thoi-han/<int:year>/<int:number>/", views.cluster_calendar, name="cluster_deadlines"),
+    path("thong-bao/", views.notification_list, name="notification_list"),
+    path("thong-bao/chuong/", views.notification_bell, name="notification_bell"),
+    path("thong-bao/da-doc/", views.notification_read_all, name="notification_read_all"),
+    path("thong-bao/<int:pk>/da-doc/", views.notification_read, name="notification_read"),
+    path("lich/dia-chi/", views.calendar_token, name="calendar_token"),
+    path("lich/thu-hoi/", views.calendar_token_revoke, name="calendar_token_revoke"),
+    path("lich/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]
