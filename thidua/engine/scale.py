@@ -94,6 +94,7 @@ class Criterion:
     index: int  # position in the scale (column in matrices)
     rounding: Rounding = field(default_factory=Rounding)  # the scale's rule, for explanations
     description: str = ""
+    aliases: tuple[str, ...] = ()  # other phrasings of the name, for reading reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,8 +409,16 @@ def _criterion(
     spec = r.obj(item, path)
     if spec is None:
         return None
-    r.keys(spec, path, {"code", "name", "max_points", "rule", "missing", "description", "source"})
+    r.keys(
+        spec,
+        path,
+        {"code", "name", "max_points", "rule", "missing", "description", "source", "aliases"},
+    )
     code = r.code(spec, path)
+    aliases = spec.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        r.add(join_path(path, "aliases"), "phải là danh sách các cụm từ (chuỗi không rỗng)")
+        aliases = []
     name = r.text(spec, "name", path)
     rule_spec = r.obj(spec.get("rule"), join_path(path, "rule")) if "rule" in spec else None
     if "rule" not in spec:
@@ -458,6 +467,7 @@ def _criterion(
         index=index,
         rounding=rounding,
         description=str(spec.get("description", "")),
+        aliases=tuple(a.strip() for a in aliases),
     )
 
 

@@ -1,0 +1,184 @@
+"""Suggestions: which figure of a report is the result of which criterion of a scale.
+
+A criterion is matched by its name and its ``aliases`` (other phrasings, see
+``docs/scale-schema.md``) against each figure's indicator: the share of the phrase's content words
+that the indicator contains, the best phrase counting. Only measured criteria are suggested
+(``target``, ``plan``, ``count``); a figure must be in the criterion's unit ("%" for a rate, the
+rule's unit otherwise). A criterion about a change against a past year ("tỷ lệ tăng, giảm", "kéo
+giảm") takes a change ("giảm 5,2%", "…, giảm 12 vụ (3,6%) so với năm 2024") with its sign: a fall
+is negative where lower is better, positive where the criterion counts the fall. Each figure serves
+at most one criterion; each criterion gets its best figure. Pure Python, no Django import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..rules import CountRule, PlanRule, TargetRule
+from ..scale import Criterion, Scale
+from .figures import Figure, number_json
+from .lexicon import UNITS, canonical_unit, match_key
+
+__all__ = ["Suggestion", "suggest"]
+
+THRESHOLD = 0.6
+_STOP = frozenset(
+    {
+        "ty",
+        "ti",
+        "le",
+        "so",
+        "voi",
+        "nam",
+        "va",
+        "cua",
+        "cac",
+        "cho",
+        "ve",
+        "tren",
+        "duoc",
+        "co",
+        "la",
+        "the",
+        "nhung",
+        "da",
+        "dat",
+        "tang",
+        "giam",
+        "hon",
+        "muc",
+        "chi",
+        "tieu",
+        "don",
+        "vi",
+        "ket",
+        "qua",
+        "cong",
+        "tac",
+        "thuc",
+        "hien",
+        "toan",
+        "tinh",
+        "diem",
+        "tru",
+        "khi",
+    }
+)
+_CHANGE_NAME = re.compile(r"tang giam|keo giam|ti le giam|ti le tang|so voi nam|so voi cung ky")
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    criterion: str
+    value: Decimal
+    figure: int  # index in the figure list
+    confidence: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "criterion": self.criterion,
+            "value": number_json(self.value),
+            "figure": self.figure,
+            "confidence": round(self.confidence, 2),
+        }
+
+
+def _words(phrase: str) -> set[str]:
+    key = match_key(phrase).replace("cong an", " ")
+    return {w for w in key.split() if w not in _STOP and not w.isdigit()}
+
+
+def _criterion_unit(c: Criterion) -> str | None:
+    rule = c.rule
+    if not isinstance(rule, TargetRule | PlanRule | CountRule):
+        return None
+    unit = getattr(rule, "unit", "") or ""
+    if isinstance(rule, TargetRule | PlanRule) and (not unit or "%" in unit):
+        return "%" if isinstance(rule, TargetRule) or "%" in unit else unit
+    known = {match_key(w): canon for canon, ws in UNITS.items() for w in (canon, *ws)}
+    return known.get(match_key(unit), unit)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    value: Decimal
+    unit: str
+    change: str | None  # "up" | "down" | None
+
+
+def _candidates(f: Figure) -> list[_Candidate]:
+    q = (f.qualifier or "").lower()
+    change = "down" if "giảm" in q else "up" if "tăng" in q else None
+    out = [_Candidate(f.value, f.unit, change)]
+    c = f.comparison
+    if c and c.get("kind") == "change":
+        out.append(_Candidate(Decimal(str(c["value"])), c["unit"], c["direction"]))
+        if "rate" in c:
+            out.append(_Candidate(Decimal(str(c["rate"])), "%", c["direction"]))
+    return out
+
+
+def _signed(c: Criterion, cand: _Candidate) -> Decimal:
+    value = abs(cand.value)
+    counts_the_fall = "giam" in match_key(c.name) and "tang" not in match_key(c.name)
+    lower_is_better = getattr(c.rule, "direction", "higher") == "lower"
+    if cand.change == "down":
+        return value if counts_the_fall and not lower_is_better else -value
+    if cand.change == "up":
+        return -value if counts_the_fall and not lower_is_better else value
+    return cand.value
+
+
+def _score(phrases: list[set[str]], indicator: set[str]) -> float:
+    best = 0.0
+    for words in phrases:
+        if not words:
+            continue
+        common = len(words & indicator)
+        if common >= min(2, len(words)):
+            best = max(best, common / len(words))
+    return best
+
+
+def suggest(scale: Scale, figures: list[Figure]) -> list[Suggestion]:
+    """The best figure for each measured criterion of ``scale``, at most one criterion per
+    figure, in the scale's order."""
+    scored: list[tuple[float, int, int, Criterion, Decimal]] = []
+    indicators = [_words(f.indicator) for f in figures]
+    for ci, c in enumerate(scale.criteria):
+        unit = _criterion_unit(c)
+        if unit is None:
+            continue
+        wants_change = bool(_CHANGE_NAME.search(match_key(c.name)))
+        phrases = [_words(p) for p in (c.name, *c.aliases)]
+        for fi, f in enumerate(figures):
+            score = _score(phrases, indicators[fi])
+            if score < THRESHOLD:
+                continue
+            for cand in _candidates(f):
+                if cand.unit != unit and canonical_unit_safe(cand.unit) != unit:
+                    continue
+                if wants_change != (cand.change is not None):
+                    continue
+                scored.append((score, -fi, ci, c, _signed(c, cand)))
+                break
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    taken_figures: set[int] = set()
+    chosen: dict[str, Suggestion] = {}
+    for score, neg_fi, _ci, c, value in scored:
+        fi = -neg_fi
+        if c.code in chosen or fi in taken_figures:
+            continue
+        chosen[c.code] = Suggestion(c.code, value, fi, min(1.0, score))
+        taken_figures.add(fi)
+    return [chosen[c.code] for c in scale.criteria if c.code in chosen]
+
+
+def canonical_unit_safe(unit: str) -> str:
+    try:
+        return canonical_unit(unit)
+    except KeyError:
+        return unit
