@@ -39,19 +39,19 @@ _FIGURE_RE = re.compile(
 _WORD_RE = re.compile(rf"{_LETTER}+")
 _UNIT_AFTER_RE = re.compile(rf"\s+(?P<unit>{_UNITS})(?!{_LETTER}|\d)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?…;])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9-])|(?<=[.!?…])\s*$")
-_CLAUSE_SEP = re.compile(r"[,;(\[]|\s-\s|\s–\s")
+_CLAUSE_SEP = re.compile(r"[,;(\[]|\s-\s")
 _CUT_AFTER = re.compile(
     r"^.*(?:\bđã\b|\bđạt\b|\btrong đó\b|\bđồng thời\b|\bcụ thể\b|\bgồm\b|\bvới\b)\s*",
     re.S | re.IGNORECASE,
 )
 _MARKERS = re.compile(r"\b(?:đã|đạt|trong đó|đồng thời|cụ thể|gồm|với)\b", re.IGNORECASE)
 _COMPARATIVE = re.compile(
-    r"^[\s,(]*(?:và\s+)?(?:so\s+với\s+[^,;]*?\s+)?"
+    r"^[\s,;(]*(?:và\s+)?(?:so\s+với\s+[^,;]*?\s+)?"
     r"(?P<word>vượt|cao\s+hơn|thấp\s+hơn|tăng|giảm|nhiều\s+hơn|ít\s+hơn)\b(?P<rest>[^,;.]*)$",
     re.IGNORECASE,
 )
 _AGAINST = re.compile(r"chỉ\s+tiêu|kế\s+hoạch|so\s+với|cùng\s+kỳ|năm\s+trước", re.IGNORECASE)
-_RATE_AFTER = re.compile(rf"\s*\(\s*(?P<num>{NUMBER_PATTERN})\s*%\s*\)")
+_RATE_AFTER = re.compile(rf"(?:\s*[^\W\d_]+){{0,3}}\s*\(\s*(?P<num>{NUMBER_PATTERN})\s*%\s*\)")
 _SUFFIX_STOP = re.compile(
     r"[,;.:()\[\]/]|\s-\s|\s–\s|\d|\b(?:đạt|tăng|giảm|vượt|cao hơn|thấp hơn|so với|chiếm|"
     r"trong đó|và|bằng)\b",
@@ -59,7 +59,8 @@ _SUFFIX_STOP = re.compile(
 )
 _QUALIFIER_WORDS = sorted(APPROX + VERBS + ("cao hơn", "thấp hơn"), key=len, reverse=True)
 _QUALIFIER_TAIL = re.compile(
-    r"(?:\s*(?:" + "|".join(re.escape(q) for q in _QUALIFIER_WORDS) + r"))+\s*$", re.IGNORECASE
+    r"(?:(?<![^\W\d_])(?:" + "|".join(re.escape(q) for q in _QUALIFIER_WORDS) + r")\s*)+$",
+    re.IGNORECASE,
 )
 _NOT_COUNTED_BEFORE = re.compile(r"(?:hàng|vài|mấy|các|những|một số)\s*$", re.IGNORECASE)
 
@@ -215,17 +216,16 @@ def _suffix(s: str, pos: int) -> str:
     return s[pos:end]
 
 
-def _comparison(
-    between: str, hit: _Hit, s: str, previous: Figure
-) -> tuple[dict[str, Any], int] | None:
-    """The comparison ``hit`` states about ``previous``, if ``between`` (the text from the end of
-    ``previous`` to the number of ``hit``) is only a comparison word, and where it ends."""
+def _comparison(between: str, hit: _Hit, s: str) -> tuple[dict[str, Any], int] | None:
+    """The comparison ``hit`` states about an earlier figure, if ``between`` (the clause before
+    the number of ``hit``) is only a comparison word, and where it ends."""
     m = _COMPARATIVE.match(between)
     if not m:
         return None
     after = s[hit.end : hit.end + 80]
     tail = re.split(r",\s|;|\.\s", after)[0]
-    context = m.group() + " " + tail
+    before = re.split(r";", s[max(0, hit.start - 120) : hit.start])[-1]
+    context = before + " " + tail
     if not _AGAINST.search(context):
         return None
     word = " ".join(m["word"].lower().split())
@@ -241,10 +241,7 @@ def _comparison(
         comparison["direction"] = direction
     against = re.search(r"so\s+với\s+([^,;.()]+)", context, re.IGNORECASE)
     if against:
-        comparison["against"] = _clean(against.group(1))
-    if previous.unit == "%" and hit.unit == "%" and kind != "change":
-        # "vượt 16% chỉ tiêu": 16 points above, or 16% of the target above? The officer decides.
-        comparison["ambiguous"] = True
+        comparison["against"] = _clean(re.split(r"\s(?:tăng|giảm)\b", against.group(1))[0])
     end = hit.end
     rate = _RATE_AFTER.match(s, hit.end)
     if rate and hit.unit != "%":
@@ -253,6 +250,29 @@ def _comparison(
             comparison["rate"] = number_json(value)
             end = rate.end()
     return comparison, end
+
+
+_CHANGE_QUALIFIER = re.compile(r"tăng|giảm", re.IGNORECASE)
+
+
+def _compared(local: list[Figure], hit: _Hit, s: str) -> Figure | None:
+    """The earlier figure of the sentence a comparison is about: for a percentage the last one;
+    for a count the one in the same unit whose words the comparison repeats, else the nearest."""
+    free = [f for f in local if f.comparison is None]
+    if hit.unit == "%":
+        return free[-1] if free else None
+    same = [f for f in free if f.unit == hit.unit]
+    if not same:
+        return None
+    words = set(_suffix(s, hit.end).lower().split()) - {hit.unit}
+    best = max(
+        range(len(same)),
+        key=lambda i: (
+            len(words & set((same[i]._prefix + " " + same[i]._suffix).lower().split())),
+            i,
+        ),
+    )
+    return same[best]
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -271,11 +291,16 @@ def find_figures(text: str) -> list[Figure]:
             previous = local[-1] if local else None
             between = s[boundary : hit.start]
             seps = list(_CLAUSE_SEP.finditer(between))
-            if previous is not None and previous.comparison is None:
+            if previous is not None:
                 clause = between[seps[-1].start() :] if seps else between
-                found = _comparison(clause, hit, s, previous)
-                if found is not None:
-                    previous.comparison, boundary = found
+                found = _comparison(clause, hit, s)
+                target = _compared(local, hit, s) if found is not None else None
+                if found is not None and target is not None:
+                    comparison, boundary = found
+                    if target.unit == "%" and hit.unit == "%" and comparison["kind"] != "change":
+                        # "vượt 16% chỉ tiêu": 16 points, or 16% of the target? The officer decides.
+                        comparison["ambiguous"] = True
+                    target.comparison = comparison
                     continue
             own = between[seps[-1].end() :] if seps else between
             own, qualifier = _strip_qualifier(own)
@@ -308,6 +333,17 @@ def find_figures(text: str) -> list[Figure]:
                 chain = [figure]
             local.append(figure)
             boundary = hit.end
+            change = _CHANGE_QUALIFIER.search(qualifier or "")
+            rate = _RATE_AFTER.match(s, hit.end) if change and hit.unit != "%" else None
+            if change and rate and (value := parse_number(rate["num"])) is not None:
+                # "giảm 9 người chết (8,4%)": the fall as a share of last year's figure
+                figure.comparison = {
+                    "kind": "change",
+                    "value": number_json(value),
+                    "unit": "%",
+                    "direction": "down" if change.group().lower() == "giảm" else "up",
+                }
+                boundary = rate.end()
         for f in local:
             f.indicator = _clean(" ".join(x for x in (f._prefix, f._suffix) if x))
         figures.extend(local)

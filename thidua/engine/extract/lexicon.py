@@ -58,6 +58,11 @@ UNITS: dict[str, tuple[str, ...]] = {
     "hộ": ("hộ",),
     "tấn": ("tấn",),
     "xã": ("xã",),
+    "giấy phép lái xe": ("giấy phép lái xe", "GPLX"),
+    "tụ điểm": ("tụ điểm",),
+    "văn bản": ("văn bản",),
+    "hội nghị": ("hội nghị",),
+    "công dân": ("công dân",),
 }
 
 _UNIT_OF_WRITTEN = {w.lower(): canon for canon, ws in UNITS.items() for w in ws}

@@ -132,15 +132,13 @@ def _signed(c: Criterion, cand: _Candidate) -> Decimal:
     return cand.value
 
 
-def _score(phrases: list[set[str]], indicator: set[str]) -> float:
-    best = 0.0
-    for words in phrases:
-        if not words:
-            continue
-        common = len(words & indicator)
-        if common >= min(2, len(words)):
-            best = max(best, common / len(words))
-    return best
+def _score(name: set[str], aliases: list[set[str]], indicator: set[str]) -> float:
+    """The share of the name's content words in the indicator (at least two), or 1 when the
+    indicator holds every word of an alias (an alias is a precise phrasing)."""
+    if any(words and words <= indicator for words in aliases):
+        return 1.0
+    common = len(name & indicator)
+    return common / len(name) if name and common >= min(2, len(name)) else 0.0
 
 
 def suggest(scale: Scale, figures: list[Figure]) -> list[Suggestion]:
@@ -153,9 +151,9 @@ def suggest(scale: Scale, figures: list[Figure]) -> list[Suggestion]:
         if unit is None:
             continue
         wants_change = bool(_CHANGE_NAME.search(match_key(c.name)))
-        phrases = [_words(p) for p in (c.name, *c.aliases)]
+        name, aliases = _words(c.name), [_words(a) for a in c.aliases]
         for fi, f in enumerate(figures):
-            score = _score(phrases, indicators[fi])
+            score = _score(name, aliases, indicators[fi])
             if score < THRESHOLD:
                 continue
             for cand in _candidates(f):
