@@ -151,6 +151,24 @@ def quota_words(award: AwardRule, members: int) -> str:
     return joined[:1].upper() + joined[1:]
 
 
+def _quota_with_caps(
+    rules: AwardRules, award: AwardRule, members: int, names: dict[str, str]
+) -> str:
+    """The award's own quota, then each quota it shares with other awards."""
+    caps = rules.caps_of(award.code)
+    own = quota_words(award, members)
+    parts = [] if caps and award.max_count is None and award.max_percent is None else [own]
+    for cap in caps:
+        shared = quota_words(cap, members)  # type: ignore[arg-type]  # same quota fields
+        parts.append(
+            f"hạn mức chung “{cap.name}” ({', '.join(names.get(c, c) for c in cap.awards)}): "
+            + shared[:1].lower()
+            + shared[1:]
+        )
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 def award_rows(rules: AwardRules, members: int) -> list[dict[str, Any]]:
     names = {a.code: a.name for a in rules.awards}
     rows = []
@@ -168,7 +186,7 @@ def award_rows(rules: AwardRules, members: int) -> list[dict[str, Any]]:
                 "candidates": "Đơn vị được suy tôn dẫn đầu Cụm"
                 if award.candidates == "honoured"
                 else "Các đơn vị theo thứ tự xếp hạng",
-                "quota": quota_words(award, members),
+                "quota": _quota_with_caps(rules, award, members, names),
                 "minimum": "; ".join(conditions) or "—",
             }
         )

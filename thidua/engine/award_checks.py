@@ -77,10 +77,22 @@ def check_selection(
                 problems.append(
                     f"{unit}: mỗi thành tích chỉ đề nghị một hình thức (đang đề nghị: {names})."
                 )
+    n_ranked = len(ranking.entries)
+    for cap in rules.shared_caps:
+        limit, quota_text = cap.quota(total_members, n_ranked)
+        count = sum(1 for _, code in chosen if code in cap.awards)
+        tied = sum(
+            _tied_extra(ranking, [u for u, c in chosen if c == code], rules) for code in cap.awards
+        )
+        if limit is not None and count > limit + tied:
+            names = ", ".join(rules.award(c).name for c in cap.awards)
+            problems.append(
+                f"{cap.name} ({names}): {count} đề nghị, vượt hạn mức chung ({quota_text})."
+            )
     for award in rules.awards:
         holders = [unit for unit, code in chosen if code == award.code]
-        limit, quota_text = award.quota(total_members, len(ranking.entries))
-        if limit is not None and len(holders) > limit:
+        limit, quota_text = award.quota(total_members, n_ranked)
+        if limit is not None and len(holders) > limit + _tied_extra(ranking, holders, rules):
             problems.append(f"{award.name}: {len(holders)} đề nghị, vượt chỉ tiêu ({quota_text}).")
         # Rank order: nobody eligible and ranked strictly better may be left with less.
         if not holders:
@@ -105,3 +117,12 @@ def check_selection(
                 f"(hạng {worst}) nhưng không được đề nghị hình thức này hoặc cao hơn."
             )
     return problems
+
+
+def _tied_extra(ranking: Ranking, holders: list[str], rules: AwardRules) -> int:
+    """Proposals a quota may exceed by when the rules grant every unit tied at its edge
+    (``ties_at_cutoff: include``): all but one of the worst-ranked holders."""
+    if rules.ties_at_cutoff != "include":
+        return 0
+    ranks = [e.rank for e in map(ranking.entry, holders) if e is not None]
+    return ranks.count(max(ranks)) - 1 if ranks else 0

@@ -66,27 +66,45 @@ class AwardRule:
 
     def quota(self, members: int, ranked: int) -> tuple[int | None, str]:
         """The number of units this award may go to, and the quota in words."""
-        limits: list[tuple[int, str]] = []
-        if self.max_count is not None:
-            limits.append((self.max_count, f"tối đa {self.max_count} đơn vị"))
-        if self.max_percent is not None:
-            base = members if self.percent_of == "members" else ranked
-            whose = "đơn vị trong Cụm" if self.percent_of == "members" else "đơn vị được xếp hạng"
-            count = math.floor(CONTEXT.divide(CONTEXT.multiply(self.max_percent, base), 100))
-            limits.append(
-                (
-                    count,
-                    f"{fmt_number(self.max_percent)}% của {base} {whose}, làm tròn xuống: {count}",
-                )
-            )
-        if not limits:
-            return None, "không giới hạn số lượng"
-        pick = min if self.combine == "min" else max
-        chosen = pick(limits, key=lambda item: item[0])
-        text = "; ".join(t for _, t in limits)
-        if len(limits) > 1:
-            text += f" → lấy {'số nhỏ hơn' if self.combine == 'min' else 'số lớn hơn'}: {chosen[0]}"
-        return chosen[0], text
+        return _quota(self, members, ranked)
+
+
+@dataclass(frozen=True, slots=True)
+class SharedCap:
+    """One quota shared by several awards: e.g. all flags (the Government flag counting) at most
+    40% of the members. Each award keeps its own quota too; the stricter applies."""
+
+    name: str
+    awards: tuple[str, ...]  # codes
+    max_count: int | None = None
+    max_percent: Decimal | None = None
+    percent_of: str = "members"
+    combine: str = "min"
+    basis: str = ""
+
+    def quota(self, members: int, ranked: int) -> tuple[int | None, str]:
+        return _quota(self, members, ranked)
+
+
+def _quota(rule: AwardRule | SharedCap, members: int, ranked: int) -> tuple[int | None, str]:
+    limits: list[tuple[int, str]] = []
+    if rule.max_count is not None:
+        limits.append((rule.max_count, f"tối đa {rule.max_count} đơn vị"))
+    if rule.max_percent is not None:
+        base = members if rule.percent_of == "members" else ranked
+        whose = "đơn vị trong Cụm" if rule.percent_of == "members" else "đơn vị được xếp hạng"
+        count = math.floor(CONTEXT.divide(CONTEXT.multiply(rule.max_percent, base), 100))
+        limits.append(
+            (count, f"{fmt_number(rule.max_percent)}% của {base} {whose}, làm tròn xuống: {count}")
+        )
+    if not limits:
+        return None, "không giới hạn số lượng"
+    pick = min if rule.combine == "min" else max
+    chosen = pick(limits, key=lambda item: item[0])
+    text = "; ".join(t for _, t in limits)
+    if len(limits) > 1:
+        text += f" → lấy {'số nhỏ hơn' if rule.combine == 'min' else 'số lớn hơn'}: {chosen[0]}"
+    return chosen[0], text
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +114,17 @@ class AwardRules:
     exclusive: bool = True
     ties_at_cutoff: str = "exclude"  # "exclude" | "include"
     meta: Mapping[str, Any] | None = None
+    shared_caps: tuple[SharedCap, ...] = ()
 
     def award(self, code: str) -> AwardRule:
         for a in self.awards:
             if a.code == code:
                 return a
         raise KeyError(code)
+
+    def caps_of(self, code: str) -> tuple[SharedCap, ...]:
+        """The shared quotas an award counts against."""
+        return tuple(cap for cap in self.shared_caps if code in cap.awards)
 
 
 class AwardRulesError(ValueError):
@@ -130,6 +153,7 @@ def _read(doc: Any) -> tuple[AwardRules | None, list[Problem]]:
             "exclusive",
             "ties_at_cutoff",
             "awards",
+            "shared_caps",
         },
     )
     if top.get("schema", SCHEMA) != SCHEMA:
@@ -173,21 +197,13 @@ def _read(doc: Any) -> tuple[AwardRules | None, list[Problem]]:
             r.add(join_path(path, "code"), f"trùng mã '{code}'")
         codes.add(code)
         candidates = r.choice(spec, "candidates", path, ("ranking", "honoured"), "ranking")
-        max_count = spec.get("max_count")
-        if max_count is not None and (
-            not isinstance(max_count, int) or isinstance(max_count, bool) or max_count < 0
-        ):
-            r.add(join_path(path, "max_count"), "phải là số nguyên không âm")
-            max_count = None
+        limits = _read_limits(r, spec, path)
         max_rank = spec.get("max_rank")
         if max_rank is not None and (
             not isinstance(max_rank, int) or isinstance(max_rank, bool) or max_rank < 1
         ):
             r.add(join_path(path, "max_rank"), "phải là số nguyên dương")
             max_rank = None
-        max_percent = r.number(spec, "max_percent", path, required=False, minimum=Decimal(0))
-        if max_percent is not None and max_percent > 100:
-            r.add(join_path(path, "max_percent"), "không được vượt 100")
         min_total = r.number(spec, "min_total", path, required=False)
         standard = spec.get("standard_of")
         if standard is not None and (not isinstance(standard, str)):
@@ -198,10 +214,7 @@ def _read(doc: Any) -> tuple[AwardRules | None, list[Problem]]:
                 code=code,
                 name=name,
                 candidates=candidates,
-                max_count=max_count,
-                max_percent=max_percent,
-                percent_of=r.choice(spec, "percent_of", path, ("members", "ranked"), "members"),
-                combine=r.choice(spec, "combine", path, ("min", "max"), "min"),
+                **limits,
                 min_total=min_total,
                 max_rank=max_rank,
                 standard_of=standard,
@@ -213,10 +226,78 @@ def _read(doc: Any) -> tuple[AwardRules | None, list[Problem]]:
             r.add(
                 f"awards[{i}].standard_of", f"không có hình thức khen thưởng mã '{a.standard_of}'"
             )
+    caps = _read_caps(r, top.get("shared_caps", []), codes)
     if r.problems:
         return None, r.problems
     meta = {k: top[k] for k in ("note", "basis", "cluster", "year") if k in top}
-    return AwardRules(tuple(awards), str(top.get("name", "")), exclusive is True, ties, meta), []
+    return (
+        AwardRules(tuple(awards), str(top.get("name", "")), exclusive is True, ties, meta, caps),
+        [],
+    )
+
+
+def _read_limits(r: DocReader, spec: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """max_count, max_percent, percent_of, combine of an award or a shared cap."""
+    max_count = spec.get("max_count")
+    if max_count is not None and (
+        not isinstance(max_count, int) or isinstance(max_count, bool) or max_count < 0
+    ):
+        r.add(join_path(path, "max_count"), "phải là số nguyên không âm")
+        max_count = None
+    max_percent = r.number(spec, "max_percent", path, required=False, minimum=Decimal(0))
+    if max_percent is not None and max_percent > 100:
+        r.add(join_path(path, "max_percent"), "không được vượt 100")
+    return {
+        "max_count": max_count,
+        "max_percent": max_percent,
+        "percent_of": r.choice(spec, "percent_of", path, ("members", "ranked"), "members"),
+        "combine": r.choice(spec, "combine", path, ("min", "max"), "min"),
+    }
+
+
+def _read_caps(r: DocReader, raw: Any, codes: set[str]) -> tuple[SharedCap, ...]:
+    if not isinstance(raw, list):
+        r.add("shared_caps", "phải là danh sách các hạn mức chung [{name, awards, …}]")
+        return ()
+    caps = []
+    for i, item in enumerate(raw):
+        path = f"shared_caps[{i}]"
+        spec = r.obj(item, path)
+        if spec is None:
+            continue
+        r.keys(
+            spec,
+            path,
+            {
+                "name",
+                "awards",
+                "max_count",
+                "max_percent",
+                "percent_of",
+                "combine",
+                "basis",
+                "note",
+            },
+        )
+        name = r.text(spec, "name", path)
+        members = spec.get("awards")
+        if (
+            not isinstance(members, list)
+            or len(members) < 2
+            or not all(isinstance(m, str) for m in members)
+        ):
+            r.add(join_path(path, "awards"), "cần danh sách ít nhất hai mã hình thức khen thưởng")
+            members = []
+        for k, code in enumerate(members):
+            if code not in codes:
+                r.add(f"{path}.awards[{k}]", f"không có hình thức khen thưởng mã '{code}'")
+        if len(set(members)) != len(members):
+            r.add(join_path(path, "awards"), "một hình thức khen thưởng được kể hai lần")
+        limits = _read_limits(r, spec, path)
+        if limits["max_count"] is None and limits["max_percent"] is None:
+            r.add(path, "cần max_count hoặc max_percent (hạn mức chung)")
+        caps.append(SharedCap(name, tuple(members), **limits, basis=str(spec.get("basis", ""))))
+    return tuple(caps)
 
 
 def validate_award_rules(doc: Any) -> list[Problem]:
@@ -329,8 +410,19 @@ def allocate_awards(
     n_ranked = len(ranking.entries)
     awarded: dict[str, str] = {}  # unit → award name
     decisions: list[Decision] = []
+    # slots taken per shared cap: granted, or held for the council (a tie at an edge)
+    cap_used: dict[int, int] = {i: 0 for i in range(len(rules.shared_caps))}
+    cap_limits = [cap.quota(total_members, n_ranked) for cap in rules.shared_caps]
+    # ranked units in rank order, grouped by rank (true ties decided together)
+    groups: list[list[RankEntry]] = []
+    for entry in ranking.entries:
+        if groups and groups[-1][0].rank == entry.rank:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
     for award in rules.awards:
-        limit, quota_text = award.quota(total_members, n_ranked)
+        own_limit, own_text = award.quota(total_members, n_ranked)
+        caps = [i for i, cap in enumerate(rules.shared_caps) if award.code in cap.awards]
         standard = rules.award(award.standard_of) if award.standard_of else None
 
         def refuse(entry: RankEntry, reason: str, award: AwardRule = award) -> None:
@@ -338,14 +430,24 @@ def allocate_awards(
                 Decision(award.code, award.name, entry.unit, False, reason, entry.rank, entry.total)
             )
 
-        # ranked units in rank order, grouped by rank (true ties decided together)
-        groups: list[list[RankEntry]] = []
-        for entry in ranking.entries:
-            if groups and groups[-1][0].rank == entry.rank:
-                groups[-1].append(entry)
-            else:
-                groups.append([entry])
+        def room_now(granted: int, caps: list[int] = caps, own_limit=own_limit) -> int | None:
+            rooms = [own_limit - granted] if own_limit is not None else []
+            rooms += [cap_limits[i][0] - cap_used[i] for i in caps if cap_limits[i][0] is not None]
+            return min(rooms) if rooms else None
+
+        def quota_words(
+            caps: list[int] = caps, own_text: str = own_text, own_limit=own_limit
+        ) -> str:
+            parts = [own_text] if own_limit is not None or not caps else []
+            for i in caps:
+                cap = rules.shared_caps[i]
+                parts.append(
+                    f"hạn mức chung “{cap.name}”: {cap_limits[i][1]}, đã dùng {cap_used[i]} suất"
+                )
+            return "; ".join(parts)
+
         granted = 0
+        held: tuple[int, int] | None = None  # (rank, slots) held for the council
         for group in groups:
             eligible: list[RankEntry] = []
             for entry in group:
@@ -375,21 +477,35 @@ def allocate_awards(
                 eligible.append(entry)
             if not eligible:
                 continue
-            room = None if limit is None else limit - granted
+            room = room_now(granted)
             if room is not None and room <= 0:
+                why = f"đạt tiêu chuẩn nhưng đã hết chỉ tiêu ({quota_words()})"
+                if held is not None:
+                    why += (
+                        f"; {held[1]} suất còn lại dành cho Hội đồng thi đua quyết định giữa "
+                        f"các đơn vị đồng hạng {held[0]}"
+                    )
                 for entry in eligible:
-                    refuse(entry, f"đạt tiêu chuẩn nhưng đã hết chỉ tiêu ({quota_text})")
+                    refuse(entry, why)
                 continue
             if room is not None and len(eligible) > room and rules.ties_at_cutoff == "exclude":
+                words = quota_words()
                 for entry in eligible:
                     refuse(
                         entry,
                         f"{len(eligible)} đơn vị đồng hạng {entry.rank} tại ngưỡng chỉ tiêu "
-                        f"(còn {room} suất; {quota_text}): đề nghị Hội đồng thi đua quyết định",
+                        f"(còn {room} suất; {words}): đề nghị Hội đồng thi đua quyết định",
                     )
+                # the remaining slots are held for the council's choice among the tied units:
+                # nobody ranked lower may take them
+                held = (eligible[0].rank, room)
+                granted += room
+                for i in caps:
+                    cap_used[i] += room
                 continue
+            words = quota_words()
             for entry in eligible:
-                reason = _grant_reason(entry, award, standard, quota_text, total_members, honoured)
+                reason = _grant_reason(entry, award, standard, words, total_members, honoured)
                 if room is not None and len(eligible) > room:
                     reason += f"; đồng hạng tại ngưỡng chỉ tiêu, quy chế cho phép xét cả {len(eligible)} đơn vị"
                 decisions.append(
@@ -399,6 +515,8 @@ def allocate_awards(
                 )
                 awarded[entry.unit] = award.name
                 granted += 1
+                for i in caps:
+                    cap_used[i] += 1
         for item in ranking.excluded:
             decisions.append(
                 Decision(
