@@ -27,3 +27,9 @@ urlpatterns = [
     path("", include("thidua.notifications.urls")),
     path("", include("thidua.org.urls")),
 ]
+
+# Django's own error pages replaced: Vietnamese, in the site's layout, JSON under /api/.
+handler400 = "thidua.errors.bad_request"
+handler403 = "thidua.errors.permission_denied"
+handler404 = "thidua.errors.page_not_found"
+handler500 = "thidua.errors.server_error"

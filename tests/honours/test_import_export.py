@@ -173,7 +173,7 @@ def test_people_outside_the_users_line_cannot_be_referenced(cast):
 
 def test_a_file_that_is_not_a_workbook_is_refused_plainly(cast):
     result = import_workbook(SimpleUploadedFile("x.xlsx", b"not excel"), cast.officer_a)
-    assert "không phải tệp Excel" in str(result.errors[0])
+    assert "không phải bảng tính Excel" in str(result.errors[0])
 
 
 def test_import_page_reports_errors_then_accepts_the_fixed_file(cast):

@@ -23,16 +23,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from thidua import untrusted
 from thidua.cycle.scoring import clean_results, input_kind, parse_number, scale_of
 from thidua.engine.numbers import NumberError, fmt_number, to_decimal
 from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
 from thidua.engine.scale import Criterion, Scale
 from thidua.engine.text import normalize
+from thidua.untrusted import put
 
 RESULTS_SHEET = "Số liệu"
 TARGETS_SHEET = "Chỉ tiêu"
@@ -106,7 +108,7 @@ def _save(wb: Workbook) -> bytes:
 
 def _header(ws, headers: Sequence[str], widths: Sequence[int], row: int = HEADER_ROW) -> None:
     for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=text)
+        cell = put(ws, row, col, text)
         cell.fill, cell.font, cell.protection = HEADER_FILL, HEADER_FONT, LOCKED
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for col, width in enumerate(widths, start=1):
@@ -126,10 +128,10 @@ def _protect(ws) -> None:
 
 def _help_sheet(wb: Workbook, title: str, lines: Iterable[str]) -> None:
     ws = wb.create_sheet(HELP_SHEET, 0)
-    ws["A1"] = title
+    put(ws, 1, 1, title)
     ws["A1"].font = Font(bold=True, size=13)
     for row, line in enumerate(lines, start=3):
-        ws.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
+        put(ws, row, 1, line).alignment = Alignment(wrap_text=True)
     ws.column_dimensions["A"].width = 110
     _protect(ws)
 
@@ -201,11 +203,11 @@ def results_template(
     wb = Workbook()
     ws = wb.active
     ws.title = RESULTS_SHEET
-    ws["A1"] = f"SỐ LIỆU KẾT QUẢ THI ĐUA NĂM {method.cycle.year}"
+    put(ws, 1, 1, f"SỐ LIỆU KẾT QUẢ THI ĐUA NĂM {method.cycle.year}")
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Đơn vị: {unit.name} (mã {unit.code})"
+    put(ws, 2, 1, f"Đơn vị: {unit.name} (mã {unit.code})")
     ws["A2"].protection = LOCKED
-    ws["A3"] = f"Thang điểm: {scale.name} — phiên bản {scale.version}"
+    put(ws, 3, 1, f"Thang điểm: {scale.name} — phiên bản {scale.version}")
     ws["A3"].font = Font(italic=True, color="555555")
     _header(ws, RESULT_HEADERS, RESULT_WIDTHS)
     yes_no = DataValidation(
@@ -239,10 +241,10 @@ def results_template(
             KIND_LABELS[kind],
         )
         for col, text in enumerate(cells, start=1):
-            ws.cell(row=row, column=col, value=text).protection = LOCKED
+            put(ws, row, col, text).protection = LOCKED
         ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-        value = ws.cell(row=row, column=COL_VALUE, value=_cell_value(values.get(criterion.code)))
-        remark = ws.cell(row=row, column=COL_REMARK, value=remarks.get(criterion.code) or None)
+        value = put(ws, row, COL_VALUE, _cell_value(values.get(criterion.code)))
+        remark = put(ws, row, COL_REMARK, remarks.get(criterion.code) or None)
         for cell in (value, remark):
             cell.protection, cell.fill = UNLOCKED, INPUT_FILL
         (yes_no if kind == "bool" else number).add(value.coordinate)
@@ -280,13 +282,12 @@ def _find_sheet(wb, name: str) -> Any:
 
 
 def open_workbook(data: bytes):
-    """The uploaded bytes as a read-only workbook (values, not formulas)."""
+    """The uploaded bytes as a read-only workbook (values, not formulas), checked first for a
+    zip bomb, a DTD or a damaged part (thidua.untrusted)."""
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise UploadError(
-            [CellError("—", None, None, "", "tệp không phải bảng tính Excel (.xlsx) hợp lệ.")]
-        ) from None
+        return untrusted.open_workbook(data)
+    except untrusted.FileRefused as exc:
+        raise UploadError([CellError("—", None, None, "", exc.message)]) from None
 
 
 def _parse_bool(raw: Any) -> bool:
@@ -404,16 +405,14 @@ def targets_template(method, units: Sequence) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = TARGETS_SHEET
-    ws["A1"] = f"CHỈ TIÊU, KẾ HOẠCH RIÊNG CỦA TỪNG ĐƠN VỊ NĂM {method.cycle.year}"
+    put(ws, 1, 1, f"CHỈ TIÊU, KẾ HOẠCH RIÊNG CỦA TỪNG ĐƠN VỊ NĂM {method.cycle.year}")
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Thang điểm: {scale.name} — phiên bản {scale.version}"
+    put(ws, 2, 1, f"Thang điểm: {scale.name} — phiên bản {scale.version}")
     ws["A2"].font = Font(italic=True, color="555555")
     headers = [*TARGET_FIXED, *(c.code for c in criteria)]
     _header(ws, headers, [16, 36, *([18] * len(criteria))])
     for col, criterion in enumerate(criteria, start=len(TARGET_FIXED) + 1):
-        cell = ws.cell(
-            row=3, column=col, value=f"{criterion.name} ({_target_text(criterion, None)})"
-        )
+        cell = put(ws, 3, col, f"{criterion.name} ({_target_text(criterion, None)})")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         cell.protection = LOCKED
     ws.row_dimensions[3].height = 90
@@ -429,11 +428,11 @@ def targets_template(method, units: Sequence) -> bytes:
     )
     ws.add_data_validation(positive)
     for row, unit in enumerate(units, start=HEADER_ROW + 1):
-        ws.cell(row=row, column=1, value=unit.code).protection = LOCKED
-        ws.cell(row=row, column=2, value=unit.name).protection = LOCKED
+        put(ws, row, 1, unit.code).protection = LOCKED
+        put(ws, row, 2, unit.name).protection = LOCKED
         own = targets.get(unit.code, {})
         for col, criterion in enumerate(criteria, start=len(TARGET_FIXED) + 1):
-            cell = ws.cell(row=row, column=col, value=_cell_value(own.get(criterion.code)))
+            cell = put(ws, row, col, _cell_value(own.get(criterion.code)))
             cell.protection, cell.fill = UNLOCKED, INPUT_FILL
             positive.add(cell.coordinate)
     _protect(ws)

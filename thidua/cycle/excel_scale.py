@@ -24,7 +24,6 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -50,6 +49,7 @@ from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import NumberError, to_decimal
 from thidua.engine.scale import SCHEMA, Problem, parse_scale, validate_scale
 from thidua.engine.text import normalize
+from thidua.untrusted import put
 
 GENERAL_SHEET = "Thông tin chung"
 GROUPS_SHEET = "Nhóm"
@@ -371,15 +371,6 @@ def _get(doc: Mapping[str, Any], key: str) -> Any:
     return node
 
 
-def _put(ws, row: int, col: int, value: Any):
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot hold
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    return cell
-
-
 def _show(column: Column, value: Any) -> Any:
     if value is None or value == "":
         return None
@@ -390,9 +381,9 @@ def _show(column: Column, value: Any) -> Any:
 
 
 def _title(ws, title: str, note: str) -> None:
-    ws["A1"] = title
+    put(ws, 1, 1, title)
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = note
+    put(ws, 2, 1, note)
     ws["A2"].font = Font(italic=True, color="555555")
 
 
@@ -401,7 +392,7 @@ def _headers(ws, columns: Iterable[Column | str], freeze_col: int, rows: int = 0
     for count, column in enumerate(columns, start=1):
         header = column if isinstance(column, str) else column.header
         width = 50 if isinstance(column, str) else column.width
-        cell = ws.cell(row=HEADER_ROW, column=count, value=header)
+        cell = put(ws, HEADER_ROW, count, header)
         cell.fill, cell.font, cell.protection = HEADER_FILL, HEADER_FONT, LOCKED
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         letter = get_column_letter(count)
@@ -453,14 +444,14 @@ def _general_sheet(wb: Workbook, doc: Mapping[str, Any]) -> None:
     ws.column_dimensions["C"].width = 46
     ws.column_dimensions["B"].protection = UNLOCKED
     for row, column in enumerate(GENERAL, start=FIRST):
-        label = ws.cell(row=row, column=1, value=column.header)
+        label = put(ws, row, 1, column.header)
         label.font, label.protection = Font(bold=True), LOCKED
-        value = _put(ws, row, 2, _show(column, _get(doc, column.key)))
+        value = put(ws, row, 2, _show(column, _get(doc, column.key)))
         value.fill, value.protection = INPUT_FILL, UNLOCKED
         value.alignment = Alignment(wrap_text=True, vertical="top")
         if column.key == "version":
             value.number_format = "@"  # "2021.10" stays text, not the number 2021.1
-        ws.cell(row=row, column=3, value=column.help).protection = LOCKED
+        put(ws, row, 3, column.help).protection = LOCKED
         if column.options:
             dv = DataValidation(
                 type="list", formula1=_choice_list(column.options.values()), allow_blank=True
@@ -510,7 +501,7 @@ def scale_workbook(
     _headers(ws, GROUP_COLUMNS, 2, len(groups))
     for row, group in enumerate(groups, start=FIRST):
         for col, column in enumerate(GROUP_COLUMNS, start=1):
-            _put(ws, row, col, _show(column, _get(group, column.key)))
+            put(ws, row, col, _show(column, _get(group, column.key)))
         ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     _input_columns(ws, GROUP_COLUMNS, FIRST + INPUT_ROWS)
     _protect(ws)
@@ -530,10 +521,10 @@ def scale_workbook(
             if key == "rule.target" and _get(item, "rule.kind") == "plan":
                 key = "rule.plan"  # one column: the target of a target, the plan of a plan
             value = group_code if key == "group" else _get(item, key)
-            _put(ws, row, col, _show(column, value))
+            put(ws, row, col, _show(column, value))
         code = item.get("code")
         if parsed is not None and parsed.has_criterion(str(code)):
-            _put(ws, row, count, _words(parsed.criterion(str(code))))
+            put(ws, row, count, _words(parsed.criterion(str(code))))
         for col in (3, count):
             ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
     _input_columns(ws, CRITERION_COLUMNS, FIRST + max(INPUT_ROWS, len(rows) + 50))
@@ -563,8 +554,8 @@ def scale_workbook(
     _headers(ws, TIE_COLUMNS, 1, len(ties))
     for row, item in enumerate(ties, start=FIRST):
         by, _, ref = str(item).partition(":")
-        _put(ws, row, 1, TIES.get(by, by))
-        _put(ws, row, 2, ref or None)
+        put(ws, row, 1, TIES.get(by, by))
+        put(ws, row, 2, ref or None)
     _input_columns(ws, TIE_COLUMNS, FIRST + 50)
     _protect(ws)
 
@@ -627,7 +618,7 @@ def _help(wb: Workbook) -> None:
     ws["A1"] = "HƯỚNG DẪN LẬP THANG ĐIỂM BẰNG EXCEL"
     ws["A1"].font = Font(bold=True, size=13)
     for row, line in enumerate(HELP_LINES, start=3):
-        cell = ws.cell(row=row, column=1, value=line)
+        cell = put(ws, row, 1, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if line.isupper() or line.startswith(("TRANG", "CÚ PHÁP", "TẢI LÊN")):
             cell.font = Font(bold=True)

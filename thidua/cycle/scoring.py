@@ -36,6 +36,7 @@ from thidua.engine.rules import JudgedRule, VetoRule, YesNoRule
 from thidua.engine.scale import Criterion, Scale, fingerprint, parse_scale
 from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
+from thidua.untrusted import strip_control
 
 ROBUSTNESS_SAMPLES = 2000
 _TRUE = {"1", "true", "có", "co", "x", "yes", "đạt", "dat"}
@@ -171,7 +172,10 @@ def clean_results(
 ):
     scale = scale_of(method)
     cleaned, errors = _clean_values(scale, values)
-    remarks = {code: normalize(text) for code, text in remarks.items() if normalize(text or "")}
+    # Control characters pasted into a remark mean nothing and no workbook or document can hold
+    # them: removed here, where the form, the API and the Excel upload all pass.
+    remarks = {code: normalize(strip_control(text or "")) for code, text in remarks.items()}
+    remarks = {code: text for code, text in remarks.items() if text}
     unknown = [code for code in remarks if not scale.has_criterion(code)]
     for code in unknown:
         errors[code] = "Thang điểm không có tiêu chí này."

@@ -22,6 +22,7 @@ from thidua.documents import compose
 from thidua.documents import numbers as vn
 from thidua.documents.context import PARENT_BODY, DocumentContext
 from thidua.documents.layout import MARGINS, MOTTO, NATIONAL_TITLE
+from thidua.untrusted import put
 
 FONT = "Times New Roman"
 SCORE_FORMAT = "[$-42A]0.00"
@@ -40,7 +41,7 @@ def _font(size: float = 12, *, bold: bool = False, italic: bool = False, underli
 
 def _merge(ws, row: int, first: int, last: int, value, *, font, align="center", wrap=False):
     ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    cell = ws.cell(row=row, column=first, value=value)
+    cell = put(ws, row, first, value)
     cell.font = font
     cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
     return cell
@@ -93,7 +94,7 @@ def render(ctx: DocumentContext) -> bytes:
 
     header_row = row
     for col, title in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=title)
+        cell = put(ws, row, col, title)
         cell.font = _font(12, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border, cell.fill = GRID, HEADER_FILL
@@ -109,7 +110,7 @@ def render(ctx: DocumentContext) -> bytes:
             compose.marker(ctx, unit_row),
         ]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = put(ws, r, col, value)
             cell.font = _font(12)
             cell.border = GRID
             is_score = 3 <= col <= 2 + len(groups) + 1
@@ -123,7 +124,7 @@ def render(ctx: DocumentContext) -> bytes:
                 if col in (1, ncols - 1):
                     cell.number_format = RANK_FORMAT
         if unit_row.rank is None:
-            ws.cell(row=r, column=ncols - 1, value="—")
+            put(ws, r, ncols - 1, "—")
 
     row += 1
     for number, unit in enumerate(ctx.ranked, start=1):
@@ -149,7 +150,7 @@ def render(ctx: DocumentContext) -> bytes:
     last_data_row = row - 1
 
     row += 1
-    ws.cell(row=row, column=1, value="Ghi chú:").font = _font(12, bold=True, italic=True)
+    put(ws, row, 1, "Ghi chú:").font = _font(12, bold=True, italic=True)
     row += 1
     notes = [
         f"({n}) {r.name}: {r.note.rstrip('.')}."

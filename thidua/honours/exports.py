@@ -15,13 +15,13 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from thidua.engine.eligibility import Suggestion
 from thidua.engine.eligibility_model import Status
 from thidua.honours.models import Commendation, Person
+from thidua.untrusted import put
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="0F2747")
@@ -41,25 +41,19 @@ def workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    ws["A1"] = title
+    put(ws, 1, 1, title)
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = subtitle
+    put(ws, 2, 1, subtitle)
     ws["A2"].font = Font(italic=True, color="555555")
     head = 3
     for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=head, column=col, value=header)
+        cell = put(ws, head, col, header)
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                # Control characters typed or pasted into free text cannot be stored in a
-                # workbook (openpyxl refuses the whole file); they carry no meaning, drop them.
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = ws.cell(row=head + count, column=col, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # user text, never a formula
+            cell = put(ws, head + count, col, value)  # user text stays text, without controls
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, str) and len(value) > 60:

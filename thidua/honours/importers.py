@@ -18,11 +18,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from thidua import untrusted
 from thidua.audit.log import prepare, record_many, snapshot
 from thidua.cycle.models.cycle import WorkflowError
 from thidua.engine import text
@@ -46,6 +47,7 @@ from thidua.honours.models import (
 )
 from thidua.honours.models.common import catalogue
 from thidua.org.models import Unit, User
+from thidua.untrusted import put
 
 DATA_ROWS = 2000  # rows prepared (unlocked, validated) in the template
 YES_NO = (("co", "Có"), ("khong", "Không"))
@@ -953,11 +955,9 @@ def import_workbook(
     report = progress or (lambda *args, **kwargs: None)
     result = ImportResult()
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        result.errors.append(
-            RowError("—", 1, message="Không đọc được tệp: không phải tệp Excel .xlsx hợp lệ.")
-        )
+        wb = untrusted.open_workbook(upload)
+    except untrusted.FileRefused as exc:  # not a workbook, a zip bomb, a DTD, a damaged part
+        result.errors.append(RowError("—", 1, message=f"Không đọc được tệp: {exc.message}"))
         return result
     importer = _Importer(user, writing=not dry_run)
     importer.errors += _unknown_sheets(wb)
@@ -1053,7 +1053,7 @@ def count_rows(upload) -> int:
     Decides whether an upload is imported at once or as a background job."""
     count = 0
     try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
+        wb = untrusted.open_workbook(upload)
         for spec in SHEETS:
             if spec.name in wb.sheetnames:
                 for cells in wb[spec.name].iter_rows(
@@ -1108,9 +1108,9 @@ def _write_lists(ws) -> dict[tuple, str]:
                 all_lists.append((col.header, col.choices))
     for i, (header, choices) in enumerate(all_lists, start=1):
         letter = get_column_letter(i)
-        ws.cell(row=1, column=i, value=header).font = Font(bold=True)
+        put(ws, 1, i, header).font = Font(bold=True)
         for j, (_, label) in enumerate(choices, start=2):
-            ws.cell(row=j, column=i, value=label)
+            put(ws, j, i, label)
         ranges[choices if header != "Đơn vị" else ("unit",)] = (
             f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices) + 1}"
         )
@@ -1121,7 +1121,7 @@ def _data_sheet(ws, spec: SheetSpec, ranges: dict[tuple, str]) -> None:
     last = DATA_ROWS + 1
     for i, col in enumerate(spec.columns, start=1):
         letter = get_column_letter(i)
-        cell = ws.cell(row=1, column=i, value=col.title)
+        cell = put(ws, 1, i, col.title)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -1207,7 +1207,7 @@ def _write_guide(ws) -> None:
             )
         lines.append(("", "", ""))
     for r, (a, b, c) in enumerate(lines, start=1):
-        ws.cell(row=r, column=1, value=a).font = Font(bold=True, size=13 if r == 1 else 11)
-        ws.cell(row=r, column=2, value=b).font = Font(italic=True, color="A8191F")
-        ws.cell(row=r, column=3, value=c).alignment = Alignment(wrap_text=True, vertical="top")
+        put(ws, r, 1, a).font = Font(bold=True, size=13 if r == 1 else 11)
+        put(ws, r, 2, b).font = Font(italic=True, color="A8191F")
+        put(ws, r, 3, c).alignment = Alignment(wrap_text=True, vertical="top")
     ws.protection.sheet = True
