@@ -36,7 +36,7 @@ setup: install var/secret_key
 run: setup
 	@$(BIN)/python manage.py demo_accounts
 	@echo "Thi Đua đang chạy tại http://127.0.0.1:$(PORT) (Ctrl+C để dừng)"
-	SECRET_KEY_FILE=var/secret_key $(BIN)/gunicorn thidua.wsgi:application \
+	SECRET_KEY_FILE=var/secret_key BIN=$(BIN) bin/serve \
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
 
 test: install

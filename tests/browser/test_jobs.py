@@ -15,9 +15,14 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from tests.documents.conftest import ARTIFACTS
-from tests.jobs.conftest import people_workbook
+from tests.jobs.conftest import engine_in_threads, people_workbook
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # The jobs run in a consumer of the task engine, beside the live server.
+    pytest.mark.usefixtures(engine_in_threads.__name__),
+]
 
 
 def test_approver_makes_every_clusters_documents_watches_the_bar_and_downloads_the_zip(page, cast):

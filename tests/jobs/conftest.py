@@ -1,9 +1,12 @@
-"""Helpers of the background-job tests: large honours workbooks, a Run that records its progress."""
+"""Helpers of the background-job tests: large honours workbooks, a Run that records its progress,
+a real consumer of the task engine in threads."""
 
 from __future__ import annotations
 
 import io
+import signal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
@@ -46,3 +49,31 @@ class RecordingRun(Run):
     def progress(self, done=None, *, total=None, step=None) -> None:
         super().progress(done, total=total, step=step)
         self.reports.append((self.done, self.total, self.step))
+
+
+@pytest.fixture
+def engine_in_threads():
+    """A real consumer of the task engine inside the test process (worker threads on an in-memory
+    queue), for tests whose app server runs in-process too (the browser tests' live server): the
+    jobs run beside the requests, as with `manage.py run_huey`, instead of the test profile's
+    immediate mode. tests/jobs/test_engine.py runs worker processes on the queue file."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import MemoryStorage
+
+    handlers = {
+        sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    }
+    saved = HUEY.storage, HUEY._immediate
+    HUEY._immediate = False
+    HUEY.storage = MemoryStorage(HUEY.name)
+    consumer = HUEY.create_consumer(
+        workers=1, worker_type="thread", periodic=False, max_delay=0.1, check_worker_health=False
+    )
+    consumer.start()
+    try:
+        yield consumer
+    finally:
+        consumer.stop(graceful=True)
+        HUEY.storage, HUEY._immediate = saved
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from tests.jobs.conftest import RecordingRun
-from thidua.jobs import tasks
+from thidua.documents import tasks
 from thidua.jobs.models import Job
 
 pytestmark = pytest.mark.django_db

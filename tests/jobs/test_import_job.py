@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from tests.jobs.conftest import RecordingRun, people_workbook, upload
 from thidua.audit.models import AuditRecord
+from thidua.honours import tasks
 from thidua.honours.models import Person
-from thidua.jobs import runner, tasks
+from thidua.jobs import runner
 from thidua.jobs.models import Job
 
 pytestmark = pytest.mark.django_db

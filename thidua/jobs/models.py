@@ -20,6 +20,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         DOCUMENTS_YEAR = "documents_year", "Lập văn bản tổng kết của các cụm, khối"
         HONOURS_IMPORT = "honours_import", "Nhập hồ sơ khen thưởng từ Excel"
+        SYSTEM_ALERT = "system_alert", "Cảnh báo của hệ thống"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Đang chờ"

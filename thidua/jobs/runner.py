@@ -1,22 +1,29 @@
-"""Run a job in a background thread of the app server, with its progress visible to every server.
+"""Run a job on the task engine (Huey), with its progress visible to every server.
 
-No new infrastructure: `make run` (gunicorn, a few workers) is enough. The job's row in the
-database is its state; the thread that runs it:
+The job's row in the database is what the user sees (owner, progress, result file, Vietnamese
+state and error); the engine does the running. `start` creates the row and, after the commit,
+puts the job's id on the engine's queue (an SQLite file in var/ for `make run`, Redis in
+production: the queue outlives the web server that accepted the job). A worker process
+(`manage.py run_huey`) then:
 
-1. claims the row (queued → running, one UPDATE: two servers never run the same job),
+1. claims the row (queued → running, one UPDATE: two workers never run the same job),
 2. calls the job's function with a `Run`, through which the function reports progress and hands
    over its result file,
 3. ends the row as done (result file written whole first, then pointed to) or failed (Vietnamese
    message, partial files deleted), and closes its database connections.
 
+The job functions are declared by each app in its own `tasks.py` (`@register(kind)`), found by
+Django's autodiscovery: this module imports none of them.
+
 Progress while the function works is written by a small monitor thread every half second, with a
 heartbeat. A long write transaction must not stop it: on PostgreSQL the monitor writes the row through
 its own connection; SQLite has one writer at a time (the import's transaction holds the lock), so
-there the monitor writes a small JSON file next to the media files instead, which every server on the
+there the monitor writes a small JSON file next to the media files instead, which every process on the
 machine reads (an SQLite deployment is one machine by construction).
 
-A job whose process died (killed worker, restart) stops beating: the next look at it (`refresh`)
-marks it failed once the last heartbeat is older than JOBS_STALE_SECONDS.
+A job whose worker died (killed, out of memory) stops beating: the next look at it (`refresh`, or
+the engine's minute-by-minute sweep) marks it failed once the last heartbeat is older than
+JOBS_STALE_SECONDS, with a Vietnamese reason and nothing half-written kept.
 """
 
 from __future__ import annotations
@@ -135,7 +142,7 @@ def refresh(job: Job) -> Job:
         if job.heartbeat_at is None or (beat and beat > job.heartbeat_at):
             job.done, job.total, job.step = live["done"], live["total"], live["step"]
             job.heartbeat_at = beat
-    if job.active:
+    if job.state == Job.State.RUNNING:  # a queued job waits in the engine's queue store
         last = job.heartbeat_at or job.started_at or job.created_at
         if (timezone.now() - last).total_seconds() > stale_after():
             since = timezone.localtime(last).strftime("%H:%M:%S %d/%m/%Y")
@@ -146,7 +153,7 @@ def refresh(job: Job) -> Job:
             ):
                 job.state, job.error, job.finished_at = Job.State.FAILED, message, now
                 _clear_live(job.pk)
-                _discard_files(job)
+                discard_files(job)
             else:
                 job.refresh_from_db()
     return job
@@ -245,26 +252,20 @@ def start(
     if upload is not None:
         job.input_file = default_storage.save(f"{folder(job)}/{upload_name}", File(upload))
         job.save(update_fields=["input_file"])
-    transaction.on_commit(lambda: launch(job.pk))
+    transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 
-def launch(pk: int) -> threading.Thread:
-    thread = threading.Thread(target=_thread_main, args=(pk,), name=f"job-{pk}", daemon=True)
-    thread.start()
-    return thread
+def enqueue(pk: int) -> None:
+    """Put the job on the engine's queue (run at once in the engine's immediate mode, in tests)."""
+    from thidua.jobs.tasks import run_job
 
-
-def _thread_main(pk: int) -> None:
-    try:
-        execute(pk)
-    finally:
-        connections.close_all()  # this thread's connections only
+    run_job(pk)
 
 
 def execute(pk: int) -> Job | None:
-    """Run the job now, in this thread (the background thread, or a test). None if another
-    server already took it."""
+    """Run the job now, in this process (a worker of the engine, or a test). None if another
+    worker already took it, or it was given up meanwhile."""
     now = timezone.now()
     if not Job.objects.filter(pk=pk, state=Job.State.QUEUED).update(
         state=Job.State.RUNNING, started_at=now, heartbeat_at=now
@@ -331,7 +332,7 @@ def _discard_input(job: Job) -> None:
         default_storage.delete(job.input_file)
 
 
-def _discard_files(job: Job) -> None:
+def discard_files(job: Job) -> None:
     """Everything a dead job left in its folder (input, a result written half-way)."""
     try:
         root = Path(default_storage.path(folder(job)))

@@ -1,154 +1,136 @@
-"""The jobs themselves: the documents of every cluster of a year as one ZIP; a large honours import.
+"""The job mechanism's own tasks on the engine (Huey): running a job, and the periodic work.
 
-Each function runs in the job's thread (or directly in a test) and talks to the world only through
-its `Run`: progress, the result file, the summary, or a JobFailed with a Vietnamese message.
+`run_job` is what `runner.start` puts on the queue; a worker runs it. The periodic tasks run on
+the engine's scheduler (in the consumer, `manage.py run_huey`), in local time (Asia/Ho_Chi_Minh):
+
+- every minute: running jobs whose worker died are marked failed (Vietnamese reason, files gone);
+- 01:30 backup to THIDUA_BACKUP_DIR (`manage.py backup`), when set, keeping the last BACKUP_KEEP;
+- 02:00 `verify_audit`: a broken chain alerts the administrators in the app;
+- 02:30 expired sessions cleared (`clearsessions`);
+- 03:00 result files of jobs ended more than JOBS_RETENTION_DAYS ago deleted.
+
+The maintenance commands are called by name: this module imports no domain app.
 """
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
-from dataclasses import dataclass
+import datetime as dt
+import io
+import logging
+from pathlib import Path
 
-from django.core.files.storage import default_storage
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Q
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from thidua.cycle.models import Cycle
-from thidua.documents import generate
-from thidua.documents.context import NotReady, build_context
+from thidua.jobs import runner
 from thidua.jobs.models import Job
-from thidua.jobs.runner import JobFailed, Run, register
-from thidua.org.models import Cluster, User
 
-DOCUMENT_FILES = [(kind.code, ext) for kind in generate.KINDS.values() for ext in kind.formats]
-FORMAT_NAMES = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}
+log = logging.getLogger(__name__)
 
-
-# -- documents of every cluster of a year ---------------------------------------------------------
+AUDIT_ALERT_TITLE = "Cảnh báo: chuỗi nhật ký thay đổi không còn toàn vẹn"
 
 
-@dataclass(frozen=True)
-class ClusterChoice:
-    cluster: Cluster
-    cycle: Cycle | None
-    ready: bool
-    reason: str  # why not, when not ready
+@db_task(name="thidua.jobs.run")
+def run_job(pk: int) -> None:
+    runner.execute(pk)
 
 
-def clusters_in_scope(user: User, year: int) -> list[ClusterChoice]:
-    """The clusters and blocks of the year whose documents this user may make: every one for the
-    Ministry, the clusters it leads for a secretariat, none for anyone else."""
-    clusters = (
-        Cluster.objects.filter(year=year).with_members().order_by("movement", "kind", "number")
+# -- every minute ---------------------------------------------------------------------------
+
+
+@db_periodic_task(crontab(minute="*"), name="thidua.jobs.sweep")
+def sweep_stale_jobs() -> int:
+    """Running jobs that stopped beating (their worker was killed) end as failed now, not only
+    when their owner looks. Returns how many were given up."""
+    given_up = 0
+    for job in Job.objects.filter(state=Job.State.RUNNING):
+        if runner.refresh(job).state == Job.State.FAILED:
+            given_up += 1
+    return given_up
+
+
+# -- nightly ----------------------------------------------------------------------------------
+
+
+def administrators():
+    """Who is told when something is wrong with the system: the active administrators."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(is_staff=True))
     )
-    if not user.has_national_scope:
-        clusters = [c for c in clusters if user.is_secretariat_of(c)]
-    cycles = {
-        c.cluster_id: c
-        for c in Cycle.objects.filter(cluster__year=year).prefetch_related("rankings")
-    }
-    choices = []
-    for cluster in clusters:
-        cycle = cycles.get(cluster.pk)
-        if cycle is None:
-            choices.append(ClusterChoice(cluster, None, False, "chưa mở năm thi đua trên hệ thống"))
-        elif not cycle.rankings.all():
-            choices.append(
-                ClusterChoice(cluster, cycle, False, "chưa có bảng tổng hợp điểm, xếp hạng")
-            )
-        else:
-            choices.append(ClusterChoice(cluster, cycle, True, ""))
-    return choices
 
 
-def zip_name(year: int) -> str:
-    return f"van-ban-tong-ket-cac-cum-khoi-{year}.zip"
-
-
-@register(Job.Kind.DOCUMENTS_YEAR)
-def documents_year(run: Run) -> None:
-    """Report, minutes, submission and score table (every format) of each cluster in the job's
-    list, one folder per cluster in one ZIP, with DANH-SACH.txt saying what is in it and what is
-    not (and why)."""
-    year = run.job.params["year"]
-    clusters = list(
-        Cluster.objects.filter(pk__in=run.job.params["clusters"])
-        .select_related("movement", "host")
-        .order_by("movement", "kind", "number")
+@db_periodic_task(crontab(hour="2", minute="0"), name="thidua.jobs.verify_audit")
+def nightly_verify_audit() -> str | None:
+    """`verify_audit`; a broken chain becomes an alert in each administrator's “Tác vụ của tôi”
+    (a failed entry naming the first broken record). Returns the problem, None when whole."""
+    try:
+        call_command("verify_audit", stdout=io.StringIO())
+    except CommandError as exc:
+        problem = str(exc)
+    else:
+        return None
+    log.error("nightly audit verification: %s", problem)
+    now = timezone.now()
+    message = (
+        f"Kiểm tra định kỳ lúc {timezone.localtime(now):%H:%M %d/%m/%Y}: {problem} "
+        "Đề nghị đối chiếu với bản sao lưu gần nhất và báo cán bộ phụ trách an ninh hệ thống."
     )
-    cycles = {c.cluster_id: c for c in Cycle.objects.filter(cluster__in=clusters)}
-    run.progress(0, total=len(clusters) * len(DOCUMENT_FILES), step="Bắt đầu lập văn bản…")
-    made: list[str] = []
-    skipped: list[str] = []
-    with tempfile.TemporaryFile() as tmp:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for i, cluster in enumerate(clusters, start=1):
-                where = f"{cluster.title} ({i}/{len(clusters)})"
-                cycle = cycles.get(cluster.pk)
-                run.progress(step=f"{where}: đang tổng hợp số liệu…")
-                try:
-                    if cycle is None:
-                        raise NotReady("chưa mở năm thi đua trên hệ thống")
-                    context = build_context(cycle)
-                except NotReady as exc:
-                    skipped.append(f"- {cluster.title}: {exc.message.rstrip('.')}.")
-                    run.advance(len(DOCUMENT_FILES))
-                    continue
-                prefix = "khoi" if cluster.kind == Cluster.Kind.BLOCK else "cum"
-                for code, ext in DOCUMENT_FILES:
-                    title = generate.KINDS[code].title
-                    run.progress(step=f"{where}: {title} ({FORMAT_NAMES[ext]})")
-                    name = f"{prefix}-{cluster.number}/{generate.filename(cycle, code, ext)}"
-                    archive.writestr(name, generate.render(context, code, ext))
-                    run.advance()
-                made.append(
-                    f"- {cluster.title}: {len(DOCUMENT_FILES)} tệp trong thư mục {prefix}-{cluster.number}/"
-                )
-            if not made:
-                raise JobFailed(
-                    f"Chưa cụm, khối nào năm {year} có bảng tổng hợp điểm, xếp hạng: "
-                    "chưa có văn bản nào để lập."
-                )
-            listing = [
-                f"VĂN BẢN TỔNG KẾT CÁC CỤM, KHỐI THI ĐUA NĂM {year}",
-                "",
-                "Có trong tệp nén:",
-                *made,
-            ]
-            if skipped:
-                listing += ["", "Chưa lập được:", *skipped]
-            archive.writestr("DANH-SACH.txt", "\r\n".join(listing) + "\r\n")
-        run.progress(step="Đang lưu tệp nén…")
-        run.keep_result(tmp, zip_name(year), "application/zip")
-    run.summary = {"made": made, "skipped": skipped}
-
-
-# -- a large honours import ------------------------------------------------------------------------
-
-
-@register(Job.Kind.HONOURS_IMPORT)
-def honours_import(run: Run) -> None:
-    """The same all-or-nothing import as the page's, with progress per batch of rows."""
-    from thidua.honours.importers import import_workbook
-
-    with default_storage.open(run.job.input_file, "rb") as upload:
-        result = import_workbook(
-            upload,
-            run.job.owner,
-            dry_run=bool(run.job.params.get("dry_run")),
-            progress=run.progress,
-            before_commit=run.claim,
+    Job.objects.bulk_create(
+        Job(
+            kind=Job.Kind.SYSTEM_ALERT,
+            owner=admin,
+            title=AUDIT_ALERT_TITLE,
+            state=Job.State.FAILED,
+            error=message,
+            step="Kiểm tra chuỗi nhật ký thay đổi",
+            started_at=now,
+            finished_at=now,
         )
-    summary = {
-        "ok": result.ok,
-        "saved": result.saved,
-        "dry_run": bool(run.job.params.get("dry_run")),
-        "counts": result.counts,
-        "text": result.summary(),
-        "errors": [str(e) for e in result.errors],
-    }
-    if not result.ok:
-        raise JobFailed(
-            f"Chưa nhập được: tệp có {len(result.errors)} lỗi. Không dòng nào được lưu.",
-            summary,
-        )
-    run.summary = summary
+        for admin in administrators()
+    )
+    return problem
+
+
+@db_periodic_task(crontab(hour="2", minute="30"), name="thidua.jobs.clear_sessions")
+def clear_sessions() -> None:
+    call_command("clearsessions")
+
+
+@db_periodic_task(crontab(hour="3", minute="0"), name="thidua.jobs.retention")
+def delete_old_job_files(days: int | None = None) -> int:
+    """Result and input files of jobs ended more than `days` (JOBS_RETENTION_DAYS) ago; the
+    rows stay as history. Returns how many jobs lost their files."""
+    days = settings.JOBS_RETENTION_DAYS if days is None else days
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    old = Job.objects.filter(state__in=[Job.State.DONE, Job.State.FAILED], finished_at__lt=cutoff)
+    count = 0
+    for job in old.exclude(result_file="", input_file=""):
+        runner.discard_files(job)
+        Job.objects.filter(pk=job.pk).update(result_file="", input_file="")
+        count += 1
+    return count
+
+
+@db_periodic_task(crontab(hour="1", minute="30"), name="thidua.jobs.backup")
+def nightly_backup(folder: str | None = None) -> Path | None:
+    """`manage.py backup` into BACKUP_DIR (off when unset), one archive a day, the last
+    BACKUP_KEEP kept. Returns the archive written."""
+    folder = settings.BACKUP_DIR if folder is None else folder
+    if not folder:
+        return None
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    archive = target / f"thidua-{timezone.localtime():%Y-%m-%d-%H%M}.tar.gz"
+    call_command("backup", out=str(archive), stdout=io.StringIO())
+    archives = sorted(target.glob("thidua-*.tar.gz"))
+    for stale in archives[: max(0, len(archives) - settings.BACKUP_KEEP)]:
+        stale.unlink(missing_ok=True)
+    return archive

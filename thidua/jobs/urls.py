@@ -7,5 +7,4 @@ urlpatterns = [
     path("<int:pk>/", views.job_detail, name="job_detail"),
     path("<int:pk>/tien-do/", views.job_progress, name="job_progress"),
     path("<int:pk>/tai-ve/", views.job_download, name="job_download"),
-    path("van-ban/<int:year>/", views.documents_year, name="jobs_documents_year"),
 ]

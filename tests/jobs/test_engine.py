@@ -1,0 +1,272 @@
+"""The real task engine: Huey workers (`manage.py run_huey`, separate processes) run the jobs put on
+its queue, an SQLite file (the `make run` default) — not the test profile's immediate mode.
+
+The site is a temporary SQLite database file, media folder and queue file shared by every process
+of a test: `manage.py shell` plays the web server that accepts a job and then stops, the consumer
+is started and stopped (or killed) like a service. The database is read from outside with sqlite3.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from thidua.honours.importers import template_workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+USERNAME = "canbo.nen"
+pytestmark = pytest.mark.django_db  # the workbook template's lists are read from the test database
+
+
+def workbook(rows: int, prefix: str) -> bytes:
+    wb = load_workbook(io.BytesIO(template_workbook()))
+    ws = wb["Cán bộ"]
+    for i in range(rows):
+        ws.append(
+            [
+                f"{prefix}-{i:05d}",
+                f"Nguyễn Văn Số {i}",
+                "Đại úy",
+                "Cán bộ",
+                "bac-giang",
+                "",
+                "01/03/2016",
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+class Site:
+    """One installation: database, media and queue files in a temporary folder."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.db = tmp / "thidua.sqlite3"
+        self.queue = tmp / "jobs-queue.sqlite3"
+        self.media = tmp / "media"
+        self.env = {
+            **os.environ,
+            "THIDUA_ENV": "test",
+            "DATABASE_URL": f"sqlite:///{self.db}",
+            "MEDIA_ROOT": str(self.media),
+            "THIDUA_VAR_DIR": str(tmp / "var"),
+            "DEBUG": "0",
+            "THIDUA_JOBS_IMMEDIATE": "0",  # the real queue, not the test profile's shortcut
+            "THIDUA_JOBS_QUEUE_FILE": str(self.queue),
+            "THIDUA_JOBS_STALE_SECONDS": "3",
+        }
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def manage(self, *args: str, timeout: float = 300) -> str:
+        done = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    def shell(self, code: str) -> str:
+        """The last line the code printed (Django's shell may say what it imported first)."""
+        out = self.manage("shell", "-c", code).strip().splitlines()
+        return out[-1] if out else ""
+
+    def accept_import(self, body: bytes, name: str) -> int:
+        """What the import page does for a large file, in a process that then exits (a web server
+        that accepted the job and stopped before any worker ran it)."""
+        path = self.tmp / name
+        path.write_bytes(body)
+        return int(
+            self.shell(
+                "from thidua.jobs.runner import start; from thidua.org.models import User\n"
+                f"with open({str(path)!r}, 'rb') as upload:\n"
+                "    job = start('honours_import', User.objects.get(username="
+                f"{USERNAME!r}), title='Nhập {name}', params={{'dry_run': False}}, upload=upload,"
+                " upload_name='dau-vao.xlsx')\n"
+                "print(job.pk)"
+            )
+        )
+
+    def query(self, sql: str, *args):
+        with sqlite3.connect(self.db, timeout=30) as conn:
+            return conn.execute(sql, args).fetchone()
+
+    def job(self, pk: int) -> dict:
+        row = self.query(
+            "SELECT state, error, done, total, input_file, summary FROM jobs_job WHERE id = ?", pk
+        )
+        return dict(
+            zip(("state", "error", "done", "total", "input_file", "summary"), row, strict=True)
+        )
+
+    def people(self, prefix: str = "") -> int:
+        return self.query(
+            "SELECT COUNT(*) FROM honours_person WHERE officer_code LIKE ?", f"{prefix}%"
+        )[0]
+
+    def queued_tasks(self) -> int:
+        with sqlite3.connect(self.queue, timeout=30) as conn:
+            return conn.execute("SELECT COUNT(*) FROM task WHERE queue = 'thidua'").fetchone()[0]
+
+    def wal_bytes(self) -> int:
+        wal = Path(f"{self.db}-wal")
+        return wal.stat().st_size if wal.exists() else 0
+
+
+class Worker:
+    """`manage.py run_huey`, as the README's systemd unit or `make run` starts it."""
+
+    def __init__(self, site: Site, workers: int = 1) -> None:
+        self.proc = subprocess.Popen(
+            [PYTHON, "manage.py", "run_huey", "--workers", str(workers), "--huey-verbose"],
+            cwd=ROOT,
+            env=site.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(site.tmp / "worker.log", "ab"),  # noqa: SIM115 (kept for the process)
+            start_new_session=True,
+        )
+
+    def children(self) -> list[int]:
+        found = subprocess.run(
+            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True
+        ).stdout.split()
+        return [int(pid) for pid in found]
+
+    def busiest_child(self) -> int:
+        """The worker process running the job: of the consumer's children (its scheduler and
+        its worker), the one that spent the most CPU time."""
+
+        def cpu(pid: int) -> int:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])  # utime + stime
+
+        return max(self.children(), key=cpu)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(15)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    site = Site(tmp_path)
+    site.manage("migrate", "--noinput")
+    site.manage("load_reference")
+    site.shell(
+        "from thidua.org.models import Unit, User; "
+        f"User.objects.create_user(username={USERNAME!r}, password='x' * 12, "
+        "role=User.Role.UNIT_OFFICER, unit=Unit.objects.get(code='bac-giang'))"
+    )
+    return site
+
+
+def wait_for(predicate, timeout: float, what: str, every: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_jobs_accepted_by_a_stopped_server_wait_in_the_queue_file_and_a_worker_runs_them_one_at_a_time(
+    site: Site,
+):
+    first = site.accept_import(workbook(300, "HA"), "a.xlsx")
+    second = site.accept_import(workbook(300, "HB"), "b.xlsx")
+    # The processes that accepted them are gone: the jobs live in the queue file, not in memory.
+    assert site.queued_tasks() == 2
+    assert site.job(first)["state"] == site.job(second)["state"] == "queued"
+
+    worker = Worker(site, workers=1)
+    try:
+        most_running = 0
+
+        def both_ended() -> bool:
+            nonlocal most_running
+            running = site.query("SELECT COUNT(*) FROM jobs_job WHERE state = 'running'")[0]
+            most_running = max(most_running, running)
+            return all(site.job(pk)["state"] in ("done", "failed") for pk in (first, second))
+
+        wait_for(both_ended, 180, "both jobs to end", every=0.02)
+    finally:
+        worker.stop()
+    for pk in (first, second):
+        job = site.job(pk)
+        assert job["state"] == "done", job["error"]
+        assert job["done"] == job["total"] == 600
+        assert not (site.media / job["input_file"]).exists()  # the upload is not kept
+    assert site.people("HA-") == site.people("HB-") == 300
+    assert most_running == 1  # one worker: one job at a time, the other waited its turn
+    assert site.queued_tasks() == 0
+    site.manage("verify_audit")
+
+
+def test_a_worker_killed_mid_import_leaves_nothing_half_written_and_the_job_fails_in_vietnamese(
+    site: Site,
+):
+    rows = 2500
+    body = workbook(rows, "KW")
+    worker = Worker(site, workers=1)
+    try:
+        before_people = site.people()
+        before_audit = site.query("SELECT COUNT(*), MAX(seq) FROM audit_auditrecord")
+        site.query("PRAGMA wal_checkpoint(TRUNCATE)")  # from now on only the import writes to it
+        victim_pk = site.accept_import(body, "lon.xlsx")
+        # Uncommitted pages spilling to the write-ahead log: the import is writing.
+        wait_for(lambda: site.wal_bytes() > 256 * 1024, 180, "the import to write", every=0.02)
+        assert site.job(victim_pk)["state"] == "running"
+        survivors = set(worker.children())
+        victim = worker.busiest_child()
+        survivors.discard(victim)
+        os.kill(victim, signal.SIGKILL)
+
+        # Nothing of the half-done import is visible; the file is sound, the audit chain whole.
+        assert site.query("PRAGMA integrity_check")[0] == "ok"
+        assert site.people() == before_people
+        assert site.query("SELECT COUNT(*), MAX(seq) FROM audit_auditrecord") == before_audit
+        site.manage("verify_audit")
+
+        # The dead job stops beating; the engine's sweep gives it up with a Vietnamese reason.
+        time.sleep(3.5)
+        given_up = site.shell(
+            "from thidua.jobs.tasks import sweep_stale_jobs; print(sweep_stale_jobs.call_local())"
+        )
+        assert given_up == "1"
+        job = site.job(victim_pk)
+        assert job["state"] == "failed"
+        assert job["error"].startswith("Tác vụ bị gián đoạn: máy chủ đã dừng trong khi xử lý")
+        assert "Không có kết quả dở dang nào được lưu" in job["error"]
+        assert not (site.media / job["input_file"]).exists()
+
+        # The consumer replaced its dead worker: the same file sent again is imported whole.
+        wait_for(
+            lambda: len(set(worker.children()) - survivors - {victim}) == 1, 60, "a new worker"
+        )
+        again = site.accept_import(body, "lon-lan-2.xlsx")
+        wait_for(lambda: site.job(again)["state"] in ("done", "failed"), 240, "the retry")
+        assert site.job(again)["state"] == "done", site.job(again)["error"]
+        assert site.people() == before_people + rows
+        site.manage("verify_audit")
+    finally:
+        worker.stop()
