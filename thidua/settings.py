@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "thidua.documents",
     "thidua.api",
     "thidua.jobs",
+    "huey.contrib.djhuey",
     "thidua.notifications",
 ]
 
@@ -213,6 +214,31 @@ WHITENOISE_USE_FINDERS = ENVIRONMENT == "test"
 # than HONOURS_IMPORT_SYNC_ROWS rows run as a job with a progress bar, smaller ones at once.
 JOBS_STALE_SECONDS = env_int("THIDUA_JOBS_STALE_SECONDS", 60)
 JOBS_BEAT_SECONDS = 0.5
+# The task engine (Huey, `manage.py run_huey`) runs the jobs and the nightly schedule in worker
+# processes. Its queue is an SQLite file in var/ by default (nothing to install: `make run` starts
+# one worker beside gunicorn), Redis with THIDUA_JOBS_REDIS_URL (workers on several machines).
+# THIDUA_JOBS_WORKERS bounds how many jobs a worker runs at once; the test profile runs tasks at
+# once in the caller (tests/jobs/test_engine.py starts real workers).
+JOBS_REDIS_URL = env_str("THIDUA_JOBS_REDIS_URL")
+JOBS_QUEUE_FILE = Path(env_str("THIDUA_JOBS_QUEUE_FILE") or VAR_DIR / "jobs-queue.sqlite3")
+JOBS_WORKERS = env_int("THIDUA_JOBS_WORKERS", 2)
+JOBS_IMMEDIATE = env_bool("THIDUA_JOBS_IMMEDIATE", ENVIRONMENT == "test")
+if not (JOBS_REDIS_URL or JOBS_IMMEDIATE):
+    JOBS_QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
+HUEY = {
+    "huey_class": "huey.RedisHuey" if JOBS_REDIS_URL else "huey.SqliteHuey",
+    "name": "thidua",
+    "immediate": JOBS_IMMEDIATE,
+    "results": False,
+    "utc": True,
+    "connection": {"url": JOBS_REDIS_URL} if JOBS_REDIS_URL else {"filename": str(JOBS_QUEUE_FILE)},
+    "consumer": {"workers": JOBS_WORKERS, "worker_type": "process", "max_delay": 1.0},
+}
+# Nightly work (thidua/jobs/tasks.py): result files of jobs older than JOBS_RETENTION_DAYS are
+# deleted; with THIDUA_BACKUP_DIR set, `manage.py backup` writes an archive there every night.
+JOBS_RETENTION_DAYS = env_int("THIDUA_JOBS_RETENTION_DAYS", 30)
+BACKUP_DIR = env_str("THIDUA_BACKUP_DIR")
+BACKUP_KEEP = env_int("THIDUA_BACKUP_KEEP", 14)
 HONOURS_IMPORT_SYNC_ROWS = env_int("THIDUA_IMPORT_SYNC_ROWS", 500)
 
 # Reminders (thidua/notifications/): in the app always; by email only when EMAIL_HOST is set (off by

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from thidua.api.api import api
+from thidua.documents.views import documents_year
 from thidua.health import health
 from thidua.org.forms import LoginForm
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("khen-thuong/", include("thidua.honours.urls")),
     path("bang-dieu-khien/", include("thidua.cycle.urls_ministry")),
+    path("tac-vu/van-ban/<int:year>/", documents_year, name="jobs_documents_year"),
     path("tac-vu/", include("thidua.jobs.urls")),
     path("", include("thidua.notifications.urls")),
     path("", include("thidua.org.urls")),
