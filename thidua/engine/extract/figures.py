@@ -54,7 +54,7 @@ _AGAINST = re.compile(r"chỉ\s+tiêu|kế\s+hoạch|so\s+với|cùng\s+kỳ|nă
 _RATE_AFTER = re.compile(rf"(?:\s*[^\W\d_]+){{0,3}}\s*\(\s*(?P<num>{NUMBER_PATTERN})\s*%\s*\)")
 _SUFFIX_STOP = re.compile(
     r"[,;.:()\[\]/]|\s-\s|\s–\s|\d|\b(?:đạt|tăng|giảm|vượt|cao hơn|thấp hơn|so với|chiếm|"
-    r"trong đó|và|bằng)\b",
+    r"trong đó|và)\b",
     re.IGNORECASE,
 )
 _QUALIFIER_WORDS = sorted(APPROX + VERBS + ("cao hơn", "thấp hơn"), key=len, reverse=True)
@@ -80,6 +80,11 @@ class Figure:
     written: str = ""  # the figure as written, e.g. "hơn 3.100 vụ"
     _prefix: str = field(default="", repr=False)
     _suffix: str = field(default="", repr=False)
+    context: str = field(default="", repr=False)  # the words since the previous figure
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
 
     def to_dict(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -253,6 +258,7 @@ def _comparison(between: str, hit: _Hit, s: str) -> tuple[dict[str, Any], int] |
 
 
 _CHANGE_QUALIFIER = re.compile(r"tăng|giảm", re.IGNORECASE)
+_RATE_WORDS = re.compile(r"\b(?:tỷ|tỉ)\s+lệ\b", re.IGNORECASE)
 
 
 def _compared(local: list[Figure], hit: _Hit, s: str) -> Figure | None:
@@ -305,8 +311,16 @@ def find_figures(text: str) -> list[Figure]:
             own = between[seps[-1].end() :] if seps else between
             own, qualifier = _strip_qualifier(own)
             prefix = _cut(own)
-            if not prefix and previous is not None:
-                prefix = previous._prefix
+            context = s[boundary : hit.end]
+            if previous is not None and not _RATE_WORDS.sub("", prefix).strip():
+                # "(đạt 86,2%)", "bắt 2.031 đối tượng, đạt tỷ lệ 91,6%": the rate of the cases
+                source = next((f for f in reversed(local) if f.unit == "vụ"), previous)
+                if hit.unit == "%" and source.unit != "%":
+                    inherited = f"{source._prefix} {source._suffix}"
+                else:
+                    inherited = source._prefix
+                prefix = _clean(f"{prefix} {inherited}")
+                context = f"{source.context} {context}"
             suffix = _clean(_suffix(s, hit.end))
             unit_text = "" if hit.unit == "%" else " ".join(hit.unit_written.split())
             figure = Figure(
@@ -322,6 +336,7 @@ def find_figures(text: str) -> list[Figure]:
                 written=s[hit.start : hit.end],
                 _prefix=prefix,
                 _suffix=" ".join(x for x in (unit_text, suffix) if x),
+                context=context,
             )
             # "1.252 vụ/ 2.254 đối tượng phạm tội về ma túy": the chain shares its words
             chained = s[boundary : hit.start].strip() in ("/", "và", "-", "hoặc")

@@ -132,12 +132,14 @@ def _signed(c: Criterion, cand: _Candidate) -> Decimal:
     return cand.value
 
 
-def _score(name: set[str], aliases: list[set[str]], indicator: set[str]) -> float:
-    """The share of the name's content words in the indicator (at least two), or 1 when the
-    indicator holds every word of an alias (an alias is a precise phrasing)."""
-    if any(words and words <= indicator for words in aliases):
-        return 1.0
-    common = len(name & indicator)
+def _score(name: set[str], aliases: list[set[str]], words: set[str]) -> float:
+    """1 and a little more for a longer alias when the figure's words hold every word of an alias
+    (an alias is a precise phrasing, the longest the most specific); else the share of the
+    name's content words among them (at least two)."""
+    best = max((len(a) for a in aliases if a and a <= words), default=0)
+    if best:
+        return 1.0 + best / 100
+    common = len(name & words)
     return common / len(name) if name and common >= min(2, len(name)) else 0.0
 
 
@@ -145,7 +147,7 @@ def suggest(scale: Scale, figures: list[Figure]) -> list[Suggestion]:
     """The best figure for each measured criterion of ``scale``, at most one criterion per
     figure, in the scale's order."""
     scored: list[tuple[float, int, int, Criterion, Decimal]] = []
-    indicators = [_words(f.indicator) for f in figures]
+    indicators = [_words(f.indicator) | _words(f.context) for f in figures]
     for ci, c in enumerate(scale.criteria):
         unit = _criterion_unit(c)
         if unit is None:
@@ -153,6 +155,8 @@ def suggest(scale: Scale, figures: list[Figure]) -> list[Suggestion]:
         wants_change = bool(_CHANGE_NAME.search(match_key(c.name)))
         name, aliases = _words(c.name), [_words(a) for a in c.aliases]
         for fi, f in enumerate(figures):
+            if f.high is not None:
+                continue  # a range ("giảm từ 8 đến 10%") is the officer's to decide
             score = _score(name, aliases, indicators[fi])
             if score < THRESHOLD:
                 continue
