@@ -46,7 +46,8 @@ def y25(cast) -> Year2025:
     if done is None:  # make one unit's results sent, the way the unit does it
         done = next(c for c in members if c not in (late, leader))
         ResultSheet.objects.update_or_create(
-            cycle=cycle, unit=cycle.cluster.memberships.get(unit__code=done).unit,
+            cycle=cycle,
+            unit=cycle.cluster.memberships.get(unit__code=done).unit,
             defaults={"state": ResultSheet.State.SUBMITTED},
         )
     other = Cluster.objects.with_members().filter(year=2025).exclude(pk=cycle.cluster_id)
@@ -55,7 +56,10 @@ def y25(cast) -> Year2025:
         cycle=cycle,
         secretariat=make_user("tt.h.caobang", User.Role.SECRETARIAT, leader, email="tt@cb.test"),
         late_officer=make_user(
-            f"cb.h.{late}", User.Role.UNIT_OFFICER, late, email=f"{late}@donvi.test",
+            f"cb.h.{late}",
+            User.Role.UNIT_OFFICER,
+            late,
+            email=f"{late}@donvi.test",
             full_name="Hoàng Văn Chậm",
         ),
         done_officer=make_user(

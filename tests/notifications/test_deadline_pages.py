@@ -178,3 +178,12 @@ def test_ministry_board_shows_every_clusters_stage_and_lateness(y25):
     assert y25.days(-4).strftime("%d/%m/%Y") in row and "Quá hạn 4 ngày" in row
     assert "<th>Hạn giai đoạn</th>" in page
     assert client_for(y25.secretariat).get("/bang-dieu-khien/?nam=2025").status_code == 403
+
+
+def test_a_closed_year_keeps_its_deadlines(cast):
+    client = client_for(cast.secretariat)  # Cụm trưởng of Cluster 3 / 2021, a closed year
+    assert 'id="cluster-calendar-form"' not in client.get("/thoi-han/2021/3/").content.decode()
+    response = client.post("/thoi-han/2021/3/", {"in_progress": "01/12/2021"})
+    assert response.status_code == 422
+    assert "Năm thi đua đã kết thúc: không thể thay đổi thời hạn." in response.content.decode()
+    assert not ClusterDeadline.objects.exists()

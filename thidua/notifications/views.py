@@ -46,7 +46,7 @@ def get_cycle_calendar_for_user(user: User, year: int, number: int) -> tuple[Cyc
     if cycle is None:
         raise Http404("Cụm chưa mở năm thi đua trên hệ thống.")
     cycle.cluster = cluster
-    return cycle, is_secretariat and cycle.stage != Cycle.Stage.CLOSED
+    return cycle, is_secretariat
 
 
 def get_notification_for_user(user: User, pk: int) -> Notification:
@@ -139,7 +139,12 @@ def cluster_calendar(request: HttpRequest, year: int, number: int) -> HttpRespon
     return render(
         request,
         "notifications/cluster_calendar.html",
-        {"cycle": cycle, "form": form, "can_edit": can_edit, "rows": rows},
+        {
+            "cycle": cycle,
+            "form": form,
+            "can_edit": can_edit and cycle.stage != Cycle.Stage.CLOSED,
+            "rows": rows,
+        },
         status=status,
     )
 
