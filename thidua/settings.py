@@ -230,7 +230,7 @@ HUEY = {
     "name": "thidua",
     "immediate": JOBS_IMMEDIATE,
     "results": False,
-    "utc": True,
+    "utc": False,  # the schedule's hours are local (TIME_ZONE, which Django sets for the process)
     "connection": {"url": JOBS_REDIS_URL} if JOBS_REDIS_URL else {"filename": str(JOBS_QUEUE_FILE)},
     "consumer": {"workers": JOBS_WORKERS, "worker_type": "process", "max_delay": 1.0},
 }

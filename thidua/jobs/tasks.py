@@ -1,7 +1,7 @@
 """The job mechanism's own tasks on the engine (Huey): running a job, and the periodic work.
 
 `run_job` is what `runner.start` puts on the queue; a worker runs it. The periodic tasks run on
-the engine's scheduler (in the consumer, `manage.py run_huey`), in local time (Asia/Ho_Chi_Minh):
+the engine's scheduler (in the consumer, `manage.py run_huey`), in local time (TIME_ZONE):
 
 - every minute: running jobs whose worker died are marked failed (Vietnamese reason, files gone);
 - 01:30 backup to THIDUA_BACKUP_DIR (`manage.py backup`), when set, keeping the last BACKUP_KEEP;
@@ -19,6 +19,7 @@ import io
 import logging
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -69,8 +70,9 @@ def administrators():
 
 @db_periodic_task(crontab(hour="2", minute="0"), name="thidua.jobs.verify_audit")
 def nightly_verify_audit() -> str | None:
-    """`verify_audit`; a broken chain becomes an alert in each administrator's “Tác vụ của tôi”
-    (a failed entry naming the first broken record). Returns the problem, None when whole."""
+    """`verify_audit`; a broken chain alerts every administrator in the app (a notification under
+    the bell, or an entry in “Tác vụ của tôi” where the notifications app is not installed),
+    naming the first broken record. Returns the problem, None when the chain is whole."""
     try:
         call_command("verify_audit", stdout=io.StringIO())
     except CommandError as exc:
@@ -83,20 +85,34 @@ def nightly_verify_audit() -> str | None:
         f"Kiểm tra định kỳ lúc {timezone.localtime(now):%H:%M %d/%m/%Y}: {problem} "
         "Đề nghị đối chiếu với bản sao lưu gần nhất và báo cán bộ phụ trách an ninh hệ thống."
     )
+    alert_administrators(AUDIT_ALERT_TITLE, message)
+    return problem
+
+
+def alert_administrators(title: str, message: str) -> int:
+    """One alert per active administrator; returns how many. The notifications app is looked up
+    by name (this mechanism imports no domain app)."""
+    admins = list(administrators())
+    if apps.is_installed("thidua.notifications"):
+        notification = apps.get_model("notifications", "Notification")
+        notification.objects.bulk_create(
+            notification(recipient=admin, title=title, body=message) for admin in admins
+        )
+        return len(admins)
+    now = timezone.now()
     Job.objects.bulk_create(
         Job(
             kind=Job.Kind.SYSTEM_ALERT,
             owner=admin,
-            title=AUDIT_ALERT_TITLE,
+            title=title,
             state=Job.State.FAILED,
             error=message,
-            step="Kiểm tra chuỗi nhật ký thay đổi",
             started_at=now,
             finished_at=now,
         )
-        for admin in administrators()
+        for admin in admins
     )
-    return problem
+    return len(admins)
 
 
 @db_periodic_task(crontab(hour="2", minute="30"), name="thidua.jobs.clear_sessions")
