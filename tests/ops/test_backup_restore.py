@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import stat
 import tarfile
 from pathlib import Path
 
@@ -17,11 +19,11 @@ from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 
 from thidua.audit.backup import DATA, MANIFEST, data_models
-from thidua.audit.log import chain_head, verify_chain
+from thidua.audit.log import chain_head, compute_hash, verify_chain
 from thidua.audit.models import AuditRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -154,7 +156,7 @@ def test_a_tampered_archive_is_refused_and_nothing_is_restored(
 
     _rewrite(archive, edited, edit_data)
 
-    # The same edit with the manifest's checksum updated too: the audit chain catches it.
+    # The same edit with the manifest's checksum updated too: its signature no longer matches.
     forged = tmp_path / "gia-mao.tar.gz"
     new_data = edit_data(DATA, _member(archive, DATA))
 
@@ -180,7 +182,7 @@ def test_a_tampered_archive_is_refused_and_nothing_is_restored(
     with override_settings(MEDIA_ROOT=str(target)):
         with pytest.raises(CommandError, match=r"db\.json.*đã bị thay đổi"):
             run("restore", str(edited))
-        with pytest.raises(CommandError, match="Chuỗi nhật ký sau khi khôi phục bị sai lệch"):
+        with pytest.raises(CommandError, match="Chữ ký của bản kê không khớp"):
             run("restore", str(forged))
         with pytest.raises(CommandError, match=r"media/.*đã bị thay đổi"):
             run("restore", str(swapped))
@@ -194,3 +196,227 @@ def test_a_tampered_archive_is_refused_and_nothing_is_restored(
 def _member(archive: Path, name: str) -> bytes:
     with tarfile.open(archive) as tar:
         return tar.extractfile(name).read()
+
+
+# --- Issue 13: what an archive holds, who can read it, and forged archives --------------------
+
+KEY = "khoa-nhat-ky-kiem-thu-sao-luu-" + "k" * 40
+
+
+@pytest.fixture
+def outside(settings, tmp_path: Path) -> Path:
+    """The audit key and the anchor file of this machine, outside the database."""
+    key_file = tmp_path / "audit_key"
+    key_file.write_text(KEY + "\n", encoding="utf-8")
+    settings.AUDIT_KEY = ""
+    settings.AUDIT_KEY_FILE = str(key_file)
+    settings.AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.log")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path
+
+
+def test_a_backup_archive_is_readable_by_its_owner_only(world, tmp_path: Path) -> None:
+    archive = tmp_path / "sao-luu.tar.gz"
+    archive.write_bytes(b"")  # an older file of the same name, world-readable
+    archive.chmod(0o644)
+    old = os.umask(0o022)
+    try:
+        with override_settings(MEDIA_ROOT=str(tmp_path / "media")):
+            run("backup", "--out", str(archive))
+    finally:
+        os.umask(old)
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+
+def test_sessions_and_login_attempts_are_never_backed_up_nor_restored(
+    world, tmp_path: Path
+) -> None:
+    from axes.models import AccessAttempt
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    approver = SessionStore()
+    approver["_auth_user_id"] = "1"
+    approver.create()
+    AccessAttempt.objects.create(
+        username="lanhdao.bo", ip_address="10.0.0.9", failures_since_start=2, user_agent="x"
+    )
+    archive = tmp_path / "sao-luu.tar.gz"
+    with override_settings(MEDIA_ROOT=str(tmp_path / "media")):
+        run("backup", "--out", str(archive))
+
+    dump = json.loads(_member(archive, DATA))
+    manifest = json.loads(_member(archive, MANIFEST))
+    assert not [r for r in dump if r["model"].startswith(("sessions.", "axes."))]
+    assert not [m for m in manifest["counts"] if m.startswith(("sessions.", "axes."))]
+    assert approver.session_key not in _member(archive, DATA).decode()
+
+    # An archive from the previous version held sessions: restoring it brings none back.
+    old = tmp_path / "ban-cu.tar.gz"
+    session_row = {
+        "model": "sessions.session",
+        "pk": approver.session_key,
+        "fields": {
+            "session_data": Session.objects.get(pk=approver.session_key).session_data,
+            "expire_date": "2099-01-01T00:00:00Z",
+        },
+    }
+    old_data = json.dumps([*dump, session_row], ensure_ascii=False).encode()
+
+    def previous_version(name: str, body: bytes) -> bytes:
+        if name == DATA:
+            return old_data
+        if name == MANIFEST:
+            old_manifest = json.loads(body)
+            old_manifest.pop("signature")
+            old_manifest["format"] = "thidua-backup/1"
+            old_manifest["counts"]["sessions.session"] = 1
+            old_manifest["members"][DATA] = hashlib.sha256(old_data).hexdigest()
+            return json.dumps(old_manifest).encode()
+        return body
+
+    _rewrite(archive, old, previous_version)
+    empty_database()
+    with override_settings(MEDIA_ROOT=str(tmp_path / "media-moi")):
+        with pytest.raises(CommandError, match=r"không có chữ ký.*--allow-unsigned"):
+            run("restore", str(old))
+        call_command("restore", str(old), allow_unsigned=True, stdout=io.StringIO())
+
+    assert not Session.objects.exists()
+    assert not AccessAttempt.objects.exists()
+    assert AuditRecord.objects.exists()
+
+
+def _audited_history(n: int) -> list[AuditRecord]:
+    """A fresh database with `n` audited changes, each committed (and so anchored) on its own."""
+    from thidua.audit.log import record
+    from thidua.org.models import Movement
+
+    empty_database()
+    movement = Movement.objects.create(code="kiem-thu-sao-luu", name="Phong trào kiểm thử")
+    made = []
+    for i in range(n):
+        with transaction.atomic():
+            made.append(record(actor=None, action="update", obj=movement, after={"i": i}))
+    return made
+
+
+def _sql(sql: str, params: list | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def _rewrite_record_and_everything_after(seq: int) -> None:
+    """Attack 1, by someone without the key: edit a record, recompute every later hash (plain
+    SHA-256, all they can compute) and the head."""
+    prev = AuditRecord.objects.get(seq=seq - 1).hash
+    for rec in AuditRecord.objects.filter(seq__gte=seq).order_by("seq"):
+        rec.reason = "Lý do giả" if rec.seq == seq else rec.reason
+        rec.prev_hash = prev
+        rec.key_id = ""
+        rec.hash = prev = compute_hash(rec)
+        _sql(
+            "UPDATE audit_auditrecord SET reason=%s, prev_hash=%s, hash=%s, key_id='' WHERE seq=%s",
+            [rec.reason, rec.prev_hash, rec.hash, rec.seq],
+        )
+    _sql("UPDATE audit_auditchainhead SET last_hash=%s", [prev])
+
+
+@pytest.mark.parametrize(
+    ("attack", "refusal"),
+    [
+        ("1-rewrite", "tại bản ghi số 3: bản ghi không có chữ ký khoá"),
+        ("2-truncate", "mâu thuẫn với mốc neo: tại bản ghi số 5: các bản ghi cuối chuỗi đã bị xoá"),
+        ("3-erase", "mâu thuẫn với mốc neo: tại bản ghi số 1: toàn bộ nhật ký đã bị xoá"),
+    ],
+)
+def test_restore_refuses_a_backup_of_a_tampered_audit_chain(
+    outside: Path, attack: str, refusal: str
+) -> None:
+    made = _audited_history(6)
+    if attack == "1-rewrite":
+        _rewrite_record_and_everything_after(3)
+    elif attack == "2-truncate":
+        _sql("DELETE FROM audit_auditrecord WHERE seq >= 5")
+        _sql("UPDATE audit_auditchainhead SET last_seq=4, last_hash=%s", [made[3].hash])
+    else:
+        _sql("DELETE FROM audit_auditrecord")
+        _sql("DELETE FROM audit_auditchainhead")
+    archive = outside / "sao-luu.tar.gz"
+    run("backup", "--out", str(archive))  # the nightly backup copies what the database holds
+
+    empty_database()
+    with pytest.raises(CommandError, match=refusal):
+        run("restore", str(archive))
+    assert not any(m._base_manager.exists() for m in data_models())
+
+
+def test_attack_4_a_backup_whose_data_was_changed_and_manifest_recomputed_is_refused(
+    outside: Path,
+) -> None:
+    _audited_history(2)
+    archive = outside / "sao-luu.tar.gz"
+    run("backup", "--out", str(archive))
+    # Data no audit record covers: the movement's name, and the checksum recomputed to match.
+    rows = json.loads(_member(archive, DATA))
+    next(r for r in rows if r["model"] == "org.movement")["fields"]["name"] = "Tên giả"
+    new_data = json.dumps(rows, ensure_ascii=False).encode()
+
+    def recompute(name: str, body: bytes, *, unsigned: bool = False) -> bytes:
+        if name == DATA:
+            return new_data
+        if name == MANIFEST:
+            manifest = json.loads(body)
+            manifest["members"][DATA] = hashlib.sha256(new_data).hexdigest()
+            if unsigned:  # passed off as an archive of the previous version
+                manifest.pop("signature")
+                manifest["format"] = "thidua-backup/1"
+            return json.dumps(manifest).encode()
+        return body
+
+    forged, downgraded = outside / "gia-mao.tar.gz", outside / "ha-cap.tar.gz"
+    _rewrite(archive, forged, recompute)
+    _rewrite(archive, downgraded, lambda n, b: recompute(n, b, unsigned=True))
+
+    empty_database()
+    with pytest.raises(CommandError, match="Chữ ký của bản kê không khớp"):
+        run("restore", str(forged))
+    with pytest.raises(CommandError, match="không có chữ ký"):
+        run("restore", str(downgraded))
+    assert not any(m._base_manager.exists() for m in data_models())
+    assert "khớp bản sao lưu" in run("restore", str(archive))
+
+
+def test_an_archive_signed_with_a_key_this_machine_lacks_is_refused(outside, settings) -> None:
+    _audited_history(1)
+    archive = outside / "sao-luu.tar.gz"
+    run("backup", "--out", str(archive))
+    empty_database()
+    settings.AUDIT_KEY = "mot-khoa-khac-tren-may-moi-" + "m" * 40
+
+    with pytest.raises(CommandError, match="máy này không có khoá đó"):
+        run("restore", str(archive))
+
+
+def test_an_older_backup_restores_only_when_accepted_and_then_starts_a_new_anchor_epoch(
+    outside: Path,
+) -> None:
+    _audited_history(2)
+    archive = outside / "sao-luu-hom-qua.tar.gz"
+    run("backup", "--out", str(archive))
+    from thidua.audit.log import record
+    from thidua.org.models import Movement
+
+    with transaction.atomic():  # written after the backup, then lost with the database
+        record(actor=None, action="update", obj=Movement.objects.get(code="kiem-thu-sao-luu"))
+
+    empty_database()
+    with pytest.raises(CommandError, match="--accept-older"):
+        run("restore", str(archive))
+    said = io.StringIO()
+    call_command("restore", str(archive), accept_older=True, stdout=said)
+
+    assert "khớp bản sao lưu" in said.getvalue()
+    assert verify_chain().ok  # anchors before the restore line describe the replaced database
+    assert (outside / "audit-anchors.log").read_text().splitlines()[-1].startswith("restore 2 ")

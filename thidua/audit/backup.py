@@ -2,16 +2,25 @@
 
 Archive layout (.tar.gz):
 
-    manifest.json       format, creation time, counts per model, audit head, SHA-256 of each member
+    manifest.json       format, creation time, counts per model, audit head, SHA-256 of each member,
+                        and the HMAC of all of that under the audit key (thidua.audit.keys)
     data/db.json        every app in `dumpdata`'s JSON (natural foreign keys, dependency order),
                         but with datetimes to the microsecond (dumpdata cuts them to milliseconds)
     media/<path>        every file under MEDIA_ROOT
 
 Content types and permissions are left out: `migrate` recreates them on the new database, and the
 natural foreign keys in the dump find them again by name whatever their new primary keys are.
+Sessions and login-attempt (axes) records are never written, nor restored from an older archive:
+a session key in a backup would let whoever reads it sign in as that user.
+
+The archive is created readable by its owner only (0600). Its manifest is signed with the audit
+key, which is not in the archive: whoever changes the data and recomputes the checksums cannot
+recompute the signature, and a restore refuses the archive.
 
 Restoring goes into a freshly migrated, empty database only. The load, the count check and the
-audit-chain check run in one transaction, so a restore that fails leaves the database empty again.
+audit-chain check (keyed MACs, and the anchors written outside the database on this machine) run
+in one transaction, so a restore that fails leaves the database empty again. A restore that
+succeeds starts a new epoch in the anchor file at the restored head.
 """
 
 from __future__ import annotations
@@ -37,14 +46,28 @@ from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from thidua.audit.log import chain_head, verify_chain
+from thidua.audit import anchors
+from thidua.audit.keys import UnknownKeyError, keyring
+from thidua.audit.log import chain_head, check_against_anchors, verify_chain
+from thidua.audit.models import AuditRecord
 
-FORMAT = "thidua-backup/1"
+FORMAT = "thidua-backup/2"
+# Archives written before manifests were signed: restored only when asked to explicitly.
+UNSIGNED_FORMAT = "thidua-backup/1"
+SIGNATURE = "signature"
 MANIFEST = "manifest.json"
 DATA = "data/db.json"
 MEDIA_PREFIX = "media/"
 # Recreated by `migrate` on every database: neither dumped nor counted as "data".
 RECREATED = ("contenttypes.contenttype", "auth.permission")
+# Never backed up, never restored: live sign-ins and login-attempt records.
+NEVER_BACKED_UP = (
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+)
 _CHUNK = 1 << 20
 
 
@@ -89,6 +112,7 @@ def data_models() -> list[Any]:
         m
         for m in apps.get_models()
         if m._meta.label_lower not in RECREATED
+        and m._meta.label_lower not in NEVER_BACKED_UP
         and not m._meta.proxy  # a proxy's rows are its base's
     ]
 
@@ -134,6 +158,52 @@ def _dump(out: Path) -> tuple[tuple[int, str], dict[str, int]]:
     return head, dict(sorted(counts.items()))
 
 
+def _signed_text(manifest: dict[str, Any]) -> bytes:
+    unsigned = {k: v for k, v in manifest.items() if k != SIGNATURE}
+    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest with its signature (HMAC-SHA256 under the current audit key)."""
+    ring = keyring()
+    signature = {"key_id": ring.current_id, "mac": ring.sign(_signed_text(manifest))}
+    return {**manifest, SIGNATURE: signature}
+
+
+def _check_signature(manifest: dict[str, Any], *, allow_unsigned: bool) -> None:
+    if manifest.get("format") == UNSIGNED_FORMAT:
+        if allow_unsigned:
+            return
+        raise BackupError(
+            "Tệp sao lưu được tạo bởi phiên bản cũ, không có chữ ký nên không chứng minh được "
+            "là chưa bị sửa. Chỉ khôi phục nếu chắc chắn về nguồn gốc của tệp, bằng tuỳ chọn "
+            "--allow-unsigned."
+        )
+    signature = manifest.get(SIGNATURE)
+    if not isinstance(signature, dict) or not {"key_id", "mac"} <= set(signature):
+        raise BackupError("Bản kê của tệp sao lưu không có chữ ký: tệp đã bị sửa.")
+    try:
+        genuine = keyring().check(
+            _signed_text(manifest), str(signature["key_id"]), str(signature["mac"])
+        )
+    except UnknownKeyError as exc:
+        raise BackupError(
+            f"Tệp sao lưu được ký bằng khoá nhật ký {exc.key_id}, máy này không có khoá đó. "
+            "Hãy đặt tệp khoá nhật ký của máy đã tạo bản sao lưu (AUDIT_KEY_FILE) rồi thử lại."
+        ) from None
+    if not genuine:
+        raise BackupError(
+            "Chữ ký của bản kê không khớp: dữ liệu hoặc bản kê của tệp sao lưu đã bị sửa."
+        )
+
+
+def _private_file(path: Path) -> Any:
+    """`path` opened for binary writing, created (or narrowed) to mode 0600."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on open: narrow it too
+    return os.fdopen(fd, "wb")
+
+
 def create_backup(out: str | Path) -> BackupSummary:
     """Write the archive to `out` (written beside it first, then renamed: never half an archive)."""
     out = Path(out)
@@ -145,7 +215,7 @@ def create_backup(out: str | Path) -> BackupSummary:
         media = list(_media_files(media_root))
         for rel, path in media:
             members[MEDIA_PREFIX + rel] = _sha256_file(path)
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": connection.vendor,
@@ -154,8 +224,9 @@ def create_backup(out: str | Path) -> BackupSummary:
             "audit_head": {"last_seq": last_seq, "last_hash": last_hash},
             "members": members,
         }
+        manifest = sign_manifest(manifest)
         partial = out.with_name(out.name + ".part")
-        with tarfile.open(partial, "w:gz") as tar:
+        with _private_file(partial) as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
             body = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(body)
@@ -178,7 +249,7 @@ def _safe_media_path(name: str) -> str:
     return rel.as_posix()
 
 
-def _read_archive(path: Path, into: Path) -> dict[str, Any]:
+def _read_archive(path: Path, into: Path, *, allow_unsigned: bool) -> dict[str, Any]:
     """Extract the archive into `into` after checking every member against the manifest."""
     try:
         tar = tarfile.open(path, "r:gz")  # noqa: SIM115 (closed by the `with tar` below)
@@ -189,8 +260,12 @@ def _read_archive(path: Path, into: Path) -> dict[str, Any]:
             manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
         except (KeyError, TypeError, ValueError) as exc:
             raise BackupError("Tệp sao lưu không có bản kê (manifest.json) hợp lệ.") from exc
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        if not isinstance(manifest, dict) or manifest.get("format") not in (
+            FORMAT,
+            UNSIGNED_FORMAT,
+        ):
             raise BackupError("Tệp sao lưu không đúng định dạng của Thi Đua.")
+        _check_signature(manifest, allow_unsigned=allow_unsigned)
         expected: dict[str, str] = manifest.get("members") or {}
         seen: set[str] = set()
         for member in tar:
@@ -220,6 +295,32 @@ def _read_archive(path: Path, into: Path) -> dict[str, Any]:
     return manifest
 
 
+def _check_anchors(anchor_log: anchors.AnchorLog, count: int, *, accept_older: bool) -> None:
+    """Refuse a restored chain that contradicts this machine's anchors (a rewritten or cut-down
+    chain); one that merely ends before them only with `accept_older`."""
+    wanted = {a.count for a in anchor_log.anchors if 0 < a.count <= count}
+    hashes = dict(AuditRecord.objects.filter(seq__in=wanted).values_list("seq", "hash"))
+    newer = [a for a in anchor_log.anchors if a.count > count]
+    if accept_older and newer:
+        anchor_log = anchors.AnchorLog(
+            [a for a in anchor_log.anchors if a.count <= count], anchor_log.problems
+        )
+    problem = check_against_anchors(anchor_log, count, hashes)
+    if problem is None:
+        return
+    seq, reason = problem
+    hint = (
+        " Nếu đây là bản sao lưu cũ hợp lệ và chấp nhận mất các bản ghi sau nó, chạy lại với "
+        "tuỳ chọn --accept-older."
+        if newer and not accept_older and seq == count + 1
+        else ""
+    )
+    where = f"tại bản ghi số {seq}: " if seq is not None else ""
+    raise BackupError(
+        f"Chuỗi nhật ký trong bản sao lưu mâu thuẫn với mốc neo: {where}{reason}{hint}"
+    )
+
+
 def existing_rows() -> dict[str, int]:
     """Rows already present in the models a restore would fill (empty dict: database is empty)."""
     found = {}
@@ -240,13 +341,20 @@ def _check_media_targets(extracted: Path, media_root: Path) -> list[str]:
     return names
 
 
-def restore_backup(path: str | Path) -> BackupSummary:
-    """Rebuild an empty database and MEDIA_ROOT from the archive; raise BackupError on any problem."""
+def restore_backup(
+    path: str | Path, *, allow_unsigned: bool = False, accept_older: bool = False
+) -> BackupSummary:
+    """Rebuild an empty database and MEDIA_ROOT from the archive; raise BackupError on any problem.
+
+    `allow_unsigned` accepts an archive written before manifests were signed; `accept_older` one
+    whose audit chain ends before this machine's anchors (records written since are lost).
+    """
     path = Path(path)
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="thidua-restore-") as tmp:
         extracted = Path(tmp)
-        manifest = _read_archive(path, extracted)
+        manifest = _read_archive(path, extracted, allow_unsigned=allow_unsigned)
+        anchor_log = anchors.read()
         present = existing_rows()
         if present:
             names = {m._meta.label_lower: str(m._meta.verbose_name_plural) for m in data_models()}
@@ -267,23 +375,38 @@ def restore_backup(path: str | Path) -> BackupSummary:
         try:
             with transaction.atomic():
                 try:
-                    call_command("loaddata", str(extracted / DATA), verbosity=0)
+                    call_command(
+                        "loaddata",
+                        str(extracted / DATA),
+                        verbosity=0,
+                        exclude=list(NEVER_BACKED_UP),  # an older archive may hold sessions
+                    )
                 except Exception as exc:
                     raise BackupError(f"Không nạp được dữ liệu từ bản sao lưu: {exc}") from exc
                 counts = dict(sorted(existing_rows().items()))
-                if counts != manifest.get("counts"):
+                expected = {
+                    label: n
+                    for label, n in (manifest.get("counts") or {}).items()
+                    if label not in NEVER_BACKED_UP
+                }
+                if counts != expected:
                     diff = sorted(
                         label
-                        for label in set(counts) | set(manifest.get("counts") or {})
-                        if counts.get(label, 0) != (manifest.get("counts") or {}).get(label, 0)
+                        for label in set(counts) | set(expected)
+                        if counts.get(label, 0) != expected.get(label, 0)
                     )
                     raise BackupError(
                         f"Số bản ghi sau khi khôi phục không khớp bản kê: {', '.join(diff)}."
                     )
-                result = verify_chain()
+                result = verify_chain(check_anchors=False)
                 if not result.ok:
+                    where = (
+                        f" tại bản ghi số {result.first_broken_seq}"
+                        if result.first_broken_seq is not None
+                        else ""
+                    )
                     raise BackupError(
-                        f"Chuỗi nhật ký sau khi khôi phục bị sai lệch: {result.reason}"
+                        f"Chuỗi nhật ký sau khi khôi phục bị sai lệch{where}: {result.reason}"
                     )
                 if (result.count, result.last_hash) != (
                     head.get("last_seq"),
@@ -294,6 +417,7 @@ def restore_backup(path: str | Path) -> BackupSummary:
                         f"được số {result.count} ({result.last_hash[:12]}…), bản sao lưu ghi "
                         f"số {head.get('last_seq')} ({str(head.get('last_hash'))[:12]}…)."
                     )
+                _check_anchors(anchor_log, result.count, accept_older=accept_older)
                 # Files last, still inside the transaction: if copying fails the rows go too.
                 for rel, src in _media_files(extracted / MEDIA_PREFIX):
                     target = media_root / rel
@@ -306,6 +430,8 @@ def restore_backup(path: str | Path) -> BackupSummary:
             for target in written:
                 target.unlink(missing_ok=True)
             raise
+        # Committed: the anchors from here on describe the restored database.
+        anchors.append("restore", result.count, result.last_hash)
     return BackupSummary(
         path,
         counts,

@@ -14,10 +14,16 @@ back with the change it describes, and the chain-head lock it takes is held unti
 concurrent appends queue instead of forking the chain. Take the lock late: call `record()` after the
 change's own queries, not at the start of a long transaction.
 
-Hash: SHA-256 over canonical JSON (sorted keys, no spaces, UTF-8, ensure_ascii=False) of seq,
+Hash: HMAC-SHA256, under the audit key named by `key_id` (thidua.audit.keys, kept outside the
+database), of the canonical JSON (sorted keys, no spaces, UTF-8, ensure_ascii=False) of seq,
 timestamp (UTC ISO with microseconds), actor id and label, action, model, object pk and repr,
-before, after, reason and the previous record's hash. The hash is computed from exactly the values
-stored, after `json_safe()` normalisation, so the database's JSON round trip cannot change it.
+before, after, reason, the previous record's hash and the key id. Records written before keyed
+MACs (empty `key_id`) carry the plain SHA-256 of the same JSON without the key id; they verify
+only as the first records of the chain. The hash is computed from exactly the values stored, after
+`json_safe()` normalisation, so the database's JSON round trip cannot change it.
+
+After each audited commit the new head is appended to the anchor file (thidua.audit.anchors),
+outside the database, so rolling the chain back or emptying it is found too.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.db.transaction import TransactionManagementError
@@ -42,6 +48,8 @@ from django.utils import timezone
 from django.utils.duration import duration_iso_string
 from django.utils.functional import Promise
 
+from thidua.audit import anchors
+from thidua.audit.keys import KeyRing, UnknownKeyError, keyring
 from thidua.audit.models import (
     GENESIS_HASH,
     HEAD_PK,
@@ -59,6 +67,7 @@ __all__ = [
     "AuditChainError",
     "VerifyResult",
     "chain_head",
+    "check_against_anchors",
     "compute_hash",
     "json_safe",
     "prepare",
@@ -175,9 +184,12 @@ def utc_iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def compute_hash(rec: AuditRecord) -> str:
-    """SHA-256 (hex) of the record's canonical JSON; covers every stored field but `hash`."""
-    payload = {
+def compute_hash(rec: AuditRecord, ring: KeyRing | None = None) -> str:
+    """The record's MAC (hex): HMAC-SHA256 of its canonical JSON under the key `rec.key_id`, or
+    for a legacy record (no key id) the plain SHA-256. Covers every stored field but `hash`.
+
+    Raises UnknownKeyError if the record names a key that is not configured."""
+    payload: dict[str, Any] = {
         "seq": rec.seq,
         "timestamp": utc_iso(rec.timestamp),
         "actor_id": rec.actor_id,
@@ -191,7 +203,27 @@ def compute_hash(rec: AuditRecord) -> str:
         "reason": rec.reason,
         "prev_hash": rec.prev_hash,
     }
-    return hashlib.sha256(_canonical_text(payload).encode("utf-8")).hexdigest()
+    if not rec.key_id:
+        return hashlib.sha256(_canonical_text(payload).encode("utf-8")).hexdigest()
+    payload["key_id"] = rec.key_id
+    return (ring or keyring()).sign(_canonical_text(payload).encode("utf-8"), rec.key_id)
+
+
+def _anchor_after_commit(alias: str, seq: int, digest: str) -> None:
+    """Append the head to the anchor file once the transaction commits (the last record of the
+    transaction only; nothing if it rolls back, nothing if no anchor file is configured)."""
+    if anchors.anchor_path() is None:
+        return
+    conn = connections[alias]
+    token = object()
+    conn._audit_anchor_token = token  # type: ignore[attr-defined]
+
+    def write() -> None:
+        if getattr(conn, "_audit_anchor_token", None) is token:
+            anchors.append("head", seq, digest)
+
+    # robust: the change is committed already; a full disk must not turn it into an error page.
+    transaction.on_commit(write, using=alias, robust=True)
 
 
 # --- Appending ---------------------------------------------------------------------------------
@@ -312,12 +344,14 @@ def record(
     rec.seq = head.last_seq + 1
     rec.timestamp = _stamp()
     rec.prev_hash = head.last_hash
+    rec.key_id = keyring().current_id
     rec.hash = compute_hash(rec)
     rec._via_record = True
     rec.save(using=alias)
     head.last_seq = rec.seq
     head.last_hash = rec.hash
     head.save(using=alias, update_fields=["last_seq", "last_hash", "updated_at"])
+    _anchor_after_commit(alias, rec.seq, rec.hash)
     return rec
 
 
@@ -336,18 +370,20 @@ def record_many(records: Sequence[AuditRecord], *, batch_size: int = 500) -> lis
             raise ValueError("record_many() takes new records from prepare(), each only once.")
     if not records:
         return []
+    ring = keyring()
     head = _lock_head(alias)
     now = _stamp()
     seq, prev = head.last_seq, head.last_hash
     for rec in records:
         seq += 1
-        rec.seq, rec.timestamp, rec.prev_hash = seq, now, prev
-        rec.hash = prev = compute_hash(rec)
+        rec.seq, rec.timestamp, rec.prev_hash, rec.key_id = seq, now, prev, ring.current_id
+        rec.hash = prev = compute_hash(rec, ring)
     # The model's manager refuses bulk inserts to everyone else: rows made there would skip the
     # head and the hashing done just above.
     models.QuerySet(AuditRecord, using=alias).bulk_create(records, batch_size=batch_size)
     head.last_seq, head.last_hash = seq, prev
     head.save(using=alias, update_fields=["last_seq", "last_hash", "updated_at"])
+    _anchor_after_commit(alias, seq, prev)
     return records
 
 
@@ -361,6 +397,8 @@ class VerifyResult:
     first_broken_seq: int | None
     reason: str  # Vietnamese, empty when ok
     last_hash: str = GENESIS_HASH  # hash of the last verified record: compare with a backup's head
+    legacy: int = 0  # records from before keyed MACs (plain SHA-256), all at the chain's start
+    anchored: anchors.Anchor | None = None  # the highest anchor the database was checked against
 
 
 def chain_head(*, using: str | None = None) -> tuple[int, str]:
@@ -370,25 +408,35 @@ def chain_head(*, using: str | None = None) -> tuple[int, str]:
     return (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
 
 
-def verify_chain(*, chunk_size: int = 2000, using: str | None = None) -> VerifyResult:
-    """Recompute every hash in seq order and check links, continuity and the head row.
+def verify_chain(
+    *, chunk_size: int = 2000, using: str | None = None, check_anchors: bool = True
+) -> VerifyResult:
+    """Recompute every MAC in seq order and check links, continuity, the head row and the
+    anchors written outside the database.
 
     Streams the records so memory stays flat at any size, and never locks: appends may go on
-    meanwhile. The head is read first and only records up to it are checked (later ones are
-    concurrent appends), then a final check that no record lies beyond the current head.
+    meanwhile. The anchors are read first and the head next (an anchor is written after its
+    commit, so the head read later is never behind it); only records up to the head are checked
+    (later ones are concurrent appends), then a final check that no record lies beyond the
+    current head.
     """
     alias = using or router.db_for_read(AuditRecord)
+    anchor_log = anchors.read() if check_anchors else anchors.AnchorLog()
+    ring = keyring()
     head = AuditChainHead.objects.using(alias).filter(pk=HEAD_PK).first()
     records = AuditRecord.objects.using(alias).order_by("seq")
     if head is not None:
         records = records.filter(seq__lte=head.last_seq)
 
+    anchored_seqs = {a.count for a in anchor_log.anchors if a.count > 0}
+    hashes_at: dict[int, str] = {}
     expected = 1
     prev_hash = GENESIS_HASH
     count = 0
+    legacy = 0
 
     def broken(seq: int | None, reason: str) -> VerifyResult:
-        return VerifyResult(False, count, seq, reason, prev_hash)
+        return VerifyResult(False, count, seq, reason, prev_hash, legacy)
 
     for rec in records.iterator(chunk_size=chunk_size):
         if rec.seq < expected:
@@ -408,8 +456,27 @@ def verify_chain(*, chunk_size: int = 2000, using: str | None = None) -> VerifyR
                 f"liên kết với bản ghi số {rec.seq - 1} bị đứt: mã băm bản ghi trước không khớp "
                 f"(bản ghi số {rec.seq - 1} hoặc số {rec.seq} đã bị sửa).",
             )
-        if compute_hash(rec) != rec.hash:
+        if not rec.key_id:
+            # Written before keyed MACs: only the chain's first records may be like this.
+            if legacy != count:
+                return broken(
+                    rec.seq,
+                    "bản ghi không có chữ ký khoá nằm sau bản ghi đã ký: bản ghi đã bị sửa "
+                    "hoặc chèn vào.",
+                )
+            legacy += 1
+        try:
+            genuine = compute_hash(rec, ring) == rec.hash
+        except UnknownKeyError as exc:
+            return broken(
+                rec.seq,
+                f"bản ghi được ký bằng khoá {exc.key_id}, không có trong các khoá nhật ký của "
+                "máy này (bản ghi giả, hoặc thiếu khoá cũ trong AUDIT_KEY_FILE).",
+            )
+        if not genuine:
             return broken(rec.seq, "nội dung bản ghi đã bị sửa (mã băm không khớp).")
+        if rec.seq in anchored_seqs:
+            hashes_at[rec.seq] = rec.hash
         prev_hash = rec.hash
         expected += 1
         count += 1
@@ -418,22 +485,55 @@ def verify_chain(*, chunk_size: int = 2000, using: str | None = None) -> VerifyR
     if head is None:
         if count:
             return broken(None, "thiếu bản ghi đầu chuỗi (AuditChainHead) dù đã có nhật ký.")
-        return VerifyResult(True, 0, None, "", GENESIS_HASH)
-    if head.last_seq != last_seq:
+    elif head.last_seq != last_seq:
         return broken(
             last_seq + 1,
             f"thiếu các bản ghi cuối chuỗi: đầu chuỗi ghi số {head.last_seq}, "
             f"bản ghi cuối cùng còn lại là số {last_seq}.",
         )
-    if head.last_hash != prev_hash:
+    elif head.last_hash != prev_hash:
         return broken(
             last_seq or None, "mã băm ở đầu chuỗi không khớp mã băm của bản ghi cuối cùng."
         )
-    # A record beyond the head not covered by a newer head was written around record().
-    newest = AuditRecord.objects.using(alias).aggregate(newest=Max("seq"))["newest"] or 0
-    if newest > head.last_seq and chain_head(using=alias)[0] < newest:
-        return broken(
-            head.last_seq + 1,
-            f"có bản ghi nằm ngoài đầu chuỗi (đến số {newest}), không được ghi qua nhật ký.",
+    problem = check_against_anchors(anchor_log, last_seq, hashes_at)
+    if problem is not None:
+        return broken(*problem)
+    if head is not None:
+        # A record beyond the head not covered by a newer head was written around record().
+        newest = AuditRecord.objects.using(alias).aggregate(newest=Max("seq"))["newest"] or 0
+        if newest > head.last_seq and chain_head(using=alias)[0] < newest:
+            return broken(
+                head.last_seq + 1,
+                f"có bản ghi nằm ngoài đầu chuỗi (đến số {newest}), không được ghi qua nhật ký.",
+            )
+    return VerifyResult(True, count, None, "", prev_hash, legacy, anchor_log.highest)
+
+
+def check_against_anchors(
+    anchor_log: anchors.AnchorLog, last_seq: int, hashes_at: Mapping[int, str]
+) -> tuple[int | None, str] | None:
+    """(first broken seq, Vietnamese reason) if a verified chain ending at `last_seq` contradicts
+    the anchors written outside the database; None if it agrees with all of them."""
+    if anchor_log.problems:
+        return None, "tệp mốc neo ngoài cơ sở dữ liệu bị sửa: " + "; ".join(
+            anchor_log.problems
+        ) + "."
+    for anchor in sorted(anchor_log.anchors, key=lambda a: a.count):
+        if 0 < anchor.count <= last_seq and hashes_at.get(anchor.count) != anchor.head:
+            return anchor.count, (
+                f"mã băm khác mốc neo ngoài cơ sở dữ liệu lúc {anchor.time}: chuỗi đến bản ghi "
+                f"này đã bị viết lại."
+            )
+    beyond = anchor_log.highest
+    if beyond is not None and beyond.count > last_seq:
+        if last_seq == 0:
+            return 1, (
+                f"toàn bộ nhật ký đã bị xoá: mốc neo ngoài cơ sở dữ liệu lúc {beyond.time} "
+                f"ghi {beyond.count} bản ghi, cơ sở dữ liệu không còn bản ghi nào."
+            )
+        return last_seq + 1, (
+            f"các bản ghi cuối chuỗi đã bị xoá và đầu chuỗi bị lùi lại: mốc neo ngoài cơ sở "
+            f"dữ liệu lúc {beyond.time} ghi đến số {beyond.count}, cơ sở dữ liệu chỉ còn "
+            f"đến số {last_seq}."
         )
-    return VerifyResult(True, count, None, "", prev_hash)
+    return None

@@ -1,8 +1,10 @@
 """The append-only, hash-chained audit log.
 
-Every change to domain data appends one `AuditRecord`. Each record carries the SHA-256 hash of its
-own content and of its predecessor's hash, so editing or removing a row in the database (where the
-ORM's guards below do not reach) breaks the chain and `manage.py verify_audit` names the record.
+Every change to domain data appends one `AuditRecord`. Each record carries a keyed MAC
+(HMAC-SHA256, key outside the database: thidua.audit.keys) of its own content and of its
+predecessor's MAC, so editing or removing a row in the database (where the ORM's guards below do
+not reach), even recomputing every later value, breaks the chain and `manage.py verify_audit`
+names the record. The head is also written outside the database (thidua.audit.anchors).
 
 `AuditChainHead` is a single row holding the last sequence number and hash. Appenders lock it with
 SELECT … FOR UPDATE, which serialises writers on PostgreSQL (on SQLite the IMMEDIATE transactions
@@ -83,6 +85,9 @@ class AuditRecord(models.Model):
     reason = models.TextField("lý do", blank=True, editable=False)
     prev_hash = models.CharField("mã băm bản ghi trước", max_length=64, editable=False)
     hash = models.CharField("mã băm", max_length=64, unique=True, editable=False)
+    # Fingerprint of the key whose HMAC `hash` is (thidua.audit.keys); empty on records written
+    # before keyed MACs, which carry a plain SHA-256 and verify only as the chain's first records.
+    key_id = models.CharField("mã khoá ký", max_length=16, blank=True, default="", editable=False)
 
     objects = AuditRecordQuerySet.as_manager()
 

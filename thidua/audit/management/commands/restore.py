@@ -1,7 +1,8 @@
 """`manage.py restore FILE`: rebuild an empty database and the uploaded files from a backup.
 
-Exits non-zero, naming the problem, if the archive was altered, the database is not empty, or the
-restored audit chain does not verify or does not end at the archived head; nothing is kept then.
+Exits non-zero, naming the problem, if the archive was altered (its signed manifest does not
+match), the database is not empty, or the restored audit chain does not verify, does not end at the
+archived head or contradicts this machine's anchors; nothing is kept then.
 """
 
 from __future__ import annotations
@@ -22,10 +23,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Tệp sao lưu do `manage.py backup` tạo.")
+        parser.add_argument(
+            "--allow-unsigned",
+            action="store_true",
+            help="Chấp nhận tệp sao lưu do phiên bản cũ tạo (bản kê không có chữ ký).",
+        )
+        parser.add_argument(
+            "--accept-older",
+            action="store_true",
+            help="Chấp nhận bản sao lưu cũ hơn mốc neo nhật ký trên máy này "
+            "(mất các bản ghi được ghi sau bản sao lưu).",
+        )
 
-    def handle(self, *args: Any, file: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, file: str, allow_unsigned: bool, accept_older: bool, **options: Any
+    ) -> None:
         try:
-            summary = restore_backup(file)
+            summary = restore_backup(file, allow_unsigned=allow_unsigned, accept_older=accept_older)
         except BackupError as exc:
             raise CommandError(f"Khôi phục thất bại: {exc}") from exc
         seq, digest = summary.audit_head

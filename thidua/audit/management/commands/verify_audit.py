@@ -1,4 +1,5 @@
-"""`manage.py verify_audit`: check the whole audit hash chain; non-zero exit on the first break."""
+"""`manage.py verify_audit`: check the whole audit chain (keyed MACs, links, head, and the anchors
+written outside the database); non-zero exit naming the first broken record."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from thidua.audit.anchors import anchor_path
 from thidua.audit.log import verify_chain
 
 
@@ -28,9 +30,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, chunk_size: int, **options: Any) -> None:
         result = verify_chain(chunk_size=chunk_size)
         if result.ok:
-            self.stdout.write(
-                self.style.SUCCESS(f"Chuỗi nhật ký toàn vẹn: {_vi_number(result.count)} bản ghi.")
-            )
+            said = f"Chuỗi nhật ký toàn vẹn: {_vi_number(result.count)} bản ghi."
+            if result.legacy:
+                said += (
+                    f" {_vi_number(result.legacy)} bản ghi đầu tiên có từ trước khi ký bằng khoá "
+                    "(mã băm kiểu cũ), được các bản ghi đã ký sau nó bảo vệ."
+                )
+            if result.anchored is not None:
+                said += (
+                    f" Khớp mốc neo ngoài cơ sở dữ liệu đến số {_vi_number(result.anchored.count)}"
+                    f" (lúc {result.anchored.time})."
+                )
+            elif anchor_path() is not None:
+                said += " Chưa có mốc neo ngoài cơ sở dữ liệu (chạy manage.py anchor_audit)."
+            self.stdout.write(self.style.SUCCESS(said))
             return
         where = (
             f"tại bản ghi số {_vi_number(result.first_broken_seq)}"
