@@ -6,6 +6,7 @@ Tuyên Quang have not started. The secretariat is Cao Bằng's (thuongtruc.caoba
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from thidua.cycle.forms_results import NO, REMARK_SUFFIX, YES, show_value
 from thidua.cycle.models import Evidence, ResultSheet
@@ -242,7 +244,9 @@ def test_evidence_is_served_only_to_those_who_may_see_the_sheet(media):
 
 def test_an_upload_from_the_page_answers_with_the_card_and_the_criterions_files(media):
     officer = client_for("canbo.laocai")
-    upload = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(image, "PNG")  # a real image: uploads are opened
+    upload = SimpleUploadedFile("anh.png", image.getvalue())
     response = officer.post(
         sheet_url(name="cycle_evidence_upload"),
         {"criterion": "DA1", "file": upload},

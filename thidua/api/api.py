@@ -22,6 +22,7 @@ from thidua.api.parsers import StrictJSONParser, UnreadableBody
 from thidua.api.renderers import Utf8JSONRenderer
 from thidua.api.schemas import ClusterDetailOut, ClusterOut, UnitDetailOut, UnitOut
 from thidua.cycle.models import WorkflowError
+from thidua.honours.eligibility import NoRuleSet
 from thidua.org.access import get_cluster_for_user, get_unit_for_user
 from thidua.org.models import Cluster, Membership, Unit
 
@@ -72,6 +73,19 @@ def invalid_for_model(request, exc):
         errors = [{"loc": [], "message": m} for m in exc.messages]
     return api.create_response(
         request, {"detail": "Dữ liệu gửi lên không hợp lệ.", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(NoRuleSet)
+def year_without_rules(request, exc):
+    # Every endpoint taking a year: one before the first rule set is the caller's mistake.
+    return api.create_response(
+        request,
+        {
+            "detail": "Dữ liệu gửi lên không hợp lệ.",
+            "errors": [{"loc": ["year"], "message": str(exc)}],
+        },
+        status=422,
     )
 
 

@@ -137,7 +137,7 @@ def _help_sheet(wb: Workbook, title: str, lines: Iterable[str]) -> None:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else normalize(str(value))
+    return "" if value is None else normalize(untrusted.strip_control(str(value)))
 
 
 def _unit_label(criterion: Criterion) -> str:

@@ -88,14 +88,17 @@ def rulesets() -> tuple[tuple[RuleSet, str], ...]:
     return pool
 
 
+class NoRuleSet(LookupError):
+    """No rule set is in force on the consideration day of the year asked (a year before the
+    first set, e.g. 1976): the caller's year is out of range, a 4xx for pages and the API."""
+
+
 def ruleset_for(year: int, as_of: dt.date | None = None) -> RuleSet:
     """The set in force on the consideration day; on equal dates the later publication wins."""
     day = as_of or reference_date(year)
     found = [(s.effective_from, i, s) for i, (s, _) in enumerate(rulesets()) if s.in_force(day)]
     if not found:
-        raise LookupError(
-            f"Không có bộ quy tắc nào có hiệu lực vào ngày {day:%d/%m/%Y} (năm {year})"
-        )
+        raise NoRuleSet(f"Không có bộ quy tắc nào có hiệu lực vào ngày {day:%d/%m/%Y} (năm {year})")
     return max(found, key=lambda t: (t[0], t[1]))[2]
 
 

@@ -47,7 +47,7 @@ from thidua.honours.models import (
 )
 from thidua.honours.models.common import catalogue
 from thidua.org.models import Unit, User
-from thidua.untrusted import put
+from thidua.untrusted import put, strip_control
 
 DATA_ROWS = 2000  # rows prepared (unlocked, validated) in the template
 YES_NO = (("co", "Có"), ("khong", "Không"))
@@ -281,7 +281,7 @@ def _plain(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return text.normalize(str(value))
+    return text.normalize(strip_control(str(value)))  # a cell may carry _x0001_ escapes
 
 
 def _parse_year(value: Any) -> int:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from thidua import untrusted
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.cycle.models.cycle import Cycle, MethodVersion, WorkflowError, save_versioned
@@ -314,9 +315,13 @@ class Evidence(models.Model):
             )
         upload.seek(0)
         digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
+        data = b"".join(upload.chunks())  # at most EVIDENCE_MAX_BYTES
+        digest.update(data)
         upload.seek(0)
+        try:  # opened as what it claims to be: a DOCX that is a zip of garbage is refused
+            untrusted.check_attachment(data, suffix)
+        except untrusted.FileRefused as exc:
+            raise ValidationError({"file": f"Nội dung tệp không đọc được: {exc.message}"}) from None
         return content_type, digest.hexdigest()
 
 

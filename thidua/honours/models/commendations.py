@@ -18,6 +18,7 @@ from thidua.honours.models.common import (
     REVOCATION_GROUNDS,
     award_name,
     catalogue,
+    date_error,
     raise_on,
     require_edit,
     user_line_ids,
@@ -170,6 +171,8 @@ class Commendation(models.Model):
             errors["award_code"] = f"“{self.award_name}” không xét tặng cho {who}."
         if year_error(self.year):
             errors["year"] = year_error(self.year)
+        elif date_error(self.decision_date):
+            errors["decision_date"] = date_error(self.decision_date)
         elif self.decision_date and self.decision_date.year < self.year:
             errors["decision_date"] = (
                 f"Ngày quyết định {self.decision_date:%d/%m/%Y} trước năm thành tích {self.year}."

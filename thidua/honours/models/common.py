@@ -3,11 +3,13 @@ change the records of a unit line."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils import timezone
 
 from thidua.engine.eligibility import load_catalogue
 from thidua.engine.eligibility_model import INITIATIVE_KINDS
@@ -111,4 +113,25 @@ def raise_on(errors: dict[str, Any]) -> None:
 def year_error(year: int | None) -> str | None:
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
         return f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."
+    return None
+
+
+# Dates of a record (postings, discipline, decisions): not before the People's Public Security force
+# was founded (19/08/1945: no police career starts earlier), and not more than a year ahead (a
+# transfer or a decision is recorded shortly before it takes effect, never years ahead). The same
+# check, hence the same message, on the page, in the API and in the Excel import (all call clean()).
+DATE_MIN = dt.date(1945, 8, 19)
+DATE_AHEAD = dt.timedelta(days=366)
+
+
+def date_error(value: dt.date | None) -> str | None:
+    if value is None:
+        return None
+    latest = timezone.localdate() + DATE_AHEAD
+    if not DATE_MIN <= value <= latest:
+        return (
+            f"Ngày {value.day:02d}/{value.month:02d}/{value.year} ngoài khoảng hợp lệ: từ "
+            f"{DATE_MIN:%d/%m/%Y} (ngày thành lập lực lượng Công an nhân dân) đến "
+            f"{latest:%d/%m/%Y} (không quá một năm sau hôm nay)."
+        )
     return None

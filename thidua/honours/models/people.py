@@ -20,6 +20,7 @@ from thidua.honours.models.common import (
     INITIATIVE_KIND_CHOICES,
     RatingLevel,
     Scope,
+    date_error,
     line_ids,
     raise_on,
     require_edit,
@@ -313,9 +314,15 @@ class Posting(models.Model):
         return f"{self.start:%d/%m/%Y} – {end}"
 
     def clean(self) -> None:
-        errors = {}
+        errors = {
+            name: date_error(getattr(self, name))
+            for name in ("start", "end")
+            if date_error(getattr(self, name))
+        }
         if self.end and self.start and self.end < self.start:
             errors["end"] = "Ngày kết thúc phải sau ngày bắt đầu."
+        if errors:
+            raise_on(errors)
         if self.unit_id and self.start and not self.unit.valid_on(self.start):
             errors["unit"] = (
                 f"{self.unit.name} không tồn tại vào ngày {self.start:%d/%m/%Y} "
@@ -498,6 +505,9 @@ class Discipline(models.Model):
             errors["form"] = "Chọn hình thức kỷ luật, hoặc đánh dấu “đang xem xét kỷ luật”."
         if self.awaiting_review and self.form:
             errors["form"] = "Đang xem xét kỷ luật thì chưa có hình thức: để trống."
+        for name in ("start", "end"):
+            if date_error(getattr(self, name)):
+                errors[name] = date_error(getattr(self, name))
         if self.end and self.start and self.end < self.start:
             errors["end"] = "Ngày kết thúc phải sau ngày bắt đầu."
         raise_on(errors)

@@ -18,7 +18,12 @@ from thidua.honours.access import (
     get_unit_people_for_user,
     get_unit_records_for_user,
 )
-from thidua.honours.eligibility import check_collective, check_person, suggest_for_unit
+from thidua.honours.eligibility import (
+    NoRuleSet,
+    check_collective,
+    check_person,
+    suggest_for_unit,
+)
 from thidua.honours.forms import EligibilityForm, SubjectForm, UnitRatingForm, YearForm
 from thidua.honours.models import Commendation, UnitRating, award_name
 from thidua.honours.views.common import wants_excel
@@ -92,8 +97,13 @@ def unit_suggestions(request: HttpRequest, code: str) -> HttpResponse:
     form = YearForm(request.GET or None, initial={"year": dt.date.today().year})
     year = form.cleaned_data["year"] if form.is_valid() else dt.date.today().year
     include_unknown = request.GET.get("ca-chua-du") == "1"
-    found = suggest_for_unit(records.unit, year, include_unknown=include_unknown)
-    if wants_excel(request):
+    status = 200
+    try:
+        found = suggest_for_unit(records.unit, year, include_unknown=include_unknown)
+    except NoRuleSet as exc:  # a year before the first rule set: said on the year field
+        form.add_error("year", str(exc))
+        found, status = [], 422
+    if wants_excel(request) and status == 200:
         return exports.xlsx_response(
             exports.suggestions(records.unit, year, found, request.user),
             f"du-dieu-kien-{records.unit.code}-{year}.xlsx",
@@ -109,6 +119,7 @@ def unit_suggestions(request: HttpRequest, code: str) -> HttpResponse:
             "include_unknown": include_unknown,
             "day": reference_date(year),
         },
+        status=status,
     )
 
 
