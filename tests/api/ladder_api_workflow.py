@@ -90,7 +90,7 @@ API_ENTRIES = [
         f"POST {BASE}/vote/open",
         _page_row(ladder_outcome.ENTRIES, "cycle_vote_open", "post"),
         path=cluster,
-        body=lambda w: {"candidate": "yen-bai"},
+        body=lambda w: {"candidate": "yen-bai", "passphrase": "Thường trực Cụm giữ khóa"},
     ),
     ApiEntry(
         f"POST {BASE}/vote/close",
@@ -111,6 +111,18 @@ API_ENTRIES = [
     ApiEntry(
         f"POST {BASE}/proposals/{{proposal_id}}/withdraw",
         _page_row(ladder_outcome.ENTRIES, "cycle_proposal_withdraw", "post"),
+    ApiEntry(
+        f"POST {BASE}/vote/key",
+        _page_row(ladder_outcome.ENTRIES, "cycle_vote_key", "post"),
+        path=cluster,
+        body=lambda w: {"passphrase": "Đại diện Bộ giữ khóa"},
+    ),
+    ApiEntry(
+        f"POST {BASE}/vote/tally",
+        _page_row(ladder_outcome.ENTRIES, "cycle_vote_tally", "post"),
+        path=cluster,
+        body=lambda w: {"passphrase": "Đại diện Bộ giữ khóa"},
+    ),
         path=phu_tho_proposal,
         body=lambda w: {"reason": "Đơn vị xin rút.", "version": w.proposal("phu-tho").version},
     ),

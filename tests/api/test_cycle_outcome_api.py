@@ -6,7 +6,8 @@ import pytest
 
 from tests.cycle.conftest import year  # noqa: F401  (the rebuilt 2021 year, as a fixture)
 from tests.cycle.test_outcome_pages import approving, at_stage, client_of, ranked_year, voting
-from thidua.cycle.models import Cycle, HonourVote, Proposal
+from tests.vote_helpers import open_vote
+from thidua.cycle.models import Cycle, Proposal
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/clusters/2021/3"
@@ -119,14 +120,15 @@ def test_a_decision_is_validated_and_stale_versions_are_refused(world):
 
 def test_a_ballot_is_recorded_for_the_unit_and_never_echoes_the_choice(world):
     cycle = voting(world)
-    vote = HonourVote.open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
+    vote = open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
     officer = world.cast.client(world.cast.officer_a)
     response = officer.post(
         f"{BASE}/vote/ballot", {"choice": "no"}, content_type="application/json"
     )
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"unit", "cast_at", "voted", "member_count"}
+    assert set(body) == {"unit", "receipt", "voted", "member_count"}
+    assert body["receipt"] == vote.receipts()[0]
     assert body["unit"]["code"] == "bac-giang" and body["voted"] == 1
     assert "no" not in response.content.decode().replace('"', " ").split()
     again = officer.post(f"{BASE}/vote/ballot", {"choice": "yes"}, content_type="application/json")
@@ -137,7 +139,7 @@ def test_a_ballot_is_recorded_for_the_unit_and_never_echoes_the_choice(world):
 
 def test_the_ministry_and_read_only_accounts_cannot_vote(world):
     cycle = voting(world)
-    HonourVote.open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
+    open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
     for user in (world.cast.approver, world.cast.viewer):
         response = world.cast.client(user).post(
             f"{BASE}/vote/ballot", {"choice": "yes"}, content_type="application/json"

@@ -15,6 +15,7 @@ from django.test import Client
 
 from tests.conftest import make_user
 from tests.cycle.test_outcome_pages import approving, at_stage, proposing, voting
+from tests.vote_helpers import MINISTRY_PASSPHRASE, SECRETARIAT_PASSPHRASE
 from thidua.api.models import ApiToken
 from thidua.audit.models import AuditRecord
 from thidua.cycle.models import (
@@ -365,14 +366,22 @@ def test_the_vote_is_opened_cast_by_members_and_its_tally_shown_only_once_closed
     assert (before["state"], before["can_open"], before["tally"]) == ("not_open", False, None)
     assert secretariat.get(f"{Y2025}/vote").json()["can_open"] is True
 
-    opened = secretariat.post(f"{Y2025}/vote/open", {"candidate": "cao-bang"})
+    opened = secretariat.post(
+        f"{Y2025}/vote/open", {"candidate": "cao-bang", "passphrase": SECRETARIAT_PASSPHRASE}
+    )
     assert opened.status_code == 200, opened.content
-    assert opened.json()["state"] == "open" and opened.json()["candidate"]["code"] == "cao-bang"
+    assert opened.json()["state"] == "setup" and opened.json()["candidate"]["code"] == "cao-bang"
     vote = HonourVote.objects.get(cycle=y2025["cycle"])
     assert audit_rows("open_vote", vote)[0].actor == secretariat.user
 
     for code, choice in [("cao-bang", "yes"), ("dien-bien", "yes"), ("son-la", "yes")]:
         assert _ballot(officers[code], choice).status_code == 200
+    assert _ballot(officers["son-la"], "yes").status_code == 409  # no joint key yet
+    ministry = Api(make_user("api.bo.pheduyet", User.Role.MINISTRY_APPROVER, "x03"))
+    assert ministry.get(f"{Y2025}/vote").json()["can_set_key"] is True
+    keyed = ministry.post(f"{Y2025}/vote/key", {"passphrase": MINISTRY_PASSPHRASE})
+    assert keyed.status_code == 200, keyed.content
+    assert keyed.json()["state"] == "open"
     assert _ballot(officers["lai-chau"], "no").status_code == 200
 
     # While open: who voted, never how, and no running tally — the same answer whatever they chose.
@@ -386,21 +395,25 @@ def test_the_vote_is_opened_cast_by_members_and_its_tally_shown_only_once_closed
         "lai-chau",
     }
     assert {u["code"] for u in body["not_voted"]} == {"lao-cai-2025", "tuyen-quang-2025"}
-    HonourVote.objects.filter(pk=vote.pk).update(yes=1, no=3)
-    assert officers["son-la"].get(f"{Y2025}/vote").content == state.content
-    HonourVote.objects.filter(pk=vote.pk).update(yes=3, no=1)
+    # ... and no running tally in the database either: no counter exists until the tally.
+    assert HonourVote.objects.filter(pk=vote.pk, yes=None, no=None, abstain=None).exists()
     for word in (b'"yes"', b'"no"', b'"abstain"', b"choice"):
         assert word not in state.content
 
     assert _ballot(officers["tuyen-quang-2025"], "yes").status_code == 200
-    closed = secretariat.post(f"{Y2025}/vote/close")
+    closed = secretariat.post(f"{Y2025}/vote/close", {"passphrase": SECRETARIAT_PASSPHRASE})
     assert closed.status_code == 200, closed.content
-    tally = closed.json()["tally"]
+    assert closed.json()["state"] == "tallying" and closed.json()["tally"] is None
+    assert closed.json()["can_tally"] is False and ministry.get(f"{Y2025}/vote").json()["can_tally"]
+    counted = ministry.post(f"{Y2025}/vote/tally", {"passphrase": MINISTRY_PASSPHRASE})
+    assert counted.status_code == 200, counted.content
+    tally = counted.json()["tally"]
     assert (tally["yes"], tally["no"], tally["abstain"], tally["present"]) == (4, 1, 0, 5)
     assert tally["quorum_met"] is True and tally["passed"] is True
     assert tally["outcome"].endswith("Công an tỉnh Cao Bằng được suy tôn.")
     assert officers["son-la"].get(f"{Y2025}/vote").json()["tally"] == tally
-    assert audit_rows("close_vote", vote)[0].after["yes"] == 4
+    assert audit_rows("tally_vote", vote)[0].after["yes"] == 4
+    assert len(tally["receipts"]) == 5
     late = _ballot(officers["lao-cai-2025"], "yes")
     assert late.status_code == 409 and late.json()["detail"] == "Biểu quyết đã kết thúc."
 
@@ -413,13 +426,18 @@ def test_only_the_secretariat_opens_and_closes_the_vote_for_a_member_unit(y2025,
     not_open = secretariat.post(f"{Y2025}/vote/close")
     assert not_open.status_code == 409
     assert not_open.json()["detail"] == "Biểu quyết suy tôn chưa mở."
-    outsider = secretariat.post(f"{Y2025}/vote/open", {"candidate": "yen-bai"})
+    outsider = secretariat.post(
+        f"{Y2025}/vote/open", {"candidate": "yen-bai", "passphrase": SECRETARIAT_PASSPHRASE}
+    )
     assert outsider.status_code == 422
     assert messages(outsider) == {"candidate": ["Đơn vị “yen-bai” không thuộc cụm thi đua này."]}
     assert not HonourVote.objects.filter(cycle=y2025["cycle"]).exists()
-    assert secretariat.post(f"{Y2025}/vote/open", {"candidate": "cao-bang"}).status_code == 200
+    opened = secretariat.post(
+        f"{Y2025}/vote/open", {"candidate": "cao-bang", "passphrase": SECRETARIAT_PASSPHRASE}
+    )
+    assert opened.status_code == 200
     assert officer.post(f"{Y2025}/vote/close").status_code == 403
-    assert HonourVote.objects.get(cycle=y2025["cycle"]).is_open
+    assert HonourVote.objects.get(cycle=y2025["cycle"]).state == HonourVote.State.SETUP
     assert Api(cast.officer_b).get(f"{Y2025}/vote").status_code == 404
 
 
@@ -428,7 +446,10 @@ def test_the_vote_opens_only_at_the_voting_stage_and_once(world):
     closed_year = secretariat.post(f"{Y2021}/vote/open", {"candidate": "yen-bai"})
     assert closed_year.status_code == 409
     voting(world)
-    assert secretariat.post(f"{Y2021}/vote/open", {"candidate": "yen-bai"}).status_code == 200
+    opened = secretariat.post(
+        f"{Y2021}/vote/open", {"candidate": "yen-bai", "passphrase": SECRETARIAT_PASSPHRASE}
+    )
+    assert opened.status_code == 200
     twice = secretariat.post(f"{Y2021}/vote/open", {"candidate": "bac-giang"})
     assert twice.status_code == 409
     assert twice.json()["detail"] == "Biểu quyết suy tôn đã được mở."

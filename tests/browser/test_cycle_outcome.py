@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from tests.conftest import make_user
+from tests.vote_helpers import MINISTRY_PASSPHRASE, SECRETARIAT_PASSPHRASE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = "/cum-thi-dua/2021/3/thi-dua"
@@ -124,8 +125,20 @@ def test_outcome_of_a_year_from_ranking_to_handover(page, browser, live_server, 
         expect(secretariat.get_by_label("Đơn vị được đề nghị suy tôn")).to_have_value(
             str(cycle.rankings.first().entries.get(rank=1).unit_id)
         )
+        secretariat.get_by_label("Cụm mật khẩu của Thường trực Cụm").fill(SECRETARIAT_PASSPHRASE)
+        secretariat.get_by_label("Nhập lại cụm mật khẩu").fill(SECRETARIAT_PASSPHRASE)
         secretariat.get_by_role("button", name="Mở biểu quyết").click()
         expect(secretariat.locator(".alert--success")).to_contain_text("Đã mở biểu quyết")
+        expect(secretariat.locator("#vote-key")).to_contain_text("Chờ đại diện Bộ")
+
+        # The Ministry's approver, signed in as themselves, sets the second passphrase.
+        ministry = pages.open(cast.approver.username)
+        ministry.goto(f"{YEAR}/suy-ton/")
+        ministry.get_by_label("Cụm mật khẩu của Bộ").fill(MINISTRY_PASSPHRASE)
+        ministry.get_by_label("Nhập lại cụm mật khẩu").fill(MINISTRY_PASSPHRASE)
+        screenshot(ministry, "outcome-04a-ministry-key")
+        ministry.get_by_role("button", name="Đặt cụm mật khẩu và bắt đầu bỏ phiếu").click()
+        expect(ministry.locator(".alert--success")).to_contain_text("Đã đặt cụm mật khẩu của Bộ")
 
         from thidua.cycle.models import HonourVote
 
@@ -143,12 +156,24 @@ def test_outcome_of_a_year_from_ranking_to_handover(page, browser, live_server, 
             "Đã ghi nhận phiếu biểu quyết của Công an tỉnh Bắc Giang"
         )
         expect(officer.locator("#ballot")).to_contain_text("Đơn vị của bạn đã biểu quyết")
+        receipt = officer.locator("#receipt code").inner_text()
+        assert len(receipt) == 64
 
         secretariat.reload()
         expect(secretariat.locator("#voters tbody tr")).to_have_count(6)
         expect(secretariat.locator("#result")).to_have_count(0)  # no running tally
         screenshot(secretariat, "outcome-05-vote-in-progress")
+        secretariat.locator("#close-vote").get_by_label("Cụm mật khẩu của bạn").fill(
+            SECRETARIAT_PASSPHRASE
+        )
         secretariat.get_by_role("button", name="Kết thúc biểu quyết").click()
+        expect(secretariat.locator("#tally")).to_contain_text("Chờ đại diện Bộ kiểm phiếu")
+        ministry.goto(f"{YEAR}/suy-ton/")
+        ministry.get_by_label("Cụm mật khẩu của Bộ").fill(MINISTRY_PASSPHRASE)
+        ministry.get_by_role("button", name="Kiểm phiếu và công bố kết quả").click()
+        expect(ministry.locator("#outcome")).to_contain_text("được suy tôn dẫn đầu Cụm")
+        expect(ministry.locator("#receipts")).to_contain_text(receipt)
+        secretariat.reload()
         expect(secretariat.locator("#outcome")).to_contain_text("được suy tôn dẫn đầu Cụm")
         screenshot(secretariat, "outcome-06-vote-result")
 

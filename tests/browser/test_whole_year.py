@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import login, screenshot
 from tests.conftest import make_user
 from tests.cycle.conftest import EXAMPLES, example_results, units
+from tests.vote_helpers import MINISTRY_PASSPHRASE, SECRETARIAT_PASSPHRASE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = "/cum-thi-dua/2021/3/thi-dua/"
@@ -209,7 +210,15 @@ def test_one_whole_year_as_each_role_from_opening_to_handover(browser, live_serv
     screenshot(secretariat, "year-08-ranking")
     advance(secretariat, "Suy tôn")
     secretariat.goto(f"{YEAR}suy-ton/")
+    secretariat.get_by_label("Cụm mật khẩu của Thường trực Cụm").fill(SECRETARIAT_PASSPHRASE)
+    secretariat.get_by_label("Nhập lại cụm mật khẩu").fill(SECRETARIAT_PASSPHRASE)
     secretariat.get_by_role("button", name="Mở biểu quyết").click()
+    ministry = as_role(browser, live_server, cast.approver.username)
+    ministry.goto(f"{YEAR}suy-ton/")
+    ministry.get_by_label("Cụm mật khẩu của Bộ").fill(MINISTRY_PASSPHRASE)
+    ministry.get_by_label("Nhập lại cụm mật khẩu").fill(MINISTRY_PASSPHRASE)
+    ministry.get_by_role("button", name="Đặt cụm mật khẩu và bắt đầu bỏ phiếu").click()
+    expect(ministry.locator(".alert--success")).to_contain_text("Đã đặt cụm mật khẩu của Bộ")
     officer_a.goto(f"{YEAR}suy-ton/")
     officer_a.get_by_role("radio", name="Đồng ý", exact=True).check()
     officer_a.get_by_role("button", name="Gửi phiếu biểu quyết").click()
@@ -219,7 +228,14 @@ def test_one_whole_year_as_each_role_from_opening_to_handover(browser, live_serv
         if code != "bac-giang":
             vote.cast(by=officer, choice="abstain" if code == "yen-bai" else "yes")
     secretariat.goto(f"{YEAR}suy-ton/")
+    secretariat.locator("#close-vote").get_by_label("Cụm mật khẩu của bạn").fill(
+        SECRETARIAT_PASSPHRASE
+    )
     secretariat.get_by_role("button", name="Kết thúc biểu quyết").click()
+    ministry.goto(f"{YEAR}suy-ton/")
+    ministry.get_by_label("Cụm mật khẩu của Bộ").fill(MINISTRY_PASSPHRASE)
+    ministry.get_by_role("button", name="Kiểm phiếu và công bố kết quả").click()
+    secretariat.goto(f"{YEAR}suy-ton/")
     expect(secretariat.get_by_text("được suy tôn").first).to_be_visible()
     screenshot(secretariat, "year-10-vote-result")
 

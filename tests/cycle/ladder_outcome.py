@@ -51,6 +51,21 @@ ENTRIES = [
         data=lambda w: {"choice": "yes"},
     ),
     Entry("cycle_vote_close", SECRETARIAT_ONLY, args=cluster3_2021, method="post"),
+    # The vote's second key holder is the Ministry's approver, signed in as themselves.
+    Entry(
+        "cycle_vote_key",
+        MINISTRY_ONLY,
+        args=cluster3_2021,
+        method="post",
+        data=lambda w: {"passphrase": "Đại diện Bộ giữ khóa", "confirm": "Đại diện Bộ giữ khóa"},
+    ),
+    Entry(
+        "cycle_vote_tally",
+        MINISTRY_ONLY,
+        args=cluster3_2021,
+        method="post",
+        data=lambda w: {"passphrase": "Đại diện Bộ giữ khóa"},
+    ),
     Entry("cycle_proposals", MEMBERS_SEE, args=cluster3_2021),
     Entry(
         "cycle_proposal_add",

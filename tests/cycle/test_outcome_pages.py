@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.cycle.conftest import form_teams, open_year, report_all
+from tests.vote_helpers import SECRETARIAT_PASSPHRASE, open_vote
 from thidua.audit.models import AuditRecord
 from thidua.cycle.models import (
     Cycle,
@@ -219,9 +220,31 @@ def test_secretariat_opens_the_vote_for_the_rank_one_unit_by_default(world):
     page = client.get(url("cycle_vote")).content.decode()
     yen_bai = world.unit("yen-bai").pk
     assert re.search(rf'<option value="{yen_bai}" selected>', page)
-    response = client.post(url("cycle_vote_open"), {"candidate": yen_bai})
+    response = client.post(
+        url("cycle_vote_open"),
+        {
+            "candidate": yen_bai,
+            "passphrase": SECRETARIAT_PASSPHRASE,
+            "confirm": SECRETARIAT_PASSPHRASE,
+        },
+    )
     assert response.status_code == 302
-    assert HonourVote.objects.get(cycle=cycle).candidate.code == "yen-bai"
+    vote = HonourVote.objects.get(cycle=cycle)
+    assert vote.candidate.code == "yen-bai" and vote.state == HonourVote.State.SETUP
+
+
+def test_opening_the_vote_needs_the_secretariats_passphrase_typed_twice(world):
+    cycle = voting(world)
+    client = world.cast.client(world.cast.secretariat)
+    yen_bai = world.unit("yen-bai").pk
+    response = client.post(
+        url("cycle_vote_open"),
+        {"candidate": yen_bai, "passphrase": SECRETARIAT_PASSPHRASE, "confirm": "khác hẳn đi nhé"},
+    )
+    assert response.status_code == 422
+    assert "Hai lần nhập cụm mật khẩu không giống nhau." in text_of(response)
+    assert SECRETARIAT_PASSPHRASE not in response.content.decode()  # never echoed back
+    assert not HonourVote.objects.filter(cycle=cycle).exists()
 
 
 def _without_tokens(html: str) -> str:
@@ -231,7 +254,7 @@ def _without_tokens(html: str) -> str:
 
 def test_vote_page_never_shows_how_a_unit_voted(world):
     cycle = voting(world)
-    vote = HonourVote.open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
+    vote = open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
     officer = world.cast.client(world.cast.officer_a)
     response = officer.post(url("cycle_vote_cast"), {"choice": "no"}, follow=True)
     after = text_of(response)
@@ -240,16 +263,16 @@ def test_vote_page_never_shows_how_a_unit_voted(world):
     # Who voted is shown; the page is the same whatever the unit chose.
     viewer = world.cast.client(world.cast.secretariat)
     seen_no = _without_tokens(viewer.get(url("cycle_vote")).content.decode())
-    HonourVote.objects.filter(pk=vote.pk).update(no=0, yes=1)
-    seen_yes = _without_tokens(viewer.get(url("cycle_vote")).content.decode())
-    assert seen_no == seen_yes
+    # Nothing the page could read depends on the choice: no counter exists while the vote is open.
+    vote.refresh_from_db()
+    assert (vote.yes, vote.no, vote.abstain) == (None, None, None)
     assert "Công an tỉnh Bắc Giang" in text_of(viewer.get(url("cycle_vote")))
     assert 'id="result"' not in seen_no  # no running tally while open
 
 
 def test_a_unit_votes_once(world):
     cycle = voting(world)
-    HonourVote.open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
+    open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
     officer = world.cast.client(world.cast.officer_a)
     officer.post(url("cycle_vote_cast"), {"choice": "yes"})
     response = officer.post(url("cycle_vote_cast"), {"choice": "yes"})
@@ -260,22 +283,24 @@ def test_a_unit_votes_once(world):
 
 def test_a_ballot_needs_a_choice(world):
     cycle = voting(world)
-    HonourVote.open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
+    open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
     response = world.cast.client(world.cast.officer_a).post(url("cycle_vote_cast"), {})
     assert response.status_code == 422
     assert "Chọn Đồng ý, Không đồng ý hoặc Không biểu quyết" in text_of(response)
 
 
-def test_closing_the_vote_shows_the_tally_quorum_and_threshold(world):
+def test_closing_the_vote_without_quorum_says_so_and_shows_no_counts(world):
     cycle = voting(world)
-    vote = HonourVote.open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
+    vote = open_vote(cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai"))
     world.cast.client(world.cast.officer_a).post(url("cycle_vote_cast"), {"choice": "yes"})
     response = world.cast.client(world.cast.secretariat).post(url("cycle_vote_close"), follow=True)
     page = text_of(response)
     vote.refresh_from_db()
     assert vote.state == HonourVote.State.CLOSED and vote.passed is False
     assert "Không đủ số đơn vị tham gia biểu quyết (1/8, cần ít nhất 6)" in page
-    assert "không được suy tôn" in page
+    assert "biểu quyết không hợp lệ, không công bố số phiếu" in page
+    assert "Yên Bái chưa được suy tôn" in page
+    assert vote.yes is None and "Đồng ý" not in page
 
 
 # -- proposals and approval ------------------------------------------------------------------------------

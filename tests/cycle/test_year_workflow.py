@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.cycle.conftest import form_teams, inspect_all, open_year, report_all, units
+from tests.vote_helpers import close_vote, open_vote
 from thidua.audit.log import verify_chain
-from thidua.cycle.models import Cycle, HonourVote, Proposal, ResultSheet, WorkflowError
+from thidua.cycle.models import Cycle, Proposal, ResultSheet, WorkflowError
 
 pytestmark = pytest.mark.django_db
 S = Cycle.Stage
@@ -27,11 +28,12 @@ def test_a_whole_year_ends_with_the_published_awards_of_cluster_3(year):
     top = [e.unit.short_name for e in ranking.entries.order_by("position")[:3]]
     assert top == ["Yên Bái", "Bắc Giang", "Quảng Ninh"]
     cycle.advance(S.VOTING, by=y["secretariat"])
-    vote = HonourVote.open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    vote = open_vote(
+        cycle, by=y["secretariat"], candidate=units("yen-bai")[0], approver=y["approver"]
+    )
     for code, officer in y["officers"].items():
         vote.cast(by=officer, choice="abstain" if code == "yen-bai" else "yes")
-    vote.close(by=y["secretariat"])
-    vote.refresh_from_db()
+    close_vote(vote, by=y["secretariat"], approver=y["approver"])
     assert (vote.yes, vote.abstain, vote.passed) == (7, 1, True)
     cycle.advance(S.PROPOSALS, by=y["secretariat"])
     proposals = {}
@@ -144,18 +146,14 @@ def test_the_honouring_vote_records_who_voted_but_not_how(year):
     cycle = open_year(y)
     Cycle.objects.filter(pk=cycle.pk).update(stage=S.VOTING)
     cycle.refresh_from_db()
-    vote = HonourVote.open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    vote = open_vote(
+        cycle, by=y["secretariat"], candidate=units("yen-bai")[0], approver=y["approver"]
+    )
     vote.cast(by=y["officers"]["phu-tho"], choice="no")
     with pytest.raises(WorkflowError, match="đã biểu quyết"):
         vote.cast(by=y["officers"]["phu-tho"], choice="yes")
     record = VoterRecord.objects.get(vote=vote)
-    assert {f.name for f in VoterRecord._meta.get_fields()} == {
-        "id",
-        "vote",
-        "unit",
-        "cast_by",
-        "cast_at",
-    }
+    assert {f.name for f in VoterRecord._meta.get_fields()} == {"id", "vote", "unit", "cast_by"}
     audit_rows = AuditRecord.objects.filter(model="cycle.voterrecord", object_pk=str(record.pk))
     assert all("no" not in str(row.after) and "choice" not in str(row.after) for row in audit_rows)
 
@@ -165,11 +163,14 @@ def test_quorum_and_threshold_decide_the_vote(year):
     cycle = open_year(y)
     Cycle.objects.filter(pk=cycle.pk).update(stage=S.VOTING)
     cycle.refresh_from_db()
-    vote = HonourVote.open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    vote = open_vote(
+        cycle, by=y["secretariat"], candidate=units("yen-bai")[0], approver=y["approver"]
+    )
     for code in ("phu-tho", "bac-kan", "hoa-binh", "tuyen-quang", "thai-nguyen"):
         vote.cast(by=y["officers"][code], choice="yes")
     vote.close(by=y["secretariat"])
     vote.refresh_from_db()
+    assert vote.yes is None  # not counted, not published
     # 5 of 8 present: below 2/3 (needs 6) so no honour even with 5 in favour
     assert not vote.quorum_met and vote.passed is False
     assert "cần ít nhất 6" in vote.outcome_text()
@@ -191,10 +192,12 @@ def test_a_proposal_for_a_unit_under_discipline_review_cannot_go_to_the_ministry
     inspect_all(cycle, y)
     for stage in (S.RANKING, S.VOTING):
         cycle.advance(stage, by=y["secretariat"])
-    vote = HonourVote.open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    vote = open_vote(
+        cycle, by=y["secretariat"], candidate=units("yen-bai")[0], approver=y["approver"]
+    )
     for officer in y["officers"].values():
         vote.cast(by=officer, choice="yes")
-    vote.close(by=y["secretariat"])
+    close_vote(vote, by=y["secretariat"], approver=y["approver"])
     cycle.advance(S.PROPOSALS, by=y["secretariat"])
     Discipline.objects.create(
         unit=units("quang-ninh")[0], awaiting_review=True, start=dt.date(2021, 10, 1)
@@ -225,10 +228,12 @@ def test_the_proposals_page_shows_why_a_proposal_is_blocked(year):
     inspect_all(cycle, y)
     for stage in (S.RANKING, S.VOTING):
         cycle.advance(stage, by=y["secretariat"])
-    vote = HonourVote.open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    vote = open_vote(
+        cycle, by=y["secretariat"], candidate=units("yen-bai")[0], approver=y["approver"]
+    )
     for officer in y["officers"].values():
         vote.cast(by=officer, choice="yes")
-    vote.close(by=y["secretariat"])
+    close_vote(vote, by=y["secretariat"], approver=y["approver"])
     cycle.advance(S.PROPOSALS, by=y["secretariat"])
     Discipline.objects.create(
         unit=units("hoa-binh")[0], awaiting_review=True, start=dt.date(2021, 9, 1)

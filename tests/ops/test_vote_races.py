@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
+from tests.vote_helpers import SECRETARIAT_PASSPHRASE, open_vote
 from thidua.audit.models import AuditRecord
 from thidua.cycle.models import Cycle, HonourVote, WorkflowError
 
@@ -56,7 +57,10 @@ def test_two_secretaries_opening_the_vote_at_once_open_it_once_and_the_second_is
     def open_vote() -> HonourVote:
         cycle = Cycle.objects.get(pk=voting_year.pk)
         return HonourVote.open_vote(
-            cycle, by=world.cast.secretariat, candidate=world.unit("yen-bai")
+            cycle,
+            by=world.cast.secretariat,
+            candidate=world.unit("yen-bai"),
+            passphrase=SECRETARIAT_PASSPHRASE,
         )
 
     outcomes = at_the_same_instant(open_vote)
@@ -69,8 +73,11 @@ def test_two_secretaries_opening_the_vote_at_once_open_it_once_and_the_second_is
 
 
 def test_two_secretaries_closing_the_vote_at_once_close_it_once(world, voting_year) -> None:
-    vote = HonourVote.open_vote(
-        voting_year, by=world.cast.secretariat, candidate=world.unit("yen-bai")
+    vote = open_vote(
+        voting_year,
+        by=world.cast.secretariat,
+        candidate=world.unit("yen-bai"),
+        approver=world.cast.approver,
     )
     HonourVote.objects.get(pk=vote.pk).cast(by=world.cast.officer_a, choice="yes")
     audits = AuditRecord.objects.count()
@@ -82,4 +89,5 @@ def test_two_secretaries_closing_the_vote_at_once_close_it_once(world, voting_ye
     assert len(refused) == 1 and outcomes.count(None) == 1, outcomes
     assert AuditRecord.objects.count() == audits + 1
     closed = HonourVote.objects.get(pk=vote.pk)
-    assert closed.state == HonourVote.State.CLOSED and closed.yes == 1
+    # One ballot of eight: below the quorum, so closed without counting anything.
+    assert closed.state == HonourVote.State.CLOSED and closed.yes is None and not closed.passed

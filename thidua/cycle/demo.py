@@ -33,6 +33,12 @@ DEMO_NOTE = (
     "đã công bố; số liệu, điểm từng đơn vị do nhóm phát triển tạo ra để trình diễn."
 )
 PASSWORD = "ThiDua@2025"
+# The 2021 vote's trustees' passphrases: typed by the loader as the trustees would, never stored
+# (only their public shares are). Demo values, published here like the demo password.
+VOTE_PASSPHRASES = {
+    "secretariat": "Thường trực Cụm 3 năm 2021 (minh họa)",
+    "ministry": "Đại diện Bộ giám sát suy tôn 2021 (minh họa)",
+}
 COVENANT_TEXT = (
     "Thực hiện phong trào thi đua “Vì an ninh Tổ quốc” năm {year}, Công an các tỉnh trong {cluster} "
     "giao ước thi đua: hoàn thành xuất sắc các chỉ tiêu Bộ Công an giao; bảo đảm tuyệt đối an ninh, an toàn "
@@ -178,13 +184,20 @@ def build_cluster3_2021() -> Cycle:
         inspection.submit(by=inspector)
     cycle.advance(Cycle.Stage.RANKING, by=secretariat)
     cycle.advance(Cycle.Stage.VOTING, by=secretariat)
-    vote = HonourVote.open_vote(cycle, by=secretariat, candidate=cluster.leader)
+    approver = _approver()
+    vote = HonourVote.open_vote(
+        cycle,
+        by=secretariat,
+        candidate=cluster.leader,
+        passphrase=VOTE_PASSPHRASES["secretariat"],
+    )
+    vote.set_ministry_key(by=approver, passphrase=VOTE_PASSPHRASES["ministry"])
     for unit in cycle.members():
         vote.cast(by=unit_officer(unit), choice="abstain" if unit == cluster.leader else "yes")
-    vote.close(by=secretariat)
+    vote.close(by=secretariat, passphrase=VOTE_PASSPHRASES["secretariat"])
+    vote.tally(by=approver, passphrase=VOTE_PASSPHRASES["ministry"])
     cycle.advance(Cycle.Stage.PROPOSALS, by=secretariat)
     cycle.advance(Cycle.Stage.APPROVAL, by=secretariat)
-    approver = _approver()
     for proposal in Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED):
         proposal.decide(by=approver, decision="approve")
     # The next leader of 2022 was not published: a member other than the 2021 leader, labelled so.

@@ -47,17 +47,57 @@ class RecomputeForm(forms.Form):
     )
 
 
-class OpenVoteForm(forms.Form):
+class PassphraseField(forms.CharField):
+    """A trustee's passphrase: never echoed back, never stored (only its public share is)."""
+
+    def __init__(self, *, label: str, **kwargs) -> None:
+        super().__init__(
+            label=label,
+            strip=False,
+            max_length=500,
+            widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+            error_messages={"required": "Nhập cụm mật khẩu."},
+            **kwargs,
+        )
+
+
+class NewPassphraseForm(forms.Form):
+    """A trustee sets their passphrase for this vote (typed twice)."""
+
+    passphrase = PassphraseField(
+        label="Cụm mật khẩu của bạn",
+        help_text=(
+            "Ít nhất 12 ký tự, nên là một câu dễ nhớ. Chỉ bạn biết cụm mật khẩu này: hệ thống không "
+            "lưu nó và không khôi phục được. Thiếu nó thì không kiểm phiếu được."
+        ),
+    )
+    confirm = PassphraseField(label="Nhập lại cụm mật khẩu")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("passphrase") and data.get("confirm") != data["passphrase"]:
+            self.add_error("confirm", "Hai lần nhập cụm mật khẩu không giống nhau.")
+        return data
+
+
+class OpenVoteForm(NewPassphraseForm):
     candidate = UnitChoiceField(
         label="Đơn vị được đề nghị suy tôn",
         queryset=Unit.objects.none(),
         empty_label=None,
         help_text="Mặc định là đơn vị xếp hạng 1.",
     )
+    field_order = ["candidate", "passphrase", "confirm"]
 
     def __init__(self, *args, cycle, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["candidate"].queryset = _members_queryset(cycle)
+
+
+class PassphraseForm(forms.Form):
+    """A trustee types their passphrase again to close or tally the vote."""
+
+    passphrase = PassphraseField(label="Cụm mật khẩu của bạn (đã đặt khi mở biểu quyết)")
 
 
 class BallotForm(forms.Form):

@@ -57,6 +57,8 @@ def tasks_for(user: User) -> list[Task]:
                         urgent=True,
                     )
                 )
+        if user.role == User.Role.MINISTRY_APPROVER and cycle.stage == Cycle.Stage.VOTING:
+            tasks.extend(_trustee_tasks(cycle, where))
         if user.role == User.Role.MINISTRY_APPROVER and cycle.stage == Cycle.Stage.APPROVAL:
             waiting = Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED).count()
             if waiting:
@@ -69,6 +71,18 @@ def tasks_for(user: User) -> list[Task]:
                     )
                 )
     return tasks
+
+
+def _trustee_tasks(cycle: Cycle, where: str) -> list[Task]:
+    """The Ministry's approver holds the honouring vote's second key: set it, then tally."""
+    words = {
+        HonourVote.State.SETUP: "Đặt cụm mật khẩu của Bộ để mở bỏ phiếu suy tôn",
+        HonourVote.State.TALLYING: "Kiểm phiếu suy tôn (nhập cụm mật khẩu của Bộ)",
+    }
+    vote = HonourVote.objects.filter(cycle=cycle, state__in=list(words)).first()
+    if vote is None:
+        return []
+    return [Task(words[vote.state], reverse("cycle_vote", args=_args(cycle)), where, urgent=True)]
 
 
 def _unit_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:

@@ -125,12 +125,23 @@ def _notes(doc: OfficialDocument, ctx: DocumentContext) -> None:
         doc.para(Run(f"({number}) {row.name}: {row.note.rstrip('.')}.", italic=True), style="note")
 
 
+def _no_quorum_sentence(ctx: DocumentContext) -> str:
+    vote = ctx.vote
+    return (
+        f"Biểu quyết suy tôn {vote.candidate.name}: {vote.present}/{vote.member_count} đơn vị tham "
+        f"gia, không đủ số tối thiểu {vote.need_present} đơn vị nên biểu quyết không hợp lệ; phiếu "
+        f"không được kiểm, số phiếu không được công bố; {vote.candidate.name} chưa được suy tôn."
+    )
+
+
 def _vote_sentence(ctx: DocumentContext) -> str:
     vote = ctx.vote
     if vote is None:
         return "Cụm chưa tổ chức biểu quyết suy tôn."
     if not vote.closed:
         return f"Biểu quyết suy tôn {vote.candidate.name} đang diễn ra."
+    if not vote.quorum_met:
+        return _no_quorum_sentence(ctx)
     text = (
         f"Hội nghị đã biểu quyết bằng phiếu kín đề nghị suy tôn {vote.candidate.name} dẫn đầu "
         f"{_movement_year(ctx)} của {ctx.title}: {vote.present}/{vote.member_count} đơn vị tham gia "
@@ -364,7 +375,7 @@ def minutes(ctx: DocumentContext) -> OfficialDocument:
     _notes(doc, ctx)
     doc.heading("3. Biểu quyết suy tôn", 2)
     vote = ctx.vote
-    if vote is None or not vote.closed:
+    if vote is None or not vote.closed or not vote.quorum_met:
         doc.para(_vote_sentence(ctx))
     else:
         doc.para(

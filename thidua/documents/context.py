@@ -377,9 +377,10 @@ def _vote(cycle: Cycle) -> VoteTally | None:
         candidate=vote.candidate,
         member_count=vote.member_count,
         present=vote.present if closed else len(voters),
-        yes=vote.yes if closed else 0,
-        no=vote.no if closed else 0,
-        abstain=vote.abstain if closed else 0,
+        # Counts exist only once tallied (a vote closed without its quorum is never counted).
+        yes=vote.yes or 0,
+        no=vote.no or 0,
+        abstain=vote.abstain or 0,
         quorum=vote.quorum,
         threshold=vote.threshold,
         need_present=need_present,

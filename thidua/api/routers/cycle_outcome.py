@@ -184,10 +184,10 @@ class BallotIn(Schema):
 
 
 class BallotOut(Schema):
-    """The receipt: which unit voted and when. Never the choice."""
+    """Which unit voted and its ballot's receipt (a fingerprint of the ciphertexts). Never the choice."""
 
     unit: UnitRef
-    cast_at: dt.datetime
+    receipt: str
     voted: int
     member_count: int
 
@@ -370,8 +370,9 @@ def decide_proposal(request, year: int, number: int, proposal_id: int, payload: 
     summary="Đơn vị biểu quyết suy tôn (phiếu kín): yes = đồng ý, no = không đồng ý, abstain = không biểu quyết",
     description=(
         "Cán bộ của đơn vị thành viên gửi phiếu của đơn vị, mỗi đơn vị một lần (409 nếu đã biểu "
-        "quyết hoặc biểu quyết chưa mở/đã kết thúc). Phản hồi chỉ xác nhận đơn vị đã biểu quyết; "
-        "hệ thống không lưu nội dung phiếu của từng đơn vị."
+        "quyết hoặc biểu quyết chưa mở/đã kết thúc). Phiếu được mã hóa ngay bằng khóa chung của hai "
+        "người giữ khóa; phản hồi xác nhận đơn vị đã biểu quyết và trả `receipt`, mã biên nhận để "
+        "đối chiếu với danh sách công bố cùng kết quả (chỉ trả một lần, không lưu kèm đơn vị)."
     ),
 )
 def cast_ballot(request, year: int, number: int, payload: BallotIn):
@@ -380,10 +381,10 @@ def cast_ballot(request, year: int, number: int, payload: BallotIn):
     vote, _ = get_vote_for_user(access)
     if vote is None:
         raise WorkflowError("Biểu quyết suy tôn chưa mở.")
-    record = vote.cast(by=request.user, choice=payload.choice)
+    receipt = vote.cast(by=request.user, choice=payload.choice)
     return {
-        "unit": record.unit,
-        "cast_at": record.cast_at,
+        "unit": access.own_unit,
+        "receipt": receipt,
         "voted": vote.voters.count(),
         "member_count": vote.member_count,
     }

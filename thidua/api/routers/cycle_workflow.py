@@ -382,13 +382,14 @@ def recompute(request, year: int, number: int, payload: RecomputeIn | None = Non
 
 class VoterOut(Schema):
     unit: UnitRef
-    cast_at: dt.datetime
 
 
 class TallyOut(Schema):
-    yes: int
-    no: int
-    abstain: int
+    """Counts only when the quorum was met and both trustees tallied (null otherwise)."""
+
+    yes: int | None
+    no: int | None
+    abstain: int | None
     present: int
     quorum_met: bool
     passed: bool | None
@@ -396,14 +397,15 @@ class TallyOut(Schema):
 
 
 class VoteOut(Schema):
-    state: Literal["not_open", "open", "closed"]
+    state: Literal["not_open", "setup", "open", "tallying", "closed"]
+    receipts: list[str]  # every counted ballot's receipt, sorted
     state_label: str
     candidate: UnitRef | None
     member_count: int
     rules: str
     opened_at: dt.datetime | None
     closed_at: dt.datetime | None
-    voters: list[VoterOut]  # who voted and when, never how
+    voters: list[VoterOut]  # who voted, never how nor when
     not_voted: list[UnitRef]
     own_unit_voted: bool
     can_cast: bool
@@ -413,11 +415,18 @@ class VoteOut(Schema):
 
 
 class OpenVoteIn(Schema):
+    can_set_key: bool  # the Ministry's approver, before ballots open
+    can_tally: bool  # the Ministry's approver, once the secretariat ended the ballot
     candidate: str
 
 
 def _vote_out(access: CycleAccess) -> dict[str, Any]:
     cycle = access.cycle
+    passphrase: str = ""  # the secretariat trustee's passphrase (never stored)
+
+
+class PassphraseIn(Schema):
+    passphrase: str = ""
     vote, can_cast = get_vote_for_user(access)
     if vote is None:
         return {
@@ -438,16 +447,19 @@ def _vote_out(access: CycleAccess) -> dict[str, Any]:
         }
     voters = vote.voter_rows()
     voted = {v.unit_id for v in voters}
+            "can_set_key": False,
+            "can_tally": False,
     closed = vote.state == HonourVote.State.CLOSED
     return {
         "state": vote.state,
         "state_label": vote.get_state_display(),
         "candidate": vote.candidate,
+    trustee = HonourVote.is_ministry_trustee(access.user)
         "member_count": vote.member_count,
         "rules": vote.rules_text(),
         "opened_at": vote.opened_at,
         "closed_at": vote.closed_at,
-        "voters": [{"unit": v.unit, "cast_at": v.cast_at} for v in voters],
+        "voters": [{"unit": v.unit} for v in voters],
         "not_voted": [u for u in cycle.members() if u.pk not in voted],
         "own_unit_voted": access.own_unit is not None and access.own_unit.pk in voted,
         "can_cast": can_cast,
@@ -457,6 +469,8 @@ def _vote_out(access: CycleAccess) -> dict[str, Any]:
             "yes": vote.yes,
             "no": vote.no,
             "abstain": vote.abstain,
+        "can_set_key": trustee and vote.state == HonourVote.State.SETUP,
+        "can_tally": trustee and vote.state == HonourVote.State.TALLYING,
             "present": vote.present,
             "quorum_met": vote.quorum_met,
             "passed": vote.passed,
@@ -465,6 +479,7 @@ def _vote_out(access: CycleAccess) -> dict[str, Any]:
         if closed
         else None,
     }
+            "receipts": vote.receipts() if vote.published else [],
 
 
 @router.get(
@@ -486,30 +501,79 @@ def get_vote(request, year: int, number: int):
     response={200: VoteOut, **WRITE_ERRORS},
     summary="Thường trực Cụm mở biểu quyết suy tôn một đơn vị thành viên",
     description=(
-        "`candidate` là mã đơn vị (thường là đơn vị xếp hạng 1). Chỉ ở giai đoạn suy tôn, "
-        "mỗi năm một lần (409 nếu khác)."
+        "`candidate` là mã đơn vị (thường là đơn vị xếp hạng 1); `passphrase` là cụm mật khẩu "
+        "của Thường trực Cụm (ít nhất 12 ký tự, không được lưu). Chỉ ở giai đoạn suy tôn, "
+        "mỗi năm một lần (409 nếu khác). Bỏ phiếu bắt đầu khi đại diện Bộ đặt cụm mật khẩu "
+        "thứ hai (`vote/key`)."
     ),
 )
 def open_vote(request, year: int, number: int, payload: OpenVoteIn):
     access = get_cycle_for_user(request.user, year, number)
     require(access.is_secretariat, "Chỉ Thường trực Cụm được mở biểu quyết suy tôn.")
     candidate = _member(access, payload.candidate, "candidate")
-    HonourVote.open_vote(access.cycle, by=request.user, candidate=candidate)
+    HonourVote.open_vote(
+        access.cycle, by=request.user, candidate=candidate, passphrase=payload.passphrase
+    )
+    return _vote_out(access)
+
+
+@router.post(
+    BASE + "/vote/key",
+    response={200: VoteOut, **WRITE_ERRORS},
+    summary="Đại diện Bộ đặt cụm mật khẩu thứ hai; từ đó các đơn vị bắt đầu biểu quyết",
+    description="Chỉ cán bộ phê duyệt của Bộ, khi biểu quyết đang chờ khóa của Bộ (409 nếu khác).",
+)
+def set_vote_key(request, year: int, number: int, payload: PassphraseIn):
+    access = get_cycle_for_user(request.user, year, number)
+    require(
+        HonourVote.is_ministry_trustee(request.user),
+        "Chỉ cán bộ phê duyệt của Bộ đặt cụm mật khẩu của Bộ cho biểu quyết suy tôn.",
+    )
+    vote, _ = get_vote_for_user(access)
+    if vote is None:
+        raise WorkflowError("Biểu quyết suy tôn chưa mở.")
+    vote.set_ministry_key(by=request.user, passphrase=payload.passphrase)
+    return _vote_out(access)
+
+
+@router.post(
+    BASE + "/vote/tally",
+    response={200: VoteOut, **WRITE_ERRORS},
+    summary="Đại diện Bộ kiểm phiếu bằng cụm mật khẩu của Bộ; kết quả được công bố",
+    description=(
+        "Sau khi Thường trực Cụm kết thúc bỏ phiếu (đủ số đơn vị). Chỉ tổng số phiếu được giải mã, "
+        "không phiếu riêng nào."
+    ),
+)
+def tally_vote(request, year: int, number: int, payload: PassphraseIn):
+    access = get_cycle_for_user(request.user, year, number)
+    require(
+        HonourVote.is_ministry_trustee(request.user),
+        "Chỉ cán bộ phê duyệt của Bộ kiểm phiếu suy tôn cùng Thường trực Cụm.",
+    )
+    vote, _ = get_vote_for_user(access)
+    if vote is None:
+        raise WorkflowError("Biểu quyết suy tôn chưa mở.")
+    vote.tally(by=request.user, passphrase=payload.passphrase)
     return _vote_out(access)
 
 
 @router.post(
     BASE + "/vote/close",
     response={200: VoteOut, **WRITE_ERRORS},
-    summary="Thường trực Cụm kết thúc biểu quyết suy tôn; kết quả (đủ số, tán thành) được công bố",
+    summary="Thường trực Cụm kết thúc bỏ phiếu suy tôn (kèm cụm mật khẩu nếu đủ số đơn vị)",
+    description=(
+        "Không đủ số đơn vị tham gia: biểu quyết kết thúc, không kiểm phiếu, không công bố số phiếu. "
+        "Đủ số: cần `passphrase` của Thường trực Cụm; kết quả công bố khi đại diện Bộ kiểm phiếu."
+    ),
 )
-def close_vote(request, year: int, number: int):
+def close_vote(request, year: int, number: int, payload: PassphraseIn | None = None):
     access = get_cycle_for_user(request.user, year, number)
     require(access.is_secretariat, "Chỉ Thường trực Cụm được kết thúc biểu quyết suy tôn.")
     vote, _ = get_vote_for_user(access)
     if vote is None:
         raise WorkflowError("Biểu quyết suy tôn chưa mở.")
-    vote.close(by=request.user)
+    vote.close(by=request.user, passphrase=payload.passphrase if payload else "")
     return _vote_out(access)
 
 

@@ -2,12 +2,14 @@
 
 from thidua.cycle.models.cycle import Cycle, MethodVersion, StaleEdit, WorkflowError
 from thidua.cycle.models.inspection import Dispute, Inspection, InspectionTeam
-from thidua.cycle.models.outcome import HonourVote, Proposal, Ranking, RankingEntry, VoterRecord
+from thidua.cycle.models.outcome import Proposal, Ranking, RankingEntry
 from thidua.cycle.models.plan import Covenant, CovenantSignature, Drive, Registration
 from thidua.cycle.models.results import Evidence, ResultSheet, ScoreSheet
 
+from thidua.cycle.models.vote import Ballot, HonourVote, VoterRecord
 __all__ = [
     "Covenant",
+    "Ballot",
     "CovenantSignature",
     "Cycle",
     "Dispute",

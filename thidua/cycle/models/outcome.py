@@ -1,16 +1,13 @@
-"""Ranking, the honouring vote (suy tôn), award proposals and their approval."""
+"""Ranking, award proposals and their approval (the honouring vote is in vote.py)."""
 
 from __future__ import annotations
 
-import math
 import re
-from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
@@ -170,183 +167,6 @@ class RankingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank or '—'}. {self.unit.short_name}"
-
-
-class HonourVote(models.Model):
-    """Step 9: secret ballot on the leading unit. Who voted is recorded; how, never.
-
-    Ballots are not stored at all: each ballot adds one to a counter in the same transaction that
-    records the voter, so no row links a unit to its choice. The tally stays hidden until closing.
-    """
-
-    class State(models.TextChoices):
-        OPEN = "open", "Đang bỏ phiếu"
-        CLOSED = "closed", "Đã kết thúc"
-
-    class Choice(models.TextChoices):
-        YES = "yes", "Đồng ý"
-        NO = "no", "Không đồng ý"
-        ABSTAIN = "abstain", "Không biểu quyết"
-
-    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="honour_vote")
-    candidate = models.ForeignKey(
-        Unit, verbose_name="đơn vị được đề nghị suy tôn", on_delete=models.PROTECT, related_name="+"
-    )
-    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
-    member_count = models.PositiveSmallIntegerField("số đơn vị thành viên")
-    quorum = models.CharField(max_length=8)
-    threshold = models.CharField(max_length=8)
-    yes = models.PositiveSmallIntegerField(default=0)
-    no = models.PositiveSmallIntegerField(default=0)
-    abstain = models.PositiveSmallIntegerField(default=0)
-    passed = models.BooleanField(null=True)
-    opened_at = models.DateTimeField(default=timezone.now)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = "biểu quyết suy tôn"
-        verbose_name_plural = "biểu quyết suy tôn"
-
-    def __str__(self) -> str:
-        return f"Suy tôn {self.candidate.short_name} — {self.cycle}"
-
-    @property
-    def present(self) -> int:
-        return self.yes + self.no + self.abstain
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == self.State.OPEN
-
-    def voter_rows(self) -> list[VoterRecord]:
-        """Who has voted and when (never how), in the order they voted."""
-        return list(self.voters.select_related("unit", "cast_by").order_by("cast_at", "pk"))
-
-    def has_voted(self, unit: Unit | None) -> bool:
-        return unit is not None and self.voters.filter(unit=unit).exists()
-
-    def rules_text(self) -> str:
-        """The quorum and threshold of this vote, as the cluster's rules state them."""
-        need_present = math.ceil(Fraction(self.quorum) * self.member_count)
-        need_yes = math.floor(Fraction(self.threshold) * self.member_count) + 1
-        return (
-            f"Hợp lệ khi có ít nhất {self.quorum} số đơn vị thành viên biểu quyết "
-            f"({need_present}/{self.member_count}); được suy tôn khi số đồng ý vượt "
-            f"{self.threshold} tổng số thành viên (ít nhất {need_yes}/{self.member_count})."
-        )
-
-    @property
-    def quorum_met(self) -> bool:
-        return Fraction(self.present, self.member_count) >= Fraction(self.quorum)
-
-    def outcome_text(self) -> str:
-        need_present = math.ceil(Fraction(self.quorum) * self.member_count)
-        if not self.quorum_met:
-            return (
-                f"Không đủ số đơn vị tham gia biểu quyết ({self.present}/{self.member_count}, "
-                f"cần ít nhất {need_present}): chưa suy tôn được."
-            )
-        need_yes = math.floor(Fraction(self.threshold) * self.member_count) + 1
-        verdict = "được suy tôn" if self.passed else "không được suy tôn"
-        return (
-            f"{self.present}/{self.member_count} đơn vị biểu quyết (cần ít nhất {need_present}); "
-            f"{self.yes} đồng ý, {self.no} không đồng ý, {self.abstain} không biểu quyết "
-            f"(cần ít nhất {need_yes} đồng ý): {self.candidate.name} {verdict}."
-        )
-
-    @classmethod
-    @transaction.atomic
-    def open_vote(cls, cycle: Cycle, *, by: User, candidate: Unit) -> HonourVote:
-        cycle.require_secretariat(by)
-        cycle.require_stage(Cycle.Stage.VOTING, action="mở biểu quyết suy tôn")
-        cycle.require_member(candidate)
-        # Two secretariat members pressing "open" at once: the year's row serialises them, so the
-        # second is told the vote is open instead of failing on the one-vote-per-year constraint.
-        Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
-        if cls.objects.filter(cycle=cycle).exists():
-            raise WorkflowError("Biểu quyết suy tôn đã được mở.")
-        method = cycle.method
-        vote = cls.objects.create(
-            cycle=cycle,
-            candidate=candidate,
-            member_count=len(cycle.member_ids()),
-            quorum=method.vote_quorum,
-            threshold=method.vote_threshold,
-            opened_by=by,
-        )
-        audit(
-            actor=by,
-            action="open_vote",
-            obj=vote,
-            after=snapshot(vote, ["candidate", "member_count", "quorum", "threshold"]),
-        )
-        return vote
-
-    @transaction.atomic
-    def cast(self, *, by: User, choice: str) -> VoterRecord:
-        """One ballot per member unit, cast by an officer of that unit."""
-        # The vote's row is locked for the ballot: a ballot never lands after the close, and two
-        # officers of one unit voting at once cannot both pass the "not voted yet" check.
-        state = (
-            HonourVote.objects.select_for_update().values_list("state", flat=True).get(pk=self.pk)
-        )
-        if state != self.State.OPEN:
-            raise WorkflowError("Biểu quyết đã kết thúc.")
-        unit = by.unit
-        self.cycle.require_member(unit)
-        if by.role == User.Role.VIEWER:
-            raise PermissionDenied("Tài khoản chỉ xem không được biểu quyết.")
-        if choice not in self.Choice.values:
-            raise ValidationError({"choice": "Chọn Đồng ý, Không đồng ý hoặc Không biểu quyết."})
-        if VoterRecord.objects.filter(vote=self, unit=unit).exists():
-            raise WorkflowError(f"{unit.name} đã biểu quyết.")
-        record = VoterRecord.objects.create(vote=self, unit=unit, cast_by=by)
-        HonourVote.objects.filter(pk=self.pk).update(**{choice: F(choice) + 1})
-        # The audit says who voted and when, never the choice.
-        audit(actor=by, action="vote", obj=record, after={"unit": unit.code})
-        return record
-
-    @transaction.atomic
-    def close(self, *, by: User) -> None:
-        self.cycle.require_secretariat(by)
-        locked = HonourVote.objects.select_for_update().get(pk=self.pk)
-        if locked.state != self.State.OPEN:
-            raise WorkflowError("Biểu quyết đã kết thúc.")
-        self.refresh_from_db()
-        self.passed = self.quorum_met and Fraction(self.yes, self.member_count) > Fraction(
-            self.threshold
-        )
-        self.state, self.closed_at, self.closed_by = self.State.CLOSED, timezone.now(), by
-        self.save(update_fields=["passed", "state", "closed_at", "closed_by"])
-        audit(
-            actor=by,
-            action="close_vote",
-            obj=self,
-            after=snapshot(self, ["yes", "no", "abstain", "member_count", "passed"]),
-        )
-
-
-class VoterRecord(models.Model):
-    vote = models.ForeignKey(HonourVote, on_delete=models.CASCADE, related_name="voters")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    cast_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    cast_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "đơn vị đã biểu quyết"
-        verbose_name_plural = "đơn vị đã biểu quyết"
-        constraints = [models.UniqueConstraint(fields=["vote", "unit"], name="one_ballot_per_unit")]
-
-    def __str__(self) -> str:
-        return f"{self.unit.short_name} đã biểu quyết"
 
 
 class Proposal(models.Model):
