@@ -4,12 +4,13 @@ from thidua.cycle.models.cycle import Cycle, MethodVersion, StaleEdit, WorkflowE
 from thidua.cycle.models.inspection import Dispute, Inspection, InspectionTeam
 from thidua.cycle.models.outcome import Proposal, Ranking, RankingEntry
 from thidua.cycle.models.plan import Covenant, CovenantSignature, Drive, Registration
+from thidua.cycle.models.reading import ReportReading
 from thidua.cycle.models.results import Evidence, ResultSheet, ScoreSheet
-
 from thidua.cycle.models.vote import Ballot, HonourVote, VoterRecord
+
 __all__ = [
-    "Covenant",
     "Ballot",
+    "Covenant",
     "CovenantSignature",
     "Cycle",
     "Dispute",
@@ -23,6 +24,7 @@ __all__ = [
     "Ranking",
     "RankingEntry",
     "Registration",
+    "ReportReading",
     "ResultSheet",
     "ScoreSheet",
     "StaleEdit",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from thidua.cycle.views import results
+from thidua.cycle.views import reading, results
 
 urlpatterns = [
     path("so-lieu/", results.cycle_results, name="cycle_results"),
@@ -18,5 +18,21 @@ urlpatterns = [
         "so-lieu/<slug:code>/minh-chung/<int:pk>/",
         results.cycle_evidence_download,
         name="cycle_evidence_download",
+    ),
+    path("so-lieu/<slug:code>/doc-bao-cao/", reading.reading_upload, name="cycle_reading_upload"),
+    path(
+        "so-lieu/<slug:code>/doc-bao-cao/<int:pk>/",
+        reading.reading_review,
+        name="cycle_reading_review",
+    ),
+    path(
+        "so-lieu/<slug:code>/doc-bao-cao/<int:pk>/nhan/",
+        reading.reading_accept,
+        name="cycle_reading_accept",
+    ),
+    path(
+        "so-lieu/<slug:code>/doc-bao-cao/<int:pk>/tep/",
+        reading.reading_download,
+        name="cycle_reading_download",
     ),
 ]

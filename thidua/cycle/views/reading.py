@@ -1,0 +1,207 @@
+"""Step 5: "Đọc số liệu từ báo cáo" — a unit's year-end report read into its results sheet.
+
+The officer uploads the report, sees each suggested value beside its criterion with the sentence
+it came from, and accepts (or corrects) values one by one or all at once. Nothing enters the sheet
+without that click. Who may see and change the sheet is decided by thidua.cycle.access, as for the
+sheet itself; the model methods check the workflow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from thidua.cycle.access import CycleAccess, get_cycle_for_user, get_result_sheet_for_user
+from thidua.cycle.forms_results import show_value
+from thidua.cycle.models import ReportReading, ResultSheet
+from thidua.cycle.scoring import scale_of
+from thidua.cycle.views.common import run_step
+from thidua.cycle.views.results import _refuse_unless_editable, _sheet_url
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Báo cáo tổng kết",
+        help_text="Tệp DOCX, PDF (bản xuất từ Word, có lớp chữ) hoặc TXT; tối đa 20 MB. "
+        "Tệp được lưu làm minh chứng.",
+        error_messages={"required": "Chọn tệp báo cáo.", "empty": "Tệp rỗng."},
+    )
+
+
+def _reading_url(reading: ReportReading) -> str:
+    sheet = reading.sheet
+    cluster = sheet.cycle.cluster
+    return reverse(
+        "cycle_reading_review", args=[cluster.year, cluster.number, sheet.unit.code, reading.pk]
+    )
+
+
+def _get_reading(sheet: ResultSheet, pk: int) -> ReportReading:
+    return get_object_or_404(
+        ReportReading.objects.select_related("uploaded_by"), sheet=sheet, pk=pk
+    )
+
+
+def reading_upload(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, can_edit = get_result_sheet_for_user(access, code)
+    form = ReportUploadForm()
+    status = 200
+    if request.method == "POST":
+        refused = _refuse_unless_editable(request, sheet)
+        if refused:
+            return refused
+        form = ReportUploadForm(request.POST, request.FILES)
+        status = 422
+        if form.is_valid():
+            ok, reading, status = run_step(
+                request,
+                lambda: ReportReading.read(
+                    sheet, by=request.user, upload=form.cleaned_data["file"]
+                ),
+                success="Đã đọc báo cáo. Xem từng giá trị gợi ý rồi bấm nhận vào bảng số liệu.",
+                form=form,
+            )
+            if ok and reading is not None:
+                return redirect(_reading_url(reading))
+    readings = sheet.readings.select_related("uploaded_by").order_by("-uploaded_at")
+    return render(
+        request,
+        "cycle/results/reading_upload.html",
+        {
+            "access": access,
+            "cycle": access.cycle,
+            "sheet": sheet,
+            "can_edit": can_edit,
+            "form": form,
+            "readings": readings,
+        },
+        status=status,
+    )
+
+
+def _review_rows(access: CycleAccess, sheet: ResultSheet, reading: ReportReading, posted=None):
+    scale = scale_of(access.cycle.method)
+    rows = []
+    for suggestion in reading.suggestions:
+        code = suggestion["criterion"]
+        if not scale.has_criterion(code):
+            continue  # the scale changed since the reading
+        before, figure, after = reading.highlighted(suggestion["figure"])
+        f = reading.figure(suggestion["figure"])
+        typed = (posted or {}).get(f"value_{code}")
+        rows.append(
+            {
+                "code": code,
+                "criterion": scale.criterion(code),
+                "current": show_value(sheet.values.get(code)),
+                "suggested": show_value(str(suggestion["value"])),
+                "typed": typed if typed is not None else show_value(str(suggestion["value"])),
+                "confidence": round(suggestion["confidence"] * 100),
+                "before": before,
+                "figure": figure,
+                "after": after,
+                "qualifier": f.get("qualifier"),
+                "comparison": f.get("comparison"),
+                "accepted": code in reading.accepted,
+            }
+        )
+    return rows
+
+
+def reading_review(
+    request: HttpRequest, year: int, number: int, code: str, pk: int
+) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, can_edit = get_result_sheet_for_user(access, code)
+    reading = _get_reading(sheet, pk)
+    return _review_page(request, access, sheet, reading, can_edit)
+
+
+def _review_page(request, access, sheet, reading, can_edit, *, errors=(), posted=None, status=200):
+    context: dict[str, Any] = {
+        "access": access,
+        "cycle": access.cycle,
+        "sheet": sheet,
+        "reading": reading,
+        "can_edit": can_edit and sheet.editable_by_unit and sheet.is_reporter(request.user),
+        "rows": _review_rows(access, sheet, reading, posted),
+        "figure_count": len(reading.figures),
+        "errors": errors,
+    }
+    return render(request, "cycle/results/reading_review.html", context, status=status)
+
+
+@require_POST
+def reading_accept(
+    request: HttpRequest, year: int, number: int, code: str, pk: int
+) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, can_edit = get_result_sheet_for_user(access, code)
+    reading = _get_reading(sheet, pk)
+    refused = _refuse_unless_editable(request, sheet)
+    if refused:
+        return refused
+    codes = [s["criterion"] for s in reading.suggestions]
+    chosen = codes if request.POST.get("action") == "all" else request.POST.getlist("accept")
+    values = {c: request.POST.get(f"value_{c}", "").strip() for c in chosen if c in codes}
+    empty = [c for c, v in values.items() if not v]
+    if empty:
+        names = {c.code: c.name for c in scale_of(access.cycle.method).criteria}
+        errors = [f"{names.get(c, c)}: chưa có giá trị để nhận." for c in empty]
+        return _review_page(
+            request,
+            access,
+            sheet,
+            reading,
+            can_edit,
+            errors=errors,
+            posted=request.POST,
+            status=422,
+        )
+    form = forms.Form({})  # collects the model's refusals for the page
+    form.is_valid()
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    ok, _, status = run_step(
+        request,
+        lambda: reading.accept(by=request.user, values=values, expected_version=version),
+        success=f"Đã đưa {len(values)} giá trị vào bảng số liệu (chưa gửi Thường trực Cụm).",
+        form=form,
+    )
+    if ok:
+        return redirect(_sheet_url(sheet) + "#values")
+    sheet.refresh_from_db()
+    reading.refresh_from_db()
+    errors = [str(e) for e in form.non_field_errors()]
+    return _review_page(
+        request, access, sheet, reading, can_edit, errors=errors, posted=request.POST, status=status
+    )
+
+
+def reading_download(
+    request: HttpRequest, year: int, number: int, code: str, pk: int
+) -> FileResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    sheet, _ = get_result_sheet_for_user(access, code)
+    reading = _get_reading(sheet, pk)
+    try:
+        handle = reading.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp báo cáo không còn trên máy chủ.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=reading.original_name,
+        content_type=reading.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
