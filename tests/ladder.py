@@ -69,6 +69,7 @@ class ApiEntry:
     path: Callable[[Any], dict] = field(default=lambda world: {})  # path parameters
     query: Callable[[Any], dict] = field(default=lambda world: {})
     body: Callable[[Any], Any] | None = None  # JSON body for writes
+    case: str = ""  # tells apart two entries of one operation (another object, another stage)
 
     def __post_init__(self) -> None:
         missing = set(CAST) - set(self.expect)

@@ -3,6 +3,11 @@
 Our own pages carry no inline script or style (all JS and CSS are vendored static files), so the
 policy allows only this origin. Django's admin and the API's Swagger page write some inline style
 attributes, so only they get style-src 'unsafe-inline' (never script).
+
+Everything behind the login (pages, exports, API JSON, evidence and attachments, person pages) is
+personal or police data: `Cache-Control: private, no-store`, so neither a shared proxy nor the
+browser's disk cache keeps a copy once the session ends. Anonymous answers (the login page, the
+health check, static files served before the session is read) keep their own caching.
 """
 
 from __future__ import annotations
@@ -17,6 +22,18 @@ STRICT = (
 )
 RELAXED_STYLE = STRICT.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 RELAXED_PREFIXES = ("/quan-tri/", "/api/v1/docs")
+NO_STORE = "private, no-store"
+
+
+def behind_login(request: HttpRequest) -> bool:
+    """Whether this request was answered for someone signed in (session or bearer token), or
+    by the API, whose every answer is personal or tells who may see what."""
+    user = getattr(request, "user", None)
+    return bool(
+        (user is not None and user.is_authenticated)
+        or "HTTP_AUTHORIZATION" in request.META
+        or request.path.startswith("/api/")
+    )
 
 
 class SecurityHeaders:
@@ -31,4 +48,7 @@ class SecurityHeaders:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if behind_login(request):
+            response.headers["Cache-Control"] = NO_STORE
+            response.headers.pop("Expires", None)
         return response

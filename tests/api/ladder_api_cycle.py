@@ -45,17 +45,49 @@ def _sheet_body(world) -> dict:
     return {"values": {}, "remarks": {}, "version": sheet.version}
 
 
-def _inspection_body(world) -> dict:
-    return {"values": {}, "remarks": {}, "version": world.inspection("yen-bai").version}
+def yen_bai_results(stage_inspection: bool):
+    def path(world) -> dict:
+        ladder_results.yen_bai_sheet(stage_inspection)(world)
+        return {**cluster(world), "code": "yen-bai"}
+
+    return path
+
+
+def inspection_of(code: str, scored: bool = False):
+    """An inspection of the closed year, or (`scored`) reopened at the inspection stage."""
+
+    def path(world) -> dict:
+        if scored:
+            ladder_inspection.being_scored(code)(world)
+        return {**cluster(world), "inspection_id": world.inspection(code).pk}
+
+    return path
+
+
+def inspection_body(code: str):
+    return lambda world: {"values": {}, "remarks": {}, "version": world.inspection(code).version}
 
 
 OWN_OFFICER = _page_row(ladder_results.ENTRIES, "cycle_result_sheet", "post")
-INSPECTION_READ = _page_row(ladder_inspection.ENTRIES, "cycle_inspection")
-INSPECTION_WRITE = _page_row(ladder_inspection.ENTRIES, "cycle_inspection", "post")
 
 API_ENTRIES = [
     # results (steps 5–6)
-    ApiEntry(f"GET {BASE}/units/{{code}}/results", API_MEMBERS_SEE, path=bac_giang),
+    # least privilege: the unit, the secretariat, the Ministry; inspectors during the inspection
+    ApiEntry(
+        f"GET {BASE}/units/{{code}}/results", api(ladder_results.OWN_UNIT_SEES), path=bac_giang
+    ),
+    ApiEntry(
+        f"GET {BASE}/units/{{code}}/results",
+        api(ladder_results.INSPECTED_SEES),
+        path=yen_bai_results(stage_inspection=True),
+        case="inspected unit, inspection stage",
+    ),
+    ApiEntry(
+        f"GET {BASE}/units/{{code}}/results",
+        api(ladder_results.INSPECTION_OVER),
+        path=yen_bai_results(stage_inspection=False),
+        case="inspected unit, year closed",
+    ),
     ApiEntry(f"PUT {BASE}/units/{{code}}/results", OWN_OFFICER, path=bac_giang, body=_sheet_body),
     ApiEntry(
         f"POST {BASE}/units/{{code}}/results/submit",
@@ -65,19 +97,42 @@ API_ENTRIES = [
     ),
     # cross-inspection (step 7): the list is filtered per user, so every member reads it
     ApiEntry(f"GET {BASE}/inspections", API_MEMBERS_SEE, path=cluster),
-    ApiEntry(f"GET {BASE}/inspections/{{inspection_id}}", INSPECTION_READ, path=yen_bai_inspection),
+    # by own unit: Yên Bái is the secretariat's (the Ministry stands in), Hòa Bình another's
     ApiEntry(
-        f"PUT {BASE}/inspections/{{inspection_id}}",
-        INSPECTION_WRITE,
-        path=yen_bai_inspection,
-        body=_inspection_body,
+        f"GET {BASE}/inspections/{{inspection_id}}",
+        api(ladder_inspection.INSPECTION_READ),
+        path=inspection_of("yen-bai"),
     ),
     ApiEntry(
-        f"POST {BASE}/inspections/{{inspection_id}}/submit",
-        _page_row(ladder_inspection.ENTRIES, "cycle_inspection_submit", "post"),
-        path=yen_bai_inspection,
-        body=lambda w: {"version": _inspection_body(w)["version"]},
+        f"GET {BASE}/inspections/{{inspection_id}}",
+        api(ladder_inspection.OWN_UNIT_SCORED_READ),
+        path=inspection_of("yen-bai", scored=True),
+        case="own unit, being scored",
     ),
+]
+for _code, _row in (
+    ("yen-bai", ladder_inspection.OWN_UNIT_WRITE),
+    ("hoa-binh", ladder_inspection.OTHER_UNIT_WRITE),
+):
+    for _scored in (False, True):
+        _case = f"{_code}{', being scored' if _scored else ''}"
+        API_ENTRIES += [
+            ApiEntry(
+                f"PUT {BASE}/inspections/{{inspection_id}}",
+                api(_row),
+                path=inspection_of(_code, _scored),
+                body=inspection_body(_code),
+                case=_case,
+            ),
+            ApiEntry(
+                f"POST {BASE}/inspections/{{inspection_id}}/submit",
+                api(_row),
+                path=inspection_of(_code, _scored),
+                body=lambda w, c=_code: {"version": w.inspection(c).version},
+                case=_case,
+            ),
+        ]
+API_ENTRIES += [
     # outcome (steps 8–11)
     ApiEntry(
         f"GET {BASE}/ranking", _page_row(ladder_outcome.ENTRIES, "cycle_ranking"), path=cluster

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tests.api.ladder_api_cycle import (
     BASE,
     _page_row,
+    api,
     bac_giang,
     cluster,
     phu_tho_proposal,
@@ -23,6 +24,12 @@ def bac_giang_dispute(world) -> dict:
     """A dispute Bắc Giang raised (its officer is officer_a; the cast's inspector does not
     inspect Bắc Giang, the viewer's unit is another, so neither sees it)."""
     _, _, pk = ladder_inspection.bac_giang_dispute(world)
+    return {**cluster(world), "dispute_id": pk}
+
+
+def yen_bai_dispute(world) -> dict:
+    """The secretariat's own unit's dispute: the Ministry resolves it (no deputy in 2021)."""
+    _, _, pk = ladder_inspection.yen_bai_dispute(world)
     return {**cluster(world), "dispute_id": pk}
 
 
@@ -74,9 +81,16 @@ API_ENTRIES = [
     ),
     ApiEntry(
         f"POST {BASE}/disputes/{{dispute_id}}/resolve",
-        _page_row(ladder_inspection.ENTRIES, "cycle_dispute_resolve", "post"),
+        api(ladder_inspection.rows(302, 403, 404, OK, 404, 403, 404)),
         path=bac_giang_dispute,
         body=lambda w: {"decision": "reject", "resolution": "Số liệu đoàn kiểm tra là đúng."},
+    ),
+    ApiEntry(
+        f"POST {BASE}/disputes/{{dispute_id}}/resolve",
+        api(ladder_inspection.OWN_UNIT_DISPUTE),
+        path=yen_bai_dispute,
+        body=lambda w: {"decision": "reject", "resolution": "Số liệu đoàn kiểm tra là đúng."},
+        case="the secretariat's own unit",
     ),
     # ranking and the honouring vote (steps 8–9)
     ApiEntry(
@@ -97,6 +111,18 @@ API_ENTRIES = [
         _page_row(ladder_outcome.ENTRIES, "cycle_vote_close", "post"),
         path=cluster,
     ),
+    ApiEntry(
+        f"POST {BASE}/vote/key",
+        _page_row(ladder_outcome.ENTRIES, "cycle_vote_key", "post"),
+        path=cluster,
+        body=lambda w: {"passphrase": "Đại diện Bộ giữ khóa"},
+    ),
+    ApiEntry(
+        f"POST {BASE}/vote/tally",
+        _page_row(ladder_outcome.ENTRIES, "cycle_vote_tally", "post"),
+        path=cluster,
+        body=lambda w: {"passphrase": "Đại diện Bộ giữ khóa"},
+    ),
     # proposals (step 10)
     ApiEntry(
         f"POST {BASE}/proposals/add",
@@ -111,18 +137,6 @@ API_ENTRIES = [
     ApiEntry(
         f"POST {BASE}/proposals/{{proposal_id}}/withdraw",
         _page_row(ladder_outcome.ENTRIES, "cycle_proposal_withdraw", "post"),
-    ApiEntry(
-        f"POST {BASE}/vote/key",
-        _page_row(ladder_outcome.ENTRIES, "cycle_vote_key", "post"),
-        path=cluster,
-        body=lambda w: {"passphrase": "Đại diện Bộ giữ khóa"},
-    ),
-    ApiEntry(
-        f"POST {BASE}/vote/tally",
-        _page_row(ladder_outcome.ENTRIES, "cycle_vote_tally", "post"),
-        path=cluster,
-        body=lambda w: {"passphrase": "Đại diện Bộ giữ khóa"},
-    ),
         path=phu_tho_proposal,
         body=lambda w: {"reason": "Đơn vị xin rút.", "version": w.proposal("phu-tho").version},
     ),

@@ -208,8 +208,10 @@ def test_inspector_lists_only_assigned_inspections_and_scores_one(world):
 
 
 def test_approver_reads_an_inspection_but_may_not_score_it(world):
+    """Hòa Bình is not the leader unit: its inspection is the team's (and the secretariat's). The
+    leader's own is the one the Ministry stands in for (tests/cycle/test_own_unit.py)."""
     Cycle.objects.filter(pk=world.cycle2021.pk).update(stage=Cycle.Stage.INSPECTION)
-    inspection = world.inspection("yen-bai")
+    inspection = world.inspection("hoa-binh")
     Inspection.objects.filter(pk=inspection.pk).update(state="draft")
     url = f"{INSPECTIONS_2021}/{inspection.pk}"
     auth = bearer(world.cast.approver)

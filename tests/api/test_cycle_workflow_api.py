@@ -159,7 +159,10 @@ def test_secretariat_forms_a_team_and_each_inspected_unit_gets_an_inspection(y20
     assert body["leader_unit"]["code"] == "dien-bien"
     assert [u["code"] for u in body["member_units"]] == ["lai-chau"]
     assert sorted(i["unit"]["code"] for i in body["inspections"]) == ["cao-bang", "son-la"]
-    assert all(i["id"] and i["state"] == "draft" for i in body["inspections"])
+    assert all(i["state"] == "draft" for i in body["inspections"])
+    # The secretariat (Cao Bằng) opens Sơn La's inspection, never its own unit's while scored.
+    opened = {i["unit"]["code"]: i["id"] for i in body["inspections"]}
+    assert opened["son-la"] and opened["cao-bang"] is None
     team = InspectionTeam.objects.get(pk=body["id"])
     assert Inspection.objects.filter(team=team).count() == 2
     (row,) = audit_rows("create", team)
@@ -373,15 +376,15 @@ def test_the_vote_is_opened_cast_by_members_and_its_tally_shown_only_once_closed
     assert opened.json()["state"] == "setup" and opened.json()["candidate"]["code"] == "cao-bang"
     vote = HonourVote.objects.get(cycle=y2025["cycle"])
     assert audit_rows("open_vote", vote)[0].actor == secretariat.user
-
-    for code, choice in [("cao-bang", "yes"), ("dien-bien", "yes"), ("son-la", "yes")]:
-        assert _ballot(officers[code], choice).status_code == 200
     assert _ballot(officers["son-la"], "yes").status_code == 409  # no joint key yet
     ministry = Api(make_user("api.bo.pheduyet", User.Role.MINISTRY_APPROVER, "x03"))
     assert ministry.get(f"{Y2025}/vote").json()["can_set_key"] is True
     keyed = ministry.post(f"{Y2025}/vote/key", {"passphrase": MINISTRY_PASSPHRASE})
     assert keyed.status_code == 200, keyed.content
     assert keyed.json()["state"] == "open"
+
+    for code, choice in [("cao-bang", "yes"), ("dien-bien", "yes"), ("son-la", "yes")]:
+        assert _ballot(officers[code], choice).status_code == 200
     assert _ballot(officers["lai-chau"], "no").status_code == 200
 
     # While open: who voted, never how, and no running tally — the same answer whatever they chose.

@@ -1,14 +1,17 @@
 """Permission ladder of the Excel exchange, on the closed Cluster 3 / 2021 year.
 
-Bắc Giang's results: anyone who may read its sheet downloads its template; only its own officer may
-upload (the closed year then sends them back to the sheet, 302). Targets: the secretariat (and the
+Bắc Giang's results: anyone who may read its sheet (the unit, the secretariat, the Ministry: least
+privilege, tests/cycle/ladder_results.py) downloads its template filled with its figures; the
+others get 404; only its own officer may upload (the closed year then sends them back to the
+sheet, 302). Targets: the secretariat (and the
 Ministry, for the template). Exports: everyone who sees the page they export.
 """
 
+from tests.cycle.ladder_results import OWN_UNIT_SEES
 from tests.ladder import MEMBERS_SEE, OK, Entry, cluster3_2021
 
 WHO = ("anonymous", "officer_a", "officer_b", "secretariat", "inspector", "approver", "viewer")
-ONLY_OWN_OFFICER = dict(zip(WHO, (302, OK, 404, 403, 403, 403, 403), strict=True))
+ONLY_OWN_OFFICER = dict(zip(WHO, (302, OK, 404, 403, 404, 403, 404), strict=True))
 SECRETARIAT_MINISTRY = dict(zip(WHO, (302, 403, 404, 200, 403, 200, 403), strict=True))
 ONLY_SECRETARIAT = dict(zip(WHO, (302, 403, 404, OK, 403, 403, 403), strict=True))
 
@@ -18,7 +21,7 @@ def bac_giang(world) -> list:
 
 
 ENTRIES = [
-    Entry("cycle_excel_results_template", MEMBERS_SEE, args=bac_giang),
+    Entry("cycle_excel_results_template", OWN_UNIT_SEES, args=bac_giang),
     Entry("cycle_excel_results_upload", ONLY_OWN_OFFICER, args=bac_giang),
     Entry("cycle_excel_results_upload", ONLY_OWN_OFFICER, args=bac_giang, method="post"),
     Entry("cycle_excel_targets_template", SECRETARIAT_MINISTRY, args=cluster3_2021),

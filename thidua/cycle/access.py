@@ -5,11 +5,18 @@ Out-of-scope objects are 404 (not revealed); in-scope but forbidden actions are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from thidua.cycle.impartiality import (
+    OWN_UNIT_DRAFT,
+    concerns,
+    handover_sentence,
+    may_decide_for,
+)
 from thidua.cycle.models import (
     Covenant,
     Cycle,
@@ -36,19 +43,31 @@ class CycleAccess:
     is_approver: bool
     national: bool
     inspected_unit_ids: frozenset[int]  # units this user inspects (as an assigned inspector)
+    # Units whose matters this user decides in place of the secretariat (the deputy unit's
+    # secretariat account, for the leader unit: thidua.cycle.impartiality).
+    decides_instead_ids: frozenset[int] = frozenset()
 
     @property
     def own_unit(self) -> Unit | None:
         return self.user.unit if self.is_member else None
 
     def can_see_unit_details(self, unit: Unit) -> bool:
-        """Raw results and per-criterion scores: own unit, secretariat, Ministry, assigned inspectors;
-        other members once the ranking is published."""
-        if self.is_secretariat or self.national or unit.pk in self.inspected_unit_ids:
-            return True
-        if self.own_unit is not None and self.own_unit.pk == unit.pk:
+        """Points and their explanations (score sheets): own unit, secretariat, Ministry, assigned
+        inspectors; other members once the ranking is published."""
+        if self.can_see_unit_sheet(unit) or unit.pk in self.inspected_unit_ids:
             return True
         return self.is_member and self.cycle.at_least(Cycle.Stage.RANKING)
+
+    def can_see_unit_sheet(self, unit: Unit) -> bool:
+        """The raw results sheet and its evidence files (least privilege): the unit's own users,
+        the secretariat and the Ministry at any time; an assigned inspector during the
+        cross-inspection only. Never another member, published ranking or not."""
+        if self.is_secretariat or self.national or self.user.unit_id == unit.pk:
+            return True
+        stage = self.cycle.stage
+        if unit.pk in self.decides_instead_ids:
+            return stage in (Cycle.Stage.INSPECTION, Cycle.Stage.RANKING)
+        return unit.pk in self.inspected_unit_ids and stage == Cycle.Stage.INSPECTION
 
 
 def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
@@ -80,7 +99,7 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
             .filter_by_inspector_unit(user.unit_id)
             .values_list("unit_id", flat=True)
         )
-    return CycleAccess(
+    access = CycleAccess(
         user=user,
         cycle=cycle,
         is_secretariat=is_secretariat,
@@ -89,20 +108,30 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
         national=user.has_national_scope,
         inspected_unit_ids=inspected,
     )
+    instead = _units_decided_instead(access)
+    if instead:
+        access = replace(access, decides_instead_ids=frozenset(instead))
+    return access
 
 
-def get_unit_in_cycle(access: CycleAccess, code: str) -> Unit:
+def get_unit_in_cycle(access: CycleAccess, code: str, *, sheet: bool = False) -> Unit:
+    """A member unit whose scores (or, with `sheet`, raw results and evidence) the user may see."""
     for unit in access.cycle.members():
         if unit.code == code:
-            if not access.can_see_unit_details(unit):
+            allowed = (
+                access.can_see_unit_sheet(unit) if sheet else access.can_see_unit_details(unit)
+            )
+            if not allowed:
                 raise Http404("Không tìm thấy số liệu của đơn vị trong phạm vi của bạn.")
             return unit
     raise Http404("Đơn vị không thuộc cụm thi đua này.")
 
 
 def get_result_sheet_for_user(access: CycleAccess, code: str) -> tuple[ResultSheet, bool]:
-    """A unit's results: editable only by its own officers while a draft or returned."""
-    unit = get_unit_in_cycle(access, code)
+    """A unit's results: read by `CycleAccess.can_see_unit_sheet` (own unit, secretariat,
+    Ministry, assigned inspectors during the inspection; others' drafts never), editable only by
+    its own officers while a draft or returned."""
+    unit = get_unit_in_cycle(access, code, sheet=True)
     own = access.user.unit_id == unit.pk
     sheet = ResultSheet.objects.filter(cycle=access.cycle, unit=unit).first()
     if sheet is None:
@@ -125,7 +154,11 @@ def get_result_sheet_for_user(access: CycleAccess, code: str) -> tuple[ResultShe
 
 
 def get_inspection_for_user(access: CycleAccess, pk: int) -> tuple[Inspection, bool]:
-    """An inspection: its team and the secretariat see it; the inspected unit once submitted."""
+    """An inspection: its team and the secretariat see it; the inspected unit once submitted.
+
+    Nobody reads for editing, edits or submits the inspection of their own unit (whatever the
+    role: 403 while it is being scored); when it is the leader unit's, the deputy unit or the
+    Ministry stands in for the secretariat (`thidua.cycle.impartiality`)."""
     inspection = (
         Inspection.objects.filter(cycle=access.cycle, pk=pk)
         .select_related("team", "unit", "team__leader_unit")
@@ -133,24 +166,32 @@ def get_inspection_for_user(access: CycleAccess, pk: int) -> tuple[Inspection, b
     )
     if inspection is None:
         raise Http404("Không tìm thấy kết quả kiểm tra.")
-    on_team = inspection.is_inspector(access.user)
+    inspection.cycle = access.cycle
+    own = concerns(access.user, inspection.unit)
+    if own and inspection.state == Inspection.State.DRAFT:
+        raise PermissionDenied(OWN_UNIT_DRAFT)
+    may_score = inspection.may_score(access.user)
     visible = (
-        on_team
+        may_score
         or access.is_secretariat
         or access.national
-        or (
-            access.user.unit_id == inspection.unit_id
-            and inspection.state == Inspection.State.SUBMITTED
-        )
+        or (own and inspection.state == Inspection.State.SUBMITTED)
     )
     if not visible:
         raise Http404("Không tìm thấy kết quả kiểm tra trong phạm vi của bạn.")
     can_edit = (
-        (on_team or access.is_secretariat)
+        may_score
         and inspection.state == Inspection.State.DRAFT
         and access.cycle.stage == Cycle.Stage.INSPECTION
     )
     return inspection, can_edit
+
+
+def leader_handover(access: CycleAccess, unit: Unit, action: str) -> str:
+    """For the secretariat: the sentence saying who acts instead of it on its own unit's matter."""
+    if not access.is_secretariat:
+        return ""
+    return handover_sentence(access.cycle.cluster, unit, action)
 
 
 def get_proposal_for_user(access: CycleAccess, pk: int) -> tuple[Proposal, bool]:
@@ -168,7 +209,9 @@ def get_proposal_for_user(access: CycleAccess, pk: int) -> tuple[Proposal, bool]
 
 
 def get_evidence_for_user(access: CycleAccess, code: str, pk: int) -> Evidence:
-    """An evidence file: served only to those who may see the unit's sheet (never a public URL)."""
+    """An evidence file: served only to those who may see the unit's sheet (never a public URL):
+    the unit, the secretariat, the Ministry, its inspectors during the inspection. Members never
+    open another unit's files, before or after the ranking is published."""
     sheet, _ = get_result_sheet_for_user(access, code)
     evidence = Evidence.objects.filter(sheet=sheet, pk=pk).first()
     if evidence is None:
@@ -176,35 +219,70 @@ def get_evidence_for_user(access: CycleAccess, code: str, pk: int) -> Evidence:
     return evidence
 
 
-def inspections_for_user(access: CycleAccess) -> QuerySet[Inspection]:
-    """The inspections this user may open: all for the secretariat and the Ministry; a team's
-    own for its inspectors; the unit's own, once submitted, for its officers."""
-    inspections = Inspection.objects.filter(cycle=access.cycle)
-    if access.is_secretariat or access.national:
-        return inspections
+def _own_line(access: CycleAccess) -> list[int]:
+    """The user's unit and its line (merged into it, or it into): the units they never judge."""
+    unit = access.user.unit if access.user.unit_id else None
+    if unit is None:
+        return []
+    return [u.pk for u in unit.lineage()] + [u.pk for u in unit.successors()]
+
+
+def _units_decided_instead(access: CycleAccess) -> list[int]:
+    """Members whose matters this user decides in place of the secretariat (the deputy unit's
+    secretariat for the leader unit), besides what the secretariat and the Ministry see anyway."""
     user = access.user
+    if access.is_secretariat or access.national or user.role != User.Role.SECRETARIAT:
+        return []
+    cluster = access.cycle.cluster
+    leader = cluster.leader
+    if leader is None:
+        return []
+    leader_line = {u.pk for u in leader.lineage()} | {u.pk for u in leader.successors()}
+    return [
+        u.pk
+        for u in access.cycle.members()
+        if u.pk in leader_line and may_decide_for(user, cluster, u)
+    ]
+
+
+def inspections_for_user(access: CycleAccess) -> QuerySet[Inspection]:
+    """The inspections this user may open: all for the secretariat and the Ministry, except their
+    own unit's while it is scored; a team's own for its inspectors; the unit's own, once
+    submitted, for its officers; the leader's for whoever decides in place of the secretariat."""
+    inspections = Inspection.objects.filter(cycle=access.cycle)
+    user = access.user
+    own_draft = Q(unit_id__in=_own_line(access), state=Inspection.State.DRAFT)
+    if access.is_secretariat or access.national:
+        return inspections.exclude(own_draft)
     if user.role == User.Role.INSPECTOR and user.unit_id:
-        return inspections.filter_by_inspector_unit(user.unit_id)
-    return inspections.filter(unit_id=user.unit_id, state=Inspection.State.SUBMITTED)
+        return inspections.filter_by_inspector_unit(user.unit_id).exclude(own_draft)
+    instead = access.decides_instead_ids
+    return inspections.filter(
+        Q(unit_id=user.unit_id, state=Inspection.State.SUBMITTED) | Q(unit_id__in=instead)
+    )
 
 
 def disputes_for_user(access: CycleAccess) -> QuerySet[Dispute]:
-    """Disputes: all for the secretariat and the Ministry; otherwise the unit's own and those of
-    the units the user inspects."""
+    """Disputes: all for the secretariat and the Ministry; otherwise the unit's own, those of
+    the units the user inspects, and the leader's for the deputy unit deciding them instead."""
     disputes = Dispute.objects.filter(cycle=access.cycle)
     if access.is_secretariat or access.national:
         return disputes
     return disputes.filter(
-        Q(unit_id=access.user.unit_id) | Q(unit_id__in=access.inspected_unit_ids)
+        Q(unit_id=access.user.unit_id)
+        | Q(unit_id__in=access.inspected_unit_ids)
+        | Q(unit_id__in=access.decides_instead_ids)
     )
 
 
 def get_dispute_for_user(access: CycleAccess, pk: int) -> tuple[Dispute, bool]:
-    """A dispute in the user's scope, and whether the user may resolve it (the secretariat)."""
+    """A dispute in the user's scope, and whether the user may resolve it: the secretariat, or
+    the deputy unit or the Ministry for the leader unit's own (never the disputing unit)."""
     dispute = disputes_for_user(access).filter(pk=pk).select_related("unit").first()
     if dispute is None:
         raise Http404("Không tìm thấy khiếu nại.")
-    can_resolve = access.is_secretariat and dispute.state == Dispute.State.OPEN
+    dispute.cycle = access.cycle
+    can_resolve = dispute.may_resolve(access.user) and dispute.state == Dispute.State.OPEN
     return dispute, can_resolve
 
 

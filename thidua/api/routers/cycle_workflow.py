@@ -252,6 +252,8 @@ def _disputes_out(access: CycleAccess, disputes: list[Dispute]) -> list[dict[str
     cycle = access.cycle
     names = criterion_names(cycle.method)
     figures = Dispute.figures(cycle, disputes)
+    for d in disputes:
+        d.cycle = cycle
     return [
         {
             "id": d.pk,
@@ -269,9 +271,9 @@ def _disputes_out(access: CycleAccess, disputes: list[Dispute]) -> list[dict[str
             "resolved_at": d.resolved_at,
             "reported": figures[d.pk]["reported"],
             "verified": [{"team": t, "value": v} for t, v in figures[d.pk]["verified"]],
-            "can_resolve": access.is_secretariat
-            and d.state == Dispute.State.OPEN
-            and cycle.stage in DISPUTE_STAGES,
+            "can_resolve": d.state == Dispute.State.OPEN
+            and cycle.stage in DISPUTE_STAGES
+            and d.may_resolve(access.user),
         }
         for d in disputes
     ]
@@ -334,6 +336,8 @@ def raise_dispute(request, year: int, number: int, payload: DisputeIn):
     response={200: DisputeOut, **WRITE_ERRORS},
     summary="Thường trực Cụm giải quyết khiếu nại: chấp nhận (kèm giá trị đúng) hoặc không (kèm lý do)",
     description=(
+        "Không ai giải quyết khiếu nại của chính đơn vị mình (403): khiếu nại của đơn vị Cụm "
+        "trưởng do đơn vị Cụm phó giải quyết, Cụm không có Cụm phó thì do Bộ. "
         "`resolution` (lý do kết luận) bắt buộc; chấp nhận thì phải có `corrected_value` "
         "(số, ví dụ 92,5, hoặc có/không), giá trị này thay vào kết quả các đoàn kiểm tra đã gửi, "
         "điểm được tính lại (và bảng xếp hạng, nếu đã xếp hạng). Khiếu nại đã giải quyết: 409."
@@ -342,7 +346,7 @@ def raise_dispute(request, year: int, number: int, payload: DisputeIn):
 def resolve_dispute(request, year: int, number: int, dispute_id: int, payload: ResolveIn):
     access = get_cycle_for_user(request.user, year, number)
     dispute, _ = get_dispute_for_user(access, dispute_id)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được giải quyết khiếu nại.")
+    dispute.require_resolver(request.user)  # 403: not the arbiter, or the disputing unit's own
     value = payload.corrected_value
     if isinstance(value, str):
         value = normalize(value) or None
@@ -394,11 +398,11 @@ class TallyOut(Schema):
     quorum_met: bool
     passed: bool | None
     outcome: str
+    receipts: list[str]  # every counted ballot's receipt, sorted
 
 
 class VoteOut(Schema):
     state: Literal["not_open", "setup", "open", "tallying", "closed"]
-    receipts: list[str]  # every counted ballot's receipt, sorted
     state_label: str
     candidate: UnitRef | None
     member_count: int
@@ -411,22 +415,22 @@ class VoteOut(Schema):
     can_cast: bool
     can_open: bool
     can_close: bool
+    can_set_key: bool  # the Ministry's approver, before ballots open
+    can_tally: bool  # the Ministry's approver, once the secretariat ended the ballot
     tally: TallyOut | None  # only once closed
 
 
 class OpenVoteIn(Schema):
-    can_set_key: bool  # the Ministry's approver, before ballots open
-    can_tally: bool  # the Ministry's approver, once the secretariat ended the ballot
     candidate: str
-
-
-def _vote_out(access: CycleAccess) -> dict[str, Any]:
-    cycle = access.cycle
     passphrase: str = ""  # the secretariat trustee's passphrase (never stored)
 
 
 class PassphraseIn(Schema):
     passphrase: str = ""
+
+
+def _vote_out(access: CycleAccess) -> dict[str, Any]:
+    cycle = access.cycle
     vote, can_cast = get_vote_for_user(access)
     if vote is None:
         return {
@@ -443,18 +447,18 @@ class PassphraseIn(Schema):
             "can_cast": False,
             "can_open": access.is_secretariat and cycle.stage == Cycle.Stage.VOTING,
             "can_close": False,
+            "can_set_key": False,
+            "can_tally": False,
             "tally": None,
         }
     voters = vote.voter_rows()
     voted = {v.unit_id for v in voters}
-            "can_set_key": False,
-            "can_tally": False,
     closed = vote.state == HonourVote.State.CLOSED
+    trustee = HonourVote.is_ministry_trustee(access.user)
     return {
         "state": vote.state,
         "state_label": vote.get_state_display(),
         "candidate": vote.candidate,
-    trustee = HonourVote.is_ministry_trustee(access.user)
         "member_count": vote.member_count,
         "rules": vote.rules_text(),
         "opened_at": vote.opened_at,
@@ -465,21 +469,21 @@ class PassphraseIn(Schema):
         "can_cast": can_cast,
         "can_open": False,
         "can_close": access.is_secretariat and vote.is_open,
+        "can_set_key": trustee and vote.state == HonourVote.State.SETUP,
+        "can_tally": trustee and vote.state == HonourVote.State.TALLYING,
         "tally": {
             "yes": vote.yes,
             "no": vote.no,
             "abstain": vote.abstain,
-        "can_set_key": trustee and vote.state == HonourVote.State.SETUP,
-        "can_tally": trustee and vote.state == HonourVote.State.TALLYING,
             "present": vote.present,
             "quorum_met": vote.quorum_met,
             "passed": vote.passed,
             "outcome": vote.outcome_text(),
+            "receipts": vote.receipts() if vote.published else [],
         }
         if closed
         else None,
     }
-            "receipts": vote.receipts() if vote.published else [],
 
 
 @router.get(

@@ -11,6 +11,13 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle.impartiality import (
+    OWN_UNIT_DISPUTE,
+    OWN_UNIT_INSPECTION,
+    arbiter_for,
+    concerns,
+    may_decide_for,
+)
 from thidua.cycle.models.cycle import Cycle, WorkflowError, save_versioned
 from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
@@ -148,19 +155,27 @@ class Inspection(models.Model):
         return user.role == User.Role.INSPECTOR and user.unit_id in self.team.inspector_unit_ids()
 
     def may_score(self, user: User) -> bool:
-        """An inspector of the assigned team, or the secretariat (which may enter a team's sheet)."""
-        return self.is_inspector(user) or user.is_secretariat_of(self.cycle.cluster)
+        """An inspector of the assigned team, or whoever decides the cluster's matters about this
+        unit (the secretariat, which may enter a team's sheet; the deputy unit or the Ministry
+        when the inspected unit is the leader's) — never anyone of the inspected unit itself."""
+        if concerns(user, self.unit):
+            return False
+        return self.is_inspector(user) or may_decide_for(user, self.cycle.cluster, self.unit)
 
-    def _require_inspector(self, by: User) -> None:
+    def require_scorer(self, by: User) -> None:
+        if concerns(by, self.unit):
+            raise PermissionDenied(OWN_UNIT_INSPECTION)
         if not self.may_score(by):
+            arbiter = arbiter_for(self.cycle.cluster, self.unit)
             raise PermissionDenied(
-                "Chỉ thành viên đoàn kiểm tra được phân công mới được chấm đơn vị này."
+                f"Chỉ thành viên đoàn kiểm tra được phân công hoặc {arbiter.label} mới được "
+                "chấm đơn vị này."
             )
 
     def require_editable(self, *, by: User) -> None:
         """What every change needs: an assigned inspector (or the secretariat), the inspection
         stage, and results not yet submitted."""
-        self._require_inspector(by)
+        self.require_scorer(by)
         self.cycle.require_stage(Cycle.Stage.INSPECTION, action="chấm kiểm tra chéo")
         if self.state != self.State.DRAFT:
             raise WorkflowError("Kết quả kiểm tra đã gửi: không thể sửa.")
@@ -191,7 +206,7 @@ class Inspection(models.Model):
 
     @transaction.atomic
     def submit(self, *, by: User, expected_version: int | None = None):
-        self._require_inspector(by)
+        self.require_scorer(by)
         self.cycle.require_stage(Cycle.Stage.INSPECTION, action="gửi kết quả kiểm tra")
         if self.state != self.State.DRAFT:
             raise WorkflowError("Kết quả kiểm tra đã gửi.")
@@ -345,8 +360,11 @@ class Dispute(models.Model):
     def resolve(
         self, *, by: User, accept: bool, resolution: str, corrected_value: Any = None
     ) -> None:
-        """Accepting corrects the value in every submitted inspection of the unit, then rescored."""
-        self.cycle.require_secretariat(by)
+        """Accepting corrects the value in every submitted inspection of the unit, then rescored.
+
+        Decided by the secretariat, or by the deputy unit or the Ministry when the dispute is the
+        leader unit's own; never by anyone of the disputing unit."""
+        self.require_resolver(by)
         self.cycle.require_stage(
             Cycle.Stage.INSPECTION, Cycle.Stage.RANKING, action="giải quyết khiếu nại"
         )
@@ -382,6 +400,18 @@ class Dispute(models.Model):
             from thidua.cycle.scoring import apply_dispute
 
             apply_dispute(self, by=by)
+
+    def may_resolve(self, user: User) -> bool:
+        return may_decide_for(user, self.cycle.cluster, self.unit)
+
+    def require_resolver(self, user: User) -> None:
+        if concerns(user, self.unit):
+            raise PermissionDenied(OWN_UNIT_DISPUTE)
+        if not self.may_resolve(user):
+            arbiter = arbiter_for(self.cycle.cluster, self.unit)
+            raise PermissionDenied(
+                f"Khiếu nại của {self.unit.short_name} do {arbiter.label} giải quyết."
+            )
 
     @staticmethod
     def figures(cycle: Cycle, disputes: list[Dispute]) -> dict[int, dict[str, Any]]:

@@ -22,6 +22,7 @@ from thidua.cycle.access import (
     get_dispute_for_user,
     get_inspection_for_user,
     inspections_for_user,
+    leader_handover,
     may_raise_dispute,
 )
 from thidua.cycle.forms_results import (
@@ -78,6 +79,17 @@ def _teams_page(
         for i in team.inspections.all()
     ]
     can_form = access.is_secretariat and cycle.stage in TEAM_STAGES
+    leader = cycle.cluster.leader
+    inspected = {i.unit_id for team in teams for i in team.inspections.all()}
+    handover_note = (
+        leader_handover(
+            access,
+            leader,
+            f"thay đoàn nhập, sửa hay gửi kết quả kiểm tra chéo của {leader.short_name}",
+        )
+        if leader is not None and leader.pk in inspected and cycle.stage in TEAM_STAGES
+        else ""
+    )
     return render(
         request,
         "cycle/inspection/teams.html",
@@ -88,6 +100,7 @@ def _teams_page(
             "visible": visible,
             "uncovered": [u for u in cycle.members() if u.pk not in covered],
             "mine": mine,
+            "handover_note": handover_note,
             "form": form
             or (
                 TeamForm(cycle=cycle, initial={"name": f"Đoàn kiểm tra số {len(teams) + 1}"})
@@ -175,6 +188,9 @@ def _inspection_page(
             "cycle": cycle,
             "inspection": inspection,
             "can_edit": can_edit,
+            # Evidence files open for the unit, the secretariat, the Ministry, and the team only
+            # during the cross-inspection (least privilege): otherwise their names are shown.
+            "evidence_open": access.can_see_unit_sheet(inspection.unit),
             "prefilled": can_edit and not started,
             "form": form,
             "groups": form.rows(
@@ -197,10 +213,7 @@ def _inspection_page(
 def _refuse_unless_editable(
     request: HttpRequest, access: CycleAccess, inspection: Inspection
 ) -> HttpResponse | None:
-    require(
-        inspection.may_score(request.user),
-        "Chỉ thành viên đoàn kiểm tra được phân công mới được chấm đơn vị này.",
-    )
+    inspection.require_scorer(request.user)  # 403: not on the team, or the user's own unit
     try:
         inspection.require_editable(by=request.user)
     except WorkflowError as exc:
@@ -286,16 +299,20 @@ def _disputes_page(
     figures = Dispute.figures(cycle, disputes)
     rows = []
     for dispute in disputes:
+        dispute.cycle = cycle
         code = dispute.criterion
         open_ = dispute.state == Dispute.State.OPEN and cycle.stage in DISPUTE_STAGES
-        form = None
-        if access.is_secretariat and open_:
+        form, handover = None, ""
+        if open_ and dispute.may_resolve(access.user):
             form = bound if dispute.pk == bound_pk else ResolveForm(prefix=f"kn{dispute.pk}")
+        elif open_:
+            handover = leader_handover(access, dispute.unit, "giải quyết khiếu nại này")
         rows.append(
             {
                 "dispute": dispute,
                 "criterion": names.get(code),
                 "form": form,
+                "handover": handover,
                 "reported": show_value(figures[dispute.pk]["reported"]),
                 "verified": [(t, show_value(v)) for t, v in figures[dispute.pk]["verified"]],
             }
@@ -356,7 +373,7 @@ def cycle_dispute_new(request: HttpRequest, year: int, number: int) -> HttpRespo
 def cycle_dispute_resolve(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     dispute, _ = get_dispute_for_user(access, pk)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được giải quyết khiếu nại.")
+    dispute.require_resolver(request.user)  # 403: not the arbiter, or the user's own unit
     form = ResolveForm(request.POST, prefix=f"kn{dispute.pk}")
     status = 422
     if form.is_valid():

@@ -37,7 +37,8 @@ def _sheet_url(sheet: ResultSheet) -> str:
 
 def _rows_for_list(access: CycleAccess) -> list[dict[str, Any]]:
     """One row per member the user may follow: every member for the secretariat and the Ministry,
-    otherwise the user's own unit (and, for inspectors, the units they inspect)."""
+    otherwise the user's own unit (and, for inspectors during the inspection, the units they
+    inspect): `CycleAccess.can_see_unit_sheet`."""
     cycle = access.cycle
     sheets = {
         s.unit_id: s
@@ -55,7 +56,7 @@ def _rows_for_list(access: CycleAccess) -> list[dict[str, Any]]:
     rows = []
     for unit in cycle.members():
         own = unit.pk == access.user.unit_id
-        if not (everyone or own or unit.pk in access.inspected_unit_ids):
+        if not access.can_see_unit_sheet(unit):
             continue
         sheet = sheets.get(unit.pk)
         submitted = sheet is not None and sheet.state == ResultSheet.State.SUBMITTED
