@@ -269,6 +269,7 @@ def get_cluster(request, year: int, number: int):
 from thidua.api.routers import (  # noqa: E402
     cycle_outcome,
     cycle_plan,
+    cycle_reading,
     cycle_results,
     cycle_workflow,
     documents,
@@ -277,6 +278,7 @@ from thidua.api.routers import (  # noqa: E402
 
 api.add_router("/clusters/", cycle_plan.router)
 api.add_router("/clusters/", cycle_results.router)
+api.add_router("/clusters/", cycle_reading.router)
 api.add_router("/clusters/", cycle_workflow.router)
 api.add_router("/clusters/", cycle_outcome.router)
 api.add_router("/clusters/", documents.router)
