@@ -52,7 +52,7 @@ def _raw_snapshot(vote: HonourVote, after_seq: int) -> dict[str, list[dict]]:
         "vote": _rows(HonourVote._meta.db_table, "id = %s", [vote.pk]),
         "voters": _rows(VoterRecord._meta.db_table, "vote_id = %s", [vote.pk]),
         "ballots": _rows(Ballot._meta.db_table, "vote_id = %s", [vote.pk]),
-        "audit": _rows(AuditRecord._meta.db_table, "seq > %s", [after_seq]),
+        "audit": _rows(AuditRecord._meta.db_table, "seq > %s ORDER BY seq", [after_seq]),
     }
 
 
