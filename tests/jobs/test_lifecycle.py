@@ -139,7 +139,7 @@ def test_a_job_whose_process_died_is_marked_failed_on_the_next_look(world, setti
     assert job.state == Job.State.FAILED
     assert job.error.startswith("Tác vụ bị gián đoạn: máy chủ đã dừng trong khi xử lý")
     assert "vui lòng chạy lại" in job.error and job.error in page
-    assert "hx-trigger" not in page
+    assert reverse("job_progress", args=[job.pk]) not in page  # the page stops polling
     assert job_files(job) == []  # what the dead job left is cleared
     # A job that later wakes up cannot finish a job already given up.
     assert runner.execute(job.pk) is None

@@ -78,9 +78,17 @@ def filename(cycle: Cycle, kind: str, ext: str) -> str:
 
 
 def render(ctx: DocumentContext, kind: str, ext: str) -> bytes:
-    """The bytes of one document. The caller checked `exists(kind, ext)`."""
+    """The bytes of one document, from the store of rendered documents when one with the same
+    fingerprint (everything it shows, and the code that lays it out) was made before."""
     if not exists(kind, ext):
         raise KeyError(f"{kind}.{ext}")
+    from thidua.documents import store
+
+    return store.rendered(ctx, kind, ext, lambda: render_now(ctx, kind, ext))
+
+
+def render_now(ctx: DocumentContext, kind: str, ext: str) -> bytes:
+    """The bytes of one document, rendered now. The caller checked `exists(kind, ext)`."""
     if ext == "xlsx":
         from thidua.documents import xlsx
 
