@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from .kernel import Kernel, cells_of
-from .numbers import CONTEXT, MAX_ABS, NumberError, to_decimal
+from .numbers import CONTEXT, MAX_ABS, MAX_DIGITS, NumberError, fmt_number, to_decimal
 from .rules import (
     JudgedRule,
     ValueProblem,
@@ -105,6 +105,20 @@ class Prepared:
         self.remark_rows: list[Sequence[Any]] = remark_rows
 
 
+def _target_decimal(t: Any) -> Decimal | None:
+    """A target of ``target_rows`` (already a canonical Decimal) or a float from a matrix."""
+    return t if t is None or isinstance(t, Decimal) else to_decimal(t)
+
+
+def _number_error(raw: Any) -> NumberError:
+    """The reference path's refusal of a value the array checks flagged (same words)."""
+    try:
+        to_decimal(raw)
+    except NumberError as exc:
+        return exc
+    return NumberError(f"số quá lớn (giới hạn {fmt_number(MAX_ABS)})")
+
+
 def _problem(problems, i, unit, fld, code, exc) -> None:
     problems.append(InputProblem(i, unit.unit, fld, code, str(exc)))
 
@@ -133,8 +147,18 @@ def prepare(scale: Scale, kernel: Kernel, units: list[UnitInput]) -> Prepared:
     V = _value_matrix(scale, kernel, units, rows, columns, problems)
     T, target_rows, bad_targets = _target_matrix(kernel, units, index, problems)
     remark_rows, has_remark = _remark_rows(units, codes, index, remark_overrides, len(rows))
-    for i, k in bad_targets:  # reported once, not again as "missing target"
-        V[i, k] = np.nan
+    if bad_targets:  # the value is still checked on its own (as the reference does), the rules
+        # needing the target are not: reported once, not again as "missing target"
+        reported = {(p.index, p.code) for p in problems if p.field == "results"}
+        for i, k in sorted(bad_targets):
+            crit, raw = scale.criteria[k], rows[i][k]
+            if not is_missing(raw) and (i, crit.code) not in reported:
+                try:
+                    value = _decimal_value(crit, raw)
+                    check_value(crit.rule, crit.max_points, value, scale.rounding.places)
+                except (NumberError, ValueProblem) as exc:
+                    _problem(problems, i, units[i], "results", crit.code, exc)
+            V[i, k] = np.nan
     _check_cells(scale, kernel, V, T, rows, target_rows, remark_rows, has_remark, units, problems)
     if problems:
         problems.sort(
@@ -214,7 +238,10 @@ def _value_matrix(scale, kernel, units, rows, columns, problems) -> np.ndarray:
         V = np.empty((U, n))
         for c, col in enumerate(columns):
             if c not in slow:
-                V[:, c] = np.array(col, dtype=np.float64)
+                try:
+                    V[:, c] = np.array(col, dtype=np.float64)
+                except ValueError:  # a signalling NaN Decimal: missing, as in the reference
+                    V[:, c] = [np.nan if is_missing(v) else float(v) for v in col]
                 continue
             crit = crits[c]
             for i, raw in enumerate(col):
@@ -229,9 +256,10 @@ def _value_matrix(scale, kernel, units, rows, columns, problems) -> np.ndarray:
                     _problem(problems, i, units[i], "results", crit.code, exc)
                     V[i, c] = np.nan
     for c in decimal_cols:
-        # Decimals convert fast; only long ones (> 15 significant digits?) need a closer look
+        # Decimals convert fast; only those whose text is longer than MAX_DIGITS can have too many
+        # significant digits (the text holds every digit of the coefficient): a closer look
         col = columns[c]
-        long = np.fromiter(map(len, map(str, col)), dtype=np.int64, count=U) > 17
+        long = np.fromiter(map(len, map(str, col)), dtype=np.int64, count=U) > MAX_DIGITS
         for i in np.nonzero(long)[0].tolist():
             raw = col[i]
             if isinstance(raw, Decimal) and not raw.is_nan():
@@ -243,8 +271,8 @@ def _value_matrix(scale, kernel, units, rows, columns, problems) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         bad = np.abs(V) > _MAX  # ±inf and huge ints (NaN compares False)
     for i, c in zip(*cells_of(bad), strict=True):
-        error = NumberError("số quá lớn hoặc vô hạn")
-        _problem(problems, int(i), units[i], "results", crits[c].code, error)
+        _problem(problems, int(i), units[i], "results", crits[c].code, _number_error(rows[i][c]))
+    V[bad] = np.nan  # reported once, not again by the rule checks
     return V
 
 
@@ -267,10 +295,11 @@ def _target_matrix(kernel, units, index, problems):
             if k is None or raw is None:
                 continue  # unknown code (already reported) or no target of its own
             try:
-                kind = type(raw)
-                value = raw if kind is float or kind is int else float(to_decimal(raw))
-                if not abs(value) <= _MAX:
-                    raise NumberError("số quá lớn hoặc vô hạn")
+                if type(raw) is int and -_MAX <= raw <= _MAX:  # the usual case: kept as given
+                    exact, value = raw, float(raw)
+                else:  # recorded as the reference records it (a float as its shortest decimal)
+                    exact = to_decimal(raw)
+                    value = float(exact)
             except NumberError as exc:
                 _problem(problems, i, u, "targets", code, exc)
                 bad_targets.add((i, k))
@@ -278,7 +307,7 @@ def _target_matrix(kernel, units, index, problems):
             t_rows.append(i)
             t_cols.append(k)
             t_vals.append(value)
-            trow[k] = raw
+            trow[k] = exact
         target_rows[i] = trow
     if t_rows:
         T[t_rows, t_cols] = t_vals
@@ -328,9 +357,10 @@ def _check_cells(
         if kernel.jdg.size:
             x = V[:, kernel.jdg]
             mx = kernel.max_points[kernel.jdg]
-            y = x * kernel.factor
+            # more decimals than the scale's places: re-checked exactly (a tolerance would let
+            # 5.0000000000001 or 1e-250 through, which the reference refuses)
             suspects[:, kernel.jdg] |= (
-                (x < 0) | (x > mx) | (np.abs(y - np.rint(y)) > 1e-9 * np.maximum(1, np.abs(y)))
+                (x < 0) | (x > mx) | (np.round(x, scale.rounding.places) != x)
             )
             suspects[:, kernel.jdg] |= (x < mx) & ~has_remark[:, kernel.jdg]
         if kernel.aon.size:
@@ -353,7 +383,7 @@ def _check_cells(
             value = _decimal_value(crit, rows[i][c])
             check_value(crit.rule, crit.max_points, value, scale.rounding.places)
             raw_t = target_rows[i][c]
-            check_target(crit.rule, None if raw_t is None else to_decimal(raw_t))
+            check_target(crit.rule, _target_decimal(raw_t))
             remark = remark_rows[i][c]
             if (
                 isinstance(crit.rule, JudgedRule)
@@ -416,7 +446,7 @@ def exact_points(
         if scaled is None:
             crit = crits[c]
             value = _decimal_value(crit, raw)
-            target = None if t is None else to_decimal(t)
+            target = _target_decimal(t)
             points = evaluate(crit.rule, crit.max_points, value, target, scale.rounding).points
             scaled = cache[key] = int(points.scaleb(places, CONTEXT))
         out.append(scaled)

@@ -31,6 +31,7 @@ __all__ = [
     "CONTEXT",
     "MAX_ABS",
     "MAX_DIGITS",
+    "NOT_FINITE",
     "ROUNDING_MODES",
     "NumberError",
     "Rounding",
@@ -61,6 +62,10 @@ ROUNDING_MODES: dict[str, str] = {
 }
 
 
+#: The one message for NaN and infinities, on every path (JSON, CSV, results, targets, API).
+NOT_FINITE = "không phải là số (NaN hoặc vô cực)"
+
+
 class NumberError(ValueError):
     """An input that is not an acceptable number; the message is Vietnamese."""
 
@@ -80,7 +85,7 @@ def to_decimal(value: Any) -> Decimal:
     elif isinstance(value, float):
         d = Decimal(repr(value))
         if not d.is_finite():
-            raise NumberError("số không hữu hạn (NaN hoặc vô cực)")
+            raise NumberError(NOT_FINITE)
         if abs(d) > MAX_ABS:
             raise NumberError(f"số quá lớn (giới hạn {fmt_number(MAX_ABS)})")
         return d  # any float: its repr is exact and unique
@@ -95,7 +100,7 @@ def to_decimal(value: Any) -> Decimal:
     else:
         raise NumberError(f"cần một số, nhận được {type(value).__name__}")
     if not d.is_finite():
-        raise NumberError("số không hữu hạn (NaN hoặc vô cực)")
+        raise NumberError(NOT_FINITE)
     if abs(d) > MAX_ABS:
         raise NumberError(f"số quá lớn (giới hạn {fmt_number(MAX_ABS)})")
     if d and len(d.normalize(CONTEXT).as_tuple().digits) > MAX_DIGITS:

@@ -36,6 +36,7 @@ from .rules import (
     JudgedRule,
     ValueProblem,
     VetoRule,
+    YesNoRule,
     check_target,
     check_value,
     effective_target,
@@ -175,20 +176,26 @@ def _score_reference(scale: Scale, unit: UnitInput, index: int) -> ScoreSheet:
         if isinstance(crit.rule, JudgedRule):
             raw, inline = _split_judged(raw)
             remark = inline if inline is not None else remark
+        target_ok = True
         try:
             target = unit.targets.get(crit.code)
             target = effective_target(crit.rule, None if target is None else to_decimal(target))
         except NumberError as exc:
             problems.append(InputProblem(index, unit.unit, "targets", crit.code, str(exc)))
-            continue
+            target, target_ok = None, False
         if is_missing(raw):
-            out.append(Explanation(crit, None, target, rounding.apply(ZERO), remark))
+            if target_ok:
+                out.append(Explanation(crit, None, target, rounding.apply(ZERO), remark))
             continue
         try:
             value = (
-                raw if isinstance(crit.rule, VetoRule) or isinstance(raw, bool) else to_decimal(raw)
+                raw
+                if isinstance(crit.rule, VetoRule | YesNoRule) or isinstance(raw, bool)
+                else to_decimal(raw)
             )
             check_value(crit.rule, crit.max_points, value, rounding.places)
+            if not target_ok:  # the value on its own is checked; what needs the target is not
+                continue
             check_target(crit.rule, target)
             if (
                 isinstance(crit.rule, JudgedRule)
