@@ -123,3 +123,15 @@ def test_scale_aliases_must_be_a_list_of_phrases():
     doc["groups"][1]["criteria"][0]["aliases"] = "tỷ lệ điều tra"
     problems = [str(p) for p in validate_scale(doc)]
     assert any("aliases" in p and "danh sách" in p for p in problems)
+
+
+def test_a_pdf_with_a_text_layer_is_read_and_a_scanned_one_is_refused(tmp_path):
+    weasyprint = pytest.importorskip("weasyprint")
+    html = "<p>Tỷ lệ điều tra khám phá án hình sự đạt 91,6%, bắt 2.031 đối tượng.</p>"
+    path = tmp_path / "bao-cao.pdf"
+    path.write_bytes(weasyprint.HTML(string=html).write_pdf())
+    found = {(float(f.value), f.unit) for f in find_figures(read_text(path))}
+    assert found == {(91.6, "%"), (2031.0, "đối tượng")}
+    blank = tmp_path / "ban-quet.pdf"
+    blank.write_bytes(weasyprint.HTML(string="<p></p>").write_pdf())
+    assert main([str(blank)]) == 2

@@ -29,6 +29,7 @@ _BARE_NUMBER = re.compile(rf"^[-−+]?(?:{NUMBER_PATTERN})$")
 _UNIT_HEADERS = {"dvt", "don vi tinh", "don vi"}
 _SKIP_HEADERS = {"stt", "tt", "so tt", "ghi chu"}
 _MAX_BYTES = 50 * 1024 * 1024
+_MAX_PAGES = 500
 
 
 def render_table(rows: list[list[str]]) -> str:
@@ -105,14 +106,17 @@ def _docx(data: bytes) -> str:
     except Exception as exc:  # python-docx raises many kinds on a damaged file
         raise SourceError("Tệp DOCX bị hỏng hoặc không phải tệp Word (.docx).") from exc
     out = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            out.append(Paragraph(block, document).text)
-        elif tag == "tbl":
-            table = Table(block, document)
-            rows = [[cell.text for cell in row.cells] for row in table.rows]
-            out.append(render_table(rows))
+    try:
+        for block in document.element.body.iterchildren():
+            tag = block.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                out.append(Paragraph(block, document).text)
+            elif tag == "tbl":
+                table = Table(block, document)
+                rows = [[cell.text for cell in row.cells] for row in table.rows]
+                out.append(render_table(rows))
+    except Exception as exc:  # a damaged body: refused, never a crash
+        raise SourceError("Tệp DOCX bị hỏng, không đọc được nội dung.") from exc
     return "\n".join(out)
 
 
@@ -126,10 +130,14 @@ def _pdf(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise SourceError("Tệp PDF được đặt mật khẩu; hãy gửi bản không khóa.")
+        if len(reader.pages) > _MAX_PAGES:
+            raise SourceError(f"Báo cáo quá dài (hơn {_MAX_PAGES} trang); hãy gửi phần tổng kết.")
         pages = [page.extract_text() or "" for page in reader.pages]
     except SourceError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except PdfReadError as exc:
+        raise SourceError("Tệp PDF bị hỏng, không đọc được.") from exc
+    except Exception as exc:  # a hostile or broken file must be refused, never crash the reader
         raise SourceError("Tệp PDF bị hỏng, không đọc được.") from exc
     text = "\n".join(pages)
     if not text.strip():
