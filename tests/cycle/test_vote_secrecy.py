@@ -330,3 +330,35 @@ def test_a_ballot_altered_in_the_database_after_closing_stops_the_tally(year):
     with pytest.raises(Exception, match="Kiểm phiếu không khớp"):
         vote.tally(by=y["approver"], passphrase=MINISTRY_PASSPHRASE)
     assert HonourVote.objects.get(pk=vote.pk).yes is None
+
+
+def _backup_rows(tmp_path, name: str) -> dict[str, list[dict]]:
+    import tarfile
+
+    from thidua.audit.backup import DATA, create_backup
+
+    out = tmp_path / f"{name}.tar.gz"
+    create_backup(out)
+    with tarfile.open(out) as tar:
+        rows = json.load(tar.extractfile(DATA))
+    wanted = ("cycle.honourvote", "cycle.ballot", "cycle.voterrecord")
+    return {m: [r for r in rows if r["model"] == m] for m in wanted}
+
+
+def test_two_backups_taken_during_the_vote_hold_no_running_count(year, tmp_path):
+    """manage.py backup between two ballots: the vote's row is the same in both archives, and
+    what was added is a voter row and a ciphertext, never a count."""
+    y = year
+    cycle = _voting_year(y)
+    HonourVote.objects.filter(cycle=cycle).delete()
+    vote = open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    vote.cast(by=y["officers"]["phu-tho"], choice="yes")
+    first = _backup_rows(tmp_path, "first")
+    vote.cast(by=y["officers"]["bac-kan"], choice="no")
+    second = _backup_rows(tmp_path, "second")
+    mine = [r for r in first["cycle.honourvote"] if r["pk"] == vote.pk]
+    assert mine == [r for r in second["cycle.honourvote"] if r["pk"] == vote.pk]
+    fields = mine[0]["fields"]
+    assert (fields["yes"], fields["no"], fields["abstain"]) == (None, None, None)
+    new = [r for r in second["cycle.ballot"] if r not in first["cycle.ballot"]]
+    assert len(new) == 1 and set(new[0]["fields"]) == {"vote", "ciphertexts", "receipt"}
