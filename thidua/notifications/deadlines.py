@@ -179,10 +179,22 @@ def is_done(
     return mine == {UNIT} and unit_id in done_units
 
 
-def open_cycles() -> list[Cycle]:
+# The parts a user's role can play at all (which stages can concern them).
+POSSIBLE: dict[str, frozenset[str]] = {
+    User.Role.MINISTRY_APPROVER: frozenset({MINISTRY}),
+    User.Role.SECRETARIAT: frozenset({SECRETARIAT, UNIT}),
+    User.Role.UNIT_OFFICER: frozenset({UNIT}),
+    User.Role.INSPECTOR: frozenset({INSPECTOR}),
+}
+
+
+def open_cycles(stages: Iterable[str] | None = None) -> list[Cycle]:
+    """The years not closed (only those at `stages` when given), members loaded: two queries."""
+    cycles = Cycle.objects.exclude(stage=S.CLOSED)
+    if stages is not None:
+        cycles = cycles.filter(stage__in=list(stages))
     return list(
-        Cycle.objects.exclude(stage=S.CLOSED)
-        .select_related("cluster__movement")
+        cycles.select_related("cluster")
         .prefetch_related(
             Prefetch("cluster__memberships", queryset=Membership.objects.select_related("unit"))
         )
@@ -236,8 +248,14 @@ class DueItem:
 
 def due_for(user: User, *, on: dt.date | None = None) -> list[DueItem]:
     """The current step of every open year `user` answers for and has not done, soonest first."""
-    items = []
-    cycles = [c for c in open_cycles() if roles_in(user, c) & RESPONSIBLE.get(c.stage, frozenset())]
+    items: list[DueItem] = []
+    possible = POSSIBLE.get(user.role, frozenset())
+    stages = [stage for stage, who in RESPONSIBLE.items() if who & possible]
+    if not stages or not user.is_active:
+        return items  # a viewer answers for no step: no query
+    cycles = [
+        c for c in open_cycles(stages) if roles_in(user, c) & RESPONSIBLE.get(c.stage, frozenset())
+    ]
     steps = calendars(cycles)
     for cycle in cycles:
         deadline = steps[cycle.pk].get(cycle.stage)
