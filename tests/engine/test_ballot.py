@@ -103,3 +103,10 @@ def test_a_tampered_aggregate_is_reported_not_miscounted():
 def test_a_choice_outside_the_ballot_is_refused():
     with pytest.raises(b.BallotError):
         b.encrypt_ballot(4, 3, 3, SMALL)
+
+
+def test_a_passphrase_that_cannot_be_encoded_or_is_too_long_is_refused_in_words():
+    with pytest.raises(b.BallotError, match="ký tự không hợp lệ"):
+        b.check_passphrase("mười hai ký tự \ud800 nữa")
+    with pytest.raises(b.BallotError, match="dài quá 500 ký tự"):
+        b.check_passphrase("x" * 501)

@@ -24,6 +24,7 @@ Ciphertext = tuple[int, int]
 Ballot = tuple[Ciphertext, ...]
 
 MIN_PASSPHRASE = 12
+MAX_PASSPHRASE = 500
 # scrypt cost: ~16 MiB and ~0.1 s per derivation, paid once per trustee at opening and closing.
 KDF_N, KDF_R, KDF_P = 2**14, 8, 1
 
@@ -67,6 +68,12 @@ def check_passphrase(passphrase: str) -> str:
         raise BallotError(
             f"Cụm mật khẩu phải có ít nhất {MIN_PASSPHRASE} ký tự (nên dùng một câu dễ nhớ)."
         )
+    if len(text) > MAX_PASSPHRASE:
+        raise BallotError(f"Cụm mật khẩu dài quá {MAX_PASSPHRASE} ký tự.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate sent through JSON
+        raise BallotError("Cụm mật khẩu có ký tự không hợp lệ.") from exc
     return text
 
 
