@@ -104,7 +104,7 @@ def test_a_database_refusal_late_in_the_file_saves_none_of_the_rows_before_it(wo
     assert finished.error == "Chưa nhập được: tệp có 1 lỗi. Không dòng nào được lưu."
     assert finished.summary["errors"] == [
         "Trang “Cán bộ” — Dòng 231, cột A (Số hiệu CAND): "
-        "số hiệu “DB-00229” đã có (trong tệp hoặc hệ thống)."
+        "số hiệu “DB-00229” đã có trong hồ sơ thuộc phạm vi của bạn."
     ]
     assert Person.objects.count() == people
     assert not Person.objects.filter(officer_code="DB-00001").exists()

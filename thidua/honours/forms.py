@@ -23,6 +23,7 @@ from thidua.honours.models import (
     Scope,
     award_choices,
     user_line_ids,
+    user_write_ids,
 )
 from thidua.org.models import Unit, User
 
@@ -77,7 +78,7 @@ def editable_units(user: User) -> QuerySet[Unit]:
     units = Unit.objects.order_by("kind", "sort_key", "valid_from")
     if user.is_superuser or user.role == User.Role.MINISTRY_APPROVER:
         return units
-    return units.filter(pk__in=user_line_ids(user))
+    return units.filter(pk__in=user_write_ids(user))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,7 +283,7 @@ class CommendationCreateForm(_CommendationFields):
         super().__init__(*args, **kwargs)
         people = Person.objects.select_related("current_unit")
         if not (user.is_superuser or user.role == User.Role.MINISTRY_APPROVER):
-            people = people.filter(current_unit_id__in=user_line_ids(user))
+            people = people.filter(current_unit_id__in=user_write_ids(user))
         self.fields["person"].queryset = people
         self.fields["person"].label_from_instance = lambda p: f"{p.full_name} ({p.officer_code})"
         self.fields["unit"].queryset = editable_units(user)

@@ -44,8 +44,10 @@ from thidua.honours.models import (
     award_choices,
     may_edit_for,
     require_edit,
+    sees_people_of,
 )
 from thidua.honours.models.common import catalogue
+from thidua.honours.models.people import OFFICER_CODE_FORMAT, OFFICER_CODE_REFUSED
 from thidua.org.models import Unit, User
 from thidua.untrusted import put, strip_control
 
@@ -700,10 +702,18 @@ class _Importer:
         start = v.get("start")
         unit = self.unit(row, "unit", start.year if start else None)
         code = (v.get("officer") or "").upper()
-        if code and (code in self.people or code in self.known):
+        known = self.known.get(code)
+        if code and code in self.people:
+            self.errors.append(row.error("officer", f"số hiệu “{code}” đã có ở dòng khác của tệp."))
+            return
+        if code and known is not None and sees_people_of(self.user, known.current_unit_id):
             self.errors.append(
-                row.error("officer", f"số hiệu “{code}” đã có (trong tệp hoặc hệ thống).")
+                row.error("officer", f"số hiệu “{code}” đã có trong hồ sơ thuộc phạm vi của bạn.")
             )
+            return
+        if code and (known is not None or not OFFICER_CODE_FORMAT.fullmatch(code)):
+            # Another unit's record, or a malformed number: one answer, nothing revealed.
+            self.errors.append(row.error("officer", OFFICER_CODE_REFUSED))
             return
         if unit is None or start is None or not v.get("full_name"):
             return
@@ -717,8 +727,9 @@ class _Importer:
                 or Person.objects.filter(officer_code=person.officer_code).exists()
             )
             if taken:
-                message = Person._meta.get_field("officer_code").error_messages["unique"]
-                errors = ValidationError({"officer_code": message}).update_error_dict(errors)
+                errors = ValidationError({"officer_code": OFFICER_CODE_REFUSED}).update_error_dict(
+                    errors
+                )
             return errors
 
         person = Person(
@@ -905,7 +916,7 @@ class _Importer:
             return errors
 
         def create() -> Commendation:  # Commendation.create
-            owner = person.current_unit_id if person is not None else self.units.current(unit).pk
+            owner = person.current_unit_id if person is not None else unit.pk
             require_edit(self.user, owner, "khen thưởng của đơn vị khác")
             # clean() would look for an earlier award of an annual title with a query; with
             # revoked set it skips that, and once_a_year() does it from memory instead.

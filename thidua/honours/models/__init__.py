@@ -23,6 +23,7 @@ from thidua.honours.models.common import (
     require_edit,
     sees_people_of,
     user_line_ids,
+    user_write_ids,
 )
 from thidua.honours.models.people import (
     Discipline,
@@ -60,4 +61,5 @@ __all__ = [
     "require_edit",
     "sees_people_of",
     "user_line_ids",
+    "user_write_ids",
 ]

@@ -156,8 +156,10 @@ class Commendation(models.Model):
 
     @property
     def owner_unit_id(self) -> int | None:
-        """The unit whose line may change this record."""
-        return self.person.current_unit_id if self.person_id else self.unit.current().pk
+        """The unit whose record this is: the person's unit, or the honoured unit itself. It is
+        changed by that unit and by the units it was merged into (`may_edit_for`), never by an
+        officer of a unit merged into another writing for the successor."""
+        return self.person.current_unit_id if self.person_id else self.unit_id
 
     def clean(self) -> None:
         for name in ("decision_no", "issuer", "legal_basis", "achievement_ref", "achievement"):

@@ -76,17 +76,31 @@ def user_line_ids(user: User) -> frozenset[int]:
     return cached
 
 
+def user_write_ids(user: User) -> frozenset[int]:
+    """The units a user writes records for: their own unit and the units merged into it (whose
+    history it carries), never the units it was merged into. History is read through the whole
+    line (`user_line_ids`); it is written only as the unit one belongs to now: an officer of a
+    dissolved unit writes nothing for its successor."""
+    if getattr(user, "unit_id", None) is None:
+        return frozenset()
+    cached = getattr(user, "_honours_write_line", None)
+    if cached is None:
+        cached = user._honours_write_line = frozenset(u.pk for u in user.unit.lineage())
+    return cached
+
+
 def sees_people_of(user: User, unit_id: int | None) -> bool:
     return user.has_national_scope or (unit_id is not None and unit_id in user_line_ids(user))
 
 
 def may_edit_for(user: User, unit_id: int | None) -> bool:
-    """The Ministry approver edits every record; unit officers and the secretariat their line's."""
+    """The Ministry approver edits every record; unit officers and the secretariat those of their
+    own unit and of the units merged into it (`user_write_ids`), never their successor's."""
     if user.is_superuser or user.role == User.Role.MINISTRY_APPROVER:
         return True
     if user.role not in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT):
         return False
-    return unit_id is not None and unit_id in user_line_ids(user)
+    return unit_id is not None and unit_id in user_write_ids(user)
 
 
 def may_edit_somewhere(user: User) -> bool:
@@ -99,6 +113,14 @@ def may_edit_somewhere(user: User) -> bool:
 
 def require_edit(user: User, unit_id: int | None, what: str = "hồ sơ này") -> None:
     if not may_edit_for(user, unit_id):
+        unit = getattr(user, "unit", None)
+        if unit is not None and unit.successor_id is not None and unit_id in user_line_ids(user):
+            successor = unit.current()
+            raise PermissionDenied(
+                f"{unit.short_name} đã hợp nhất vào {successor.short_name}: tài khoản của đơn vị "
+                f"cũ chỉ xem được lịch sử, không cập nhật {what} cho {successor.short_name}. "
+                f"Việc này do cán bộ thi đua của {successor.short_name} thực hiện."
+            )
         raise PermissionDenied(
             f"Bạn không có quyền cập nhật {what}: chỉ cán bộ thi đua của đơn vị (và cán bộ "
             "phê duyệt của Bộ) được cập nhật."

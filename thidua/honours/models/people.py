@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,10 +25,36 @@ from thidua.honours.models.common import (
     line_ids,
     raise_on,
     require_edit,
+    sees_people_of,
     user_line_ids,
     year_error,
 )
 from thidua.org.models import Unit, User
+
+OFFICER_CODE_FORMAT = re.compile(r"[A-Z0-9][A-Z0-9./-]{1,19}")
+# One answer for a malformed number and for one already held by a record the user may not see:
+# creating a record must not tell an officer that a number exists in another unit.
+OFFICER_CODE_REFUSED = (
+    "Số hiệu CAND này không dùng được cho hồ sơ mới. Số hiệu gồm 2–20 chữ cái in hoa không dấu, "
+    "chữ số và dấu “-”, “.”, “/”. Nếu cán bộ chuyển đến từ đơn vị khác, đơn vị cũ (hoặc cán bộ "
+    "phê duyệt của Bộ) ghi nhận điều chuyển hồ sơ sang đơn vị của bạn."
+)
+
+
+def officer_code_problem(code: str, user: User | None) -> str | None:
+    """Why `code` cannot be given to a new record, in words that reveal nothing about records
+    outside the user's line: the same words for a malformed number and for another unit's."""
+    code = text.normalize(code).upper()
+    if not code:
+        return "Phải nhập số hiệu CAND."
+    if not OFFICER_CODE_FORMAT.fullmatch(code):
+        return OFFICER_CODE_REFUSED
+    holder = Person.objects.filter(officer_code=code).values_list("current_unit_id").first()
+    if holder is None:
+        return None
+    if user is not None and sees_people_of(user, holder[0]):
+        return "Số hiệu này đã có trong hồ sơ cán bộ thuộc phạm vi của bạn: tìm ở trang “Cán bộ”."
+    return OFFICER_CODE_REFUSED
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
@@ -143,6 +170,9 @@ class Person(models.Model):
         """A new record with its first posting (a person always belongs to a unit line)."""
         if by is not None:
             require_edit(by, unit.pk, f"hồ sơ cán bộ của {unit.name}")
+        problem = officer_code_problem(fields.get("officer_code") or "", by)
+        if problem:
+            raise ValidationError({"officer_code": problem})
         person = cls(illustrative=illustrative, **fields)
         person.full_clean()
         person.save()
