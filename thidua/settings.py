@@ -227,7 +227,7 @@ if not (JOBS_REDIS_URL or JOBS_IMMEDIATE):
     JOBS_QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
 HUEY = {
     "huey_class": "huey.RedisHuey" if JOBS_REDIS_URL else "huey.SqliteHuey",
-    "name": "thidua",
+    "name": env_str("THIDUA_JOBS_QUEUE_NAME", "thidua"),  # one per installation sharing a Redis
     "immediate": JOBS_IMMEDIATE,
     "results": False,
     "utc": False,  # the schedule's hours are local (TIME_ZONE, which Django sets for the process)

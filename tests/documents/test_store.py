@@ -84,5 +84,24 @@ def test_each_kind_and_format_and_the_layout_code_have_their_own_fingerprint(wor
     assert store.fingerprint(ctx, "report", "pdf") != before
 
 
+def test_documents_nobody_read_for_the_retention_period_are_pruned_nightly(world, renders):
+    import os
+    import time
+
+    from thidua.documents.tasks import prune_rendered_documents
+
+    download(world)
+    (kept,) = (Path(settings.MEDIA_ROOT) / store.FOLDER).rglob("*.pdf")
+    month_ago = time.time() - 31 * 86400
+    os.utime(kept, (month_ago, month_ago))
+    download(world)  # read again: still wanted
+    assert renders == [("report", "pdf")]
+    assert prune_rendered_documents.call_local(30) == 0 and kept.exists()
+    os.utime(kept, (month_ago, month_ago))
+    assert prune_rendered_documents.call_local(30) == 1 and not kept.exists()
+    download(world)  # made again on the next download
+    assert renders == [("report", "pdf"), ("report", "pdf")] and kept.exists()
+
+
 def generate_files():
     return [(k.code, ext) for k in generate.KINDS.values() for ext in k.formats]

@@ -145,8 +145,10 @@ def test_result_files_of_jobs_older_than_the_retention_are_deleted_the_rows_kept
         assert Job.objects.get(pk=job.pk).result_file == job.result_file
 
 
+# Transactional: on PostgreSQL the backup opens its own repeatable-read transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_nightly_backup_is_off_without_a_folder_and_keeps_the_last_archives(
-    world, settings, tmp_path: Path
+    settings, tmp_path: Path
 ):
     settings.BACKUP_DIR = ""
     assert tasks.nightly_backup.call_local() is None

@@ -7,13 +7,15 @@ object in it (with the related objects loaded alongside), the kind and the forma
 fingerprint means the same bytes, so a second download reads the file instead of rendering again;
 any change to what the document shows (a score, a unit's name, a vote, a template) is a new
 fingerprint and a new rendering. Old files are never served for new data and never need purging
-for correctness (nightly pruning keeps the folder small).
+for correctness: the nightly `prune` deletes the ones nobody made or read for
+JOBS_RETENTION_DAYS days (documents/tasks.py).
 
 Files are written whole to a temporary name and then renamed, so a reader never sees half of one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
@@ -22,6 +24,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from functools import cache
@@ -107,12 +110,36 @@ def rendered(ctx: Any, kind: str, ext: str, render: Callable[[], bytes]) -> byte
     name = name_for(fingerprint(ctx, kind, ext), ext)
     try:
         with default_storage.open(name, "rb") as kept:
-            return kept.read()
+            data = kept.read()
     except (FileNotFoundError, OSError):
         pass
+    else:
+        _touch(name)
+        return data
     data = render()
     _keep(name, data)
     return data
+
+
+def _touch(name: str) -> None:
+    """A file read is a file still wanted: its time is what `prune` goes by."""
+    with contextlib.suppress(NotImplementedError, OSError):
+        os.utime(default_storage.path(name))
+
+
+def prune(days: int) -> int:
+    """Delete kept documents neither made nor read for `days` days; returns how many."""
+    cutoff = time.time() - days * 86400
+    try:
+        root = Path(default_storage.path(FOLDER))
+    except NotImplementedError:  # object storage: its own lifecycle rules expire old objects
+        return 0
+    removed = 0
+    for path in root.rglob("*"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def _keep(name: str, data: bytes) -> None:

@@ -12,8 +12,12 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
 from thidua.cycle.models import Cycle
-from thidua.documents import generate
+from thidua.documents import generate, store
 from thidua.documents.context import NotReady, build_context
 from thidua.jobs.models import Job
 from thidua.jobs.runner import JobFailed, Run, register
@@ -120,3 +124,13 @@ def documents_year(run: Run) -> None:
         run.progress(step="Đang lưu tệp nén…")
         run.keep_result(tmp, zip_name(year), "application/zip")
     run.summary = {"made": made, "skipped": skipped}
+
+
+# -- nightly ---------------------------------------------------------------------------------------
+
+
+@db_periodic_task(crontab(hour="3", minute="30"), name="thidua.documents.prune")
+def prune_rendered_documents(days: int | None = None) -> int:
+    """Kept documents nobody made or read for JOBS_RETENTION_DAYS days are deleted (a later
+    download renders them again)."""
+    return store.prune(settings.JOBS_RETENTION_DAYS if days is None else days)
