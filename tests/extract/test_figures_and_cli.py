@@ -135,3 +135,17 @@ def test_a_pdf_with_a_text_layer_is_read_and_a_scanned_one_is_refused(tmp_path):
     blank = tmp_path / "ban-quet.pdf"
     blank.write_bytes(weasyprint.HTML(string="<p></p>").write_pdf())
     assert main([str(blank)]) == 2
+
+
+def test_a_table_of_changes_gives_signed_values_and_its_target_column_is_never_suggested(tmp_path):
+    report = tmp_path / "bang.txt"
+    report.write_text(
+        "| TT | Chỉ tiêu | ĐVT | Thực hiện | Chỉ tiêu giao |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | Số vụ tai nạn giao thông so với năm 2024 | % | -6,2 | -5 |\n"
+        "| 2 | Thu nhận hồ sơ cấp căn cước công dân | hồ sơ | 40.215 | 40.000 |\n",
+        encoding="utf-8",
+    )
+    scale = load_scale(DATA / "scale.json")
+    got = {s.criterion: float(s.value) for s in suggest(scale, find_figures(read_text(report)))}
+    assert got == {"QL1": -6.2, "DA1": 40215.0}

@@ -67,6 +67,8 @@ _STOP = frozenset(
         "khi",
     }
 )
+# "… – Chỉ tiêu giao: 76%": the table column of targets or plans, not of results
+_TARGET_BEFORE = re.compile(r"(?:chỉ\s+tiêu|kế\s+hoạch)[^;:.]{0,20}:\s*[-−+]?[\d.,]+[^;:]*$", re.I)
 _CHANGE_NAME = re.compile(r"tang giam|keo giam|ti le giam|ti le tang|so voi nam|so voi cung ky")
 
 
@@ -112,6 +114,8 @@ class _Candidate:
 def _candidates(f: Figure) -> list[_Candidate]:
     q = (f.qualifier or "").lower()
     change = "down" if "giảm" in q else "up" if "tăng" in q else None
+    if change is None and f.value < 0:  # "-6,2" in a column of changes: a fall, signed
+        change = "down"
     out = [_Candidate(f.value, f.unit, change)]
     c = f.comparison
     if c and c.get("kind") == "change":
@@ -155,8 +159,8 @@ def suggest(scale: Scale, figures: list[Figure]) -> list[Suggestion]:
         wants_change = bool(_CHANGE_NAME.search(match_key(c.name)))
         name, aliases = _words(c.name), [_words(a) for a in c.aliases]
         for fi, f in enumerate(figures):
-            if f.high is not None:
-                continue  # a range ("giảm từ 8 đến 10%") is the officer's to decide
+            if f.high is not None or _TARGET_BEFORE.search(f.context):
+                continue  # a range is the officer's to decide; a target is not a result
             score = _score(name, aliases, indicators[fi])
             if score < THRESHOLD:
                 continue
