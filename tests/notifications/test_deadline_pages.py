@@ -177,6 +177,8 @@ def test_ministry_board_shows_every_clusters_stage_and_lateness(y25):
     assert "Thực hiện, báo cáo kết quả" in row
     assert y25.days(-4).strftime("%d/%m/%Y") in row and "Quá hạn 4 ngày" in row
     assert "<th>Hạn giai đoạn</th>" in page
+    overdue = re.search(r'id="clusters-overdue">.*?</li>', page, re.S).group(0)
+    assert '<span class="stat__value">1</span>' in overdue
     assert client_for(y25.secretariat).get("/bang-dieu-khien/?nam=2025").status_code == 403
 
 

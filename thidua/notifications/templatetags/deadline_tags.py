@@ -32,3 +32,8 @@ def deadline_board(year: int | None) -> dict:
 @register.filter
 def board_row(board: dict, cluster_id: int):
     return board.get(cluster_id)
+
+
+@register.filter
+def overdue_count(board: dict) -> int:
+    return sum(1 for row in board.values() if row.status and row.status.state == deadlines.OVERDUE)
