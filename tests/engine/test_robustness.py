@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from thidua.engine.ranking import rank
-from thidua.engine.robustness import robustness
+from thidua.engine.reconcile import reconcile_all
+from thidua.engine.robustness import judged_spread, robustness
 from thidua.engine.scale import parse_scale
 from thidua.engine.scoring import UnitInput, score_units
 from thidua.engine.testing import group, judged, linear, scale_doc, veto
@@ -55,7 +56,9 @@ def test_same_seed_gives_the_same_figures_and_another_seed_may_not() -> None:
 
 
 def test_without_jitter_or_noise_every_unit_keeps_its_rank() -> None:
-    report = robustness(example_ranking(), samples=200, weight_jitter=0.0, input_noise=0.0)
+    report = robustness(
+        example_ranking(), samples=200, weight_jitter=0.0, input_noise=0.0, judged_noise=0.0
+    )
     for u in report.units:
         assert u.median_rank == u.p5_rank == u.p95_rank
     assert report.units[0].p_first == 1.0
@@ -104,3 +107,58 @@ def test_bad_parameters_are_refused_in_vietnamese() -> None:
         robustness(example_ranking(), samples=0)
     with pytest.raises(ValueError, match="trọng số"):
         robustness(example_ranking(), weight_jitter=1.5)
+    with pytest.raises(ValueError, match=r"từ 1 đến 100\.000"):
+        robustness(example_ranking(), samples=1_000_000_000_000)  # was a numpy MemoryError
+    with pytest.raises(ValueError, match="Hạt giống"):
+        robustness(example_ranking(), seed=-1)
+    with pytest.raises(ValueError, match="điểm chấm"):
+        robustness(example_ranking(), judged_noise=-0.5)
+
+
+def test_a_lead_built_from_judged_points_is_no_longer_certain() -> None:
+    # equal measured results; Yên Bái leads by 0.01 judged point only
+    s = sheets(("Yên Bái", 80, "8.01", False), ("Bắc Giang", 80, 8, False))
+    report = robustness(s, samples=4000, seed=5)  # judged noise by default
+    leader = report.unit("Yên Bái")
+    assert 0.4 < leader.p_first < 0.7  # was 1.0: judged points were treated as exact facts
+    assert report.judged_noise == 0.25
+    assert "mặc định" in report.to_dict()["model"]
+    blind = robustness(s, samples=4000, seed=5, judged_noise=0)
+    assert blind.unit("Yên Bái").p_first == 1.0
+
+
+def test_judged_noise_is_the_spread_between_self_assessment_and_inspections() -> None:
+    scale = parse_scale(json.loads((EXAMPLES / "scale.json").read_text(), parse_float=Decimal))
+
+    def load(name: str, stage: str = "self") -> list:
+        doc = json.loads((EXAMPLES / name).read_text(), parse_float=Decimal)
+        return score_units(scale, [dict(u, stage=stage) for u in doc["units"]])
+
+    own = load("results.json")
+    teams = load("inspection-team1.json", "inspection") + load(
+        "inspection-team2.json", "inspection"
+    )
+    consolidations = reconcile_all(own, teams)
+    sigma, cells = judged_spread(consolidations)
+    # by hand: every judged cell of each unit, its self-assessed and inspected points
+    squares, freedom, counted = 0.0, 0, 0
+    for c in consolidations:
+        for e in c.self_sheet.explanations:
+            if e.criterion.rule.kind != "judged" or e.missing:
+                continue
+            points = [float(e.points)] + [
+                float(x.explanation(e.criterion.code).points)
+                for x in c.inspections
+                if not x.explanation(e.criterion.code).missing
+            ]
+            if len(points) > 1:
+                mean = sum(points) / len(points)
+                squares += sum((p - mean) ** 2 for p in points)
+                freedom += len(points) - 1
+                counted += 1
+    assert cells == counted > 0
+    assert sigma == pytest.approx((squares / freedom) ** 0.5)
+    ranking = rank([c.sheet for c in consolidations])
+    report = robustness(ranking, samples=500, seed=1, inspections=consolidations)
+    assert report.judged_noise == pytest.approx(sigma)
+    assert f"trên {cells} ô điểm chấm" in report.to_dict()["model"]

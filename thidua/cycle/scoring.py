@@ -391,7 +391,7 @@ def rank_cycle(
     sheets = [c.sheet for c in consolidated]
     ranking = rank(sheets, scale_of(method).tie_breaks)
     report = (
-        robustness(ranking, samples=samples, seed=cycle.pk)
+        robustness(ranking, samples=samples, seed=cycle.pk, inspections=consolidated)
         if len(ranking.entries) > 1 and samples
         else None
     )

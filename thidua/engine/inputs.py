@@ -12,10 +12,16 @@ Results files (schema ``thidua.results/1``) are JSON::
                 "remarks": {"ANQG1": "…"}}]}
 
 or CSV, one row per unit: a ``unit`` column, one column per criterion code, ``target:CODE`` columns
-for a unit's own targets and ``remark:CODE`` columns for judged remarks. Lines starting with ``#``
+for a unit's own targets, ``remark:CODE`` columns for judged remarks and an optional
+``honoured_leader`` column (``có`` on the row of the unit the cluster voted to honour). Lines starting with ``#``
 before the header are comments. The delimiter is ``,`` or ``;``; decimals use a dot, or a comma
 when the delimiter is ``;``; no thousands separators. Yes/no cells accept ``có``/``không``,
 ``true``/``false``, ``1``/``0``; an empty cell is a missing result.
+
+Unit names are compared in their canonical form (:func:`thidua.engine.text.normalize`: NFC, trimmed,
+inner spaces collapsed), so ``"Yên Bái "`` and a decomposed ``"Yên Bái"`` are the same unit; a bad
+number (``NaN``, ``Infinity``, too many digits, too large) is refused with the same message in JSON
+and CSV, in results and in targets.
 """
 
 from __future__ import annotations
@@ -30,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from .awards import AwardRules, AwardRulesError, parse_award_rules
-from .numbers import NumberError, to_decimal
+from .numbers import NOT_FINITE, NumberError, to_decimal
 from .rules import VetoRule, YesNoRule
 from .scale import Scale, ScaleError, parse_scale
 from .scoring import InputError, InputProblem, UnitInput
+from .text import normalize
 
 __all__ = [
     "FileError",
@@ -46,6 +53,7 @@ __all__ = [
 ]
 
 RESULTS_SCHEMA = "thidua.results/1"
+HONOURED_COLUMN = "honoured_leader"  # CSV: "có" on the honoured leader's row
 _TRUE = {"có", "co", "true", "1", "x", "yes", "đúng", "đạt"}
 _FALSE = {"không", "khong", "false", "0", "no", "sai", "không đạt"}
 
@@ -102,8 +110,32 @@ class ResultsFile:
         ]
 
 
+class _NotFinite:
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a JSON file: not JSON, refused where it stands."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _not_finite_paths(value: Any, path: str = "") -> list[str]:
+    if isinstance(value, _NotFinite):
+        return [path]
+    if isinstance(value, Mapping):
+        return [p for k, v in value.items() for p in _not_finite_paths(v, _join(path, str(k)))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _not_finite_paths(v, f"{path}[{i}]")]
+    return []
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
 def load_json(path: str | Path) -> Any:
-    """JSON with exact decimals; a syntax error names its line and column."""
+    """JSON with exact decimals; a syntax error names its line and column, a ``NaN`` or
+    ``Infinity`` (which JSON does not have) its path."""
     name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -112,10 +144,16 @@ def load_json(path: str | Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise FileError([FileProblem(name, "", f"không đọc được tệp ({exc})")]) from None
     try:
-        return json.loads(text, parse_float=Decimal)
+        doc = json.loads(text, parse_float=Decimal, parse_constant=_NotFinite)
     except json.JSONDecodeError as exc:
         where = f"dòng {exc.lineno}, cột {exc.colno}"
         raise FileError([FileProblem(name, where, f"JSON không hợp lệ ({exc.msg})")]) from None
+    except RecursionError:
+        raise FileError([FileProblem(name, "", "JSON lồng nhau quá sâu")]) from None
+    bad = _not_finite_paths(doc)
+    if bad:
+        raise FileError([FileProblem(name, where, NOT_FINITE) for where in bad])
+    return doc
 
 
 def load_scale(path: str | Path) -> Scale:
@@ -209,9 +247,10 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
                     FileProblem(name, f"{where}.{key}", "khóa không được hỗ trợ (gõ nhầm?)")
                 )
         unit = item.get("unit")
-        if not isinstance(unit, str) or not unit.strip():
+        if not isinstance(unit, str) or not normalize(unit):
             problems.append(FileProblem(name, f"{where}.unit", "thiếu tên đơn vị"))
             continue
+        unit = normalize(unit)
         if unit in seen:
             problems.append(
                 FileProblem(name, f"{where}.unit", f"đơn vị “{unit}” trùng với units[{seen[unit]}]")
@@ -230,7 +269,7 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
             problems.append(FileProblem(name, f"{where}.results", "thiếu (bắt buộc)"))
         units.append(
             UnitInput(
-                unit.strip(),
+                unit,
                 parts["results"],
                 parts["targets"],
                 parts["remarks"],
@@ -245,7 +284,24 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
         for k in ("note", "scale", "cluster", "year", "stage", "source", "honoured_leader")
         if k in doc
     }
+    honoured = meta.get("honoured_leader")
+    if honoured is not None:
+        if not isinstance(honoured, str) or not normalize(honoured):
+            raise FileError([FileProblem(name, "honoured_leader", "phải là tên một đơn vị")])
+        meta["honoured_leader"] = normalize(honoured)
     return ResultsFile(name, units, meta)
+
+
+def _yes_no(text: str) -> bool | None:
+    text = text.strip()
+    if not text:
+        return None
+    low = text.casefold()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise NumberError(f"'{text}' không phải có/không")
 
 
 def _cell_value(scale: Scale, code: str, text: str, decimal_comma: bool) -> Any:
@@ -254,12 +310,7 @@ def _cell_value(scale: Scale, code: str, text: str, decimal_comma: bool) -> Any:
         return None
     rule = scale.criterion(code).rule
     if isinstance(rule, VetoRule | YesNoRule):
-        low = text.casefold()
-        if low in _TRUE:
-            return True
-        if low in _FALSE:
-            return False
-        raise NumberError(f"'{text}' không phải có/không")
+        return _yes_no(text)
     return _number(text, decimal_comma)
 
 
@@ -298,6 +349,9 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
         )
     columns: list[tuple[str, str] | None] = [None]
     for k, title in enumerate(header[1:], start=2):
+        if title.casefold() == HONOURED_COLUMN:
+            columns.append(("honoured", ""))
+            continue
         kind, _, code = title.partition(":") if ":" in title else ("result", "", title)
         if kind not in ("result", "target", "remark") or not scale.has_criterion(code):
             problems.append(
@@ -306,7 +360,7 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
                     f"dòng {header_row}, cột {k} ('{title}')",
                     "không có tiêu chí mã này trong thang điểm"
                     if kind in ("result", "target", "remark")
-                    else "tiêu đề cột phải là MÃ, target:MÃ hoặc remark:MÃ",
+                    else f"tiêu đề cột phải là MÃ, target:MÃ, remark:MÃ hoặc {HONOURED_COLUMN}",
                 )
             )
             columns.append(None)
@@ -315,6 +369,7 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
     units: list[UnitInput] = []
     rows_of_units: list[int] = []
     seen: dict[str, int] = {}
+    honoured: list[tuple[int, str]] = []
     for offset, record in enumerate(reader, start=1):
         row_no = header_row + offset
         if not any(cell.strip() for cell in record):
@@ -326,7 +381,7 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
                 )
             )
             continue
-        unit = record[0].strip()
+        unit = normalize(record[0])
         if not unit:
             problems.append(FileProblem(name, f"dòng {row_no}, cột 1", "thiếu tên đơn vị"))
             continue
@@ -353,6 +408,8 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
                     targets[code] = _number(cell.strip(), delimiter == ";")
                 elif kind == "remark" and cell.strip():
                     remarks[code] = cell.strip()
+                elif kind == "honoured" and _yes_no(cell):
+                    honoured.append((row_no, unit))
             except NumberError as exc:
                 problems.append(
                     FileProblem(name, f"dòng {row_no}, cột {k} ('{header[k - 1]}')", str(exc))
@@ -361,7 +418,18 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
         rows_of_units.append(row_no)
     if not units and not problems:
         problems.append(FileProblem(name, "", "không có dòng số liệu nào"))
+    if len(honoured) > 1:
+        problems.append(
+            FileProblem(
+                name,
+                f"cột '{HONOURED_COLUMN}'",
+                "chỉ một đơn vị được suy tôn dẫn đầu Cụm, tệp đánh dấu "
+                + ", ".join(f"“{unit}” (dòng {row})" for row, unit in honoured),
+            )
+        )
     if problems:
         raise FileError(problems)
-
-    return ResultsFile(name, units, {"stage": "self"}, rows_of_units)
+    meta: dict[str, Any] = {"stage": "self"}
+    if honoured:
+        meta["honoured_leader"] = honoured[0][1]
+    return ResultsFile(name, units, meta, rows_of_units)

@@ -16,9 +16,16 @@ Public API::
 Notes on the model (documented because a committee will ask):
 
 - only ranked units take part (vetoed units and blocked totals stay out, as in the ranking);
-- noise applies to measured values (target attainment and percentage of plan); counts, judged
-  points, yes/no answers and vetoes are facts and stay fixed, as do criteria consolidated from
+- noise applies to measured values (target attainment and percentage of plan); counts, yes/no
+  answers and vetoes are facts and stay fixed, as do measured criteria consolidated from
   disagreeing inspections (they have no single input to perturb);
+- judged points (awarded by the inspection team) are judgements, not facts: each carries a normal
+  error of σ points (``judged_noise``), kept within [0; maximum]. σ is, by default, the judges' own
+  spread — the pooled standard deviation of the points that the unit's self-assessment and its
+  inspection teams gave the same judged criterion of the same unit (``inspections``: the
+  consolidations of :func:`thidua.engine.reconcile.reconcile_all`) — or, without such pairs,
+  :data:`DEFAULT_JUDGED_NOISE` (a quarter point, the step inspectors score in); ``0`` turns it off.
+  A lead built from judged points is therefore only as sure as the judges agree;
 - simulated points are not rounded and tie-breaks are not applied: ties (rare once noise is on)
   share the better rank, so P(rank 1) of tied leaders can sum to more than 1;
 - the same ``seed`` and ``samples`` give the same figures on every machine: samples are drawn in
@@ -27,20 +34,38 @@ Notes on the model (documented because a committee will ask):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from .kernel import Kernel
-from .numbers import to_decimal
+from .numbers import fmt_number, to_decimal
 from .ranking import Ranking, rank
+from .reconcile import Consolidation
+from .rules import JudgedRule
 from .scoring import ScoreSheet
 
-__all__ = ["RobustnessReport", "UnitRobustness", "robustness"]
+__all__ = [
+    "DEFAULT_JUDGED_NOISE",
+    "MAX_SAMPLES",
+    "MAX_SEED",
+    "RobustnessReport",
+    "UnitRobustness",
+    "judged_spread",
+    "robustness",
+]
 
 CHUNK = 1000  # samples per vectorised step (fixed: part of the reproducibility contract)
+#: Most samples one run may take: 0,1% resolution on P(first) many times over; memory ≈ samples ×
+#: units × 4 bytes for the ranks (100.000 × 63 provinces ≈ 25 MB).
+MAX_SAMPLES = 100_000
+MAX_SEED = 2**32 - 1
+#: σ of judged points when the judges' spread cannot be measured: a quarter point.
+DEFAULT_JUDGED_NOISE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +104,8 @@ class RobustnessReport:
     weight_jitter: float
     input_noise: float
     units: tuple[UnitRobustness, ...]
+    judged_noise: float = 0.0
+    judged_noise_basis: str = ""
 
     def unit(self, name: str) -> UnitRobustness:
         for u in self.units:
@@ -92,9 +119,12 @@ class RobustnessReport:
             "seed": self.seed,
             "weight_jitter": self.weight_jitter,
             "input_noise": self.input_noise,
+            "judged_noise": self.judged_noise,
             "model": (
                 "Trọng số mỗi nhóm nhân ngẫu nhiên đều trong [1 − x; 1 + x]; giá trị đo lường "
-                "(chỉ tiêu, tỷ lệ kế hoạch) cộng sai số chuẩn σ × max(|giá trị|, |chỉ tiêu|)"
+                "(chỉ tiêu, tỷ lệ kế hoạch) cộng sai số chuẩn σ × max(|giá trị|, |chỉ tiêu|); "
+                f"điểm chấm của đoàn kiểm tra cộng sai số chuẩn {_points(self.judged_noise)} "
+                f"({self.judged_noise_basis}), giữ trong [0; điểm tối đa]"
             ),
             "units": [u.to_dict() for u in self.units],
         }
@@ -122,26 +152,77 @@ def _matrices(kernel: Kernel, sheets: Sequence[ScoreSheet]):
     return P0, V, T, noisy
 
 
+def _points(value: float) -> str:
+    return f"σ = {fmt_number(Decimal(repr(round(value, 4))))} điểm"
+
+
+def judged_spread(consolidations: Sequence[Consolidation]) -> tuple[float, int] | None:
+    """The judges' own spread: pooled standard deviation of the judged points given to the same
+    criterion of the same unit by its self-assessment and its inspection sheets, and the number
+    of such cells; ``None`` when no cell was judged twice."""
+    squares, freedom, cells = 0.0, 0, 0
+    for item in consolidations:
+        by_code: dict[str, list[float]] = {}
+        for sheet in (item.self_sheet, *item.inspections):
+            for e in sheet.explanations:
+                if isinstance(e.criterion.rule, JudgedRule) and not e.missing:
+                    by_code.setdefault(e.criterion.code, []).append(float(e.points))
+        for points in by_code.values():
+            if len(points) >= 2:
+                mean = sum(points) / len(points)
+                squares += sum((p - mean) ** 2 for p in points)
+                freedom += len(points) - 1
+                cells += 1
+    if not freedom:
+        return None
+    return math.sqrt(squares / freedom), cells
+
+
+def _judged_noise(
+    judged_noise: float | None, inspections: Sequence[Consolidation]
+) -> tuple[float, str]:
+    if judged_noise is not None:
+        return judged_noise, "do người dùng chọn" if judged_noise else "không áp dụng"
+    spread = judged_spread(inspections)
+    if spread is None:
+        return (
+            DEFAULT_JUDGED_NOISE,
+            "mặc định: chưa có hai lần chấm cùng một tiêu chí để đo độ lệch",
+        )
+    sigma, cells = spread
+    return sigma, (
+        f"độ lệch giữa phiếu tự chấm và phiếu kiểm tra trên {cells} ô điểm chấm được chấm "
+        "từ hai lần trở lên"
+    )
+
+
 def robustness(
     data: Ranking | Sequence[ScoreSheet],
     *,
     samples: int = 10_000,
     weight_jitter: float = 0.2,
     input_noise: float = 0.0,
+    judged_noise: float | None = None,
+    inspections: Sequence[Consolidation] = (),
     seed: int = 0,
     kernel: Kernel | None = None,
 ) -> RobustnessReport:
     """Monte Carlo stability of a ranking (see the module docstring for the model)."""
-    if samples < 1:
-        raise ValueError("Số lần mô phỏng phải là số nguyên dương")
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ValueError(f"Số lần mô phỏng phải là số nguyên từ 1 đến {fmt_number(MAX_SAMPLES)}")
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"Hạt giống ngẫu nhiên phải từ 0 đến {fmt_number(MAX_SEED)}")
     if not 0 <= weight_jitter < 1:
         raise ValueError("Biên độ dao động trọng số phải trong [0; 1)")
-    if input_noise < 0:
-        raise ValueError("Độ nhiễu số liệu không được âm")
+    if not 0 <= input_noise <= 1:
+        raise ValueError("Độ nhiễu số liệu phải trong [0; 1]")
+    if judged_noise is not None and not 0 <= judged_noise <= 100:
+        raise ValueError("Độ lệch điểm chấm phải trong [0; 100] điểm")
+    sigma_j, basis_j = _judged_noise(judged_noise, inspections)
     ranking = data if isinstance(data, Ranking) else rank(list(data))
     entries = ranking.entries
     if not entries:
-        return RobustnessReport(samples, seed, weight_jitter, input_noise, ())
+        return RobustnessReport(samples, seed, weight_jitter, input_noise, (), sigma_j, basis_j)
     sheets = [e.sheet for e in entries]
     kernel = kernel or Kernel(sheets[0].scale)
     U = len(sheets)
@@ -154,6 +235,19 @@ def robustness(
     use_noise = input_noise > 0 and bool(noisy.any())
     scale_ = np.where(noisy, np.maximum(np.abs(V), np.nan_to_num(np.abs(T), nan=0.0)), 0.0)
     scale_ = np.nan_to_num(scale_, nan=0.0) * input_noise
+    # judged cells: points (scaled) with their own error, kept within [0; maximum]
+    jdg = kernel.jdg
+    present = np.array(
+        [[not sheet.explanations[c].missing for c in jdg.tolist()] for sheet in sheets],
+        dtype=bool,
+    ).reshape(U, jdg.size)
+    use_judged = sigma_j > 0 and bool(present.any())
+    if use_judged:
+        Pj = P0[:, jdg]
+        maxj = kernel.max_points[jdg] * kernel.factor
+        sigma_scaled = np.where(present, sigma_j * kernel.factor, 0.0)
+        onehot = np.zeros((jdg.size, G))
+        onehot[np.arange(jdg.size), np.searchsorted(kernel.group_starts, jdg, "right") - 1] = 1
     done = 0
     while done < samples:
         n = min(CHUNK, samples - done)
@@ -165,6 +259,10 @@ def robustness(
             groups = np.add.reduceat(points, kernel.group_starts, axis=2)  # (n, U, G)
         else:
             groups = np.broadcast_to(base_groups, (n, U, G))
+        if use_judged:
+            noise = rng.standard_normal(size=(n, U, jdg.size)) * sigma_scaled
+            delta = np.clip(Pj + noise, 0.0, maxj) - Pj
+            groups = groups + delta @ onehot
         totals = np.einsum("sug,sg->su", groups, weights)
         # competition rank: 1 + number of units strictly ahead
         better = (totals[:, None, :] > totals[:, :, None]).sum(axis=2)
@@ -184,4 +282,4 @@ def robustness(
         )
         for u in range(U)
     )
-    return RobustnessReport(samples, seed, weight_jitter, input_noise, units)
+    return RobustnessReport(samples, seed, weight_jitter, input_noise, units, sigma_j, basis_j)
