@@ -175,3 +175,39 @@ def test_the_secretariat_can_review_but_not_accept_a_units_reading():
     assert page.status_code == 200 and "Nhận tất cả" not in page.content.decode()
     response = secretariat.post(url("cycle_reading_accept", reading.pk), {"action": "all"})
     assert response.status_code == 403
+
+
+def test_the_inspector_sees_the_sentence_behind_the_units_reported_value(world):
+    """Yên Bái 2021, inspected by Team 1 (the cast's inspector): its TP1 came from its report."""
+    from thidua.cycle.models import Cycle
+    from thidua.cycle.scoring import scale_of
+    from thidua.engine.extract import find_figures, suggest
+
+    Cycle.objects.filter(pk=world.cycle2021.pk).update(stage=Cycle.Stage.INSPECTION)
+    sheet = ResultSheet.objects.get(cycle=world.cycle2021, unit__code="yen-bai")
+    text = "Tỷ lệ điều tra khám phá án hình sự đạt 92,1%, cao nhất Cụm."
+    figures = find_figures(text)
+    (suggestion,) = suggest(scale_of(world.cycle2021.method), figures)
+    assert sheet.values["TP1"] == "92.1"
+    reading = ReportReading.objects.create(
+        sheet=sheet,
+        file="bao-cao/2021/cum-3/yen-bai/bao-cao.txt",
+        original_name="Báo cáo tổng kết Yên Bái.txt",
+        content_type="text/plain; charset=utf-8",
+        size=len(text),
+        sha256="0" * 64,
+        text=text,
+        figures=[f.to_dict() for f in figures],
+        suggestions=[suggestion.to_dict()],
+        accepted={"TP1": {"value": "92.1", "figure": 0, "suggested": 92.1, "by": None, "at": ""}},
+        uploaded_by=User.objects.get(username="canbo.laocai"),
+    )
+    inspection = world.inspection("yen-bai")
+    page = world.cast.client(world.cast.inspector).get(
+        reverse("cycle_inspection", args=[2021, 3, inspection.pk])
+    )
+    html = page.content.decode()
+    row = html.split('id="tc-TP1"')[1].split("</tr>")[0]
+    assert "<mark>92,1%</mark>" in row
+    download = reverse("cycle_reading_download", args=[2021, 3, "yen-bai", reading.pk])
+    assert download in row  # the team opens the report during the cross-inspection

@@ -19,3 +19,18 @@ def value_source(sheet: Any, code: str) -> dict[str, Any] | None:
         cached = value_sources(sheet) if sheet.pk else {}
         sheet._value_sources = cached
     return cached.get(code)
+
+
+@register.simple_tag
+def reported_source(inspection: Any, code: str) -> dict[str, Any] | None:
+    """The same, for the unit's reported value shown on an inspection of that unit."""
+    cached = getattr(inspection, "_value_sources", None)
+    if cached is None:
+        from thidua.cycle.models import ResultSheet
+
+        sheet = ResultSheet.objects.filter(
+            cycle_id=inspection.cycle_id, unit_id=inspection.unit_id
+        ).first()
+        cached = value_sources(sheet) if sheet is not None else {}
+        inspection._value_sources = cached
+    return cached.get(code)
