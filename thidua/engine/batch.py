@@ -1,6 +1,6 @@
 """The batch path: many units scored at once, with full explanations, exact to the reference.
 
-:func:`score_batch` (called by :func:`thidua.engine.scoring.score_units`) turns the units' result
+:func:`score_batch` (called by :func:`thidua.engine.scoring.score_units`; it imports nothing from that module) turns the units' result
 mappings into a float matrix, validates it with array operations, computes every cell with
 :class:`thidua.engine.kernel.Kernel`, recomputes the few ambiguous cells with the Decimal reference,
 and assembles one :class:`~thidua.engine.scoring.ScoreSheet` per unit with one
@@ -42,16 +42,8 @@ from .rules import (
     evaluate,
 )
 from .scale import Scale
-from .scoring import (
-    InputError,
-    InputProblem,
-    Judgement,
-    ScoreSheet,
-    UnitInput,
-    Veto,
-    check_unit,
-)
-from .sheets import is_missing
+from .sheets import ScoreSheet, Veto, is_missing
+from .unit_inputs import InputError, InputProblem, Judgement, UnitInput, check_unit
 
 __all__ = ["Prepared", "prepare", "score_batch", "totals_only"]
 
