@@ -61,3 +61,19 @@ def test_any_written_out_number_below_a_thousand_round_trips(n: int):
         else:
             words.append(digits[ones])
     assert parse_words([*words, "vụ"]) == (Decimal(n), len(words))
+
+
+@given(
+    amounts,
+    st.sampled_from(["vụ", "đối tượng", "%", "tỷ đồng", "tin, bài", "hồ sơ"]),
+    st.sampled_from(["", "hơn ", "gần ", "đạt "]),
+)
+def test_the_finder_reads_any_formatted_number_before_a_unit_in_a_sentence(value, unit, word):
+    from thidua.engine.extract import find_figures
+
+    written = format_number(value) + ("" if unit == "%" else " ") + unit
+    text = f"Năm 2025, Công an tỉnh đã điều tra {word}{written} trên địa bàn."
+    (figure,) = find_figures(text)
+    assert (figure.value, figure.unit) == (value, unit)
+    assert text[figure.start : figure.end] == written
+    assert figure.qualifier == (word.strip() or None)
