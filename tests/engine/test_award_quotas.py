@@ -7,14 +7,17 @@ counting). Both must be expressible as data; any allocation must pass the engine
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from thidua.engine.award_checks import check_selection
 from thidua.engine.awards import allocate_awards, parse_award_rules, validate_award_rules
 from thidua.engine.ranking import rank
+from thidua.engine.reconcile import reconcile_all
 from thidua.engine.scale import parse_scale
 from thidua.engine.scoring import UnitInput, score_units
 from thidua.engine.testing import group, judged, scale_doc, veto
@@ -239,3 +242,29 @@ def test_every_allocation_passes_the_engines_own_check_and_held_slots_stay_held(
         if held:
             below = [d for d in allocation.decisions if d.award == award.code and d.granted]
             assert all(d.rank < min(held) for d in below), (held, below)
+
+
+def test_the_engine_compares_unit_names_in_canonical_form() -> None:
+    decomposed = unicodedata.normalize("NFD", "Yên Bái")
+    totals = dict(zip(PROVINCES[:3], ["98", "96", "95"], strict=True))
+    ranking = ranking_of(totals)
+    for spelling in (decomposed, " Yên  Bái ", "Yên Bái"):
+        allocation = allocate_awards(ranking, cum8_2020_rules(shared=True), honoured=spelling)
+        assert allocation.granted("CO_CP") == ["Yên Bái"]
+        assert ranking.entry(spelling).unit == "Yên Bái"
+        selection = [("Yên Bái", "CO_CP")]  # 50% of 3 members: one flag in all
+        assert check_selection(ranking, cum8_2020_rules(True), selection, honoured=spelling) == []
+    sheets = [e.sheet for e in ranking.entries]
+    twin = score_units(SCALE, [UnitInput("Yên Bái ", {"DIEM": 90}, {}, {"DIEM": "x"})])
+    with pytest.raises(ValueError, match="Yên Bái” có hơn một phiếu điểm"):
+        rank([*sheets, *twin])
+    team = score_units(
+        SCALE,
+        [
+            UnitInput(
+                decomposed, {"DIEM": 97}, {}, {"DIEM": "x"}, stage="inspection", source="Đoàn 1"
+            )
+        ],
+    )
+    (yen_bai, *_) = reconcile_all(sheets, team)
+    assert yen_bai.unit == "Yên Bái" and len(yen_bai.inspections) == 1

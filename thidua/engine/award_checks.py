@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .awards import AwardRule, AwardRules, _standard_failures, _vetoed_for, parse_award_rules
+from .awards import (
+    AwardRule,
+    AwardRules,
+    _standard_failures,
+    _vetoed_for,
+    is_honoured,
+    parse_award_rules,
+)
 from .ranking import RankEntry, Ranking
 
 __all__ = ["check_selection", "eligibility_problems"]
@@ -23,7 +30,7 @@ def eligibility_problems(
 ) -> list[str]:
     """Why this ranked unit may not receive this award at all (empty: it may)."""
     problems: list[str] = []
-    if award.candidates == "honoured" and entry.unit != honoured:
+    if award.candidates == "honoured" and not is_honoured(entry.unit, honoured):
         problems.append("không phải đơn vị được suy tôn dẫn đầu Cụm")
     problems.extend(_standard_failures(entry, award))
     if award.standard_of:

@@ -33,6 +33,7 @@ from typing import Any
 from .numbers import CONTEXT, fmt_number
 from .ranking import RankEntry, Ranking
 from .scale import DocReader, Problem, join_path
+from .text import normalize
 
 __all__ = [
     "Allocation",
@@ -359,6 +360,11 @@ class Allocation:
         }
 
 
+def is_honoured(unit: str, honoured: str | None) -> bool:
+    """Whether ``unit`` is the honoured leader, names compared in canonical form."""
+    return honoured is not None and (unit == honoured or normalize(unit) == normalize(honoured))
+
+
 def _vetoed_for(entry: RankEntry, award: AwardRule) -> str | None:
     for veto in entry.sheet.vetoes:
         if veto.scope == "awards" and (award.code in veto.awards or award.name in veto.awards):
@@ -451,7 +457,7 @@ def allocate_awards(
         for group in groups:
             eligible: list[RankEntry] = []
             for entry in group:
-                if award.candidates == "honoured" and entry.unit != honoured:
+                if award.candidates == "honoured" and not is_honoured(entry.unit, honoured):
                     refuse(
                         entry,
                         "không phải đơn vị được suy tôn dẫn đầu Cụm"

@@ -26,6 +26,7 @@ from typing import Any
 from .numbers import fmt_number, fmt_points
 from .scale import Scale, TieBreak
 from .scoring import ScoreSheet
+from .text import normalize
 
 __all__ = ["Excluded", "RankEntry", "Ranking", "parse_tie_breaks", "rank"]
 
@@ -98,16 +99,19 @@ class Ranking:
         return None
 
     def entry(self, unit: str) -> RankEntry | None:
+        """The unit's entry, its name compared in canonical form (spaces, Unicode form)."""
         for entry in self.entries:
             if entry.unit == unit:
                 return entry
-        return None
+        key = normalize(unit)
+        return next((e for e in self.entries if normalize(e.unit) == key), None)
 
     def excluded_unit(self, unit: str) -> Excluded | None:
         for item in self.excluded:
             if item.unit == unit:
                 return item
-        return None
+        key = normalize(unit)
+        return next((item for item in self.excluded if normalize(item.unit) == key), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -182,9 +186,10 @@ def rank(
     scale = sheets[0].scale
     seen: set[str] = set()
     for sheet in sheets:
-        if sheet.unit in seen:
-            raise ValueError(f"Đơn vị “{sheet.unit}” có hơn một phiếu điểm trong bảng xếp hạng")
-        seen.add(sheet.unit)
+        key = normalize(sheet.unit)  # "A" and "A " are one unit
+        if key in seen:
+            raise ValueError(f"Đơn vị “{key}” có hơn một phiếu điểm trong bảng xếp hạng")
+        seen.add(key)
         if sheet.scale.fingerprint != scale.fingerprint:
             raise ValueError(f"Phiếu điểm của “{sheet.unit}” chấm theo thang điểm khác")
     tbs = scale.tie_breaks if tie_breaks is None else parse_tie_breaks(tie_breaks, scale)

@@ -20,6 +20,7 @@ from typing import Any
 from .numbers import CONTEXT, dsum, fmt_number, fmt_points
 from .rules import VetoRule
 from .sheets import Consolidated, Explanation, ScoreSheet, build_sheet
+from .text import normalize
 
 __all__ = ["Consolidation", "Discrepancy", "reconcile", "reconcile_all"]
 
@@ -109,7 +110,7 @@ def reconcile(
     for sheet in inspections:
         if sheet.scale.fingerprint != scale.fingerprint:
             raise ValueError(f"Phiếu của {sheet.source or sheet.unit} chấm theo thang điểm khác")
-        if sheet.unit != self_sheet.unit:
+        if normalize(sheet.unit) != normalize(self_sheet.unit):
             raise ValueError(
                 f"Phiếu kiểm tra của đơn vị {sheet.unit}, không phải {self_sheet.unit}"
             )
@@ -189,9 +190,10 @@ def reconcile_all(
     self_sheets: Sequence[ScoreSheet], inspection_sheets: Sequence[ScoreSheet], **options: Any
 ) -> list[Consolidation]:
     """Consolidate every unit: inspection sheets are matched to self-assessments by unit name."""
-    by_unit: dict[str, list[ScoreSheet]] = {s.unit: [] for s in self_sheets}
-    for sheet in inspection_sheets:
-        if sheet.unit not in by_unit:
+    by_unit: dict[str, list[ScoreSheet]] = {normalize(s.unit): [] for s in self_sheets}
+    for sheet in inspection_sheets:  # names compared in canonical form (spaces, Unicode form)
+        key = normalize(sheet.unit)
+        if key not in by_unit:
             raise ValueError(f"Phiếu kiểm tra cho đơn vị “{sheet.unit}” không có phiếu tự chấm")
-        by_unit[sheet.unit].append(sheet)
-    return [reconcile(s, by_unit[s.unit], **options) for s in self_sheets]
+        by_unit[key].append(sheet)
+    return [reconcile(s, by_unit[normalize(s.unit)], **options) for s in self_sheets]
