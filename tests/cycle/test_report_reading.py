@@ -211,3 +211,24 @@ def test_the_inspector_sees_the_sentence_behind_the_units_reported_value(world):
     assert "<mark>92,1%</mark>" in row
     download = reverse("cycle_reading_download", args=[2021, 3, "yen-bai", reading.pk])
     assert download in row  # the team opens the report during the cross-inspection
+
+
+def test_a_docx_report_with_a_table_is_read(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Báo cáo tổng kết công tác năm 2025.")
+    table = document.add_table(rows=2, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["Chỉ tiêu", "ĐVT", "Kết quả"], strict=True):
+        cell.text = text
+    for cell, text in zip(
+        table.rows[1].cells, ["Tỷ lệ điều tra khám phá án hình sự", "%", "89,4"], strict=True
+    ):
+        cell.text = text
+    path = tmp_path / "bao-cao.docx"
+    document.save(path)
+    response = upload(client_for("canbo.laocai"), path.read_bytes(), "Báo cáo 2025.docx")
+    assert response.status_code == 302
+    reading = ReportReading.objects.get(sheet=lao_cai())
+    assert reading.suggestion_for("TP1")["value"] == 89.4
+    assert reading.content_type.endswith("wordprocessingml.document")
