@@ -18,8 +18,8 @@ should get (``{"TP1": "91.6", …}``, for ``tests/extract/data/scale.json``).
 - ``heldout_*`` — the same on ``tests/extract/heldout/``: three reports written and labelled after
   the reader was tuned on the first set. First measurement, before any change it suggested:
   figures P 1.00 R 0.98, suggestions P 1.00 R 0.69; two general rules came from its misses since
-  (signed values in a column of changes; a "Chỉ tiêu" column is a target, never a result), so it
-  is no longer untouched: suggestions R 0.85 now.
+  (signed values in a column of changes; a "Chỉ tiêu" column is a target, never a result) and the
+  unit "tin", so it is no longer untouched: figures R 1.00, suggestions R 0.85 now.
 - ``read_50_pages_s`` — reading a 50-page report (the ten texts repeated to 50 × 3,000
   characters, about 150,000 characters), median of 3 runs. Target < 2 s.
 """

@@ -30,6 +30,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "hồ sơ": ("hồ sơ",),
     "tin, bài": ("tin, bài", "tin bài", "tin, bài viết", "bài viết"),
     "tin báo": ("tin báo",),
+    "tin": ("tin",),  # "giải quyết 1.792 tin" (after "tin báo", "tin, bài": longest first)
     "tài khoản": ("tài khoản",),
     "lượt": ("lượt",),
     "người": ("người",),
