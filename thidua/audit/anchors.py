@@ -13,6 +13,8 @@ were deleted and the head rolled back (or every record deleted); a record whose 
 the anchored one means the chain was rewritten. A line whose own MAC is wrong means the file
 itself was edited. Protect the file at the operating-system level (owner-only 0600, and
 ``chattr +a`` so even its owner can only append; ship it to the log server if there is one).
+With several application servers, point AUDIT_ANCHOR_FILE of all of them at one shared file
+(lines are appended with O_APPEND, whole): a restore's epoch line must be seen by every server.
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ def read() -> AnchorLog:
     if path is None or not path.exists():
         return log
     ring = keyring()
+    seen: set[tuple[int, str]] = set()
     with path.open(encoding="utf-8", errors="replace") as fh:
         for line_no, raw in enumerate(fh, start=1):
             parts = raw.split()
@@ -121,7 +124,8 @@ def read() -> AnchorLog:
                 continue
             anchor = Anchor(line_no, kind, count, head, time)
             if kind == "restore":
-                log.anchors = [anchor]
-            else:
+                log.anchors, seen = [anchor], {(count, head)}
+            elif (count, head) not in seen:  # `anchor_audit` on a quiet day repeats the head
+                seen.add((count, head))
                 log.anchors.append(anchor)
     return log

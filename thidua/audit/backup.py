@@ -299,7 +299,9 @@ def _check_anchors(anchor_log: anchors.AnchorLog, count: int, *, accept_older: b
     """Refuse a restored chain that contradicts this machine's anchors (a rewritten or cut-down
     chain); one that merely ends before them only with `accept_older`."""
     wanted = {a.count for a in anchor_log.anchors if 0 < a.count <= count}
-    hashes = dict(AuditRecord.objects.filter(seq__in=wanted).values_list("seq", "hash"))
+    # One pass in seq order (an IN list of every anchored count could exceed SQLite's limit).
+    rows = AuditRecord.objects.filter(seq__lte=count).order_by("seq").values_list("seq", "hash")
+    hashes = {seq: digest for seq, digest in rows.iterator(2000) if seq in wanted}
     newer = [a for a in anchor_log.anchors if a.count > count]
     if accept_older and newer:
         anchor_log = anchors.AnchorLog(

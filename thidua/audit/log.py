@@ -344,8 +344,9 @@ def record(
     rec.seq = head.last_seq + 1
     rec.timestamp = _stamp()
     rec.prev_hash = head.last_hash
-    rec.key_id = keyring().current_id
-    rec.hash = compute_hash(rec)
+    ring = keyring()
+    rec.key_id = ring.current_id
+    rec.hash = compute_hash(rec, ring)
     rec._via_record = True
     rec.save(using=alias)
     head.last_seq = rec.seq
