@@ -120,3 +120,13 @@ def test_a_method_the_api_does_not_take_is_json_with_a_vietnamese_detail(bearer)
     response = Client().delete("/api/v1/units", **bearer)
     assert_api_json(response, 405)
     assert "GET" in response["Allow"]
+
+
+def test_an_object_the_api_cannot_find_is_named_in_vietnamese_not_djangos_english():
+    _, token = ApiToken.issue(User.objects.get(username="thuongtruc.caobang"), "kiểm thử")
+    response = Client().get(
+        "/api/v1/clusters/2025/3/units/lao-cai-2025/results/readings/999999",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    detail = assert_api_json(response, 404)
+    assert "matches the given query" not in detail

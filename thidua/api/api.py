@@ -44,7 +44,9 @@ api = NinjaAPI(
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    message = str(exc) if str(exc) else "Không tìm thấy."
+    message = str(exc) or "Không tìm thấy."
+    if message.startswith("No ") and message.endswith("matches the given query."):
+        message = "Không tìm thấy."  # get_object_or_404's English words ("No X matches …")
     return api.create_response(request, {"detail": message}, status=404)
 
 
