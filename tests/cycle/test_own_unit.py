@@ -130,6 +130,18 @@ def test_no_role_scores_its_own_unit_even_when_put_on_the_team(world):
         assert inspection.may_score(user) is False
 
 
+def test_an_inspectors_task_list_never_offers_its_own_unit(world):
+    from thidua.cycle.todo import tasks_for
+
+    inspection = being_scored(world, "bac-giang")
+    being_scored(world, "quang-ninh")
+    inspection.team.member_units.add(world.unit("bac-giang"))  # written around the form's check
+    inspector = make_user("kt.bg2", User.Role.INSPECTOR, "bac-giang")
+    titles = [t.text for t in tasks_for(inspector)]
+    assert "Chấm kiểm tra chéo Công an tỉnh Quảng Ninh" in titles
+    assert "Chấm kiểm tra chéo Công an tỉnh Bắc Giang" not in titles
+
+
 def test_the_ministry_stands_in_when_the_leaders_unit_is_inspected_and_there_is_no_deputy(world):
     inspection = being_scored(world, "yen-bai")
     approver = world.cast.client(world.cast.approver)

@@ -47,6 +47,7 @@ def tasks_for(user: User) -> list[Task]:
             for inspection in (
                 Inspection.objects.filter(cycle=cycle, state=Inspection.State.DRAFT)
                 .filter_by_inspector_unit(user.unit_id)
+                .exclude(unit_id=user.unit_id)  # nobody scores their own unit
                 .select_related("unit")
             ):
                 tasks.append(
