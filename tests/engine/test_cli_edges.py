@@ -175,3 +175,27 @@ def test_an_honoured_unit_given_as_an_option_is_not_called_a_file(capsys) -> Non
         2,
         "Lỗi: tùy chọn --honoured: đơn vị được suy tôn “Hà Nội” không có trong số liệu\n",
     )
+
+
+def test_unreadable_files_are_explained_in_vietnamese_without_a_traceback(capsys, tmp_path) -> None:
+    binary = tmp_path / "anh.json"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    syntax = tmp_path / "sai.json"
+    syntax.write_text('{"units": [1, 2,]}', encoding="utf-8")
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"unit,TP1\nY\x00en Bai,92\n")
+    long = tmp_path / "dai.csv"
+    long.write_text("unit,TP1\nYên Bái," + "9" * 200_000 + "\n", encoding="utf-8")
+    cases = [
+        (tmp_path, f"Lỗi: tệp '{tmp_path}': đây là một thư mục, không phải tệp\n"),
+        (binary, f"Lỗi: tệp '{binary}': tệp không phải văn bản UTF-8 (byte thứ 1 không hợp lệ)\n"),
+        (syntax, f"Lỗi: tệp '{syntax}', dòng 1, cột 17: JSON không hợp lệ (thiếu giá trị)\n"),
+        (
+            nul,
+            f"Lỗi: tệp '{nul}', dòng 2, cột 1: tên đơn vị “Y\\x00en Bai” chứa ký tự điều khiển\n",
+        ),
+        (long, f"Lỗi: tệp '{long}', dòng 2: một ô dài quá giới hạn\n"),
+    ]
+    for results, expected in cases:
+        code, out, err = run(capsys, "score", "--scale", SCALE, "--results", results)
+        assert (code, out, err) == (2, "", expected)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -133,21 +134,58 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+_JSON_ERRORS = [  # the json module's messages, in Vietnamese
+    ("Expecting value", "thiếu giá trị"),
+    ("Expecting ',' delimiter", "thiếu dấu phẩy ','"),
+    ("Expecting ':' delimiter", "thiếu dấu hai chấm ':'"),
+    ("Expecting property name enclosed in double quotes", "tên khóa phải trong dấu ngoặc kép"),
+    ("Unterminated string", "chuỗi thiếu dấu ngoặc kép đóng"),
+    ("Invalid control character", "ký tự điều khiển trong chuỗi"),
+    ("Invalid \\escape", "ký tự thoát '\\' không hợp lệ"),
+    ("Invalid \\uXXXX escape", "mã \\uXXXX không hợp lệ"),
+    ("Extra data", "còn dữ liệu thừa sau nội dung JSON"),
+]
+
+
+def _unit_name(raw: Any) -> tuple[str, str]:
+    """A unit's name in canonical form, or why it is not one."""
+    if not isinstance(raw, str) or not normalize(raw):
+        return "", "thiếu tên đơn vị"
+    name = normalize(raw)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
+        return "", f"tên đơn vị “{name.encode('unicode_escape').decode()}” chứa ký tự điều khiển"
+    return name, ""
+
+
+def _read_text(path: str | Path) -> str:
+    """The file's text (UTF-8, with or without BOM); every failure said in Vietnamese."""
+    name = str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        why = "không tìm thấy tệp"
+    except IsADirectoryError:
+        why = "đây là một thư mục, không phải tệp"
+    except PermissionError:
+        why = "không có quyền đọc tệp"
+    except UnicodeDecodeError as exc:
+        why = f"tệp không phải văn bản UTF-8 (byte thứ {exc.start + 1} không hợp lệ)"
+    except OSError:
+        why = "không đọc được tệp"
+    raise FileError([FileProblem(name, "", why)])
+
+
 def load_json(path: str | Path) -> Any:
     """JSON with exact decimals; a syntax error names its line and column, a ``NaN`` or
     ``Infinity`` (which JSON does not have) its path."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FileError([FileProblem(name, "", "không tìm thấy tệp")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FileError([FileProblem(name, "", f"không đọc được tệp ({exc})")]) from None
+    text = _read_text(path)
     try:
         doc = json.loads(text, parse_float=Decimal, parse_constant=_NotFinite)
     except json.JSONDecodeError as exc:
         where = f"dòng {exc.lineno}, cột {exc.colno}"
-        raise FileError([FileProblem(name, where, f"JSON không hợp lệ ({exc.msg})")]) from None
+        why = next((vi for en, vi in _JSON_ERRORS if exc.msg.startswith(en)), "sai cú pháp")
+        raise FileError([FileProblem(name, where, f"JSON không hợp lệ ({why})")]) from None
     except RecursionError:
         raise FileError([FileProblem(name, "", "JSON lồng nhau quá sâu")]) from None
     bad = _not_finite_paths(doc)
@@ -247,10 +285,10 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
                     FileProblem(name, f"{where}.{key}", "khóa không được hỗ trợ (gõ nhầm?)")
                 )
         unit = item.get("unit")
-        if not isinstance(unit, str) or not normalize(unit):
-            problems.append(FileProblem(name, f"{where}.unit", "thiếu tên đơn vị"))
+        unit, why = _unit_name(unit)
+        if why:
+            problems.append(FileProblem(name, f"{where}.unit", why))
             continue
-        unit = normalize(unit)
         if unit in seen:
             problems.append(
                 FileProblem(name, f"{where}.unit", f"đơn vị “{unit}” trùng với units[{seen[unit]}]")
@@ -322,12 +360,7 @@ def _number(text: str, decimal_comma: bool) -> Decimal:
 
 def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
     name = str(path)
-    try:
-        raw = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FileError([FileProblem(name, "", "không tìm thấy tệp")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FileError([FileProblem(name, "", f"không đọc được tệp (cần UTF-8): {exc}")]) from None
+    raw = _read_text(path)
     lines = raw.splitlines(keepends=True)
     skipped = 0
     while skipped < len(lines) and (lines[skipped].startswith("#") or not lines[skipped].strip()):
@@ -337,7 +370,19 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
         raise FileError([FileProblem(name, "", "tệp CSV không có dòng tiêu đề")])
     header_line = lines[skipped]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter)
+    parsed = csv.reader(io.StringIO(body), delimiter=delimiter)
+    try:
+        records = list(parsed)
+    except csv.Error as exc:
+        why = (
+            "dòng chứa ký tự NUL (tệp nhị phân?)"
+            if "NUL" in str(exc)
+            else "một ô dài quá giới hạn"
+            if "field limit" in str(exc)
+            else "sai cú pháp CSV (dấu ngoặc kép, xuống dòng)"
+        )
+        raise FileError([FileProblem(name, f"dòng {skipped + parsed.line_num}", why)]) from None
+    reader = iter(records)
     header = [h.strip() for h in next(reader)]
     problems: list[FileProblem] = []
     header_row = skipped + 1
@@ -381,9 +426,9 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
                 )
             )
             continue
-        unit = normalize(record[0])
-        if not unit:
-            problems.append(FileProblem(name, f"dòng {row_no}, cột 1", "thiếu tên đơn vị"))
+        unit, why = _unit_name(record[0])
+        if why:
+            problems.append(FileProblem(name, f"dòng {row_no}, cột 1", why))
             continue
         if unit in seen:
             problems.append(
