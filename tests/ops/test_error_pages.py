@@ -130,3 +130,13 @@ def test_an_object_the_api_cannot_find_is_named_in_vietnamese_not_djangos_englis
     )
     detail = assert_api_json(response, 404)
     assert "matches the given query" not in detail
+
+
+def test_a_server_error_is_vietnamese_in_the_layout_and_json_under_the_api(rf):
+    from thidua.errors import server_error
+
+    page = server_error(rf.get("/cum-thi-dua/2025/3/thi-dua/"))
+    text = page.content.decode()
+    assert page.status_code == 500 and LAYOUT in text and "Lỗi hệ thống" in text
+    assert not TECHNICAL.search(text)
+    assert_api_json(server_error(rf.get("/api/v1/units")), 500)

@@ -188,3 +188,17 @@ def test_a_remark_that_looks_like_a_formula_comes_back_as_text_in_the_units_temp
     wb = load_workbook(io.BytesIO(results_template(officer)))  # formulas kept as formulas
     cells = [c for row in wb["Số liệu"].iter_rows() for c in row if c.value == formula]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_shared_checks_sit_below_every_app_they_serve():
+    """cycle, honours and documents all import thidua.untrusted: it imports none of them."""
+    import ast
+    from pathlib import Path
+
+    import thidua.untrusted
+
+    tree = ast.parse(Path(thidua.untrusted.__file__).read_text(encoding="utf-8"))
+    modules = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+    assert not {m for m in modules if m.startswith("thidua")}, modules
