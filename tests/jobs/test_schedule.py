@@ -30,6 +30,7 @@ def at(hour: int, minute: int) -> dt.datetime:
 def test_the_nightly_work_is_scheduled_at_night_and_the_sweep_every_minute():
     schedule = {
         tasks.nightly_backup: (1, 30),
+        tasks.nightly_anchor_audit: (1, 55),
         tasks.nightly_verify_audit: (2, 0),
         tasks.clear_sessions: (2, 30),
         tasks.delete_old_job_files: (3, 0),
@@ -103,6 +104,20 @@ def test_without_the_notifications_app_the_alert_is_an_entry_in_the_administrato
     assert alert.state == Job.State.FAILED and f"tại bản ghi số {broken}" in alert.error
     page = world.cast.client(superuser).get(reverse("job_list")).content.decode()
     assert tasks.AUDIT_ALERT_TITLE in page
+
+
+def test_the_nightly_anchor_writes_the_chain_head_outside_the_database(world, settings, tmp_path):
+    from thidua.audit.log import chain_head
+
+    anchor = tmp_path / "moc-neo.log"
+    settings.AUDIT_ANCHOR_FILE = str(anchor)
+    assert tasks.nightly_anchor_audit.call_local() is None
+    seq, digest = chain_head()
+    last = anchor.read_text(encoding="utf-8").splitlines()[-1]
+    assert str(seq) in last and digest in last
+    anchor.unlink()
+    anchor.mkdir()  # not writable as a file: refused, said, nothing raised
+    assert "Không ghi được tệp mốc neo" in tasks.nightly_anchor_audit.call_local()
 
 
 def test_expired_sessions_are_cleared_and_live_ones_kept():

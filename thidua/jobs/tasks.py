@@ -5,6 +5,7 @@ the engine's scheduler (in the consumer, `manage.py run_huey`), in local time (T
 
 - every minute: running jobs whose worker died are marked failed (Vietnamese reason, files gone);
 - 01:30 backup to THIDUA_BACKUP_DIR (`manage.py backup`), when set, keeping the last BACKUP_KEEP;
+- 01:55 `anchor_audit`: the audit chain's head appended to the anchor file;
 - 02:00 `verify_audit`: a broken chain alerts the administrators in the app;
 - 02:30 expired sessions cleared (`clearsessions`);
 - 03:00 result files of jobs ended more than JOBS_RETENTION_DAYS ago deleted.
@@ -66,6 +67,19 @@ def administrators():
         .objects.filter(is_active=True)
         .filter(Q(is_superuser=True) | Q(is_staff=True))
     )
+
+
+@db_periodic_task(crontab(hour="1", minute="55"), name="thidua.jobs.anchor_audit")
+def nightly_anchor_audit() -> str | None:
+    """`anchor_audit`: the chain's head appended to the anchor file outside the database, also on
+    quiet days. Returns the command's refusal (no anchor file configured, file not writable),
+    logged, None when written."""
+    try:
+        call_command("anchor_audit", stdout=io.StringIO())
+    except CommandError as exc:
+        log.warning("nightly audit anchor: %s", exc)
+        return str(exc)
+    return None
 
 
 @db_periodic_task(crontab(hour="2", minute="0"), name="thidua.jobs.verify_audit")
