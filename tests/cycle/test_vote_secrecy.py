@@ -23,7 +23,7 @@ from tests.vote_helpers import (
     open_vote,
 )
 from thidua.audit.models import AuditRecord
-from thidua.cycle.models import Ballot, Cycle, HonourVote, VoterRecord
+from thidua.cycle.models import Ballot, Cycle, HonourVote, VoterRecord, WorkflowError
 from thidua.cycle.todo import tasks_for
 from thidua.engine import ballot as crypto
 
@@ -362,3 +362,17 @@ def test_two_backups_taken_during_the_vote_hold_no_running_count(year, tmp_path)
     assert (fields["yes"], fields["no"], fields["abstain"]) == (None, None, None)
     new = [r for r in second["cycle.ballot"] if r not in first["cycle.ballot"]]
     assert len(new) == 1 and set(new[0]["fields"]) == {"vote", "ciphertexts", "receipt"}
+
+
+def test_an_unreadable_ballot_row_stops_the_close_with_a_message_not_a_crash(year):
+    y = year
+    cycle = _voting_year(y)
+    vote = open_vote(cycle, by=y["secretariat"], candidate=units("yen-bai")[0])
+    for code in ORDER:
+        vote.cast(by=y["officers"][code], choice="yes")
+    Ballot.objects.filter(pk=Ballot.objects.filter(vote=vote).first().pk).update(
+        ciphertexts=[["zz", "1"], ["1", "1"], ["1", "1"]]
+    )
+    with pytest.raises(WorkflowError, match="Kiểm phiếu không khớp"):
+        vote.close(by=y["secretariat"], passphrase=SECRETARIAT_PASSPHRASE)
+    assert HonourVote.objects.get(pk=vote.pk).is_open

@@ -299,9 +299,7 @@ class HonourVote(models.Model):
             )
             return
         secret = self._check_share(passphrase, "secretariat", self.secretariat_share)
-        total = crypto.aggregate(
-            (crypto.from_text(b.ciphertexts) for b in self.ballots.all()), len(self.CHOICES)
-        )
+        total = crypto.aggregate(self._stored_ballots(), len(self.CHOICES))
         self.aggregate = crypto.to_text(total)
         self.secretariat_partial = [_hex(d) for d in crypto.partial_decryption(secret, total)]
         self.state, self.closed_at, self.closed_by = self.State.TALLYING, timezone.now(), by
@@ -329,7 +327,7 @@ class HonourVote(models.Model):
             raise WorkflowError("Chỉ kiểm phiếu được khi Thường trực Cụm đã kết thúc bỏ phiếu.")
         self.refresh_from_db()
         secret = self._check_share(passphrase, "ministry", self.ministry_share)
-        ballots = [crypto.from_text(b.ciphertexts) for b in self.ballots.all()]
+        ballots = self._stored_ballots()
         total = crypto.aggregate(ballots, len(self.CHOICES))
         if crypto.to_text(total) != self.aggregate or len(ballots) != self.present:
             raise WorkflowError("Kiểm phiếu không khớp: các phiếu đã bị thay đổi sau khi kết thúc.")
@@ -354,6 +352,15 @@ class HonourVote(models.Model):
             obj=self,
             after=snapshot(self, ["yes", "no", "abstain", "member_count", "passed"]),
         )
+
+    def _stored_ballots(self) -> list[crypto.Ballot]:
+        try:
+            ballots = [crypto.from_text(b.ciphertexts) for b in self.ballots.all()]
+        except crypto.BallotError as exc:
+            raise WorkflowError(f"Kiểm phiếu không khớp: {exc}") from exc
+        if any(len(b) != len(self.CHOICES) for b in ballots):
+            raise WorkflowError("Kiểm phiếu không khớp: có phiếu không đúng số lựa chọn.")
+        return ballots
 
     def _check_share(self, passphrase: str, role: str, stored: str) -> int:
         secret = _secret(passphrase, self.key_salt, role)
