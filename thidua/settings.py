@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from thidua.env import env_bool, env_int, env_list, env_secret, env_str
+from thidua.release import cache_settings, code_fingerprint
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("THIDUA_VAR_DIR") or BASE_DIR / "var")
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "thidua.net.ClientAddress",  # the client's address behind the trusted proxies, for all below
     "django.middleware.security.SecurityMiddleware",
     "thidua.security.SecurityHeaders",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -156,6 +158,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy: the proxies (addresses or networks) whose X-Forwarded-For is believed;
+# the lockout, the access log and the rest take the client's address from thidua.net.client_ip.
+THIDUA_TRUSTED_PROXIES = env_list("THIDUA_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "thidua.net.client_ip"
 
 # Second factor (django-otp TOTP) for Ministry approvers and administrators: see
 # thidua/org/second_factor.py. When required, an approver without a confirmed authenticator app
@@ -222,6 +228,7 @@ JOBS_BEAT_SECONDS = 0.5
 JOBS_REDIS_URL = env_str("THIDUA_JOBS_REDIS_URL")
 JOBS_QUEUE_FILE = Path(env_str("THIDUA_JOBS_QUEUE_FILE") or VAR_DIR / "jobs-queue.sqlite3")
 JOBS_WORKERS = env_int("THIDUA_JOBS_WORKERS", 2)
+JOBS_MAX_ATTEMPTS = env_int("THIDUA_JOBS_MAX_ATTEMPTS", 2)  # runs of a job whose worker died
 JOBS_IMMEDIATE = env_bool("THIDUA_JOBS_IMMEDIATE", ENVIRONMENT == "test")
 if not (JOBS_REDIS_URL or JOBS_IMMEDIATE):
     JOBS_QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -256,6 +263,12 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Thi Đua <thidua@localhost>")
 THIDUA_SITE_URL = env_str("THIDUA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 THIDUA_REMIND_DAYS_BEFORE = env_int("THIDUA_REMIND_DAYS_BEFORE", 7)
+
+# Rendered fragments: this process's memory by default (`make run`), Redis shared by every app
+# server when THIDUA_CACHE_URL is set; keys carry the release, so a deploy never serves old HTML
+# (thidua/release.py: THIDUA_RELEASE, else a fingerprint of the code, templates and static files).
+THIDUA_RELEASE = env_str("THIDUA_RELEASE") or code_fingerprint(BASE_DIR)
+CACHES = cache_settings(env_str("THIDUA_CACHE_URL"), THIDUA_RELEASE)
 
 LOGGING = {
     "version": 1,
