@@ -18,8 +18,12 @@ Public API::
 Quotas, minimum scores and the standards are parameters of the document, never constants here: the
 percentages (e.g. the 20% national cap on Government flags) change with the law and each year is
 judged by the rules of its time. Units tied on rank at the quota's edge are never split arbitrarily:
-by default all of them are refused with a reason asking the emulation council to decide
-(``ties_at_cutoff: "include"`` grants them all instead).
+by default all of them are refused with a reason asking the emulation council to decide, and the
+slots left are held for that choice — no unit ranked lower receives them (``ties_at_cutoff:
+"include"`` grants them all instead). Besides each award's own quota, ``shared_caps`` limit several
+awards together (e.g. all flags at most 50% of the members, the Government flag counting: Cụm 8,
+2020, 1 + 3 flags among 8 provinces); a unit gets a slot only if every quota it counts against has
+one left.
 """
 
 from __future__ import annotations
