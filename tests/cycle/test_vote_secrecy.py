@@ -345,6 +345,7 @@ def _backup_rows(tmp_path, name: str) -> dict[str, list[dict]]:
     return {m: [r for r in rows if r["model"] == m] for m in wanted}
 
 
+@pytest.mark.django_db(transaction=True)  # a backup opens its own snapshot transaction
 def test_two_backups_taken_during_the_vote_hold_no_running_count(year, tmp_path):
     """manage.py backup between two ballots: the vote's row is the same in both archives, and
     what was added is a voter row and a ciphertext, never a count."""
