@@ -125,13 +125,20 @@ def test_a_job_that_breaks_half_way_leaves_no_half_written_zip(world, monkeypatc
     assert finished.result_file == "" and job_files(job) == []
 
 
-def test_a_job_whose_process_died_is_marked_failed_on_the_next_look(world, settings):
-    settings.JOBS_STALE_SECONDS = 60
+def test_a_job_whose_worker_died_on_its_last_attempt_is_marked_failed_on_the_next_look(
+    world, settings
+):
+    settings.JOBS_STALE_SECONDS, settings.JOBS_MAX_ATTEMPTS = 60, 2
     job = documents_job(world.cast.approver)
     default_storage.save(f"{runner.folder(job)}/dau-vao.xlsx", io.BytesIO(b"input"))
     long_ago = timezone.now() - dt.timedelta(seconds=61)
     Job.objects.filter(pk=job.pk).update(
-        state=Job.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago, done=3, total=8
+        state=Job.State.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+        done=3,
+        total=8,
+        attempts=2,
     )
     client = world.cast.client(world.cast.approver)
     page = client.get(job.get_absolute_url()).content.decode()
@@ -143,6 +150,44 @@ def test_a_job_whose_process_died_is_marked_failed_on_the_next_look(world, setti
     assert job_files(job) == []  # what the dead job left is cleared
     # A job that later wakes up cannot finish a job already given up.
     assert runner.execute(job.pk) is None
+
+
+def test_a_job_whose_worker_died_is_run_again_with_its_input_and_nothing_it_wrote(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.JOBS_STALE_SECONDS, settings.JOBS_MAX_ATTEMPTS = 60, 2
+    job = documents_job(world.cast.approver)
+    Job.objects.filter(pk=job.pk).update(input_file=f"{runner.folder(job)}/dau-vao.xlsx")
+    default_storage.save(f"{runner.folder(job)}/dau-vao.xlsx", io.BytesIO(b"input"))
+    default_storage.save(f"{runner.folder(job)}/nua-chung.zip", io.BytesIO(b"PK half"))
+    long_ago = timezone.now() - dt.timedelta(seconds=61)
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, started_at=long_ago, heartbeat_at=long_ago, attempts=1
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        page = world.cast.client(world.cast.approver).get(job.get_absolute_url()).content.decode()
+    job.refresh_from_db()
+    assert job.state == Job.State.QUEUED and job.error == ""
+    assert job.step == (
+        "Máy chạy tác vụ đã dừng đột ngột; không có kết quả dở dang nào được lưu. "
+        "Tác vụ được xếp hàng chạy lại (lần 2)…"
+    )
+    assert reverse("job_progress", args=[job.pk]) in page  # still followed
+    assert job_files(job) == ["dau-vao.xlsx"]  # the input stays, the half-written file is gone
+    assert len(callbacks) == 1  # put back on the queue after the commit
+    finished = runner.execute(job.pk)
+    assert finished.state == Job.State.DONE and finished.attempts == 2
+
+
+def test_a_run_given_up_cannot_finish_the_job_run_again(world, settings):
+    job = documents_job(world.cast.approver)
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, attempts=1)
+    first_run = runner.Run(Job.objects.get(pk=job.pk))
+    Job.objects.filter(pk=job.pk).update(attempts=2)  # re-queued and started again meanwhile
+    with pytest.raises(runner.JobFailed, match="không có dữ liệu nào được lưu"):
+        first_run.claim()
+    runner._complete(first_run)
+    assert Job.objects.get(pk=job.pk).state == Job.State.RUNNING  # the second run's, untouched
 
 
 def test_a_running_job_that_still_beats_is_not_stale(world, settings):

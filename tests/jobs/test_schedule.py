@@ -183,8 +183,10 @@ def test_the_nightly_backup_is_off_without_a_folder_and_keeps_the_last_archives(
     ]
 
 
-def test_the_sweep_fails_running_jobs_whose_worker_died_and_leaves_live_ones(cast, settings):
-    settings.JOBS_STALE_SECONDS = 60
+def test_the_sweep_reruns_or_fails_running_jobs_whose_worker_died_and_leaves_live_ones(
+    cast, settings
+):
+    settings.JOBS_STALE_SECONDS, settings.JOBS_MAX_ATTEMPTS = 60, 2
     long_ago = timezone.now() - dt.timedelta(seconds=120)
     dead = Job.objects.create(
         kind=Job.Kind.HONOURS_IMPORT,
@@ -193,6 +195,16 @@ def test_the_sweep_fails_running_jobs_whose_worker_died_and_leaves_live_ones(cas
         state=Job.State.RUNNING,
         started_at=long_ago,
         heartbeat_at=long_ago,
+        attempts=2,
+    )
+    first_death = Job.objects.create(
+        kind=Job.Kind.HONOURS_IMPORT,
+        owner=cast.officer_b,
+        title="Nhập lần đầu",
+        state=Job.State.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+        attempts=1,
     )
     alive = Job.objects.create(
         kind=Job.Kind.HONOURS_IMPORT,
@@ -205,7 +217,8 @@ def test_the_sweep_fails_running_jobs_whose_worker_died_and_leaves_live_ones(cas
     queued = Job.objects.create(
         kind=Job.Kind.HONOURS_IMPORT, owner=cast.officer_a, title="Chờ", created_at=long_ago
     )
-    assert tasks.sweep_stale_jobs.call_local() == 1
+    assert tasks.sweep_stale_jobs.call_local() == 2
+    assert Job.objects.get(pk=first_death.pk).state == Job.State.QUEUED
     dead.refresh_from_db()
     assert dead.state == Job.State.FAILED and dead.error.startswith("Tác vụ bị gián đoạn")
     assert Job.objects.get(pk=alive.pk).state == Job.State.RUNNING

@@ -44,6 +44,8 @@ class Job(models.Model):
     state = models.CharField(
         "trạng thái", max_length=8, choices=State.choices, default=State.QUEUED
     )
+    # Runs started: a job whose worker died is put back on the queue while attempts < JOBS_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
     done = models.PositiveIntegerField("đã làm", default=0)
     total = models.PositiveIntegerField("tổng số", default=0)
     step = models.CharField("đang làm", max_length=300, blank=True)

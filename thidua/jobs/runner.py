@@ -22,8 +22,10 @@ there the monitor writes a small JSON file next to the media files instead, whic
 machine reads (an SQLite deployment is one machine by construction).
 
 A job whose worker died (killed, out of memory) stops beating: the next look at it (`refresh`, or
-the engine's minute-by-minute sweep) marks it failed once the last heartbeat is older than
-JOBS_STALE_SECONDS, with a Vietnamese reason and nothing half-written kept.
+the engine's minute-by-minute sweep), once the last heartbeat is older than JOBS_STALE_SECONDS,
+puts it back on the queue (its input kept, anything it wrote discarded; its transaction died with
+the worker) while it has attempts left (JOBS_MAX_ATTEMPTS), else marks it failed with a Vietnamese
+reason. Each run's writes are checked against its attempt number, so a run given up cannot finish.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -57,10 +60,18 @@ INTERRUPTED = (
     "Tác vụ bị gián đoạn: máy chủ đã dừng trong khi xử lý (không còn tín hiệu hoạt động từ "
     "{since}). Không có kết quả dở dang nào được lưu; vui lòng chạy lại."
 )
+RETRYING = (
+    "Máy chạy tác vụ đã dừng đột ngột; không có kết quả dở dang nào được lưu. "
+    "Tác vụ được xếp hàng chạy lại (lần {attempt})…"
+)
 UNEXPECTED = (
     "Tác vụ gặp lỗi không mong đợi và đã dừng; không có kết quả dở dang nào được lưu. "
     "Vui lòng chạy lại hoặc báo quản trị viên (mã tác vụ {pk})."
 )
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "JOBS_MAX_ATTEMPTS", 2))
 
 
 def stale_after() -> int:
@@ -145,18 +156,31 @@ def refresh(job: Job) -> Job:
     if job.state == Job.State.RUNNING:  # a queued job waits in the engine's queue store
         last = job.heartbeat_at or job.started_at or job.created_at
         if (timezone.now() - last).total_seconds() > stale_after():
-            since = timezone.localtime(last).strftime("%H:%M:%S %d/%m/%Y")
-            message = INTERRUPTED.format(since=since)
-            now = timezone.now()
-            if Job.objects.filter(pk=job.pk, state=job.state).update(
-                state=Job.State.FAILED, error=message, finished_at=now
-            ):
-                job.state, job.error, job.finished_at = Job.State.FAILED, message, now
-                _clear_live(job.pk)
-                discard_files(job)
-            else:
-                job.refresh_from_db()
+            _interrupted(job, last)
     return job
+
+
+def _interrupted(job: Job, last) -> None:
+    """A running job that stopped beating: its worker died. Put back on the queue (its input
+    kept, anything it wrote discarded) while it has attempts left, else failed in Vietnamese."""
+    this_run = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, attempts=job.attempts)
+    _clear_live(job.pk)
+    if job.attempts < max_attempts():
+        step = RETRYING.format(attempt=job.attempts + 1)
+        if this_run.update(state=Job.State.QUEUED, step=step, heartbeat_at=None):
+            job.state, job.step, job.heartbeat_at = Job.State.QUEUED, step, None
+            discard_files(job, keep=job.input_file)
+            transaction.on_commit(lambda: enqueue(job.pk))
+            return
+    else:
+        since = timezone.localtime(last).strftime("%H:%M:%S %d/%m/%Y")
+        message = INTERRUPTED.format(since=since)
+        now = timezone.now()
+        if this_run.update(state=Job.State.FAILED, error=message, finished_at=now):
+            job.state, job.error, job.finished_at = Job.State.FAILED, message, now
+            discard_files(job)
+            return
+    job.refresh_from_db()
 
 
 # -- what a job function sees -----------------------------------------------------------------
@@ -198,9 +222,9 @@ class Run:
     def claim(self) -> None:
         """Inside the job's own write transaction, just before it commits: the job is still this
         run's (not marked failed as interrupted meanwhile), or the transaction is rolled back."""
-        if not Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING).update(
-            heartbeat_at=timezone.now()
-        ):
+        if not Job.objects.filter(
+            pk=self.job.pk, state=Job.State.RUNNING, attempts=self.job.attempts
+        ).update(heartbeat_at=timezone.now()):
             raise JobFailed("Tác vụ đã bị đánh dấu gián đoạn; không có dữ liệu nào được lưu.")
 
     def keep_result(self, source: IO[bytes], name: str, content_type: str) -> None:
@@ -268,7 +292,7 @@ def execute(pk: int) -> Job | None:
     worker already took it, or it was given up meanwhile."""
     now = timezone.now()
     if not Job.objects.filter(pk=pk, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=now, heartbeat_at=now
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
     ):
         return None
     job = Job.objects.select_related("owner").get(pk=pk)
@@ -296,7 +320,9 @@ def execute(pk: int) -> Job | None:
 
 def _complete(run: Run) -> None:
     stored, name, content_type = run.result or ("", "", "")
-    updated = Job.objects.filter(pk=run.job.pk, state=Job.State.RUNNING).update(
+    updated = Job.objects.filter(
+        pk=run.job.pk, state=Job.State.RUNNING, attempts=run.job.attempts
+    ).update(
         state=Job.State.DONE,
         done=run.total or run.done,
         total=run.total,
@@ -316,7 +342,7 @@ def _fail(run: Run, message: str, summary: dict) -> None:
     if run.result:
         default_storage.delete(run.result[0])
         run.result = None
-    Job.objects.filter(pk=run.job.pk, state=Job.State.RUNNING).update(
+    Job.objects.filter(pk=run.job.pk, state=Job.State.RUNNING, attempts=run.job.attempts).update(
         state=Job.State.FAILED,
         done=run.done,
         total=run.total,
@@ -332,13 +358,18 @@ def _discard_input(job: Job) -> None:
         default_storage.delete(job.input_file)
 
 
-def discard_files(job: Job) -> None:
-    """Everything a dead job left in its folder (input, a result written half-way)."""
+def discard_files(job: Job, *, keep: str = "") -> None:
+    """Everything a dead job left in its folder (input, a result written half-way), but `keep`."""
+    _, files = (
+        default_storage.listdir(folder(job)) if default_storage.exists(folder(job)) else ([], [])
+    )
+    for name in files:
+        if f"{folder(job)}/{name}" != keep:
+            default_storage.delete(f"{folder(job)}/{name}")
+    if keep:
+        return
     try:
         root = Path(default_storage.path(folder(job)))
-    except NotImplementedError:  # storage without local paths: delete what is listed
-        _, files = default_storage.listdir(folder(job))
-        for name in files:
-            default_storage.delete(f"{folder(job)}/{name}")
+    except NotImplementedError:
         return
     shutil.rmtree(root, ignore_errors=True)

@@ -3,7 +3,7 @@
 `run_job` is what `runner.start` puts on the queue; a worker runs it. The periodic tasks run on
 the engine's scheduler (in the consumer, `manage.py run_huey`), in local time (TIME_ZONE):
 
-- every minute: running jobs whose worker died are marked failed (Vietnamese reason, files gone);
+- every minute: running jobs whose worker died are run again, or failed after their last attempt;
 - 01:30 backup to THIDUA_BACKUP_DIR (`manage.py backup`), when set, keeping the last BACKUP_KEEP;
 - 01:55 `anchor_audit`: the audit chain's head appended to the anchor file;
 - 02:00 `verify_audit`: a broken chain alerts the administrators in the app;
@@ -48,13 +48,14 @@ def run_job(pk: int) -> None:
 
 @db_periodic_task(crontab(minute="*"), name="thidua.jobs.sweep")
 def sweep_stale_jobs() -> int:
-    """Running jobs that stopped beating (their worker was killed) end as failed now, not only
-    when their owner looks. Returns how many were given up."""
-    given_up = 0
+    """Running jobs that stopped beating (their worker was killed) are dealt with now, not only
+    when their owner looks: put back on the queue, or failed after their last attempt. Returns
+    how many."""
+    handled = 0
     for job in Job.objects.filter(state=Job.State.RUNNING):
-        if runner.refresh(job).state == Job.State.FAILED:
-            given_up += 1
-    return given_up
+        if runner.refresh(job).state != Job.State.RUNNING:
+            handled += 1
+    return handled
 
 
 # -- nightly ----------------------------------------------------------------------------------
