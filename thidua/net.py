@@ -9,14 +9,16 @@ is the client (what a client wrote further left is ignored). With no trusted pro
 request that did not come through one, the address is ``REMOTE_ADDR``.
 
 :func:`client_ip` is the one place that decides it: the login lockout (django-axes,
-``AXES_CLIENT_IP_CALLABLE``), the request middleware that hands it to the access log and anything
-that records who did something from where use it.
+``AXES_CLIENT_IP_CALLABLE``), the request middleware that hands it to gunicorn's access log, and the
+app's own log lines (:class:`ClientAddressFilter`, ``LOGGING``) use it.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
@@ -26,6 +28,8 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The resolved address, kept in the request's WSGI environ: gunicorn's access log reads it from there
 # (`%({thidua_client_ip}e)s`, see gunicorn.conf.py). Clients cannot set environ keys, only HTTP_*.
 ENVIRON_KEY = "THIDUA_CLIENT_IP"
+# The address of the request being answered, for what has no request at hand (log records).
+_current: ContextVar[str | None] = ContextVar("thidua_client_ip", default=None)
 
 
 @lru_cache(maxsize=8)
@@ -106,5 +110,25 @@ class ClientAddress:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        client_ip(request)
-        return self.get_response(request)
+        token = _current.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)
+
+
+def current_client_ip() -> str | None:
+    """The client's address of the request this thread is answering, None outside a request."""
+    return _current.get()
+
+
+class ClientAddressFilter(logging.Filter):
+    """Gives every log record a ``client_ip`` (``-`` outside a request), for the log format."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "client_ip", None):
+            # django.request logs an error answer after the middleware has returned, with the request
+            request = getattr(record, "request", None)
+            known = client_ip(request) if isinstance(request, HttpRequest) else None
+            record.client_ip = known or current_client_ip() or "-"
+        return True

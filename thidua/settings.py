@@ -273,6 +273,17 @@ CACHES = cache_settings(env_str("THIDUA_CACHE_URL"), THIDUA_RELEASE)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Each line names the client's address (thidua.net: behind the trusted proxies, the officer's).
+    "filters": {"client_ip": {"()": "thidua.net.ClientAddressFilter"}},
+    "formatters": {
+        "client": {"format": "%(asctime)s %(client_ip)s %(levelname)s %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_ip"],
+            "formatter": "client",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }

@@ -208,3 +208,35 @@ def test_the_access_log_names_the_officer_behind_the_proxy_first(tmp_path):
     # (a page may answer with a redirect to itself: one line per request, each with its officer)
     fields = {(line.split()[0], line.split()[1], "/suc-khoe/" in line) for line in lines}
     assert fields == {("192.168.10.21", "127.0.0.1", False), ("192.168.10.22", "127.0.0.1", True)}
+
+
+@pytest.mark.django_db
+@BEHIND_PROXY
+def test_the_apps_own_log_lines_name_the_officer_behind_the_proxy(cast):
+    """The warning logged when an officer is refused (the lockout's 429) names the officer's
+    address, through the console handler LOGGING configures."""
+    import io
+    import logging
+
+    from thidua.net import ClientAddressFilter
+
+    [console] = [
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, ClientAddressFilter) for f in h.filters)
+    ]
+    written = io.StringIO()
+    previous = console.setStream(written)
+    try:
+        officer = officer_behind_proxy("192.168.10.21")
+        for _ in range(LIMIT + 1):
+            login(officer, cast.officer_a.username, "sai")
+        logging.getLogger("thidua").warning("ngoài yêu cầu")
+    finally:
+        console.setStream(previous)
+    lines = written.getvalue().splitlines()
+    for kind in ("AXES: ", "Too Many Requests"):  # inside the request, and after its answer
+        logged = [line for line in lines if kind in line]
+        assert logged and all(line.split()[2] == "192.168.10.21" for line in logged)
+    assert PROXY not in written.getvalue()
+    assert lines[-1].split()[2] == "-"  # outside a request
