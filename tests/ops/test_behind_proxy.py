@@ -240,3 +240,23 @@ def test_the_apps_own_log_lines_name_the_officer_behind_the_proxy(cast):
         assert logged and all(line.split()[2] == "192.168.10.21" for line in logged)
     assert PROXY not in written.getvalue()
     assert lines[-1].split()[2] == "-"  # outside a request
+
+
+@pytest.mark.django_db
+@BEHIND_PROXY
+def test_an_audited_change_records_the_officers_address_and_the_chain_covers_it(cast):
+    """The Ministry approver sets a national deadline from behind the proxy: the audit record
+    names the approver's own address, and changing that address breaks the chain's check."""
+    from thidua.audit.log import compute_hash, verify_chain
+    from thidua.audit.models import AuditRecord
+
+    approver = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="192.168.30.7")
+    approver.force_login(cast.approver)
+    answer = approver.post("/thoi-han/?nam=2025", {"approval": "20/01/2026"})
+    assert answer.status_code == 302
+    [record] = AuditRecord.objects.filter(model__icontains="nationaldeadline")
+    assert record.client_ip == "192.168.30.7"
+    assert verify_chain(check_anchors=False).ok
+
+    record.client_ip = PROXY  # what a tamperer would write: the hash no longer matches
+    assert compute_hash(record) != record.hash

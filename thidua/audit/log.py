@@ -58,6 +58,7 @@ from thidua.audit.models import (
     AuditChainHead,
     AuditRecord,
 )
+from thidua.net import current_client_ip
 
 __all__ = [
     "GENESIS_HASH",
@@ -206,6 +207,8 @@ def compute_hash(rec: AuditRecord, ring: KeyRing | None = None) -> str:
     if not rec.key_id:
         return hashlib.sha256(_canonical_text(payload).encode("utf-8")).hexdigest()
     payload["key_id"] = rec.key_id
+    if rec.client_ip:  # covered when kept (records from before it was kept hash as they did)
+        payload["client_ip"] = rec.client_ip
     return (ring or keyring()).sign(_canonical_text(payload).encode("utf-8"), rec.key_id)
 
 
@@ -303,6 +306,7 @@ def prepare(
         before=before_data,
         after=after_data,
         reason=str(reason or ""),
+        client_ip=(current_client_ip() or "")[:45],  # the request being answered, if any
     )
 
 

@@ -88,6 +88,11 @@ class AuditRecord(models.Model):
     # Fingerprint of the key whose HMAC `hash` is (thidua.audit.keys); empty on records written
     # before keyed MACs, which carry a plain SHA-256 and verify only as the chain's first records.
     key_id = models.CharField("mã khoá ký", max_length=16, blank=True, default="", editable=False)
+    # Where the change came from: the client's address (thidua.net.client_ip: the officer's own behind
+    # the trusted proxies); empty for the system's own work and records written before it was kept.
+    client_ip = models.CharField(
+        "địa chỉ máy", max_length=45, blank=True, default="", editable=False
+    )
 
     objects = AuditRecordQuerySet.as_manager()
 
