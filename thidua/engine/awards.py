@@ -37,7 +37,7 @@ from typing import Any
 from .numbers import CONTEXT, fmt_number
 from .ranking import RankEntry, Ranking
 from .scale import DocReader, Problem, join_path
-from .text import normalize
+from .text import same_unit_key
 
 __all__ = [
     "Allocation",
@@ -366,7 +366,9 @@ class Allocation:
 
 def is_honoured(unit: str, honoured: str | None) -> bool:
     """Whether ``unit`` is the honoured leader, names compared in canonical form."""
-    return honoured is not None and (unit == honoured or normalize(unit) == normalize(honoured))
+    return honoured is not None and (
+        unit == honoured or same_unit_key(unit) == same_unit_key(honoured)
+    )
 
 
 def _vetoed_for(entry: RankEntry, award: AwardRule) -> str | None:

@@ -26,7 +26,7 @@ from typing import Any
 from .numbers import fmt_number, fmt_points
 from .scale import Scale, TieBreak
 from .scoring import ScoreSheet
-from .text import normalize
+from .text import same_unit_key
 
 __all__ = ["Excluded", "RankEntry", "Ranking", "parse_tie_breaks", "rank"]
 
@@ -103,15 +103,15 @@ class Ranking:
         for entry in self.entries:
             if entry.unit == unit:
                 return entry
-        key = normalize(unit)
-        return next((e for e in self.entries if normalize(e.unit) == key), None)
+        key = same_unit_key(unit)
+        return next((e for e in self.entries if same_unit_key(e.unit) == key), None)
 
     def excluded_unit(self, unit: str) -> Excluded | None:
         for item in self.excluded:
             if item.unit == unit:
                 return item
-        key = normalize(unit)
-        return next((item for item in self.excluded if normalize(item.unit) == key), None)
+        key = same_unit_key(unit)
+        return next((item for item in self.excluded if same_unit_key(item.unit) == key), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -186,7 +186,7 @@ def rank(
     scale = sheets[0].scale
     seen: set[str] = set()
     for sheet in sheets:
-        key = normalize(sheet.unit)  # "A" and "A " are one unit
+        key = same_unit_key(sheet.unit)  # "A" and "A " are one unit
         if key in seen:
             raise ValueError(f"Đơn vị “{key}” có hơn một phiếu điểm trong bảng xếp hạng")
         seen.add(key)

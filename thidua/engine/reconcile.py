@@ -20,7 +20,7 @@ from typing import Any
 from .numbers import CONTEXT, dsum, fmt_number, fmt_points
 from .rules import VetoRule
 from .sheets import Consolidated, Explanation, ScoreSheet, build_sheet
-from .text import normalize
+from .text import same_unit_key
 
 __all__ = ["Consolidation", "Discrepancy", "reconcile", "reconcile_all"]
 
@@ -110,7 +110,7 @@ def reconcile(
     for sheet in inspections:
         if sheet.scale.fingerprint != scale.fingerprint:
             raise ValueError(f"Phiếu của {sheet.source or sheet.unit} chấm theo thang điểm khác")
-        if normalize(sheet.unit) != normalize(self_sheet.unit):
+        if same_unit_key(sheet.unit) != same_unit_key(self_sheet.unit):
             raise ValueError(
                 f"Phiếu kiểm tra của đơn vị {sheet.unit}, không phải {self_sheet.unit}"
             )
@@ -190,10 +190,10 @@ def reconcile_all(
     self_sheets: Sequence[ScoreSheet], inspection_sheets: Sequence[ScoreSheet], **options: Any
 ) -> list[Consolidation]:
     """Consolidate every unit: inspection sheets are matched to self-assessments by unit name."""
-    by_unit: dict[str, list[ScoreSheet]] = {normalize(s.unit): [] for s in self_sheets}
+    by_unit: dict[str, list[ScoreSheet]] = {same_unit_key(s.unit): [] for s in self_sheets}
     for sheet in inspection_sheets:  # names compared in canonical form (spaces, Unicode form)
-        key = normalize(sheet.unit)
+        key = same_unit_key(sheet.unit)
         if key not in by_unit:
             raise ValueError(f"Phiếu kiểm tra cho đơn vị “{sheet.unit}” không có phiếu tự chấm")
         by_unit[key].append(sheet)
-    return [reconcile(s, by_unit[normalize(s.unit)], **options) for s in self_sheets]
+    return [reconcile(s, by_unit[same_unit_key(s.unit)], **options) for s in self_sheets]

@@ -34,6 +34,7 @@ __all__ = [
     "name_key",
     "normalize",
     "same_name",
+    "same_unit_key",
     "search_key",
     "slugify_vi",
     "sort_key",
@@ -179,6 +180,13 @@ def normalize(s: str) -> str:
     fixed = _fix_tones(text)
     # Defensive: a fix must never produce text that NFC would change (it would not be idempotent).
     return fixed if unicodedata.is_normalized("NFC", fixed) else text
+
+
+def same_unit_key(s: str) -> str:
+    """The cheap identity of a unit name in the engine's inputs: NFC, trimmed, every run of
+    whitespace one space ("Yên Bái " and a decomposed "Yên Bái" are one unit). The file readers
+    store names fully normalised (:func:`normalize`); this key is for comparisons on hot paths."""
+    return " ".join(unicodedata.normalize("NFC", s).split())
 
 
 # --- search keys -------------------------------------------------------------------------------
