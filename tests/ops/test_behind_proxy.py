@@ -244,7 +244,7 @@ def test_the_apps_own_log_lines_name_the_officer_behind_the_proxy(cast):
 
 @pytest.mark.django_db
 @BEHIND_PROXY
-def test_an_audited_change_records_the_officers_address_and_the_chain_covers_it(cast):
+def test_an_audited_change_records_the_officers_address_and_the_chain_covers_it(cast, admin_client):
     """The Ministry approver sets a national deadline from behind the proxy: the audit record
     names the approver's own address, and changing that address breaks the chain's check."""
     from thidua.audit.log import compute_hash, verify_chain
@@ -257,6 +257,10 @@ def test_an_audited_change_records_the_officers_address_and_the_chain_covers_it(
     [record] = AuditRecord.objects.filter(model__icontains="nationaldeadline")
     assert record.client_ip == "192.168.30.7"
     assert verify_chain(check_anchors=False).ok
+    found = admin_client.get(reverse("admin:audit_auditrecord_changelist"), {"q": "192.168.30.7"})
+    assert f"{record.object_repr}" in found.content.decode()  # the admin finds it by the address
+    detail = admin_client.get(reverse("admin:audit_auditrecord_change", args=[record.pk]))
+    assert "192.168.30.7" in detail.content.decode()
 
     record.client_ip = PROXY  # what a tamperer would write: the hash no longer matches
     assert compute_hash(record) != record.hash

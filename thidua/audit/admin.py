@@ -35,7 +35,7 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ["seq", "timestamp", "actor_label", "action", "model", "object_repr"]
     list_display_links = ["seq"]
     list_filter = ["model", "action", "actor", "timestamp"]
-    search_fields = ["object_repr", "object_pk", "actor_label", "reason", "=seq"]
+    search_fields = ["object_repr", "object_pk", "actor_label", "reason", "=seq", "=client_ip"]
     ordering = ["-seq"]
     # COUNT(*) over millions of rows on every page is the slow part of a big changelist.
     show_full_result_count = False
@@ -45,6 +45,7 @@ class AuditRecordAdmin(ReadOnlyAdmin):
         "timestamp",
         "actor",
         "actor_label",
+        "client_ip",
         "action",
         "model",
         "object_pk",
