@@ -8,6 +8,7 @@ THIDUA_ENV selects the profile:
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -161,6 +162,13 @@ AXES_VERBOSE = False
 # Behind a reverse proxy: the proxies (addresses or networks) whose X-Forwarded-For is believed;
 # the lockout, the access log and the rest take the client's address from thidua.net.client_ip.
 THIDUA_TRUSTED_PROXIES = env_list("THIDUA_TRUSTED_PROXIES", [])
+for _proxy in THIDUA_TRUSTED_PROXIES:  # a typo stops the server, never silently trusts nobody
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"THIDUA_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 AXES_CLIENT_IP_CALLABLE = "thidua.net.client_ip"
 
 # Second factor (django-otp TOTP) for Ministry approvers and administrators: see

@@ -264,3 +264,11 @@ def test_an_audited_change_records_the_officers_address_and_the_chain_covers_it(
 
     record.client_ip = PROXY  # what a tamperer would write: the hash no longer matches
     assert compute_hash(record) != record.hash
+
+
+def test_a_mistyped_trusted_proxy_stops_the_server_at_start():
+    from tests.test_settings import run_django
+
+    refused = run_django({"THIDUA_TRUSTED_PROXIES": "10.0.0.2,nginx-1"})
+    assert refused.returncode != 0 and "'nginx-1' is not an address" in refused.stderr
+    assert run_django({"THIDUA_TRUSTED_PROXIES": "10.0.0.2, 10.0.1.0/24"}).returncode == 0
