@@ -59,8 +59,8 @@ INSTALLED_APPS = [
     "thidua.documents",
     "thidua.api",
     "thidua.jobs",
-    "huey.contrib.djhuey",
     "thidua.notifications",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
