@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 from email import message_from_bytes, policy
 from io import StringIO
@@ -176,3 +177,24 @@ def test_the_command_reports_in_vietnamese(y25, settings):
     call_command("send_reminders", "--ngay", y25.today.isoformat(), stdout=out)
     assert "Đã nhắc" in out.getvalue() and "chưa cấu hình máy chủ thư" in out.getvalue()
     assert ReminderSent.objects.filter(recipient=y25.late_officer).exists()
+
+
+def test_the_scheduler_reminds_every_morning_through_the_task_engine(y25, smtp):
+    """The consumer's scheduler starts the reminders at 07:00 only; the task it runs reminds."""
+    from huey.contrib.djhuey import HUEY
+
+    from thidua.notifications import tasks
+
+    runs = [
+        (h, m)
+        for h in range(24)
+        for m in range(60)
+        if tasks.daily_reminders.task_class().validate_datetime(dt.datetime(2026, 12, 7, h, m))
+    ]
+    assert runs == [(7, 0)]
+    # the consumer started with `run_huey` schedules what the registry lists as periodic
+    assert tasks.daily_reminders.task_class in [type(t) for t in HUEY._registry.periodic_tasks]
+    national(2025, in_progress=y25.days(2))
+    tasks.daily_reminders.call_local()
+    assert Notification.objects.filter(recipient=y25.late_officer).count() == 1
+    assert smtp.to(y25.late_officer.email)
