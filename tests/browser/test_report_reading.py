@@ -27,7 +27,7 @@ def as_user(page, username: str) -> None:
 
 
 def test_officer_reads_the_report_accepts_values_and_the_secretariat_sees_the_sentences(
-    page, settings, tmp_path
+    page, reference, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     as_user(page, "canbo.laocai")
