@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.files import tiny_pdf
 from tests.test_api_permission_matrix import API_ENTRIES
 from tests.test_permission_ladder import ENTRIES
 
@@ -73,7 +74,7 @@ def test_person_page_export_and_attachment_are_not_stored(world, tmp_path, setti
     decision = award_to(someone, "chien_si_tien_tien", 2021, by=officer)
     attachment = decision.attach(
         by=officer,
-        upload=SimpleUploadedFile("quyet-dinh.pdf", b"%PDF-1.4\n% test\n", "application/pdf"),
+        upload=SimpleUploadedFile("quyet-dinh.pdf", tiny_pdf("Quyết định"), "application/pdf"),
     )
     client = world.cast.client(officer)
     urls = [

@@ -212,12 +212,39 @@ def _check_image(data: bytes, kind: str) -> None:
         raise FileRefused(f"tệp không phải ảnh {kind} hợp lệ (không đọc được ảnh).") from None
 
 
-def check_attachment(data: bytes, suffix: str) -> None:
-    """Open the file as what its extension says (".docx", ".xlsx", ".png", ".jpg"); FileRefused.
+def _check_pdf(data: bytes) -> None:
+    """A PDF is read by a real parser (pypdf): its cross-reference table, trailer and every page
+    object must load. A password-protected PDF is refused: the inspectors could not open it."""
+    from pypdf import PdfReader
 
-    A PDF is checked on its header only (by the caller): no PDF reader is installed to parse it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter(
+                "ignore"
+            )  # pypdf warns about recoverable slips; we judge the result
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                raise FileRefused("tệp PDF có mật khẩu: hãy gửi bản không đặt mật khẩu.")
+            pages = len(reader.pages)
+            for page in reader.pages:
+                page.mediabox  # noqa: B018 - touching each page object loads it
+    except FileRefused:
+        raise
+    except (
+        Exception
+    ):  # pypdf raises many kinds on hostile bytes (PyPdfError, KeyError, …): all refusals
+        pages = 0
+    if pages < 1:
+        raise FileRefused("tệp không phải PDF hợp lệ (không đọc được trang nào).")
+
+
+def check_attachment(data: bytes, suffix: str) -> None:
+    """Open the file as what its extension says (".pdf", ".docx", ".xlsx", ".png", ".jpg");
+    FileRefused when it is not really that."""
     suffix = suffix.lower()
-    if suffix == ".docx":
+    if suffix == ".pdf":
+        _check_pdf(data)
+    elif suffix == ".docx":
         _check_docx(data)
     elif suffix == ".xlsx":
         _check_xlsx(data)

@@ -7,13 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
+from tests.files import tiny_pdf
 from thidua.cycle.models import Evidence, ResultSheet
 from thidua.org.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RESULTS = "/cum-thi-dua/2025/3/thi-dua/so-lieu/"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("Báo cáo TP1")
 
 
 def as_user(page, username: str) -> None:

@@ -17,13 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
+from tests.files import tiny_pdf
 from thidua.cycle.forms_results import NO, REMARK_SUFFIX, YES, show_value
 from thidua.cycle.models import Evidence, ResultSheet
 from thidua.org.models import User
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = tiny_pdf("Báo cáo TP1")
 
 
 def client_for(username: str) -> Client:

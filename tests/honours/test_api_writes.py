@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.files import tiny_pdf
 from tests.honours.conftest import CAND, CSTDCS, CSTT, DVQT, XS, award_to, person, unit
 from thidua.api.models import ApiToken
 from thidua.audit.log import verify_chain
@@ -220,7 +221,7 @@ def test_a_scanned_decision_is_attached_checked_and_downloaded_in_scope(cast, me
     c = award_to(person("bac-giang"), CSTT, 2024)
     api = Api(cast.officer_a)
     url = f"/api/v1/commendations/{c.pk}/attachments"
-    pdf = b"%PDF-1.4\n% quyet dinh\n"
+    pdf = tiny_pdf("Quyết định")
 
     response = api.client.post(
         url, {"file": SimpleUploadedFile("Quyết định.pdf", pdf, "application/pdf")}

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.files import tiny_pdf
 from tests.honours.conftest import CSTT, DVQT, XS, award_to, person, unit
 from thidua.audit.models import AuditRecord
 from thidua.cycle.models.cycle import StaleEdit, WorkflowError
@@ -118,9 +119,10 @@ def test_attachments_are_checked_like_evidence(cast, media):
     fake = SimpleUploadedFile("quyet-dinh.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     with pytest.raises(ValidationError):
         c.attach(by=cast.officer_a, upload=fake)
-    good = SimpleUploadedFile("Quyết định.pdf", b"%PDF-1.4 scan", "application/pdf")
+    pdf = tiny_pdf("Quyết định")
+    good = SimpleUploadedFile("Quyết định.pdf", pdf, "application/pdf")
     row = c.attach(by=cast.officer_a, upload=good)
-    assert row.content_type == "application/pdf" and row.size == 13
+    assert row.content_type == "application/pdf" and row.size == len(pdf)
     assert (media / row.file.name).exists()
     with pytest.raises(PermissionDenied):
         c.attach(by=cast.viewer, upload=good)

@@ -16,6 +16,7 @@ from docx import Document
 from openpyxl import Workbook
 from PIL import Image
 
+from tests.files import tiny_pdf
 from tests.honours.conftest import CSTT, award_to, person, unit
 from tests.honours.test_import_export import filled
 from thidua.api.models import ApiToken
@@ -119,6 +120,8 @@ def zip_of_garbage() -> bytes:
         ("danh-sach.xlsx", b"PK\x03\x04" + b"garbage" * 40, xlsx_bytes),
         ("anh.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, png_bytes),
         ("anh.jpg", b"\xff\xd8\xff\xe0" + b"0" * 64, None),
+        ("quyet-dinh.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", tiny_pdf),
+        ("quyet-dinh.pdf", tiny_pdf()[:300], tiny_pdf),
     ],
 )
 def test_an_attachment_is_accepted_only_if_it_opens_as_what_it_claims(

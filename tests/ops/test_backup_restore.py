@@ -22,13 +22,14 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import override_settings
 
+from tests.files import tiny_pdf
 from thidua.audit.backup import DATA, MANIFEST, data_models
 from thidua.audit.log import chain_head, compute_hash, verify_chain
 from thidua.audit.models import AuditRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PDF = b"%PDF-1.4\n% minh chung kiem thu\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
+PDF = tiny_pdf("minh chứng kiểm thử") + bytes(range(256)) * 8
 
 
 def everything() -> dict[str, list[dict]]:

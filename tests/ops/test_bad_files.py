@@ -44,6 +44,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from tests.files import tiny_pdf
 from tests.ops.test_bad_bodies import WEIRD_TEXT, database_state
 from thidua.honours.importers import SHEETS
 from thidua.org.models import User
@@ -554,7 +555,7 @@ def test_commendation_records_workbook(officer: Client) -> None:
 
 # -- evidence and attachments ----------------------------------------------------------------------------
 
-GOOD_HEADS = [b"%PDF-1.4\n", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04"]
+GOOD_HEADS = [tiny_pdf(), b"%PDF-1.4\n", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04"]
 NAMES = st.one_of(
     st.sampled_from(
         [

@@ -32,6 +32,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 
 from tests.conftest import PASSWORD
+from tests.files import tiny_pdf
 from thidua.cycle.models import Cycle, Dispute, Evidence, Ranking
 from thidua.org.models import User
 
@@ -43,7 +44,7 @@ TIMEOUT = 30
 PROXY = {"X-Forwarded-Proto": "https"}  # TLS ends at the reverse proxy
 RANKING = "/cum-thi-dua/2021/3/thi-dua/xep-hang/"
 SHEET_2025 = "/cum-thi-dua/2025/3/thi-dua/so-lieu/lao-cai-2025/"
-PDF = b"%PDF-1.4\n% Bien ban kiem tra tai Cong an tinh Lao Cai\n1 0 obj << >> endobj\n%%EOF\n"
+PDF = tiny_pdf("Biên bản kiểm tra tại Công an tỉnh Lào Cai")
 
 
 ONLY_POSTGRESQL = (
