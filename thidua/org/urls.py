@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from thidua.org import second_factor, views
+from thidua.org import password, second_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("cum-thi-dua/<int:year>/<int:number>/thi-dua/", include("thidua.cycle.urls")),
     path("styleguide/", views.styleguide, name="styleguide"),
     path("tai-khoan/", second_factor.account, name="account"),
+    path("tai-khoan/doi-mat-khau/", password.password_change, name="password_change"),
     path("tai-khoan/xac-thuc-hai-buoc/", second_factor.totp_enrol, name="totp_enrol"),
     path("tai-khoan/xac-thuc-hai-buoc/go-bo/", second_factor.totp_remove, name="totp_remove"),
     path("dang-nhap/ma-xac-thuc/", second_factor.totp_verify, name="totp_verify"),
