@@ -9,12 +9,13 @@ WORKERS ?= 3
 TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup install migrate demo static lint format bench clean help
+.PHONY: run test setup install migrate demo demo-reset static lint format bench clean help
 
 help:
 	@echo "make run    — cài đặt, nạp dữ liệu mẫu và chạy ứng dụng tại http://127.0.0.1:$(PORT)"
 	@echo "make test   — cài đặt và chạy toàn bộ bộ kiểm thử"
 	@echo "make bench  — chạy các phép đo hiệu năng (in JSON từng dòng)"
+	@echo "make demo-reset — xóa sạch và nạp lại dữ liệu trình diễn (không cài lại; CSDL khác SQLite cần CONFIRM=yes)"
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +33,10 @@ setup: install var/secret_key
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+# Empty the demo database, migrate and load the demo again, without reinstalling the venv.
+demo-reset:
+	$(BIN)/python manage.py reset_demo $(if $(filter yes,$(CONFIRM)),--yes)
 
 run: setup
 	@$(BIN)/python manage.py demo_accounts
