@@ -56,7 +56,8 @@ class OwnPasswordForm(PasswordChangeForm):
             try:
                 password_validation.validate_password(password, user)
             except ValidationError as error:
-                self.add_error(password_field_name, _in_vietnamese(error))
+                # Shown under "Mật khẩu mới", where the password is chosen (Django: the repeat).
+                self.add_error("new_password1", _in_vietnamese(error))
 
     def clean(self) -> dict:
         cleaned = super().clean()
