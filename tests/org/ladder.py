@@ -43,6 +43,7 @@ ENTRIES = [
     # The account page and the second factor (TOTP): enrolment and removal are for approvers (and
     # administrators); the code page sends a user with nothing to verify on to the home page.
     Entry("account", ANY_SIGNED_IN),
+    Entry("password_change", ANY_SIGNED_IN),
     Entry("totp_enrol", {**{k: 403 for k in ANY_SIGNED_IN}, "anonymous": 302, "approver": 200}),
     Entry(
         "totp_remove",
