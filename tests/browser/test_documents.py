@@ -6,6 +6,7 @@ from __future__ import annotations
 import docx
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
 from tests.documents.conftest import ARTIFACTS
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_secretariat_downloads_the_report_and_the_score_table_from_the_documents_page(page, cast):
     login(page, cast.secretariat.username)
     page.goto("/cum-thi-dua/2021/3/thi-dua/van-ban/")
-    assert page.get_by_role("heading", name="Văn bản tổng kết năm 2021").is_visible()
+    expect(page.get_by_role("heading", name="Văn bản tổng kết năm 2021")).to_be_visible()
     rows = page.locator("#documents-table tbody tr")
     assert rows.count() == 4
     screenshot(page, "documents-01-list")

@@ -19,23 +19,23 @@ def test_login_page_is_vietnamese_and_rejects_a_wrong_password(page, cast):
     page.get_by_label("Tên đăng nhập").fill(cast.officer_a.username)
     page.get_by_label("Mật khẩu").fill("sai-mat-khau")
     page.get_by_role("button", name="Đăng nhập").click()
-    assert page.get_by_text("không đúng").first.is_visible()
+    expect(page.get_by_text("không đúng").first).to_be_visible()
 
 
 def test_officer_finds_hoa_binh_without_diacritics_and_follows_it_to_phu_tho(page, cast):
     login(page, cast.officer_a.username)
-    assert page.get_by_text("Trần Thị Thu").first.is_visible()
+    expect(page.get_by_text("Trần Thị Thu").first).to_be_visible()
     screenshot(page, "02-home-unit-officer")
     page.get_by_role("link", name="Đơn vị").first.click()
     page.get_by_label("Tìm đơn vị").fill("hoa binh")
     expect(page.locator("#units tbody tr")).to_have_count(1)
     screenshot(page, "03-unit-search")
     page.get_by_role("link", name="Công an tỉnh Hòa Bình").click()
-    assert page.get_by_text("Đơn vị đã sáp nhập").is_visible()
+    expect(page.get_by_text("Đơn vị đã sáp nhập")).to_be_visible()
     page.locator(".alert").get_by_role("link", name="Công an tỉnh Phú Thọ").click()
     timeline = page.locator("#lineage")
     for name in ("Công an tỉnh Hòa Bình", "Công an tỉnh Vĩnh Phúc"):
-        assert timeline.get_by_text(name).is_visible()
+        expect(timeline.get_by_text(name)).to_be_visible()
     screenshot(page, "04-unit-history-phu-tho")
 
 
@@ -50,12 +50,12 @@ def test_secretariat_records_next_years_leader_and_deputy(page, cast):
     page.get_by_label("Cụm trưởng năm sau").select_option(label="Công an tỉnh Phú Thọ")
     page.get_by_label("Cụm phó năm sau").select_option(label="Công an tỉnh Bắc Ninh")
     page.get_by_role("button", name="Ghi nhận bàn giao").click()
-    assert page.get_by_text("luân phiên").first.is_visible()  # rotation rule, explained
+    expect(page.get_by_text("luân phiên").first).to_be_visible()  # rotation rule, explained
     screenshot(page, "05-handover-rotation-error")
     page.get_by_label("Cụm trưởng năm sau").select_option(label="Công an tỉnh Bắc Ninh")
     page.get_by_label("Cụm phó năm sau").select_option(label="Công an tỉnh Quảng Ninh")
     page.get_by_role("button", name="Ghi nhận bàn giao").click()
-    assert page.get_by_text("Đã ghi nhận Cụm trưởng, Cụm phó năm sau").is_visible()
+    expect(page.get_by_text("Đã ghi nhận Cụm trưởng, Cụm phó năm sau")).to_be_visible()
     screenshot(page, "06-cluster-after-handover")
     handover = Handover.objects.get(cluster__year=2025, cluster__number=4)
     assert handover.next_leader.code == "bac-ninh-2025"
