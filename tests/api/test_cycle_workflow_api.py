@@ -27,8 +27,8 @@ from thidua.cycle.models import (
     Proposal,
     Ranking,
     ResultSheet,
-    WorkflowError,
 )
+from thidua.lib.workflow import WorkflowError
 from thidua.org.models import Handover, User
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,10 @@ from tests.vote_helpers import (
     open_vote,
 )
 from thidua.audit.models import AuditRecord
-from thidua.cycle.models import Ballot, Cycle, HonourVote, VoterRecord, WorkflowError
+from thidua.cycle.models import Ballot, Cycle, HonourVote, VoterRecord
 from thidua.cycle.todo import tasks_for
 from thidua.engine import ballot as crypto
+from thidua.lib.workflow import WorkflowError
 
 pytestmark = pytest.mark.django_db
 VOTE_URL = "/cum-thi-dua/2021/3/thi-dua/suy-ton/"

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.cycle.conftest import form_teams, inspect_all, open_year, report_all, units
 from tests.vote_helpers import close_vote, open_vote
 from thidua.audit.log import verify_chain
-from thidua.cycle.models import Cycle, Proposal, ResultSheet, WorkflowError
+from thidua.cycle.models import Cycle, Proposal, ResultSheet
+from thidua.lib.workflow import WorkflowError
 
 pytestmark = pytest.mark.django_db
 S = Cycle.Stage

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.files import tiny_pdf
 from tests.honours.conftest import CSTT, DVQT, XS, award_to, person, unit
 from thidua.audit.models import AuditRecord
-from thidua.cycle.models.cycle import StaleEdit, WorkflowError
 from thidua.honours.models import Commendation, Person
+from thidua.lib.workflow import StaleEdit, WorkflowError
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.db import connection
 
 from tests.vote_helpers import SECRETARIAT_PASSPHRASE, open_vote
 from thidua.audit.models import AuditRecord
-from thidua.cycle.models import Cycle, HonourVote, WorkflowError
+from thidua.cycle.models import Cycle, HonourVote
+from thidua.lib.workflow import WorkflowError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,8 +21,8 @@ from thidua.api.errors import COMMON_ERRORS, field_errors
 from thidua.api.parsers import StrictJSONParser, UnreadableBody
 from thidua.api.renderers import Utf8JSONRenderer
 from thidua.api.schemas import ClusterDetailOut, ClusterOut, UnitDetailOut, UnitOut
-from thidua.cycle.models import WorkflowError
 from thidua.honours.eligibility import NoRuleSet
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import get_cluster_for_user, get_unit_for_user
 from thidua.org.models import Cluster, Membership, Unit
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django import forms
 
 from thidua.cycle.models import HonourVote
-from thidua.cycle.views.common import VersionedForm
 from thidua.engine.awards import parse_award_rules
 from thidua.engine.text import normalize
+from thidua.lib.steps import VersionedForm
 from thidua.org.models import Unit
 
 

@@ -18,12 +18,12 @@ from django.forms import BoundField
 from thidua.cycle.models import Cycle, Evidence, MethodVersion
 from thidua.cycle.models.results import EVIDENCE_TYPES
 from thidua.cycle.scoring import input_kind, parse_number, scale_of
-from thidua.cycle.views.common import VersionedForm
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
 from thidua.engine.rules import CountRule, PlanRule, TargetRule, effective_target
 from thidua.engine.scale import Criterion
 from thidua.engine.text import normalize
+from thidua.lib.steps import VersionedForm
 from thidua.org.models import Unit
 
 YES, NO = "co", "khong"

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from thidua.cycle.views.common import VersionedForm
 from thidua.engine import text
 from thidua.honours.models import (
     DISCIPLINE_FORMS,
@@ -25,6 +24,7 @@ from thidua.honours.models import (
     user_line_ids,
     user_write_ids,
 )
+from thidua.lib.steps import VersionedForm
 from thidua.org.models import Unit, User
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]

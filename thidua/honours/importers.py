@@ -25,7 +25,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua import untrusted
 from thidua.audit.log import prepare, record_many, snapshot
-from thidua.cycle.models.cycle import WorkflowError
 from thidua.engine import text
 from thidua.honours.models import (
     DISCIPLINE_FORMS,
@@ -48,6 +47,7 @@ from thidua.honours.models import (
 )
 from thidua.honours.models.common import catalogue
 from thidua.honours.models.people import OFFICER_CODE_FORMAT, OFFICER_CODE_REFUSED
+from thidua.lib.workflow import WorkflowError
 from thidua.org.models import Unit, User
 from thidua.untrusted import put, strip_control
 

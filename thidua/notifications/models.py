@@ -18,7 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
-from thidua.cycle.models import Cycle, WorkflowError
+from thidua.cycle.models import Cycle
+from thidua.lib.workflow import WorkflowError
 from thidua.org.models import User
 
 #: The steps that have a deadline: every stage of the year but its end.

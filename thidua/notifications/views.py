@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from thidua.cycle.models import Cycle, WorkflowError
+from thidua.cycle.models import Cycle
+from thidua.lib.workflow import WorkflowError
 from thidua.notifications import deadlines, ical
 from thidua.notifications.forms import CalendarForm
 from thidua.notifications.models import (

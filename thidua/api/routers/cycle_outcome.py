@@ -24,9 +24,10 @@ from thidua.cycle.access import (
     proposals_for_user,
     ranking_is_published,
 )
-from thidua.cycle.models import Proposal, ScoreSheet, WorkflowError
+from thidua.cycle.models import Proposal, ScoreSheet
 from thidua.cycle.scoring import scale_of
 from thidua.engine.formulas import describe_rule
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import require
 
 router = Router(tags=["Năm thi đua"])

@@ -38,7 +38,7 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.forms_plan import located, target_criteria, target_table, vote_fraction
 from thidua.cycle.method_words import history, vote_words
-from thidua.cycle.models import Covenant, Cycle, Drive, MethodVersion, Registration, WorkflowError
+from thidua.cycle.models import Covenant, Cycle, Drive, MethodVersion, Registration
 from thidua.cycle.models.plan import (
     COLLECTIVE_TITLES,
     INDIVIDUAL_TITLES,
@@ -51,6 +51,7 @@ from thidua.cycle.scoring import scale_of
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.rules import TargetRule
 from thidua.engine.scale import validate_scale
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import get_cluster_for_user, require
 
 router = Router(tags=["Năm thi đua: kế hoạch"])

@@ -36,17 +36,11 @@ from thidua.cycle.access import (
     may_raise_dispute,
     proposals_for_user,
 )
-from thidua.cycle.models import (
-    Cycle,
-    Dispute,
-    HonourVote,
-    Inspection,
-    InspectionTeam,
-    WorkflowError,
-)
+from thidua.cycle.models import Cycle, Dispute, HonourVote, Inspection, InspectionTeam
 from thidua.cycle.scoring import criterion_names, recompute_ranking
 from thidua.cycle.views.inspection import DISPUTE_STAGES, TEAM_STAGES
 from thidua.engine.text import normalize
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import require
 from thidua.org.forms import HandoverForm
 from thidua.org.models import Unit

@@ -11,10 +11,10 @@ from django.utils.http import content_disposition_header
 from ninja import Router
 
 from thidua.api.errors import WRITE_ERRORS
-from thidua.cycle.models import WorkflowError
 from thidua.documents import generate
 from thidua.documents.access import context_for, get_documents_for_user
 from thidua.documents.context import NotReady
+from thidua.lib.workflow import WorkflowError
 
 router = Router(tags=["Văn bản"])
 

@@ -1,6 +1,6 @@
 """One emulation year of one cluster, from plan to handover (see DESIGN.md §1)."""
 
-from thidua.cycle.models.cycle import Cycle, MethodVersion, StaleEdit, WorkflowError
+from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.cycle.models.inspection import Dispute, Inspection, InspectionTeam
 from thidua.cycle.models.outcome import Proposal, Ranking, RankingEntry
 from thidua.cycle.models.plan import Covenant, CovenantSignature, Drive, Registration
@@ -27,7 +27,5 @@ __all__ = [
     "ReportReading",
     "ResultSheet",
     "ScoreSheet",
-    "StaleEdit",
     "VoterRecord",
-    "WorkflowError",
 ]

@@ -18,8 +18,9 @@ from thidua.cycle.impartiality import (
     concerns,
     may_decide_for,
 )
-from thidua.cycle.models.cycle import Cycle, WorkflowError, save_versioned
+from thidua.cycle.models.cycle import Cycle
 from thidua.engine.text import normalize
+from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
 

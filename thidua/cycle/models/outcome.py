@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models.cycle import Cycle, MethodVersion, WorkflowError, save_versioned
+from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.engine.text import normalize
+from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models.cycle import Cycle, MethodVersion, StaleEdit, WorkflowError, save_versioned
+from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.engine.text import normalize
+from thidua.lib.workflow import StaleEdit, WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
 # Collective titles a provincial police department registers for, and the individual titles whose

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models.cycle import Cycle, WorkflowError
+from thidua.cycle.models.cycle import Cycle
 from thidua.engine import ballot as crypto
+from thidua.lib.workflow import WorkflowError
 from thidua.org.models import Unit, User
 
 

@@ -24,12 +24,13 @@ from thidua.cycle.access import (
     get_result_sheet_for_user,
 )
 from thidua.cycle.forms_plan import MethodForm
-from thidua.cycle.models import Cycle, Registration, ResultSheet, WorkflowError
+from thidua.cycle.models import Cycle, Registration, ResultSheet
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
-from thidua.cycle.views.common import run_step
 from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
 from thidua.cycle.views.results import NOT_REPORTER, _rows_for_list
 from thidua.honours.exports import exported_by, workbook, xlsx_response
+from thidua.lib.steps import run_step
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import require
 
 MAX_UPLOAD = 5 * 1024 * 1024

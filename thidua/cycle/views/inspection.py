@@ -33,16 +33,10 @@ from thidua.cycle.forms_results import (
     score_summary,
     show_value,
 )
-from thidua.cycle.models import (
-    Cycle,
-    Dispute,
-    Inspection,
-    InspectionTeam,
-    ResultSheet,
-    WorkflowError,
-)
+from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
 from thidua.cycle.scoring import criterion_names
-from thidua.cycle.views.common import run_step
+from thidua.lib.steps import run_step
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import require
 from thidua.org.models import User
 

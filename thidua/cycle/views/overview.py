@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from thidua.cycle import gates
 from thidua.cycle.access import get_cycle_for_user
-from thidua.cycle.models import Cycle, WorkflowError
+from thidua.cycle.models import Cycle
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import get_cluster_for_user, require
 
 

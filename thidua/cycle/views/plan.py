@@ -66,10 +66,10 @@ from thidua.cycle.models.plan import (
     registration_rate,
 )
 from thidua.cycle.scoring import scale_of
-from thidua.cycle.views.common import run_step
 from thidua.engine.awards import parse_award_rules
 from thidua.engine.numbers import fmt_number
 from thidua.engine.scale import Scale
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 
 SECRETARIAT_ONLY = "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được thay đổi phương pháp chấm."

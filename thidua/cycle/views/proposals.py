@@ -19,7 +19,7 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.forms_outcome import AddProposalForm, DecisionForm, WithdrawForm
 from thidua.cycle.models import Cycle, Proposal
-from thidua.cycle.views.common import run_step
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 from thidua.org.forms import HandoverForm
 

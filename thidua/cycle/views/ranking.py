@@ -28,9 +28,9 @@ from thidua.cycle.forms_outcome import RecomputeForm
 from thidua.cycle.models import Cycle, Ranking, ScoreSheet
 from thidua.cycle.models.outcome import readable_units
 from thidua.cycle.scoring import recompute_ranking, scale_of
-from thidua.cycle.views.common import run_step
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 
 # -- the ranking -----------------------------------------------------------------------------------

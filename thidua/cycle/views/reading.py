@@ -20,8 +20,8 @@ from thidua.cycle.access import CycleAccess, get_cycle_for_user, get_result_shee
 from thidua.cycle.forms_results import show_value
 from thidua.cycle.models import ReportReading, ResultSheet
 from thidua.cycle.scoring import scale_of
-from thidua.cycle.views.common import run_step
 from thidua.cycle.views.results import _refuse_unless_editable, _sheet_url
+from thidua.lib.steps import run_step
 
 
 class ReportUploadForm(forms.Form):

@@ -23,8 +23,9 @@ from thidua.cycle.access import (
     get_result_sheet_for_user,
 )
 from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
-from thidua.cycle.models import Cycle, Evidence, ResultSheet, ScoreSheet, WorkflowError
-from thidua.cycle.views.common import run_step
+from thidua.cycle.models import Cycle, Evidence, ResultSheet, ScoreSheet
+from thidua.lib.steps import run_step
+from thidua.lib.workflow import WorkflowError
 from thidua.org.access import require
 
 NOT_REPORTER = "Chỉ cán bộ thi đua của chính đơn vị được nhập, gửi số liệu của đơn vị."

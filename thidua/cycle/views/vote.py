@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from thidua.cycle.access import CycleAccess, get_cycle_for_user, get_vote_for_user, may_vote
 from thidua.cycle.forms_outcome import BallotForm, NewPassphraseForm, OpenVoteForm, PassphraseForm
 from thidua.cycle.models import Cycle, HonourVote
-from thidua.cycle.views.common import run_step
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 
 NOT_OPEN = "Biểu quyết suy tôn chưa mở."

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models.cycle import WorkflowError, save_versioned
 from thidua.engine import text
 from thidua.honours.models.common import (
     REVOCATION_GROUNDS,
@@ -25,6 +24,7 @@ from thidua.honours.models.common import (
     year_error,
 )
 from thidua.honours.models.people import Person
+from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
 

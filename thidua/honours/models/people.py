@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models.cycle import WorkflowError, save_versioned
 from thidua.engine import text
 from thidua.honours.models.common import (
     DISCIPLINE_FORMS,
@@ -29,6 +28,7 @@ from thidua.honours.models.common import (
     user_line_ids,
     year_error,
 )
+from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
 OFFICER_CODE_FORMAT = re.compile(r"[A-Z0-9][A-Z0-9./-]{1,19}")

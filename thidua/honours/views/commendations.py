@@ -8,7 +8,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from thidua.cycle.views.common import run_step
 from thidua.engine import text
 from thidua.honours import exports
 from thidua.honours.access import (
@@ -25,6 +24,7 @@ from thidua.honours.forms import (
 )
 from thidua.honours.models import Commendation, may_edit_somewhere
 from thidua.honours.views.common import edit_record, history, wants_excel
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 from thidua.org.models import Unit
 

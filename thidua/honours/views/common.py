@@ -39,7 +39,7 @@ def edit_record(request, obj, form_class, *, template: str, context_name: str, s
     """The edit page of a versioned record: the form, a stale edit refused, the model's update()."""
     from django.shortcuts import redirect, render
 
-    from thidua.cycle.views.common import run_step
+    from thidua.lib.steps import run_step
 
     initial = {name: getattr(obj, name) for name in type(obj).EDITABLE}
     form = form_class(request.POST or None, initial={**initial, "version": obj.version})

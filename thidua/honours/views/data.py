@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from thidua.cycle.views.common import run_step
 from thidua.engine import text
 from thidua.engine.eligibility import load_catalogue
 from thidua.engine.eligibility_rules import CONFIDENCE, RULE_KINDS, reference_date
@@ -25,6 +24,7 @@ from thidua.honours.models import Commendation, Person, RuleSetVersion, may_edit
 from thidua.jobs.access import active_job
 from thidua.jobs.models import Job
 from thidua.jobs.runner import start
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from thidua.cycle.views.common import run_step
 from thidua.engine.eligibility_catalogue import COLLECTIVE, INDIVIDUAL
 from thidua.engine.eligibility_rules import reference_date
 from thidua.honours import exports
@@ -27,6 +26,7 @@ from thidua.honours.eligibility import (
 from thidua.honours.forms import EligibilityForm, SubjectForm, UnitRatingForm, YearForm
 from thidua.honours.models import Commendation, UnitRating, award_name
 from thidua.honours.views.common import wants_excel
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 
 

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from thidua.cycle.views.common import run_step
 from thidua.engine.eligibility_catalogue import INDIVIDUAL
 from thidua.honours import exports
 from thidua.honours.access import get_person_for_user, require_editor
@@ -27,6 +26,7 @@ from thidua.honours.forms import (
 )
 from thidua.honours.models import Person, may_edit_somewhere
 from thidua.honours.views.common import edit_record, history, wants_excel
+from thidua.lib.steps import run_step
 from thidua.org.access import require
 
 

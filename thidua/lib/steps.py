@@ -1,4 +1,4 @@
-"""What every page of the year shares: running a workflow step and reporting its outcome."""
+"""What every page of every app shares: running a workflow step and reporting its outcome."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from thidua.cycle.models import WorkflowError
+from thidua.lib.workflow import WorkflowError
 
 T = TypeVar("T")
 
