@@ -176,6 +176,10 @@ class Proposal(models.Model):
     class Origin(models.TextChoices):
         ENGINE = "engine", "Theo quy chế (tự động)"
         ADJUSTED = "adjusted", "Thường trực Cụm điều chỉnh"
+        # Proposals outside the cluster's ranking (review.py): a unit's individual titles, and
+        # state or Government awards proposed with their dossier.
+        UNIT = "unit", "Đơn vị đề nghị cá nhân"
+        OUTSIDE = "outside", "Đề nghị ngoài xếp hạng của Cụm"
 
     class State(models.TextChoices):
         DRAFT = "draft", "Dự kiến"
@@ -187,6 +191,10 @@ class Proposal(models.Model):
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="proposals")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "honours.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dossier = models.TextField("tóm tắt thành tích, hồ sơ đề nghị", blank=True)
     award_code = models.CharField("mã hình thức", max_length=40)
     award_name = models.CharField("hình thức khen thưởng", max_length=200)
     rank = models.PositiveSmallIntegerField("hạng", null=True, blank=True)
@@ -208,6 +216,8 @@ class Proposal(models.Model):
         ordering = ["cycle", "rank", "pk"]
 
     def __str__(self) -> str:
+        if self.person_id:
+            return f"{self.award_name} — {self.person.full_name} ({self.unit.short_name})"
         return f"{self.award_name} — {self.unit.short_name}"
 
     @property
