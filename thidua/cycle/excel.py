@@ -18,7 +18,6 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +33,7 @@ from thidua.engine.numbers import NumberError, fmt_number, to_decimal
 from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
 from thidua.engine.scale import Criterion, Scale
 from thidua.engine.text import normalize
+from thidua.lib.cells import CellError, UploadError
 from thidua.untrusted import put
 
 RESULTS_SHEET = "Số liệu"
@@ -60,41 +60,6 @@ RESULT_HEADERS = (
 RESULT_WIDTHS = (10, 60, 28, 24, 14, 16, 48)
 COL_CODE, COL_VALUE, COL_REMARK = 1, 6, 7
 UNIT_LINE = re.compile(r"\(mã ([^()\s]+)\)\s*$")
-
-
-# -- errors ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One problem in an uploaded workbook, located as a user finds it in Excel."""
-
-    sheet: str
-    row: int | None
-    column: int | None
-    header: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [f"Trang “{self.sheet}”"]
-        if self.row:
-            where.append(f"dòng {self.row}")
-        if self.column:
-            label = get_column_letter(self.column)
-            where.append(f"cột {label} ({self.header})" if self.header else f"cột {label}")
-        return ", ".join(where) + f": {self.message}"
-
-
-class UploadError(Exception):
-    """The upload cannot be accepted; ``errors`` lists every problem found."""
-
-    def __init__(self, errors: list[CellError]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(e) for e in self.errors]
 
 
 # -- helpers ---------------------------------------------------------------------------------------

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from .awards import allocate_awards
+from .cells import CellError
 from .inputs import (
     FileError,
-    FileProblem,
     ResultsFile,
     load_award_rules,
     load_results,
@@ -249,7 +249,7 @@ def run(
             ]
             known = {s.unit for s in sheets}
             strangers = [
-                FileProblem(
+                CellError.in_file(
                     path,
                     loaded.unit_place(i),
                     f"đơn vị “{u.unit}” không có trong số liệu tự chấm",
@@ -273,7 +273,7 @@ def run(
             message = f"đơn vị được suy tôn “{honoured}” không có trong số liệu"
             if from_option:
                 raise OptionError("--honoured", message)
-            raise FileError([FileProblem(results_path, "honoured_leader", message)])
+            raise FileError([CellError.in_file(results_path, "honoured_leader", message)])
         allocation = allocate_awards(ranking, rules, honoured=honoured)
     robust = None
     if robustness_samples:

@@ -1,6 +1,6 @@
 """Reading the engine's plain files (scale, results, inspections, award rules) with clear errors.
 
-Every problem becomes a :class:`FileProblem` naming the file, the place (a JSON path such as
+Every problem becomes a :class:`.cells.CellError` naming the file, the place (a JSON path such as
 ``units[3].results.TP1`` or, for CSV, ``dòng 5, cột TP1``) and the problem in Vietnamese, so that a
 secretary can fix the file without reading code. :class:`FileError` carries them all.
 
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .awards import AwardRules, AwardRulesError, parse_award_rules
+from .cells import CellError
 from .numbers import NOT_FINITE, NumberError, to_decimal
 from .rules import VetoRule, YesNoRule
 from .scale import Scale, ScaleError, parse_scale
@@ -44,8 +45,8 @@ from .scoring import InputError, InputProblem, UnitInput
 from .text import normalize
 
 __all__ = [
+    "CellError",
     "FileError",
-    "FileProblem",
     "ResultsFile",
     "load_award_rules",
     "load_json",
@@ -59,20 +60,8 @@ _TRUE = {"có", "co", "true", "1", "x", "yes", "đúng", "đạt"}
 _FALSE = {"không", "khong", "false", "0", "no", "sai", "không đạt"}
 
 
-@dataclass(frozen=True, slots=True)
-class FileProblem:
-    file: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"tệp '{self.file}'" + (f", {self.where}" if self.where else "") + f": {self.message}"
-        )
-
-
 class FileError(ValueError):
-    def __init__(self, problems: list[FileProblem]) -> None:
+    def __init__(self, problems: list[CellError]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -103,10 +92,10 @@ class ResultsFile:
         )
         return f"{place}, cột '{column}'"
 
-    def problems(self, error: InputError) -> list[FileProblem]:
+    def problems(self, error: InputError) -> list[CellError]:
         """Engine input problems translated to places in this file."""
         return [
-            FileProblem(self.path, self.locate(p), f"{p.message} (đơn vị {p.unit})")
+            CellError.in_file(self.path, self.locate(p), f"{p.message} (đơn vị {p.unit})")
             for p in error.problems
         ]
 
@@ -172,7 +161,7 @@ def _read_text(path: str | Path) -> str:
         why = f"tệp không phải văn bản UTF-8 (byte thứ {exc.start + 1} không hợp lệ)"
     except OSError:
         why = "không đọc được tệp"
-    raise FileError([FileProblem(name, "", why)])
+    raise FileError([CellError.in_file(name, "", why)])
 
 
 def load_json(path: str | Path) -> Any:
@@ -185,12 +174,12 @@ def load_json(path: str | Path) -> Any:
     except json.JSONDecodeError as exc:
         where = f"dòng {exc.lineno}, cột {exc.colno}"
         why = next((vi for en, vi in _JSON_ERRORS if exc.msg.startswith(en)), "sai cú pháp")
-        raise FileError([FileProblem(name, where, f"JSON không hợp lệ ({why})")]) from None
+        raise FileError([CellError.in_file(name, where, f"JSON không hợp lệ ({why})")]) from None
     except RecursionError:
-        raise FileError([FileProblem(name, "", "JSON lồng nhau quá sâu")]) from None
+        raise FileError([CellError.in_file(name, "", "JSON lồng nhau quá sâu")]) from None
     bad = _not_finite_paths(doc)
     if bad:
-        raise FileError([FileProblem(name, where, NOT_FINITE) for where in bad])
+        raise FileError([CellError.in_file(name, where, NOT_FINITE) for where in bad])
     return doc
 
 
@@ -199,7 +188,9 @@ def load_scale(path: str | Path) -> Scale:
     try:
         return parse_scale(doc)
     except ScaleError as exc:
-        raise FileError([FileProblem(str(path), p.path, p.message) for p in exc.problems]) from None
+        raise FileError(
+            [CellError.in_file(str(path), p.path, p.message) for p in exc.problems]
+        ) from None
 
 
 def load_award_rules(path: str | Path) -> AwardRules:
@@ -207,7 +198,9 @@ def load_award_rules(path: str | Path) -> AwardRules:
     try:
         return parse_award_rules(doc)
     except AwardRulesError as exc:
-        raise FileError([FileProblem(str(path), p.path, p.message) for p in exc.problems]) from None
+        raise FileError(
+            [CellError.in_file(str(path), p.path, p.message) for p in exc.problems]
+        ) from None
 
 
 def load_results(path: str | Path, scale: Scale) -> ResultsFile:
@@ -218,19 +211,19 @@ def load_results(path: str | Path, scale: Scale) -> ResultsFile:
 
 
 def _check_scale_ref(
-    name: str, where: str, ref: Any, scale: Scale, problems: list[FileProblem]
+    name: str, where: str, ref: Any, scale: Scale, problems: list[CellError]
 ) -> None:
     if ref is None:
         return
     if not isinstance(ref, Mapping):
-        problems.append(FileProblem(name, where, 'phải là {"code": …, "version": …}'))
+        problems.append(CellError.in_file(name, where, 'phải là {"code": …, "version": …}'))
         return
     code, version = ref.get("code"), ref.get("version")
     if (code is not None and code != scale.code) or (
         version is not None and str(version) != scale.version
     ):
         problems.append(
-            FileProblem(
+            CellError.in_file(
                 name,
                 where,
                 f"số liệu lập cho thang điểm {code} phiên bản {version}, "
@@ -242,9 +235,9 @@ def _check_scale_ref(
 def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
     name = str(path)
     doc = load_json(path)
-    problems: list[FileProblem] = []
+    problems: list[CellError] = []
     if not isinstance(doc, Mapping):
-        raise FileError([FileProblem(name, "", "phải là một đối tượng JSON {…}")])
+        raise FileError([CellError.in_file(name, "", "phải là một đối tượng JSON {…}")])
     allowed = {
         "schema",
         "note",
@@ -258,40 +251,46 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
     }
     for key in doc:
         if key not in allowed:
-            problems.append(FileProblem(name, str(key), "khóa không được hỗ trợ (gõ nhầm?)"))
+            problems.append(CellError.in_file(name, str(key), "khóa không được hỗ trợ (gõ nhầm?)"))
     if doc.get("schema", RESULTS_SCHEMA) != RESULTS_SCHEMA:
-        problems.append(FileProblem(name, "schema", f"cần '{RESULTS_SCHEMA}'"))
+        problems.append(CellError.in_file(name, "schema", f"cần '{RESULTS_SCHEMA}'"))
     _check_scale_ref(name, "scale", doc.get("scale"), scale, problems)
     stage = doc.get("stage", "self")
     if stage not in ("self", "inspection"):
         problems.append(
-            FileProblem(name, "stage", "phải là 'self' (tự chấm) hoặc 'inspection' (kiểm tra)")
+            CellError.in_file(
+                name, "stage", "phải là 'self' (tự chấm) hoặc 'inspection' (kiểm tra)"
+            )
         )
     source = doc.get("source", "")
     raw_units = doc.get("units")
     units: list[UnitInput] = []
     if not isinstance(raw_units, list) or not raw_units:
-        problems.append(FileProblem(name, "units", "cần danh sách đơn vị [{unit, results, …}]"))
+        problems.append(
+            CellError.in_file(name, "units", "cần danh sách đơn vị [{unit, results, …}]")
+        )
         raw_units = []
     seen: dict[str, int] = {}
     for i, item in enumerate(raw_units):
         where = f"units[{i}]"
         if not isinstance(item, Mapping):
-            problems.append(FileProblem(name, where, "phải là một đối tượng JSON {…}"))
+            problems.append(CellError.in_file(name, where, "phải là một đối tượng JSON {…}"))
             continue
         for key in item:
             if key not in ("unit", "results", "targets", "remarks", "source"):
                 problems.append(
-                    FileProblem(name, f"{where}.{key}", "khóa không được hỗ trợ (gõ nhầm?)")
+                    CellError.in_file(name, f"{where}.{key}", "khóa không được hỗ trợ (gõ nhầm?)")
                 )
         unit = item.get("unit")
         unit, why = _unit_name(unit)
         if why:
-            problems.append(FileProblem(name, f"{where}.unit", why))
+            problems.append(CellError.in_file(name, f"{where}.unit", why))
             continue
         if unit in seen:
             problems.append(
-                FileProblem(name, f"{where}.unit", f"đơn vị “{unit}” trùng với units[{seen[unit]}]")
+                CellError.in_file(
+                    name, f"{where}.unit", f"đơn vị “{unit}” trùng với units[{seen[unit]}]"
+                )
             )
         seen[unit] = i
         parts = {}
@@ -299,12 +298,12 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
             value = item.get(key, {})
             if not isinstance(value, Mapping):
                 problems.append(
-                    FileProblem(name, f"{where}.{key}", "phải là một đối tượng {mã: giá trị}")
+                    CellError.in_file(name, f"{where}.{key}", "phải là một đối tượng {mã: giá trị}")
                 )
                 value = {}
             parts[key] = value
         if "results" not in item:
-            problems.append(FileProblem(name, f"{where}.results", "thiếu (bắt buộc)"))
+            problems.append(CellError.in_file(name, f"{where}.results", "thiếu (bắt buộc)"))
         units.append(
             UnitInput(
                 unit,
@@ -325,7 +324,7 @@ def _load_results_json(path: str | Path, scale: Scale) -> ResultsFile:
     honoured = meta.get("honoured_leader")
     if honoured is not None:
         if not isinstance(honoured, str) or not normalize(honoured):
-            raise FileError([FileProblem(name, "honoured_leader", "phải là tên một đơn vị")])
+            raise FileError([CellError.in_file(name, "honoured_leader", "phải là tên một đơn vị")])
         meta["honoured_leader"] = normalize(honoured)
     return ResultsFile(name, units, meta)
 
@@ -367,7 +366,7 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
         skipped += 1
     body = "".join(lines[skipped:])
     if not body.strip():
-        raise FileError([FileProblem(name, "", "tệp CSV không có dòng tiêu đề")])
+        raise FileError([CellError.in_file(name, "", "tệp CSV không có dòng tiêu đề")])
     header_line = lines[skipped]
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
     parsed = csv.reader(io.StringIO(body), delimiter=delimiter)
@@ -381,14 +380,16 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
             if "field limit" in str(exc)
             else "sai cú pháp CSV (dấu ngoặc kép, xuống dòng)"
         )
-        raise FileError([FileProblem(name, f"dòng {skipped + parsed.line_num}", why)]) from None
+        raise FileError(
+            [CellError.in_file(name, f"dòng {skipped + parsed.line_num}", why)]
+        ) from None
     reader = iter(records)
     header = [h.strip() for h in next(reader)]
-    problems: list[FileProblem] = []
+    problems: list[CellError] = []
     header_row = skipped + 1
     if not header or header[0].casefold() not in ("unit", "đơn vị", "don_vi"):
         problems.append(
-            FileProblem(
+            CellError.in_file(
                 name, f"dòng {header_row}, cột 1", "cột đầu tiên phải là 'unit' (tên đơn vị)"
             )
         )
@@ -400,7 +401,7 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
         kind, _, code = title.partition(":") if ":" in title else ("result", "", title)
         if kind not in ("result", "target", "remark") or not scale.has_criterion(code):
             problems.append(
-                FileProblem(
+                CellError.in_file(
                     name,
                     f"dòng {header_row}, cột {k} ('{title}')",
                     "không có tiêu chí mã này trong thang điểm"
@@ -421,18 +422,18 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
             continue
         if len(record) != len(header):
             problems.append(
-                FileProblem(
+                CellError.in_file(
                     name, f"dòng {row_no}", f"có {len(record)} cột, tiêu đề có {len(header)} cột"
                 )
             )
             continue
         unit, why = _unit_name(record[0])
         if why:
-            problems.append(FileProblem(name, f"dòng {row_no}, cột 1", why))
+            problems.append(CellError.in_file(name, f"dòng {row_no}, cột 1", why))
             continue
         if unit in seen:
             problems.append(
-                FileProblem(
+                CellError.in_file(
                     name, f"dòng {row_no}, cột 1", f"đơn vị “{unit}” trùng với dòng {seen[unit]}"
                 )
             )
@@ -457,15 +458,15 @@ def _load_csv(path: str | Path, scale: Scale) -> ResultsFile:
                     honoured.append((row_no, unit))
             except NumberError as exc:
                 problems.append(
-                    FileProblem(name, f"dòng {row_no}, cột {k} ('{header[k - 1]}')", str(exc))
+                    CellError.in_file(name, f"dòng {row_no}, cột {k} ('{header[k - 1]}')", str(exc))
                 )
         units.append(UnitInput(unit, results, targets, remarks, "self", ""))
         rows_of_units.append(row_no)
     if not units and not problems:
-        problems.append(FileProblem(name, "", "không có dòng số liệu nào"))
+        problems.append(CellError.in_file(name, "", "không có dòng số liệu nào"))
     if len(honoured) > 1:
         problems.append(
-            FileProblem(
+            CellError.in_file(
                 name,
                 f"cột '{HONOURED_COLUMN}'",
                 "chỉ một đơn vị được suy tôn dẫn đầu Cụm, tệp đánh dấu "
