@@ -90,7 +90,7 @@ class CellError(ValueError):
         return column_letter(self.column) if self.column else ""
 
     def _key(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__ if name != "value")
+        return tuple(getattr(self, name) for name in _KEY)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CellError):
@@ -130,8 +130,8 @@ class CellError(ValueError):
         return ", ".join(parts) + f": {self.message}"
 
 
+_KEY = ("sheet", "row", "column", "header", "message", "file", "where", "layout")
+
+
 def _rebuild(key: tuple, value: Any) -> CellError:
-    sheet, row, column, header, message, file, where, layout = key
-    return CellError(
-        sheet, row, column, header, message, value=value, file=file, where=where, layout=layout
-    )
+    return CellError(**dict(zip(_KEY, key, strict=True)), value=value)
