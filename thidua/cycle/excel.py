@@ -14,7 +14,6 @@ to the row of their criterion.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -23,8 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua import untrusted
@@ -33,7 +31,16 @@ from thidua.engine.numbers import NumberError, fmt_number, to_decimal
 from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
 from thidua.engine.scale import Criterion, Scale
 from thidua.engine.text import normalize
+from thidua.lib import workbook_style as style
 from thidua.lib.cells import CellError, UploadError
+from thidua.lib.workbook_style import HEADER_FILL as HEADER_FILL  # excel_scale takes it from here
+from thidua.lib.workbook_style import HEADER_FONT as HEADER_FONT
+from thidua.lib.workbook_style import (
+    INPUT_FILL,
+    LOCKED,
+    TEXT_ALIGNMENT,
+    UNLOCKED,
+)
 from thidua.untrusted import put
 
 RESULTS_SHEET = "Số liệu"
@@ -42,11 +49,6 @@ HELP_SHEET = "Hướng dẫn"
 HEADER_ROW = 4  # rows 1–3: title, unit and a note; the data starts below the header
 YES, NO = "Có", "Không"
 KIND_LABELS = {"number": "Số liệu", "bool": "Có/Không", "judged": "Tự chấm điểm"}
-HEADER_FILL = PatternFill("solid", fgColor="0F2747")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
-LOCKED = Protection(locked=True)
-UNLOCKED = Protection(locked=False)
 
 RESULT_HEADERS = (
     "Mã",
@@ -65,36 +67,18 @@ UNIT_LINE = re.compile(r"\(mã ([^()\s]+)\)\s*$")
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+_save = style.to_bytes  # the names excel_scale takes from here
+_protect = style.protect_layout
 
 
 def _header(ws, headers: Sequence[str], widths: Sequence[int], row: int = HEADER_ROW) -> None:
-    for col, text in enumerate(headers, start=1):
-        cell = put(ws, row, col, text)
-        cell.fill, cell.font, cell.protection = HEADER_FILL, HEADER_FONT, LOCKED
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+    style.header_row(ws, row, headers, widths, locked=True)
     ws.freeze_panes = ws.cell(row=row + 1, column=3)
-
-
-def _protect(ws) -> None:
-    """Locked header and labels; formatting, sorting and filtering stay allowed."""
-    ws.protection.sheet = True
-    ws.protection.formatCells = False
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.sort = False
-    ws.protection.autoFilter = False
 
 
 def _help_sheet(wb: Workbook, title: str, lines: Iterable[str]) -> None:
     ws = wb.create_sheet(HELP_SHEET, 0)
-    put(ws, 1, 1, title)
-    ws["A1"].font = Font(bold=True, size=13)
+    style.title(ws, title)
     for row, line in enumerate(lines, start=3):
         put(ws, row, 1, line).alignment = Alignment(wrap_text=True)
     ws.column_dimensions["A"].width = 110
@@ -168,12 +152,10 @@ def results_template(
     wb = Workbook()
     ws = wb.active
     ws.title = RESULTS_SHEET
-    put(ws, 1, 1, f"SỐ LIỆU KẾT QUẢ THI ĐUA NĂM {method.cycle.year}")
-    ws["A1"].font = Font(bold=True, size=13)
+    style.title(ws, f"SỐ LIỆU KẾT QUẢ THI ĐUA NĂM {method.cycle.year}")
     put(ws, 2, 1, f"Đơn vị: {unit.name} (mã {unit.code})")
     ws["A2"].protection = LOCKED
-    put(ws, 3, 1, f"Thang điểm: {scale.name} — phiên bản {scale.version}")
-    ws["A3"].font = Font(italic=True, color="555555")
+    style.note(ws, f"Thang điểm: {scale.name} — phiên bản {scale.version}", row=3)
     _header(ws, RESULT_HEADERS, RESULT_WIDTHS)
     yes_no = DataValidation(
         type="list",
@@ -207,7 +189,7 @@ def results_template(
         )
         for col, text in enumerate(cells, start=1):
             put(ws, row, col, text).protection = LOCKED
-        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=row, column=2).alignment = TEXT_ALIGNMENT
         value = put(ws, row, COL_VALUE, _cell_value(values.get(criterion.code)))
         remark = put(ws, row, COL_REMARK, remarks.get(criterion.code) or None)
         for cell in (value, remark):
@@ -370,16 +352,13 @@ def targets_template(method, units: Sequence) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = TARGETS_SHEET
-    put(ws, 1, 1, f"CHỈ TIÊU, KẾ HOẠCH RIÊNG CỦA TỪNG ĐƠN VỊ NĂM {method.cycle.year}")
-    ws["A1"].font = Font(bold=True, size=13)
-    put(ws, 2, 1, f"Thang điểm: {scale.name} — phiên bản {scale.version}")
-    ws["A2"].font = Font(italic=True, color="555555")
+    style.title(ws, f"CHỈ TIÊU, KẾ HOẠCH RIÊNG CỦA TỪNG ĐƠN VỊ NĂM {method.cycle.year}")
+    style.note(ws, f"Thang điểm: {scale.name} — phiên bản {scale.version}")
     headers = [*TARGET_FIXED, *(c.code for c in criteria)]
     _header(ws, headers, [16, 36, *([18] * len(criteria))])
     for col, criterion in enumerate(criteria, start=len(TARGET_FIXED) + 1):
         cell = put(ws, 3, col, f"{criterion.name} ({_target_text(criterion, None)})")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.protection = LOCKED
+        cell.alignment, cell.protection = TEXT_ALIGNMENT, LOCKED
     ws.row_dimensions[3].height = 90
     positive = DataValidation(
         type="decimal",
