@@ -39,7 +39,7 @@ from typing import Any
 from .awards import AwardRules, AwardRulesError, parse_award_rules
 from .cells import CellError
 from .numbers import NOT_FINITE, NumberError, to_decimal
-from .rules import VetoRule, YesNoRule
+from .rules import kind_of
 from .scale import Scale, ScaleError, parse_scale
 from .scoring import InputError, InputProblem, UnitInput
 from .text import normalize
@@ -346,7 +346,7 @@ def _cell_value(scale: Scale, code: str, text: str, decimal_comma: bool) -> Any:
     if not text:
         return None
     rule = scale.criterion(code).rule
-    if isinstance(rule, VetoRule | YesNoRule):
+    if kind_of(rule).input == "bool":
         return _yes_no(text)
     return _number(text, decimal_comma)
 

@@ -32,10 +32,13 @@ from decimal import Decimal
 import numpy as np
 
 from .numbers import CONTEXT
-from .rules import CountRule, JudgedRule, PlanRule, TargetRule, VetoRule, YesNoRule
+from .rules import kind_of
 from .scale import Scale
 
-__all__ = ["Kernel", "cells_of"]
+__all__ = ["FAMILIES", "Kernel", "cells_of"]
+
+#: the vectorised families; each rule kind names the one that scores a rule (``family``)
+FAMILIES = ("lin", "linb", "plan", "aon", "thr", "cnt", "jdg", "yn", "veto")
 
 EPS = 1e-6  # distance to a boundary below which a cell is recomputed exactly
 
@@ -90,38 +93,24 @@ class Kernel:
             [int(c.max_points.scaleb(self.places, CONTEXT)) for c in crits], np.int64
         )
         # default targets (NaN where the rule has none: each unit must bring its own)
-        t0 = []
-        for c in crits:
-            r = c.rule
-            value = (
-                r.target
-                if isinstance(r, TargetRule)
-                else r.plan
-                if isinstance(r, PlanRule)
-                else None
-            )
-            t0.append(np.nan if value is None else float(value))
-        self.default_targets = np.array(t0)
+        kinds = [kind_of(c.rule) for c in crits]
         self.default_target_decimals = tuple(
-            c.rule.target
-            if isinstance(c.rule, TargetRule)
-            else c.rule.plan
-            if isinstance(c.rule, PlanRule)
-            else None
-            for c in crits
+            k.default_target(c.rule) for k, c in zip(kinds, crits, strict=True)
         )
+        self.default_targets = np.array(
+            [np.nan if t is None else float(t) for t in self.default_target_decimals]
+        )
+        # each rule kind names the family that scores a rule (see the module docstring)
+        family = [k.family(c.rule) for k, c in zip(kinds, crits, strict=True)]
 
         def idx(pred) -> np.ndarray:
             return np.array([c.index for c in crits if pred(c)], dtype=np.intp)
 
-        def is_target(method: str):
-            return lambda c: isinstance(c.rule, TargetRule) and c.rule.method == method
+        def of_family(name: str):
+            return lambda c: family[c.index] == name
 
         # linear target attainment, without and with a bonus (split: the bonus costs array passes)
-        def linear(with_bonus: bool):
-            return lambda c: is_target("linear")(c) and (c.rule.bonus is not None) == with_bonus
-
-        self.lin = idx(linear(False))
+        self.lin = idx(of_family("lin"))
         self.lin_zero = np.array([float(crits[i].rule.zero_at or 0) for i in self.lin])
         self.is_lin = np.zeros(self.n, dtype=bool)
         self.is_lin[self.lin] = True
@@ -131,7 +120,7 @@ class Kernel:
         )
         self.lin_maxF = self.max_points[self.lin] * self.factor
         self.zero_all[self.lin] = self.lin_zero
-        self.linb = idx(linear(True))
+        self.linb = idx(of_family("linb"))
         self.is_lin[self.linb] = True  # not-met cells of these have no bonus: exact_linear applies
         linb_rules = [crits[i].rule for i in self.linb]
         self.linb_s = np.array([1.0 if r.direction == "higher" else -1.0 for r in linb_rules])
@@ -140,20 +129,20 @@ class Kernel:
         self.linb_maxF = self.max_points[self.linb] * self.factor
         self.linb_bonus = _bonus(linb_rules, self.factor)
         # percentage of plan: the rate 100·actual/plan scored linearly between zero_at and full_at
-        self.plan = idx(lambda c: isinstance(c.rule, PlanRule))
+        self.plan = idx(of_family("plan"))
         plan_rules = [crits[i].rule for i in self.plan]
         self.plan_zero = np.array([float(r.zero_at) for r in plan_rules])
         self.plan_full = np.array([float(r.full_at) for r in plan_rules])
         self.plan_maxF = self.max_points[self.plan] * self.factor
         self.plan_bonus = _bonus(plan_rules, self.factor)
 
-        self.aon = idx(is_target("all_or_nothing"))
+        self.aon = idx(of_family("aon"))
         aon_rules = [crits[i].rule for i in self.aon]
         self.aon_s = np.array([1.0 if r.direction == "higher" else -1.0 for r in aon_rules])
         self.aon_maxF = self.max_points[self.aon] * self.factor
         self.aon_bonus = _bonus(aon_rules, self.factor)
 
-        self.thr = idx(is_target("thresholds"))
+        self.thr = idx(of_family("thr"))
         thr_rules = [crits[i].rule for i in self.thr]
         k = max((len(r.steps) for r in thr_rules), default=0)
         self.thr_s = np.array([1.0 if r.direction == "higher" else -1.0 for r in thr_rules])
@@ -183,7 +172,7 @@ class Kernel:
             for m in range(k - 1, -1, -1)
         ]
 
-        self.cnt = idx(lambda c: isinstance(c.rule, CountRule))
+        self.cnt = idx(of_family("cnt"))
         cnt_rules = [crits[i].rule for i in self.cnt]
         self.cnt_per = np.array([float(r.per_event) for r in cnt_rules])
         self.cnt_lo = np.array([float(-r.limit) if r.per_event < 0 else 0.0 for r in cnt_rules])
@@ -192,14 +181,14 @@ class Kernel:
         self.cnt_loF = self.cnt_lo * self.factor
         self.cnt_hiF = self.cnt_hi * self.factor
 
-        self.jdg = idx(lambda c: isinstance(c.rule, JudgedRule))
+        self.jdg = idx(of_family("jdg"))
         self.jdg_F = np.full(len(self.jdg), self.factor)
-        self.yn = idx(lambda c: isinstance(c.rule, YesNoRule))
+        self.yn = idx(of_family("yn"))
         self.yn_expected = np.array([1.0 if crits[i].rule.expected else 0.0 for i in self.yn])
         self.yn_maxF = self.max_points[self.yn] * self.factor
-        self.veto = idx(lambda c: isinstance(c.rule, VetoRule))
-        self.deduction = idx(lambda c: isinstance(c.rule, CountRule) and c.rule.per_event < 0)
-        self.bool_columns = idx(lambda c: isinstance(c.rule, VetoRule | YesNoRule))
+        self.veto = idx(of_family("veto"))
+        self.deduction = idx(lambda c: kinds[c.index].is_deduction(c.rule))
+        self.bool_columns = idx(lambda c: kinds[c.index].input == "bool")
 
         def whole(*arrays: np.ndarray) -> bool:  # parameters already whole once scaled?
             return all(bool(np.all(a == np.rint(a))) for a in arrays)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from .numbers import CONTEXT, dsum, fmt_number, fmt_points
-from .rules import VetoRule
+from .rules import kind_of
 from .sheets import Consolidated, Explanation, ScoreSheet, build_sheet
 from .text import same_unit_key
 
@@ -140,7 +140,7 @@ def reconcile(
                     )
                 )
             continue
-        if isinstance(crit.rule, VetoRule):
+        if kind_of(crit.rule).combine == "any":
             occurred = any(e.value is True for e in scored)
             same = all(e.value == scored[0].value for e in scored)
             chosen = (
@@ -167,7 +167,7 @@ def reconcile(
         ]
         gap = CONTEXT.subtract(max(compared), min(compared))
         if gap > threshold or (
-            isinstance(crit.rule, VetoRule) and any(e.value != own.value for e in scored)
+            kind_of(crit.rule).combine == "any" and any(e.value != own.value for e in scored)
         ):
             flags.append(
                 Discrepancy(

@@ -21,32 +21,21 @@ of the canonical document, so a sheet can prove which exact scale scored it.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from .numbers import CONTEXT, ROUNDING_MODES, NumberError, Rounding, dsum, to_decimal
-from .rules import (
-    RULE_KINDS,
-    Bonus,
-    CountRule,
-    JudgedRule,
-    PlanRule,
-    Rule,
-    Step,
-    TargetRule,
-    VetoRule,
-    YesNoRule,
-)
+from .docreader import DocReader, Problem, join_path
+from .numbers import ROUNDING_MODES, Rounding, dsum
+from .rules import SCALE_RULE_KINDS, ScaleRule, kind_of
 
 __all__ = [
     "SCHEMA",
     "Criterion",
+    "DocReader",
     "Group",
     "Problem",
     "Reconciliation",
@@ -58,19 +47,7 @@ __all__ = [
 ]
 
 SCHEMA = "thidua.scale/1"
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem in an input document: where (a path such as ``groups[0].code``) and what."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 class ScaleError(ValueError):
@@ -86,7 +63,7 @@ class Criterion:
     code: str
     name: str
     max_points: Decimal  # the nominal maximum (0 for deductions and vetoes)
-    rule: Rule
+    rule: ScaleRule
     group: str  # group code
     missing: str  # "zero" | "block": what a missing result does
     floor: Decimal  # the lowest points possible (negative only for deductions)
@@ -172,229 +149,17 @@ class Scale:
 # validation and parsing can never disagree.
 
 
-class DocReader:
-    """Reads a JSON document, collecting every problem with its path (shared with awards.py)."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
-
-    def keys(self, obj: Mapping[str, Any], path: str, allowed: set[str]) -> None:
-        for key in obj:
-            if key not in allowed:
-                self.add(join_path(path, key), "khóa không được hỗ trợ (gõ nhầm?)")
-
-    def obj(self, value: Any, path: str) -> Mapping[str, Any] | None:
-        if not isinstance(value, Mapping):
-            self.add(path, "phải là một đối tượng JSON {…}")
-            return None
-        return value
-
-    def text(self, obj: Mapping[str, Any], key: str, path: str, required: bool = True) -> str:
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.add(join_path(path, key), "thiếu (bắt buộc)")
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.add(join_path(path, key), "phải là chuỗi ký tự không rỗng")
-            return ""
-        return value.strip()
-
-    def code(self, obj: Mapping[str, Any], path: str) -> str:
-        value = self.text(obj, "code", path)
-        if value and not _CODE.match(value):
-            self.add(
-                join_path(path, "code"),
-                f"mã '{value}' chỉ được gồm chữ không dấu, số, '_', '-', '.' (tối đa 64 ký tự)",
-            )
-        return value
-
-    def number(
-        self,
-        obj: Mapping[str, Any],
-        key: str,
-        path: str,
-        *,
-        required: bool = True,
-        minimum: Decimal | None = None,
-        positive: bool = False,
-        default: Decimal | None = None,
-    ) -> Decimal | None:
-        if key not in obj or obj[key] is None:
-            if required:
-                self.add(join_path(path, key), "thiếu (bắt buộc)")
-            return default
-        try:
-            value = to_decimal(obj[key])
-        except NumberError as exc:
-            self.add(join_path(path, key), str(exc))
-            return default
-        if positive and value <= 0:
-            self.add(join_path(path, key), "phải là số dương")
-            return default
-        if minimum is not None and value < minimum:
-            self.add(join_path(path, key), f"phải là số không nhỏ hơn {minimum}")
-            return default
-        return value
-
-    def choice(
-        self, obj: Mapping[str, Any], key: str, path: str, options: tuple[str, ...], default: str
-    ) -> str:
-        value = obj.get(key, default)
-        if value not in options:
-            self.add(join_path(path, key), f"phải là một trong: {', '.join(options)}")
-            return default
-        return value
-
-
-def join_path(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-def _bonus(r: DocReader, obj: Any, path: str) -> Bonus | None:
-    spec = r.obj(obj, path)
-    if spec is None:
-        return None
-    r.keys(spec, path, {"per", "points", "cap", "whole_steps"})
-    per = r.number(spec, "per", path, positive=True)
-    points = r.number(spec, "points", path, positive=True)
-    cap = r.number(spec, "cap", path, positive=True)
-    whole = spec.get("whole_steps", False)
-    if not isinstance(whole, bool):
-        r.add(join_path(path, "whole_steps"), "phải là true hoặc false")
-    if per is None or points is None or cap is None:
-        return None
-    return Bonus(per=per, points=points, cap=cap, whole_steps=whole is True)
-
-
 def _rule(
     r: DocReader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
-) -> Rule | None:
-    kind = spec.get("kind")
-    if kind not in RULE_KINDS:
-        r.add(join_path(path, "kind"), f"loại quy tắc phải là một trong: {', '.join(RULE_KINDS)}")
-        return None
-    if kind == "target":
-        return _target_rule(r, spec, path, max_points)
-    if kind == "plan":
-        r.keys(spec, path, {"kind", "full_at", "zero_at", "plan", "bonus", "unit"})
-        full = r.number(spec, "full_at", path, required=False, positive=True, default=Decimal(100))
-        zero = r.number(spec, "zero_at", path, required=False, minimum=ZERO, default=ZERO)
-        plan = r.number(spec, "plan", path, required=False, positive=True)
-        if full is not None and zero is not None and zero >= full:
-            r.add(join_path(path, "zero_at"), "mốc 0 điểm phải nhỏ hơn full_at")
-        bonus = _bonus(r, spec["bonus"], join_path(path, "bonus")) if "bonus" in spec else None
-        return PlanRule(
-            full_at=full or Decimal(100),
-            zero_at=zero or ZERO,
-            plan=plan,
-            bonus=bonus,
-            unit=str(spec.get("unit", "")),
+) -> ScaleRule | None:
+    kind = SCALE_RULE_KINDS.get(spec.get("kind"))
+    if kind is None:
+        r.add(
+            join_path(path, "kind"),
+            f"loại quy tắc phải là một trong: {', '.join(SCALE_RULE_KINDS)}",
         )
-    if kind == "count":
-        r.keys(spec, path, {"kind", "per_event", "limit", "unit"})
-        per = r.number(spec, "per_event", path)
-        limit = r.number(spec, "limit", path, positive=True)
-        if per is not None and per == 0:
-            r.add(join_path(path, "per_event"), "không được bằng 0")
-        if per is None or limit is None or per == 0:
-            return None
-        return CountRule(per_event=per, limit=limit, unit=str(spec.get("unit", "")))
-    if kind == "judged":
-        r.keys(spec, path, {"kind"})
-        return JudgedRule()
-    if kind == "veto":
-        r.keys(spec, path, {"kind", "scope", "awards"})
-        scope = r.choice(spec, "scope", path, ("ranking", "awards"), "ranking")
-        awards = spec.get("awards", [])
-        if not isinstance(awards, list) or not all(isinstance(a, str) and a for a in awards):
-            r.add(join_path(path, "awards"), "phải là danh sách mã hoặc tên hình thức khen thưởng")
-            awards = []
-        if scope == "awards" and not awards:
-            r.add(
-                join_path(path, "awards"),
-                "điểm liệt theo khen thưởng phải nêu các hình thức bị loại",
-            )
-        return VetoRule(scope=scope, awards=tuple(awards))
-    r.keys(spec, path, {"kind", "expected"})
-    expected = spec.get("expected", True)
-    if not isinstance(expected, bool):
-        r.add(join_path(path, "expected"), "phải là true hoặc false")
-        expected = True
-    return YesNoRule(expected=expected)
-
-
-def _target_rule(
-    r: DocReader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
-) -> TargetRule | None:
-    r.keys(
-        spec, path, {"kind", "direction", "method", "target", "zero_at", "steps", "bonus", "unit"}
-    )
-    direction = r.choice(spec, "direction", path, ("higher", "lower"), "higher")
-    method = r.choice(spec, "method", path, ("linear", "thresholds", "all_or_nothing"), "linear")
-    target = r.number(spec, "target", path, required=False)
-    zero_at = r.number(spec, "zero_at", path, required=False)
-    higher = direction == "higher"
-    if method == "linear":
-        if not higher and zero_at is None:
-            r.add(
-                join_path(path, "zero_at"),
-                "bắt buộc với chỉ tiêu càng thấp càng tốt tính tuyến tính",
-            )
-        zero = zero_at if zero_at is not None else ZERO
-        if target is not None and higher and target <= zero:
-            r.add(join_path(path, "target"), f"phải lớn hơn mốc 0 điểm ({zero})")
-        if target is not None and not higher and zero_at is not None and target >= zero_at:
-            r.add(join_path(path, "target"), f"phải nhỏ hơn mốc 0 điểm ({zero_at})")
-    elif zero_at is not None:
-        r.add(join_path(path, "zero_at"), "chỉ dùng với method linear")
-    steps: list[Step] = []
-    if method == "thresholds":
-        raw_steps = spec.get("steps")
-        if not isinstance(raw_steps, list) or not raw_steps:
-            r.add(join_path(path, "steps"), "cần danh sách các mức [{value, points}, …]")
-        else:
-            for i, item in enumerate(raw_steps):
-                spath = join_path(join_path(path, "steps"), i)
-                step = r.obj(item, spath)
-                if step is None:
-                    continue
-                r.keys(step, spath, {"value", "points"})
-                value = r.number(step, "value", spath)
-                points = r.number(step, "points", spath, minimum=ZERO)
-                if points is not None and max_points is not None and points > max_points:
-                    r.add(
-                        join_path(spath, "points"), f"vượt điểm tối đa của tiêu chí ({max_points})"
-                    )
-                if value is not None and points is not None:
-                    steps.append(Step(value, points))
-            # best first: a better value must never score fewer points
-            steps.sort(key=lambda s: s.value, reverse=higher)
-            for a, b in itertools.pairwise(steps):
-                if a.value == b.value:
-                    r.add(join_path(path, "steps"), f"hai mức trùng giá trị {a.value}")
-                elif a.points < b.points:
-                    r.add(
-                        join_path(path, "steps"),
-                        f"mức tốt hơn ({a.value}) lại ít điểm hơn mức {b.value}",
-                    )
-    elif "steps" in spec:
-        r.add(join_path(path, "steps"), "chỉ dùng với method thresholds")
-    bonus = _bonus(r, spec["bonus"], join_path(path, "bonus")) if "bonus" in spec else None
-    return TargetRule(
-        direction=direction,
-        method=method,
-        target=target,
-        zero_at=zero_at,
-        steps=tuple(steps),
-        bonus=bonus,
-        unit=str(spec.get("unit", "")),
-    )
+        return None
+    return kind.parse(r, spec, path, max_points)
 
 
 def _criterion(
@@ -423,38 +188,18 @@ def _criterion(
     rule_spec = r.obj(spec.get("rule"), join_path(path, "rule")) if "rule" in spec else None
     if "rule" not in spec:
         r.add(join_path(path, "rule"), "thiếu (bắt buộc)")
-    kind = rule_spec.get("kind") if rule_spec else None
+    kind = SCALE_RULE_KINDS.get(rule_spec.get("kind")) if rule_spec else None
     # deductions and vetoes carry no nominal points: max_points is derived (and checked if given)
-    derived = kind in ("count", "veto")
+    derived = kind is not None and not kind.nominal_points
     max_points = r.number(spec, "max_points", path, required=not derived, minimum=ZERO)
     rule = _rule(r, rule_spec, join_path(path, "rule"), max_points) if rule_spec else None
     missing = r.choice(spec, "missing", path, ("zero", "block"), default_missing)
     if rule is None or not code or not name:
         return None
-    floor, ceiling = ZERO, max_points or ZERO
-    if isinstance(rule, CountRule):
-        # bonus and deduction items sit outside the nominal maximum (the "100 points")
-        if max_points:
-            r.add(
-                join_path(path, "max_points"),
-                "điểm cộng, điểm trừ theo lần nằm ngoài điểm tối đa: max_points phải là 0 "
-                "(mức cộng, trừ tối đa ghi ở rule.limit)",
-            )
-        max_points = ZERO
-        floor, ceiling = (
-            (rule.limit.copy_negate(), ZERO) if rule.per_event < 0 else (ZERO, rule.limit)
-        )
-    elif isinstance(rule, VetoRule):
-        if max_points:
-            r.add(join_path(path, "max_points"), "điểm liệt không có điểm: max_points phải là 0")
-        max_points = ceiling = ZERO
-    elif max_points is None:
+    points = kind_of(rule).points_range(r, path, rule, max_points)
+    if points is None:
         return None
-    else:
-        bonus = getattr(rule, "bonus", None)
-        ceiling = CONTEXT.add(max_points, bonus.cap if bonus else ZERO)
-        if isinstance(rule, JudgedRule | YesNoRule | TargetRule | PlanRule) and max_points == 0:
-            r.add(join_path(path, "max_points"), "phải lớn hơn 0")
+    max_points, floor, ceiling = points
     return Criterion(
         code=code,
         name=name,

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from .formulas import describe, describe_rule
 from .numbers import CONTEXT, dsum, fmt_number, fmt_points, to_decimal
-from .rules import CountRule, JudgedRule, PlanRule, TargetRule, VetoRule
+from .rules import kind_of
 from .scale import Criterion, Scale
 
 __all__ = [
@@ -112,17 +112,7 @@ class Explanation(NamedTuple):
         rule = self.criterion.rule
         value = None if self.missing else _canonical(self.value)
         target = None if self.target is None else _canonical(self.target)
-        if isinstance(rule, TargetRule):
-            return {"value": value, "target": target, "unit": rule.unit}
-        if isinstance(rule, PlanRule):
-            return {"value": value, "plan": target, "unit": rule.unit}
-        if isinstance(rule, CountRule):
-            return {"count": value}
-        if isinstance(rule, JudgedRule):
-            return {"points": value, "remark": self.remark}
-        if isinstance(rule, VetoRule):
-            return {"occurred": value}
-        return {"answer": value}
+        return kind_of(rule).inputs(rule, value, target, self.remark)
 
     @property
     def formula(self) -> str:
@@ -541,9 +531,11 @@ def build_sheet(
     at_max = 0
     for e in explanations:
         rule = e.criterion.rule
-        if isinstance(rule, VetoRule) and e.value is True and not e.missing:
-            vetoes.append(Veto(e.code, e.name, rule.scope, rule.awards))
-        elif isinstance(rule, CountRule) and rule.per_event < 0:
+        kind = kind_of(rule)
+        veto = None if e.missing else kind.veto(rule, e.value)
+        if veto is not None:
+            vetoes.append(Veto(e.code, e.name, *veto))
+        elif kind.is_deduction(rule):
             deductions = CONTEXT.add(deductions, e.points)
         if e.at_max:
             at_max += 1
