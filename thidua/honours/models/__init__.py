@@ -25,6 +25,7 @@ from thidua.honours.models.common import (
     user_line_ids,
     user_write_ids,
 )
+from thidua.honours.models.decisions import Authority, Decision, DecisionLine
 from thidua.honours.models.people import (
     Discipline,
     Initiative,
@@ -42,7 +43,10 @@ __all__ = [
     "YEAR_MAX",
     "YEAR_MIN",
     "Attachment",
+    "Authority",
     "Commendation",
+    "Decision",
+    "DecisionLine",
     "Discipline",
     "Initiative",
     "Person",

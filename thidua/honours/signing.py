@@ -1,0 +1,632 @@
+"""Drafting, signing and revoking commendation decisions (models: honours/models/decisions.py).
+
+Signing is one transaction: the number is checked (unique per authority and year, no unexplained
+gap), every line is checked against the catalogue, the register (an annual title held twice, an
+achievement already rewarded or rewarded then revoked) and the eligibility engine (a recipient
+the rules refuse), then one commendation record per line is written with bulk inserts and one
+audit batch (record_many): a refusal writes nothing. Errors name the line and the recipient.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from thidua.audit.log import prepare, record_many, snapshot
+from thidua.engine import eligibility as engine
+from thidua.engine import text
+from thidua.honours.models import REVOCATION_GROUNDS, Commendation, Person
+from thidua.honours.models.common import catalogue, date_error, year_error
+from thidua.honours.models.decisions import (
+    AUTHORITY_LEVEL,
+    AUTHORITY_SIGNER,
+    Authority,
+    Decision,
+    DecisionLine,
+)
+from thidua.lib.workflow import WorkflowError
+from thidua.org.models import Cluster, Unit, User
+
+MAX_MESSAGES = 20
+DEFAULT_LEGAL_BASIS = (
+    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;\n"
+    "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều "
+    "của Luật Thi đua, khen thưởng;\n"
+    "Theo đề nghị của Hội đồng Thi đua - Khen thưởng Bộ Công an."
+)
+DECISION_FIELDS = ["state", "seq", "number_year", "date", "gap_reason", "signer_name"]
+
+
+def require_approver(user: User, what: str = "ký quyết định khen thưởng") -> None:
+    if not (user.is_superuser or user.role == User.Role.MINISTRY_APPROVER):
+        raise PermissionDenied(f"Chỉ cán bộ phê duyệt của Bộ được {what}.")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One recipient of a draft: a unit (collective) or a person (individual, with their unit)."""
+
+    award_code: str
+    unit: Unit
+    person: Person | None = None
+    achievement: str = ""
+    achievement_ref: str = ""
+    amount: Decimal | None = None
+    leads_cluster: bool = False
+
+
+def _label(position: int, name: str, award: str) -> str:
+    return f"Dòng {position} ({name} — {catalogue().name(award)})"
+
+
+def _raise(errors: list[str], field: str = "lines") -> None:
+    if errors:
+        shown = errors[:MAX_MESSAGES]
+        if len(errors) > MAX_MESSAGES:
+            shown.append(f"… và {len(errors) - MAX_MESSAGES} lỗi khác.")
+        raise ValidationError({field: shown})
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafting
+
+
+@transaction.atomic
+def create_draft(
+    *,
+    by: User | None,
+    summary: str,
+    year: int,
+    lines: Sequence[LineInput],
+    authority: str = Authority.BCA,
+    legal_basis: str = DEFAULT_LEGAL_BASIS,
+    signer_name: str = "",
+    signer_title: str = "",
+    cluster: Cluster | None = None,
+    illustrative: bool = False,
+) -> Decision:
+    """A draft decision with its lines, checked for what can be known before signing."""
+    if by is not None:
+        require_approver(by, "lập dự thảo quyết định khen thưởng")
+    errors: dict[str, list[str]] = {}
+    if authority not in Authority.values:
+        errors["authority"] = [
+            "Chọn cơ quan ban hành: Bộ Công an, Thủ tướng Chính phủ, Chủ tịch nước."
+        ]
+    summary = text.normalize(summary)
+    if not summary:
+        errors["summary"] = ["Phải ghi trích yếu của quyết định."]
+    if year_error(year):
+        errors["year"] = [year_error(year)]
+    if not lines:
+        errors["lines"] = ["Quyết định phải có ít nhất một tập thể hoặc cá nhân được khen thưởng."]
+    if errors:
+        raise ValidationError(errors)
+    decision = Decision.objects.create(
+        authority=authority,
+        summary=summary,
+        year=year,
+        legal_basis=text.normalize(legal_basis),
+        signer_name=text.normalize(signer_name),
+        signer_title=text.normalize(signer_title) or AUTHORITY_SIGNER[Authority(authority)],
+        cluster=cluster,
+        illustrative=illustrative,
+        created_by=by,
+    )
+    rows = [
+        DecisionLine(
+            decision=decision,
+            position=i,
+            recipient_kind=(
+                DecisionLine.Recipient.INDIVIDUAL
+                if line.person
+                else DecisionLine.Recipient.COLLECTIVE
+            ),
+            unit=line.unit,
+            person=line.person,
+            award_code=line.award_code,
+            amount=line.amount,
+            achievement=text.normalize(line.achievement),
+            achievement_ref=text.normalize(line.achievement_ref),
+            leads_cluster=line.leads_cluster,
+        )
+        for i, line in enumerate(lines, start=1)
+    ]
+    _raise(_static_problems(decision, rows))
+    DecisionLine.objects.bulk_create(rows, batch_size=500)
+    record_many(
+        [
+            prepare(
+                actor=by,
+                action="create",
+                obj=decision,
+                after={**snapshot(decision), "lines": len(rows)},
+            )
+        ]
+    )
+    return decision
+
+
+def _static_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list[str]:
+    """The catalogue and the lines themselves: every problem, each naming its line."""
+    cat = catalogue()
+    level = AUTHORITY_LEVEL[Authority(decision.authority)]
+    problems = []
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        name = row.person.full_name if row.person is not None else row.unit.name
+        label = _label(row.position, name, row.award_code)
+        if row.award_code not in cat:
+            problems.append(
+                f"Dòng {row.position} ({name}): hình thức “{row.award_code}” không có trong danh mục."
+            )
+            continue
+        kind = cat.get(row.award_code)
+        if row.recipient_kind not in kind.recipients:
+            who = "cá nhân" if row.person is not None else "tập thể"
+            problems.append(f"{label}: hình thức này không xét tặng cho {who}.")
+        if kind.issuer != level:
+            problems.append(
+                f"{label}: hình thức này không thuộc thẩm quyền quyết định của "
+                f"{Authority(decision.authority).label}."
+            )
+        if row.amount is not None and row.amount < 0:
+            problems.append(f"{label}: tiền thưởng không được âm.")
+        key = (row.person_id or None, None if row.person_id else row.unit_id, row.award_code)
+        if key in seen:
+            problems.append(f"{label}: trùng với dòng {seen[key]} của cùng quyết định.")
+        else:
+            seen[key] = row.position
+        if row.person is None and not row.unit.exists_in_year(decision.year):
+            problems.append(
+                f"{label}: {row.unit.name} không tồn tại trong năm {decision.year} "
+                f"({row.unit.period_label})."
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbering
+
+
+def _check_number(
+    decision: Decision, seq: int | None, day: dt.date | None, gap_reason: str
+) -> None:
+    errors: dict[str, str] = {}
+    if not seq or seq < 1:
+        errors["seq"] = "Phải ghi số quyết định (số thứ tự trong năm, từ 1)."
+    if day is None:
+        errors["date"] = "Phải ghi ngày ký quyết định."
+    elif date_error(day):
+        errors["date"] = date_error(day)
+    elif day.year < decision.year:
+        errors["date"] = f"Ngày ký {day:%d/%m/%Y} trước năm thành tích {decision.year}."
+    if errors:
+        raise ValidationError(errors)
+    same_year = Decision.objects.filter(authority=decision.authority, number_year=day.year).exclude(
+        pk=decision.pk
+    )
+    number = Decision.format_number(seq, decision.authority)
+    taken = same_year.filter(seq=seq).first()
+    if taken is not None:
+        raise ValidationError(
+            {
+                "seq": f"Số {number} năm {day.year} đã cấp cho quyết định ngày "
+                f"{taken.date:%d/%m/%Y} ({taken.summary}): mỗi số chỉ cấp một lần trong năm."
+            }
+        )
+    last = same_year.filter(seq__isnull=False).order_by("-seq").first()
+    if last is None:
+        return
+    last_no = last.number
+    if seq < last.seq:
+        raise ValidationError(
+            {
+                "seq": f"Số {number} nhỏ hơn số cuối cùng đã cấp trong năm {day.year} "
+                f"({last_no} ngày {last.date:%d/%m/%Y}): số văn bản được cấp theo thứ tự ban hành."
+            }
+        )
+    if day < last.date:
+        raise ValidationError(
+            {
+                "date": f"Ngày ký {day:%d/%m/%Y} trước ngày của quyết định số trước ({last_no} "
+                f"ngày {last.date:%d/%m/%Y}): số và ngày văn bản phải theo cùng thứ tự."
+            }
+        )
+    if seq > last.seq + 1 and not gap_reason:
+        missing = (
+            f"số {last.seq + 1}" if seq == last.seq + 2 else f"các số {last.seq + 1}–{seq - 1}"
+        )
+        raise ValidationError(
+            {
+                "seq": f"Số {number} để trống {missing} sau số cuối cùng đã cấp ({last_no} ngày "
+                f"{last.date:%d/%m/%Y}): số văn bản được cấp liên tiếp trong năm (Nghị định "
+                "30/2020/NĐ-CP, Điều 15). Dùng số tiếp theo, hoặc ghi lý do cách số (ví dụ: các "
+                "số đó đã cấp cho văn bản khác ngoài hệ thống).",
+            }
+        )
+
+
+def next_number(authority: str, year: int) -> int | None:
+    """The number that follows the last one recorded for the authority in `year` (None: first)."""
+    last = Decision.objects.filter(authority=authority, number_year=year).aggregate(m=Max("seq"))[
+        "m"
+    ]
+    return last + 1 if last else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing
+
+
+def _register_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list[str]:
+    """The register: an annual title already held that year, an achievement already rewarded,
+    or rewarded then revoked (never re-signed). Three queries whatever the number of lines."""
+    cat = catalogue()
+    problems = []
+    people = {r.person_id for r in rows if r.person_id}
+    units = {u.pk for r in rows if not r.person_id for u in r.unit.current().lineage()}
+    existing = list(
+        Commendation.objects.filter(Q(person__in=people) | Q(unit__in=units)).values(
+            "person_id",
+            "unit_id",
+            "award_code",
+            "year",
+            "decision_no",
+            "achievement_ref",
+            "revoked",
+            "revocation_decision_no",
+        )
+    )
+    held: dict[tuple, dict] = {}
+    refs: dict[tuple, dict] = {}
+    for c in existing:
+        who = ("p", c["person_id"]) if c["person_id"] else ("u", c["unit_id"])
+        if not c["revoked"]:
+            held.setdefault((who, c["award_code"], c["year"]), c)
+        if c["achievement_ref"]:
+            refs.setdefault((who, c["achievement_ref"]), c)
+    for row in rows:
+        whos = (
+            [("p", row.person_id)]
+            if row.person_id
+            else [("u", pk) for pk in (u.pk for u in row.unit.current().lineage())]
+        )
+        label = _label(row.position, row.recipient_name, row.award_code)
+        if row.award_code in cat and cat.get(row.award_code).annual:
+            twin = next(
+                (held[k] for w in whos if (k := (w, row.award_code, decision.year)) in held), None
+            )
+            if twin is not None:
+                problems.append(
+                    f"{label}: đã có “{cat.name(row.award_code)}” năm {decision.year} (QĐ số "
+                    f"{twin['decision_no']}); danh hiệu hằng năm chỉ tặng một lần mỗi năm."
+                )
+                continue
+        if row.achievement_ref:
+            used = next((refs[k] for w in whos if (k := (w, row.achievement_ref)) in refs), None)
+            if used is not None and used["revoked"]:
+                problems.append(
+                    f"{label}: thành tích “{row.achievement_ref}” đã được khen thưởng tại QĐ số "
+                    f"{used['decision_no']} và đã bị hủy bỏ (QĐ số {used['revocation_decision_no']}): "
+                    "không ký lại khen thưởng đã hủy bỏ cho cùng thành tích."
+                )
+            elif used is not None:
+                problems.append(
+                    f"{label}: thành tích “{row.achievement_ref}” đã được khen thưởng "
+                    f"“{cat.name(used['award_code'])}” (QĐ số {used['decision_no']}): mỗi thành "
+                    "tích chỉ khen thưởng một lần."
+                )
+    return problems
+
+
+def _eligibility_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list[str]:
+    """The eligibility engine, on the register as it stands: a recipient the rules refuse (an
+    unknown verdict, e.g. missing records, does not block a decision the authority takes)."""
+    from thidua.honours.eligibility import candidates, ruleset_for, unit_candidate
+
+    problems = []
+    year = decision.year
+    rules = ruleset_for(year)
+    people = candidates(Person.objects.filter(pk__in=[r.person_id for r in rows if r.person_id]))
+    units: dict[int, engine.Unit] = {}
+    for row in rows:
+        if row.person_id:
+            candidate = people[row.person_id]
+        else:
+            candidate = units.get(row.unit_id)
+            if candidate is None:
+                candidate = units[row.unit_id] = unit_candidate(row.unit, year)
+            if row.leads_cluster:
+                candidate = dataclasses.replace(
+                    candidate, leads_cluster={**candidate.leads_cluster, year: True}
+                )
+        try:
+            verdict = engine.check(
+                candidate, row.award_code, year, rules, achievement_ref=row.achievement_ref or None
+            )
+        except engine.EligibilityError as exc:
+            problems.append(f"{_label(row.position, row.recipient_name, row.award_code)}: {exc}.")
+            continue
+        if verdict.eligible is False:
+            reasons = "; ".join(
+                f"{c.text}{' — ' + c.detail if c.detail else ''} ({c.rule_id})"
+                for c in verdict.failing
+            )
+            problems.append(
+                f"{_label(row.position, row.recipient_name, row.award_code)}: không đủ điều kiện — "
+                f"{reasons}."
+            )
+    return problems
+
+
+def _lines_for_signing(decision: Decision) -> list[DecisionLine]:
+    return list(
+        DecisionLine.objects.filter(decision=decision)
+        .select_related("unit", "person", "commendation")
+        .order_by("position")
+    )
+
+
+@transaction.atomic
+def sign(
+    decision: Decision,
+    *,
+    by: User,
+    seq: int | None = None,
+    date: dt.date | None = None,
+    gap_reason: str = "",
+    signer_name: str | None = None,
+    expected_version: int | None = None,
+    recheck: bool = True,
+) -> Decision:
+    """Sign: number and date fixed, one commendation record per line, all audited, in one go."""
+    require_approver(by)
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.state == Decision.State.SIGNED:
+        raise WorkflowError(
+            f"Quyết định số {locked.number} đã được ký ngày {locked.date:%d/%m/%Y}: không ký lại."
+        )
+    if locked.state == Decision.State.REVOKED:
+        raise WorkflowError(
+            f"Quyết định số {locked.number} đã bị hủy bỏ: không ký lại. Lập quyết định mới nếu "
+            "cần khen thưởng lại."
+        )
+    if expected_version is not None and locked.version != expected_version:
+        from thidua.lib.workflow import StaleEdit
+
+        raise StaleEdit("Quyết định vừa được người khác thay đổi; tải lại trang để xem bản mới.")
+    decision = locked
+    seq = seq if seq is not None else decision.seq
+    date = date or decision.date
+    gap_reason = text.normalize(gap_reason or "")
+    _check_number(decision, seq, date, gap_reason)
+    if signer_name is not None:
+        decision.signer_name = text.normalize(signer_name)
+    if not decision.signer_name:
+        raise ValidationError({"signer_name": "Phải ghi họ tên người ký quyết định."})
+    rows = _lines_for_signing(decision)
+    if not rows:
+        raise ValidationError(
+            {"lines": "Quyết định chưa có tập thể, cá nhân nào được khen thưởng."}
+        )
+    signed = [r for r in rows if r.commendation_id]
+    if signed:
+        raise WorkflowError(
+            f"{_label(signed[0].position, signed[0].recipient_name, signed[0].award_code)} đã có "
+            "hồ sơ khen thưởng: một dòng chỉ được ký một lần."
+        )
+    problems = _static_problems(decision, rows) or _register_problems(decision, rows)
+    if not problems and recheck:
+        problems = _eligibility_problems(decision, rows)
+    _raise(problems)
+
+    before = snapshot(decision, DECISION_FIELDS)
+    decision.seq, decision.number_year, decision.date = seq, date.year, date
+    decision.gap_reason = gap_reason
+    decision.state, decision.signed_by, decision.signed_at = (
+        Decision.State.SIGNED,
+        by,
+        timezone.now(),
+    )
+    decision.version += 1
+    try:
+        with transaction.atomic():
+            decision.save(update_fields=[*DECISION_FIELDS, "signed_by", "signed_at", "version"])
+    except IntegrityError:
+        raise ValidationError(
+            {"seq": f"Số {decision.number} năm {date.year} vừa được cấp cho quyết định khác."}
+        ) from None
+    records = _write_records(decision, rows, by)
+    audits = [
+        prepare(
+            actor=by,
+            action="sign",
+            obj=decision,
+            before=before,
+            after={**snapshot(decision, DECISION_FIELDS), "records": len(records)},
+            reason=gap_reason,
+        )
+    ]
+    audits += [prepare(actor=by, action="create", obj=c, after=snapshot(c)) for c in records]
+    record_many(audits)
+    return decision
+
+
+def _write_records(
+    decision: Decision, rows: Sequence[DecisionLine], by: User
+) -> list[Commendation]:
+    issuer = f"{decision.signer_title or AUTHORITY_SIGNER[Authority(decision.authority)]}"
+    now = timezone.now()
+    records = []
+    for row in rows:
+        c = Commendation(
+            recipient_kind=row.recipient_kind,
+            person=row.person,
+            unit=None if row.person_id else row.unit,
+            award_code=row.award_code,
+            year=decision.year,
+            decision_no=decision.number,
+            decision_date=decision.date,
+            issuer=issuer,
+            legal_basis=decision.legal_basis[:300],
+            achievement_ref=row.achievement_ref,
+            achievement=row.achievement,
+            illustrative=decision.illustrative,
+            created_by=by,
+            created_at=now,
+        )
+        records.append(c)
+    Commendation.objects.bulk_create(records, batch_size=500)
+    for row, c in zip(rows, records, strict=True):
+        row.commendation = c
+    DecisionLine.objects.bulk_update(rows, ["commendation"], batch_size=500)
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# Revoking
+
+
+def _revocation_input(
+    decision: Decision, decision_no: str, decision_date: dt.date | None, ground: str, reason: str
+) -> tuple[str, str]:
+    reason, decision_no = text.normalize(reason or ""), text.normalize(decision_no or "")
+    errors = {}
+    if not decision_no:
+        errors["decision_no"] = "Phải ghi số quyết định hủy bỏ, thu hồi."
+    if decision_date is None:
+        errors["decision_date"] = "Phải ghi ngày quyết định hủy bỏ."
+    elif decision.date and decision_date < decision.date:
+        errors["decision_date"] = (
+            f"Ngày hủy bỏ {decision_date:%d/%m/%Y} trước ngày ký quyết định ({decision.date:%d/%m/%Y})."
+        )
+    if ground not in dict(REVOCATION_GROUNDS):
+        errors["ground"] = "Chọn căn cứ hủy bỏ theo Luật Thi đua, khen thưởng."
+    if not reason:
+        errors["reason"] = "Phải nêu lý do hủy bỏ, thu hồi."
+    if errors:
+        raise ValidationError(errors)
+    return decision_no, reason
+
+
+REVOKE_FIELDS = [
+    "revoked",
+    "revocation_decision_no",
+    "revocation_date",
+    "revocation_ground",
+    "revocation_reason",
+    "revoked_by",
+]
+
+
+def _revoke_records(
+    records: Iterable[Commendation], by: User, no: str, day: dt.date, ground: str, reason: str
+) -> list:
+    audits = []
+    changed = []
+    for c in records:
+        if c.revoked:
+            continue
+        before = snapshot(c, REVOKE_FIELDS)
+        c.revoked, c.revocation_decision_no, c.revocation_date = True, no, day
+        c.revocation_ground, c.revocation_reason, c.revoked_by = ground, reason, by
+        c.version += 1
+        changed.append(c)
+        audits.append(
+            prepare(
+                actor=by,
+                action="revoke",
+                obj=c,
+                before=before,
+                after=snapshot(c, REVOKE_FIELDS),
+                reason=reason,
+            )
+        )
+    Commendation.objects.bulk_update(changed, [*REVOKE_FIELDS, "version"], batch_size=500)
+    return audits
+
+
+@transaction.atomic
+def revoke_decision(
+    decision: Decision,
+    *,
+    by: User,
+    decision_no: str,
+    decision_date: dt.date | None,
+    ground: str,
+    reason: str,
+) -> Decision:
+    """Hủy bỏ the whole decision: every record it wrote is revoked with the reason (Law 2022,
+    ch. VII); the records stay, marked, and no longer count for later years."""
+    require_approver(by, "hủy bỏ quyết định khen thưởng")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state == Decision.State.DRAFT:
+        raise WorkflowError("Quyết định chưa ký: dự thảo không cần hủy bỏ.")
+    if decision.state == Decision.State.REVOKED:
+        raise WorkflowError(f"Quyết định số {decision.number} đã bị hủy bỏ trước đó.")
+    no, reason = _revocation_input(decision, decision_no, decision_date, ground, reason)
+    fields = [
+        "state",
+        "revocation_decision_no",
+        "revocation_date",
+        "revocation_ground",
+        "revocation_reason",
+        "revoked_by",
+    ]
+    before = snapshot(decision, fields)
+    decision.state = Decision.State.REVOKED
+    decision.revocation_decision_no, decision.revocation_date = no, decision_date
+    decision.revocation_ground, decision.revocation_reason, decision.revoked_by = ground, reason, by
+    decision.version += 1
+    decision.save(update_fields=[*fields, "version"])
+    records = Commendation.objects.filter(decision_line__decision=decision).select_related(
+        "person", "unit"
+    )
+    audits = [
+        prepare(
+            actor=by,
+            action="revoke",
+            obj=decision,
+            before=before,
+            after=snapshot(decision, fields),
+            reason=reason,
+        )
+    ]
+    audits += _revoke_records(records, by, no, decision_date, ground, reason)
+    record_many(audits)
+    return decision
+
+
+@transaction.atomic
+def revoke_line(
+    line: DecisionLine,
+    *,
+    by: User,
+    decision_no: str,
+    decision_date: dt.date | None,
+    ground: str,
+    reason: str,
+) -> None:
+    """Hủy bỏ one line: its record is revoked with the reason; the decision stays signed."""
+    require_approver(by, "hủy bỏ khen thưởng")
+    line = (
+        DecisionLine.objects.select_for_update()
+        .select_related("decision", "commendation__person", "commendation__unit")
+        .get(pk=line.pk)
+    )
+    if line.decision.state == Decision.State.DRAFT or line.commendation is None:
+        raise WorkflowError("Quyết định chưa ký: bỏ dòng khỏi dự thảo thay vì hủy bỏ.")
+    label = _label(line.position, line.recipient_name, line.award_code)
+    if line.commendation.revoked:
+        raise WorkflowError(f"{label} đã bị hủy bỏ trước đó.")
+    no, reason = _revocation_input(line.decision, decision_no, decision_date, ground, reason)
+    record_many(_revoke_records([line.commendation], by, no, decision_date, ground, reason))
