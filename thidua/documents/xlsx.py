@@ -5,12 +5,12 @@ their own heading, notes below. Scores are real numbers (the sheet can sum and s
 with two decimals; the number formats carry the Vietnamese locale tag [$-42A], so LibreOffice shows
 98,11 whatever the machine's locale, and Excel follows the reader's regional settings. Frozen
 header and unit column, landscape A4 print setup with NĐ 30 margins, the header row repeated on
-every printed page.
+every printed page. The widths and the saving are the house style's (thidua.lib.workbook_style);
+the typography is the official document's (NĐ 30: Times New Roman, a grey header on a grid).
 """
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -22,6 +22,7 @@ from thidua.documents import compose
 from thidua.documents import numbers as vn
 from thidua.documents.context import PARENT_BODY, DocumentContext
 from thidua.documents.layout import MARGINS, MOTTO, NATIONAL_TITLE
+from thidua.lib import workbook_style as style
 from thidua.untrusted import put
 
 FONT = "Times New Roman"
@@ -162,9 +163,7 @@ def render(ctx: DocumentContext) -> bytes:
         row += 1
 
     # Column widths (characters): numbers narrow, names and group titles wide enough to read.
-    widths = [5, 27, *([12.5] * len(groups)), 9.5, 8.5, 7]
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+    style.column_widths(ws, [5, 27, *([12.5] * len(groups)), 9.5, 8.5, 7])
 
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     ws.print_title_rows = f"{header_row}:{header_row}"
@@ -195,6 +194,4 @@ def render(ctx: DocumentContext) -> bytes:
     props.keywords = "thi đua, Vì an ninh Tổ quốc"
     if ctx.demo_note:
         props.description = ctx.demo_note
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return style.to_bytes(wb)

@@ -7,7 +7,6 @@ and real Excel dates and numbers, so the file sorts and filters like any spreads
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -15,18 +14,15 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from thidua.engine.eligibility import Suggestion
 from thidua.engine.eligibility_model import Status
 from thidua.honours.models import Commendation, Person
+from thidua.lib import workbook_style as style
 from thidua.untrusted import put
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_FILL = PatternFill("solid", fgColor="0F2747")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-DATE_FORMAT = "dd/mm/yyyy"
+DATE_FORMAT, HEADER_FILL, HEADER_FONT = style.DATE_FORMAT, style.HEADER_FILL, style.HEADER_FONT
 
 
 def workbook(
@@ -38,18 +34,15 @@ def workbook(
     widths: Sequence[int] | None = None,
     sheet: str = "Danh sách",
 ) -> bytes:
+    """One list in the house style (thidua.lib.workbook_style): title, who exported it, a frozen,
+    filterable header, real dates; user text through `put`, never a formula."""
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
-    put(ws, 1, 1, title)
-    ws["A1"].font = Font(bold=True, size=13)
-    put(ws, 2, 1, subtitle)
-    ws["A2"].font = Font(italic=True, color="555555")
+    style.title(ws, title)
+    style.note(ws, subtitle)
     head = 3
-    for col, header in enumerate(headers, start=1):
-        cell = put(ws, head, col, header)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    style.header_row(ws, head, headers)
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row, start=1):
@@ -57,15 +50,10 @@ def workbook(
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, str) and len(value) > 60:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in enumerate(widths or [18] * len(headers), start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    if headers:
-        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{head + max(count, 1)}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+                cell.alignment = style.TEXT_ALIGNMENT
+    style.column_widths(ws, widths or [18] * len(headers))
+    style.filter_header(ws, head, len(headers), count)
+    return style.to_bytes(wb)
 
 
 def exported_by(user) -> str:
