@@ -15,6 +15,7 @@ import pytest
 from thidua.engine.eligibility import (
     Award,
     Discipline,
+    EligibilityError,
     Initiative,
     LevelSpan,
     Person,
@@ -546,10 +547,10 @@ CASES = [
         "88/QĐ",
     ),
     Case(
-        "discipline_period_over_does_not_block",
+        "discipline_period_over_before_the_year_does_not_block",
         officer(
             ratings={2024: "T"},
-            disciplines=(Discipline(date(2023, 6, 1), date(2024, 5, 31), "khiển trách"),),
+            disciplines=(Discipline(date(2023, 6, 1), date(2023, 12, 31), "khiển trách"),),
         ),
         CSTT,
         2024,
@@ -569,14 +570,14 @@ CASES = [
         "discipline_period_judged_on_consideration_date",
         officer(
             ratings={2024: "T"},
-            disciplines=(Discipline(date(2024, 1, 1), date(2024, 12, 15), "khiển trách"),),
+            disciplines=(Discipline(date(2025, 1, 2), date(2025, 2, 15), "khiển trách"),),
         ),
         CSTT,
         2024,
         False,
         {"R15:not_in_discipline"},
-        "",
-        date(2024, 12, 10),
+        "đang trong thời hạn kỷ luật",
+        date(2025, 1, 10),
     ),
     Case(
         "discipline_status_missing_is_unknown",
@@ -588,11 +589,11 @@ CASES = [
         "Chưa có thông tin về kỷ luật",
     ),
     Case(
-        "discipline_without_end_is_unknown",
+        "discipline_without_end_in_the_year_blocks",
         officer(ratings={2024: "T"}, disciplines=(Discipline(date(2024, 3, 1), None, "cảnh cáo"),)),
         CSTT,
         2024,
-        None,
+        False,
         {"R15:not_in_discipline"},
     ),
 ]
@@ -653,8 +654,11 @@ def test_verdict_without_encoded_standard_is_unknown_not_eligible() -> None:
 def test_collective_award_for_a_person_is_a_caller_error() -> None:
     with pytest.raises(ValueError, match="không xét tặng cho cá nhân"):
         check(officer(), DVQT, 2024)
-    with pytest.raises(KeyError, match="khong_co"):
+    with pytest.raises(EligibilityError, match="khong_co") as raised:
         check(officer(), "khong_co", 2024)
+    # One error type for every refusal, its message as written (a KeyError would quote it).
+    assert isinstance(raised.value, ValueError)
+    assert str(raised.value) == "Không có hình thức khen thưởng mã “khong_co” trong danh mục"
 
 
 def test_verdict_serialises_to_json() -> None:
@@ -662,9 +666,13 @@ def test_verdict_serialises_to_json() -> None:
     data = json.loads(json.dumps(verdict.to_dict(), ensure_ascii=False))
     assert data["eligible"] is False and data["status"] == "not_met"
     assert data["ruleset"] == "luat-2022-nd-98-2023"
+    assert data["ruleset_title"].startswith("Luật Thi đua, khen thưởng 2022")
+    assert "R03" not in data["summary"]
     first = data["conditions"][0]
     assert first == {
         "rule_id": "R03",
+        "rule_title": "Danh hiệu “Chiến sĩ tiên tiến”",
+        "needed": True,
         "kind": "rating_at_least",
         "text": "Được đánh giá từ “hoàn thành tốt nhiệm vụ” trở lên trong năm",
         "legal_basis": "Luật Thi đua, khen thưởng 2022, Điều 24",

@@ -26,8 +26,10 @@ from thidua.engine.eligibility_catalogue import (
     INDIVIDUAL,
     RECIPIENTS,
     Catalogue,
+    EligibilityError,
     Problem,
     RuleSetError,
+    UnknownAward,
     load_catalogue,
 )
 from thidua.engine.eligibility_evaluate import Context, evaluate
@@ -45,6 +47,7 @@ from thidua.engine.eligibility_model import (
     Unit,
     UnitSpan,
     Verdict,
+    normalise_ref,
 )
 from thidua.engine.eligibility_rules import (
     GROUPS,
@@ -65,6 +68,7 @@ __all__ = [
     "ConditionResult",
     "Decision",
     "Discipline",
+    "EligibilityError",
     "Initiative",
     "LevelSpan",
     "Person",
@@ -82,6 +86,7 @@ __all__ = [
     "Suggestion",
     "Unit",
     "UnitSpan",
+    "UnknownAward",
     "Verdict",
     "apply_quotas",
     "bundled_rulesets",
@@ -95,6 +100,8 @@ __all__ = [
 
 # Key of ``existing`` counts for the number of cluster/block leaders outside the batch.
 CLUSTER_LEADERS = "tap_the_dan_dau_cum"
+# Condition kinds whose "title"/"award" is a title the judged award's standard is built from.
+_CHAIN_KINDS = ("consecutive_years_with_title", "holds_title_same_year", "has_award_before")
 _MAX_DEPTH = 4  # eligible_for chains (Government flag → Ministry flag) are short; stop loops
 
 
@@ -149,11 +156,13 @@ class _Judge:
             standard=lambda cand, code: self.conditions(cand, code, True, depth + 1),
             used_assumptions=self.used_assumptions,
         )
+        ctx.prerequisites = self.prerequisites(candidate, award)
         out: list[ConditionResult] = []
         for rule in self.rules(candidate, award):
             if standard_only and not rule.standard:
                 continue
             ctx.rule_id, ctx.legal_basis = rule.id, rule.legal_basis
+            ctx.rule_title, ctx.unverified = rule.title, rule.unverified
             cond = rule.condition
             # A rule's top-level "all of" reads better as separate lines, each with the rule id
             # (and evaluating the parts directly skips building a summary nobody reads).
@@ -164,11 +173,21 @@ class _Judge:
                     out.append(result)
         return tuple(out)
 
+    def prerequisites(self, candidate: Candidate, award: str) -> frozenset[str]:
+        """Titles the standard of ``award`` is built from (its chain), by the rules in force."""
+        codes = set()
+        for rule in self.rules(candidate, award):
+            if rule.standard and rule.condition is not None:
+                for node in rule.condition.walk():
+                    if node.kind in _CHAIN_KINDS:
+                        codes.add(node.params.get("title") or node.params.get("award"))
+        return frozenset(codes - {None})
+
     def verdict(self, candidate: Candidate, award: str) -> Verdict:
         kind = self.catalogue.get(award)
         recipient = COLLECTIVE if candidate.is_unit else INDIVIDUAL
         if recipient not in kind.recipients:
-            raise ValueError(f"“{kind.name}” không xét tặng cho {RECIPIENTS[recipient]}")
+            raise EligibilityError(f"“{kind.name}” không xét tặng cho {RECIPIENTS[recipient]}")
         conditions = self.conditions(candidate, award)
         if not any(r.standard for r in self.rules(candidate, award)):
             # No standard encoded for this form: say so rather than answer "eligible".
@@ -177,7 +196,7 @@ class _Judge:
                 text=f"Tiêu chuẩn “{kind.name}” cho {RECIPIENTS[recipient]} chưa được mã hóa",
                 legal_basis="",
                 status=Status.UNKNOWN,
-                detail=f"Bộ quy tắc {self.ruleset.id} không có tiêu chuẩn có hiệu lực ngày "
+                detail=f"{self.ruleset.title} không có tiêu chuẩn có hiệu lực ngày "
                 f"{self.as_of:%d/%m/%Y}",
             )
             conditions = (missing, *conditions)
@@ -189,7 +208,30 @@ class _Judge:
             as_of=self.as_of,
             ruleset_id=self.ruleset.id,
             conditions=conditions,
+            ruleset_title=self.ruleset.title,
         )
+
+
+def consideration_day(year: int, as_of: date | None, annual: bool = True) -> date:
+    """The consideration date of ``year``: 31/12 by default.
+
+    An annual title (``annual`` in the catalogue) judged before the year's end is refused: the
+    year's achievement is not complete, and the set in force before it (the 2003 law for 2024
+    judged on 01/06/2023) would judge it. A form of commendation that is not annual (Bằng khen)
+    may be considered during the year, as its achievement is reached ("thành tích đến đâu khen
+    thưởng đến đó", Luật Thi đua, khen thưởng 2022, Điều 5), but never before the year begins."""
+    day = as_of or reference_date(year)
+    first = date(year, 1, 1) if not annual else reference_date(year)
+    if day < first:
+        if annual:
+            raise EligibilityError(
+                f"Ngày xét {day:%d/%m/%Y} trước khi kết thúc năm thi đua {year}: danh hiệu thi "
+                f"đua hằng năm chỉ xét thành tích cả năm, từ ngày 31/12/{year} trở đi"
+            )
+        raise EligibilityError(
+            f"Ngày xét {day:%d/%m/%Y} trước năm {year}: thành tích năm {year} chưa có"
+        )
+    return day
 
 
 def check(
@@ -211,9 +253,10 @@ def check(
     ``assumed`` maps candidate or member ids to award codes taken as granted for this year
     (proposals accepted in the same batch, e.g. Chiến sĩ tiên tiến before Chiến sĩ thi đua cơ sở).
     """
-    day = as_of or reference_date(year)
+    catalogue = catalogue or load_catalogue()
+    day = consideration_day(year, as_of, catalogue.get(award).annual)
     ruleset = rules or ruleset_for(year, as_of=as_of)
-    judge = _Judge(ruleset, catalogue or load_catalogue(), year, day, achievement_ref, assumed)
+    judge = _Judge(ruleset, catalogue, year, day, achievement_ref, assumed)
     return judge.verdict(candidate, award)
 
 
@@ -341,7 +384,8 @@ def apply_quotas(
     is unknown keeps its slot (accepted None) so that completing its data cannot exceed the cap.
     """
     catalogue = catalogue or load_catalogue()
-    day = as_of or reference_date(year)
+    annual = all(catalogue.get(p.award).annual for p in proposals)
+    day = consideration_day(year, as_of, annual)
     ruleset = rules or ruleset_for(year, as_of=as_of)
     existing = existing or {}
     order = sorted(range(len(proposals)), key=lambda i: (proposals[i].priority, i))
@@ -409,9 +453,10 @@ def _batch_reuse(proposals, order, ruleset, day, catalogue, year) -> dict[int, R
     refused: dict[int, Reason] = {}
     for i in order:
         p = proposals[i]
-        if not p.achievement_ref:
+        ref = normalise_ref(p.achievement_ref)
+        if not ref:
             continue
-        key = (p.candidate.id, p.achievement_ref)
+        key = (p.candidate.id, ref)
         if key in first:
             j = first[key]
             name = catalogue.name(proposals[j].award)
@@ -520,7 +565,11 @@ def suggest(
     assumed granted when judging the higher ones (e.g. a third consecutive Chiến sĩ thi đua cơ sở
     → Chiến sĩ thi đua toàn lực lượng CAND), and listed in ``assumes``."""
     catalogue = catalogue or load_catalogue()
-    day = as_of or reference_date(year)
+    day = consideration_day(
+        year,
+        as_of,
+        annual=as_of is None or awards is None or any(catalogue.get(c).annual for c in awards),
+    )
     ruleset = rules or ruleset_for(year, as_of=as_of)
     codes = (
         list(awards)
@@ -535,6 +584,8 @@ def suggest(
         for code in codes:
             if year in person.history.valid.get(code, {}):
                 continue
+            # A title revoked for this year is judged (and explained) like any other: the
+            # verdict says it was revoked and whether the year may be judged again.
             judge.assumed = {person.id: frozenset(assumed)}
             judge.used_assumptions.clear()
             verdict = judge.verdict(person, code)

@@ -8,6 +8,7 @@ in the research digest, who may receive each form, and the cash multiples of NĐ
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -45,7 +46,17 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class RuleSetError(ValueError):
+class EligibilityError(ValueError):
+    """Every refusal of the eligibility engine (unknown award, a form not given to this kind of
+    recipient, a consideration date before the year's end, an invalid rule set): one type, so
+    no caller misses one. The message is plain Vietnamese (no quotes around it, unlike KeyError)."""
+
+
+class UnknownAward(EligibilityError):
+    """An award code or name that resolves to nothing in the catalogue."""
+
+
+class RuleSetError(EligibilityError):
     """Raised with every problem found, never just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -64,6 +75,8 @@ class AwardKind:
     rank: int
     cash_multiple: Decimal | None = None
     note: str = ""
+    # Other names the same form goes by in decisions, cluster rules and spreadsheets.
+    aliases: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,7 +89,27 @@ class AwardKind:
             "rank": self.rank,
             "cash_multiple": None if self.cash_multiple is None else str(self.cash_multiple),
             "note": self.note,
+            "aliases": list(self.aliases),
         }
+
+
+# Spelling variants written interchangeably in award names ("chiến sỹ" = "chiến sĩ").
+_VARIANTS = (("sỹ", "sĩ"), ("kỹ", "kĩ"), ("lý", "lí"))
+
+
+def name_key(text: str) -> str:
+    """Comparison key of an award name: NFC, case- and accent-insensitive, spelling variants
+    unified, punctuation and quotes dropped, spaces collapsed."""
+
+    text = unicodedata.normalize("NFC", text).casefold()
+    for variant, standard in _VARIANTS:
+        text = text.replace(variant, standard)
+    text = text.replace("đ", "d")
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+    )
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in stripped)
+    return " ".join(cleaned.split())
 
 
 @dataclass(frozen=True)
@@ -99,7 +132,36 @@ class Catalogue:
         try:
             return self.awards[code]
         except KeyError:
-            raise KeyError(f"Không có hình thức khen thưởng mã “{code}” trong danh mục") from None
+            raise UnknownAward(
+                f"Không có hình thức khen thưởng mã “{code}” trong danh mục"
+            ) from None
+
+    def resolve(self, name_or_code: str) -> str:
+        """The catalogue code of an award written as its code, its name or one of its aliases
+        (accent-, case- and variant-insensitive: “Bằng khen của Bộ Công an”, “chiến sỹ thi đua
+        cơ sở”). Raises UnknownAward when it resolves to nothing: a name that matches no form is
+        an error, never a check silently skipped."""
+        text = (name_or_code or "").strip()
+        if text in self.awards:
+            return text
+        key = name_key(text)
+        found = self._names().get(key) if key else None
+        if found is None:
+            raise UnknownAward(
+                f"“{text}” không khớp tên hay tên gọi khác của danh hiệu, hình thức khen thưởng "
+                "nào trong danh mục"
+            )
+        return found
+
+    def _names(self) -> dict[str, str]:
+        names = self.__dict__.get("_name_index")
+        if names is None:
+            names = {}
+            for kind in self.awards.values():
+                for label in (kind.code.replace("_", " "), kind.name, *kind.aliases):
+                    names.setdefault(name_key(label), kind.code)
+            object.__setattr__(self, "_name_index", names)
+        return names
 
     def name(self, code: str) -> str:
         kind = self.awards.get(code)
@@ -185,6 +247,7 @@ def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
             rank=raw.get("rank") if isinstance(raw.get("rank"), int) else 0,
             cash_multiple=cash,
             note=str(raw.get("note", "")),
+            aliases=tuple(str(a) for a in raw.get("aliases") or ()),
         )
     levels = {lv["code"]: lv["name"] for lv in data.get("unit_levels") or []}
     forms = tuple((f["code"], f["name"]) for f in data.get("discipline_forms") or [])

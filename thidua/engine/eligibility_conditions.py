@@ -68,7 +68,7 @@ KINDS: dict[str, KindSpec] = {
     "not_awarded_within": KindSpec(
         {"award": _p("award", False), "from_offset": _p("offset"), "to_offset": _p("offset")}
     ),
-    "not_in_discipline": KindSpec({}),
+    "not_in_discipline": KindSpec({"over_period": _p("bool", False, False)}),
     "achievement_not_rewarded": KindSpec({}),
     "share_of_members_with_title": KindSpec(
         {"title": _p("award"), "min_percent": _p("percent"), "strict": _p("bool", False, False)},
@@ -291,7 +291,10 @@ def describe(kind: str, p: Mapping[str, Any], catalogue: Catalogue) -> str:
     if kind == "consecutive_years_with_title":
         if p["step"] == 1:
             return f"Đạt danh hiệu “{name(p['title'])}” {_years_phrase(p['years'])}"
-        return f"{p['years']} lần liên tục đạt danh hiệu “{name(p['title'])}” (mỗi lần {p['step']} năm)"
+        return (
+            f"{p['years']} lần liên tục đạt danh hiệu “{name(p['title'])}” "
+            f"(mỗi lần ứng với một chuỗi {p['step']} năm)"
+        )
     if kind == "consecutive_years_with_rating":
         return f"Được đánh giá “{p['rating'].label}” {_years_phrase(p['years'])}"
     if kind == "count_initiatives":
@@ -312,6 +315,11 @@ def describe(kind: str, p: Mapping[str, Any], catalogue: Catalogue) -> str:
         what = f"“{name(p['award'])}”" if p["award"] else "hình thức này"
         return f"Chưa được tặng {what} cho cùng thời gian tính thành tích (mỗi thành tích khen một lần)"
     if kind == "not_in_discipline":
+        if p.get("over_period"):
+            return (
+                "Không bị kỷ luật trong thời gian tính thành tích, không đang bị xem xét kỷ luật "
+                "hoặc trong thời hạn kỷ luật khi xét"
+            )
         return "Không đang trong thời gian bị xem xét kỷ luật hoặc thi hành kỷ luật"
     if kind == "achievement_not_rewarded":
         return "Thành tích đề nghị chưa được khen thưởng bằng hình thức khác"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from thidua.engine.eligibility_catalogue import RECIPIENTS, Catalogue, load_catalogue
 from thidua.engine.eligibility_conditions import Condition
+from thidua.engine.eligibility_model import UNVERIFIED_BASIS
 from thidua.engine.eligibility_rules import (
     CONFIDENCE,
     GROUPS,
@@ -80,7 +81,26 @@ def _notes(rule: Rule) -> str:
         notes.append("không thuộc tiêu chuẩn danh hiệu (không xét khi kiểm tra “đạt tiêu chuẩn”)")
     if rule.note:
         notes.append(rule.note)
+    if rule.unverified:
+        notes.append(f"**Còn mở (chỉ quản trị viên thấy):** {rule.unverified}")
     return "<br>".join(_cell(n) for n in notes)
+
+
+def open_points(rulesets: Iterable[RuleSet]) -> str:
+    """Every basis not verified against the text in force, by rule set: what remains open.
+    Officers' pages and the API show the placeholder for these instead of the citation."""
+    lines = [
+        f"Trên trang và API cho cán bộ, căn cứ của các quy định dưới đây hiển thị “{UNVERIFIED_BASIS}”; "
+        "quản trị viên thấy căn cứ đầy đủ và điều còn mở.",
+        "",
+    ]
+    for ruleset in rulesets:
+        for rule in ruleset.rules:
+            if rule.unverified:
+                lines.append(
+                    f"- {ruleset.id} {rule.id} ({_cell(rule.title)}): {_cell(rule.unverified)}"
+                )
+    return "\n".join(lines)
 
 
 def ruleset_table(ruleset: RuleSet, catalogue: Catalogue) -> str:
@@ -137,7 +157,8 @@ def catalogue_table(catalogue: Catalogue) -> str:
             "danh hiệu thi đua" if kind.category == "danh_hieu_thi_dua" else "hình thức khen thưởng"
         )
         annual = "có" if kind.annual else "không"
-        lines.append(f"| `{kind.code}` | {kind.name} | {who} | {category} | {annual} | {cash} |")
+        name = kind.name + (f" (tên khác: {'; '.join(kind.aliases)})" if kind.aliases else "")
+        lines.append(f"| `{kind.code}` | {name} | {who} | {category} | {annual} | {cash} |")
     lines += ["", f"Hệ số tiền thưởng theo {catalogue.cash_basis}."]
     return "\n".join(lines)
 
@@ -151,9 +172,16 @@ def render(rulesets: Iterable[RuleSet] | None = None, catalogue: Catalogue | Non
         "",
         catalogue_table(catalogue),
     ]
+    sets = list(rulesets or bundled_rulesets())
     parts += ["", "## Các bộ quy tắc", ""]
-    for ruleset in rulesets or bundled_rulesets():
+    for ruleset in sets:
         parts += [ruleset_table(ruleset, catalogue), ""]
+    parts += [
+        "## Còn mở: căn cứ chưa đối chiếu với văn bản đang có hiệu lực",
+        "",
+        open_points(sets),
+        "",
+    ]
     parts.append(END)
     return "\n".join(parts)
 

@@ -8,7 +8,7 @@ the years, decisions and people behind it, so a refusal always says why.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from thidua.engine.eligibility_model import (
     Status,
     combine_all,
     combine_any,
+    normalise_ref,
 )
 
 
@@ -44,6 +45,12 @@ class Context:
     standard: Callable[[Candidate, str], tuple[ConditionResult, ...]]
     # (candidate id, award) pairs whose "assumed granted" status a result relied on.
     used_assumptions: set[tuple[str, str]] = field(default_factory=set)
+    rule_title: str = ""
+    unverified: str = ""
+    # Titles the judged award's own standard is built from (the chain of Chiến sĩ thi đua cơ
+    # sở behind Chiến sĩ thi đua toàn lực lượng CAND): an initiative behind one of them is the
+    # chain the law asks for, not a second reward of one achievement.
+    prerequisites: frozenset[str] = frozenset()
     day_text: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +65,8 @@ class Context:
             detail=detail,
             kind=cond.kind,
             children=tuple(children),
+            rule_title=self.rule_title,
+            unverified=self.unverified,
         )
 
 
@@ -84,7 +93,17 @@ def _revoked_note(ctx: Context, award) -> str:
     note = f"năm {award.year} đã bị thu hồi ({award.describe(ctx.catalogue.name(award.code))}"
     if award.revocation_decision:
         note += f"; QĐ thu hồi {award.revocation_decision}"
+    if award.revocation_ground:
+        ground = ctx.catalogue.revocation_grounds.get(award.revocation_ground)
+        note += f"; căn cứ: {ground or award.revocation_ground}"
     return note + ")"
+
+
+# A decision annulled because the approval itself broke the rules (Luật TĐKT 2022, Chương VII,
+# khoản 2 điểm c) says nothing about the achievement: the year may be judged again, properly.
+# The other grounds (false declaration, forged files, violations found in the period) mean the
+# standard was not met that year: the same form is not given again for that year.
+REJUDGE_GROUNDS = frozenset({"xet_duyet_trai_quy_dinh"})
 
 
 def evaluate(cond: Condition, ctx: Context) -> ConditionResult | None:
@@ -111,12 +130,28 @@ def _composite(cond: Condition, ctx: Context) -> ConditionResult | None:
     statuses = (c.status for c in children)
     status = combine_all(statuses) if cond.kind == "all_of" else combine_any(statuses)
     met = sum(c.status is Status.MET for c in children)
+    if cond.kind == "any_of" and status is Status.MET:
+        # One branch suffices: the others are not needed, not failures.
+        children = [
+            c if c.status is Status.MET else replace(c, needed=False, detail=_not_needed(c))
+            for c in children
+        ]
+        return ctx.result(
+            cond,
+            status,
+            "Đạt theo: " + "; ".join(c.text for c in children if c.status is Status.MET),
+            children,
+        )
     detail = f"Đạt {met}/{len(children)} điều kiện"
     if status is not Status.MET:
         # Name what is missing, so the top line alone answers "why not".
         open_ = [f"{c.text}: {c.detail}" for c in children if c.status is not Status.MET]
         detail += " — " + " | ".join(open_)
     return ctx.result(cond, status, detail, children)
+
+
+def _not_needed(result: ConditionResult) -> str:
+    return f"Không cần xét (đã đạt theo điều kiện khác). {result.detail}".strip()
 
 
 def _rating_at_least(cond: Condition, ctx: Context) -> ConditionResult:
@@ -176,8 +211,26 @@ def _consecutive_years_with_title(cond: Condition, ctx: Context) -> ConditionRes
         detail += f"; chưa có dữ liệu năm {years_text(unknown)}"
     if notes:
         detail += "; " + "; ".join(notes)
+    if step > 1:
+        detail += "; " + _cadence(ctx, code, step, years)
     status = Status.NOT_MET if missing else Status.UNKNOWN if unknown else Status.MET
     return ctx.result(cond, status, detail)
+
+
+def _cadence(ctx: Context, code: str, step: int, years: list[int]) -> str:
+    """Why the years asked are spaced out: each title covers a chain of ``step`` years, so
+    "2 lần liên tục" means titles ``step`` years apart (2021 and 2024), not two years in a row."""
+    hist = ctx.candidate.history.valid.get(code, {})
+    others = sorted(y for y in hist if y not in years and years[0] - step < y <= ctx.year)
+    text = (
+        f"mỗi lần đạt danh hiệu ứng với một chuỗi {step} năm, nên "
+        f"{len(years)} lần liên tục là các năm {years_text(years)}"
+    )
+    if others:
+        text += (
+            f" (danh hiệu năm {years_text(others)} thuộc chuỗi khác, không thay cho năm còn thiếu)"
+        )
+    return text
 
 
 def _consecutive_years_with_rating(cond: Condition, ctx: Context) -> ConditionResult:
@@ -202,19 +255,43 @@ def _consecutive_years_with_rating(cond: Condition, ctx: Context) -> ConditionRe
     return ctx.result(cond, status, detail)
 
 
+def _rewarded_by(ctx: Context, ref: str | None, chain_allowed: bool = True):
+    """Earlier non-revoked awards that rewarded achievement ``ref`` (normalised). With
+    ``chain_allowed``, the titles the judged award's own standard is built from are left out."""
+    key = normalise_ref(ref)
+    if not key:
+        return []
+    return [
+        a
+        for a in ctx.candidate.history.by_ref.get(key, ())
+        if not (chain_allowed and a.code in ctx.prerequisites)
+        and not (a.code == ctx.award and a.year == ctx.year)
+    ]
+
+
+def _used_text(ctx: Context, awards) -> str:
+    return "; ".join(a.describe(ctx.catalogue.name(a.code)) for a in awards)
+
+
 def _count_initiatives(cond: Condition, ctx: Context) -> ConditionResult:
     p = cond.params
     first, last = ctx.year - p["years"] + 1, ctx.year
-    found = [
-        i
-        for i in ctx.candidate.initiatives
-        if first <= i.year <= last and i.scope >= p["min_scope"] and i.kind in p["kinds"]
-    ]
+    found, used = [], []
+    for i in ctx.candidate.initiatives:
+        if first <= i.year <= last and i.scope >= p["min_scope"] and i.kind in p["kinds"]:
+            earlier = _rewarded_by(ctx, i.ref)
+            # One achievement, one reward: an initiative that already backed another award is
+            # not counted again (found without the caller naming it).
+            (used if earlier else found).append((i, earlier))
     span = str(last) if first == last else f"{first}–{last}"
     listed = "; ".join(
-        f"{i.title or i.ref or i.kind} ({i.year}, {i.scope.label})" for i in found[:3]
+        f"{i.title or i.ref or i.kind} ({i.year}, {i.scope.label})" for i, _ in found[:3]
     )
     detail = f"Có {len(found)}/{p['at_least']} trong {span}" + (f": {listed}" if listed else "")
+    if used:
+        detail += "; không tính (đã được khen thưởng): " + "; ".join(
+            f"{i.ref or i.title} — {_used_text(ctx, earlier)}" for i, earlier in used
+        )
     if len(found) >= p["at_least"]:
         return ctx.result(cond, Status.MET, detail)
     if not ctx.candidate.known(first):
@@ -249,11 +326,31 @@ def _not_awarded_within(cond: Condition, ctx: Context) -> ConditionResult:
     code = cond.params["award"] or ctx.award
     name = ctx.catalogue.name(code)
     years = range(ctx.year + cond.params["from_offset"], ctx.year + cond.params["to_offset"] + 1)
-    by_year = ctx.candidate.history.valid.get(code, {})
+    hist = ctx.candidate.history
+    by_year = hist.valid.get(code, {})
     found = [by_year[y] for y in years if y in by_year]
     if found:
         return ctx.result(
             cond, Status.NOT_MET, "Đã được tặng: " + "; ".join(a.describe(name) for a in found)
+        )
+    revoked = [a for y, a in sorted(hist.revoked.get(code, {}).items()) if y in years]
+    if ctx.year in years and any(a.year == ctx.year for a in revoked):
+        # Revoked reads as revoked, never as "not given": say so, and whether the year may be
+        # judged again (Luật TĐKT 2022, Chương VII, khoản 2).
+        award = next(a for a in revoked if a.year == ctx.year)
+        note = "Danh hiệu " + _revoked_note(ctx, award)
+        if award.revocation_ground in REJUDGE_GROUNDS:
+            return ctx.result(
+                cond,
+                Status.UNKNOWN,
+                note + ". Quyết định bị hủy do xét, duyệt trái quy định: hội đồng thi đua xét lại "
+                "hồ sơ năm này theo đúng quy định trước khi đề nghị lại",
+            )
+        return ctx.result(
+            cond,
+            Status.NOT_MET,
+            note + ". Thành tích năm này không bảo đảm tiêu chuẩn (căn cứ hủy bỏ): không đề nghị "
+            "lại cho cùng năm",
         )
     span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     unknown = [y for y in years if not ctx.candidate.known(y)]
@@ -261,48 +358,77 @@ def _not_awarded_within(cond: Condition, ctx: Context) -> ConditionResult:
         return ctx.result(
             cond, Status.UNKNOWN, f"Chưa có dữ liệu khen thưởng năm {years_text(unknown)}"
         )
-    return ctx.result(cond, Status.MET, f"Chưa được tặng “{name}” cho năm {span}")
+    detail = f"Chưa được tặng “{name}” cho năm {span}"
+    if revoked:
+        detail += "; " + "; ".join(_revoked_note(ctx, a) for a in revoked) + " — không tính"
+    return ctx.result(cond, Status.MET, detail)
 
 
 def _not_in_discipline(cond: Condition, ctx: Context) -> ConditionResult:
+    """Discipline on the consideration day (under review, or within the discipline's term),
+    and, with ``over_period``, over the year the achievement is counted for: a discipline whose
+    term touches the emulation year bars that year's award even when it ended before the
+    consideration day (a reprimand February–August 2024 bars 2024)."""
     records = ctx.candidate.disciplines
     day = ctx.as_of
     if records is None:
         return ctx.result(cond, Status.UNKNOWN, "Chưa có thông tin về kỷ luật")
-    blocking, open_ended = [], []
+    period_start, period_end = date(ctx.year, 1, 1), date(ctx.year, 12, 31)
+    blocking, open_ended, in_period = [], [], []
     for d in records:
+        ref = f" (QĐ {d.decision_no})" if d.decision_no else ""
+        form = f" {d.form}" if d.form else ""
+        if (
+            cond.params.get("over_period")
+            and not d.awaiting_review
+            and d.start <= period_end
+            and (d.end is None or d.end >= period_start)
+        ):
+            until = f"–{d.end:%d/%m/%Y}" if d.end else " (chưa rõ thời hạn)"
+            in_period.append(f"kỷ luật{form} {d.start:%d/%m/%Y}{until}{ref}")
+            continue
         if d.start > day:
             continue
-        ref = f" (QĐ {d.decision_no})" if d.decision_no else ""
         if d.awaiting_review:
             if d.end is None or day <= d.end:
                 blocking.append(f"đang bị xem xét kỷ luật từ ngày {d.start:%d/%m/%Y}{ref}")
         elif d.end is None:
-            form = f" {d.form}" if d.form else ""
             open_ended.append(f"kỷ luật{form} từ ngày {d.start:%d/%m/%Y}{ref} chưa rõ thời hạn")
         elif day <= d.end:
-            form = f" {d.form}" if d.form else ""
             blocking.append(
                 f"đang trong thời hạn kỷ luật{form} {d.start:%d/%m/%Y}–{d.end:%d/%m/%Y}{ref}"
             )
+    parts = []
+    if in_period:
+        parts.append(
+            f"Bị kỷ luật trong thời gian tính thành tích (năm {ctx.year}): " + "; ".join(in_period)
+        )
     if blocking:
-        return ctx.result(cond, Status.NOT_MET, f"Ngày {ctx.day_text}: " + "; ".join(blocking))
+        parts.append(f"Ngày {ctx.day_text}: " + "; ".join(blocking))
+    if parts:
+        return ctx.result(cond, Status.NOT_MET, ". ".join(parts))
     if open_ended:
         return ctx.result(cond, Status.UNKNOWN, "; ".join(open_ended))
-    return ctx.result(
-        cond, Status.MET, f"Không bị xem xét hoặc thi hành kỷ luật vào ngày {ctx.day_text}"
-    )
+    detail = f"Không bị xem xét hoặc thi hành kỷ luật vào ngày {ctx.day_text}"
+    if cond.params.get("over_period"):
+        detail += f" và trong năm {ctx.year}"
+    return ctx.result(cond, Status.MET, detail)
 
 
 def _achievement_not_rewarded(cond: Condition, ctx: Context) -> ConditionResult | None:
     ref = ctx.achievement_ref
-    if not ref:
+    if not normalise_ref(ref):
         return None
-    earlier = ctx.candidate.history.by_ref.get(ref)
+    earlier = _rewarded_by(ctx, ref, chain_allowed=False)
     if earlier:
-        used = "; ".join(a.describe(ctx.catalogue.name(a.code)) for a in earlier)
-        return ctx.result(cond, Status.NOT_MET, f"Thành tích “{ref}” đã được khen thưởng: {used}")
-    return ctx.result(cond, Status.MET, f"Thành tích “{ref}” chưa được dùng cho khen thưởng nào")
+        return ctx.result(
+            cond,
+            Status.NOT_MET,
+            f"Thành tích “{ref.strip()}” đã được khen thưởng: {_used_text(ctx, earlier)}",
+        )
+    return ctx.result(
+        cond, Status.MET, f"Thành tích “{ref.strip()}” chưa được dùng cho khen thưởng nào"
+    )
 
 
 def _members(cond: Condition, ctx: Context):

@@ -26,6 +26,15 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+def normalise_ref(ref: str | None) -> str:
+    """The comparison key of an achievement or initiative reference: NFC, case-insensitive,
+    spaces trimmed and collapsed, so ``sk-135739``, ``SK-135739 `` and ``SK-135739`` are one
+    achievement (one achievement, one reward). Empty for no reference."""
+    if not ref:
+        return ""
+    return _key(ref)
+
+
 class Rating(IntEnum):
     """Annual performance rating ("xếp loại mức độ hoàn thành nhiệm vụ"), ordered worst to best."""
 
@@ -99,6 +108,10 @@ INITIATIVE_KINDS = {
 }
 
 
+NOT_NEEDED_LABEL = "Không cần xét"
+UNVERIFIED_BASIS = "Căn cứ đang được đối chiếu với văn bản hiện hành"
+
+
 class Status(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
@@ -124,6 +137,8 @@ class Award:
     achievement_ref: str | None = None
     revoked: bool = False
     revocation_decision: str | None = None
+    # Code of the catalogue's revocation grounds (Luật TĐKT 2022, Chương VII), if known.
+    revocation_ground: str | None = None
     # Unit code that held a collective award; for a unit line across mergers it may be a
     # predecessor's code. Ignored for individuals: a person's titles follow the person.
     holder: str | None = None
@@ -198,7 +213,8 @@ def _freeze_ratings(ratings: Mapping[int, Rating | str]) -> Mapping[int, Rating]
 
 
 class _History:
-    """Awards indexed by code and year; built once per candidate because checks are repeated."""
+    """Awards indexed by code and year, and by normalised achievement reference (``by_ref``);
+    built once per candidate because checks are repeated."""
 
     __slots__ = ("by_ref", "revoked", "valid")
 
@@ -209,8 +225,9 @@ class _History:
         for award in awards:
             target = self.revoked if award.revoked else self.valid
             target.setdefault(award.code, {}).setdefault(award.year, award)
-            if award.achievement_ref and not award.revoked:
-                self.by_ref.setdefault(award.achievement_ref, []).append(award)
+            key = normalise_ref(award.achievement_ref)
+            if key and not award.revoked:
+                self.by_ref.setdefault(key, []).append(award)
 
 
 @dataclass(frozen=True)
@@ -341,18 +358,42 @@ class ConditionResult:
     detail: str = ""
     kind: str = ""
     children: tuple[ConditionResult, ...] = ()
+    # The rule's title in words (what an officer reads instead of the rule id).
+    rule_title: str = ""
+    # False for the other branch of an either/or already met by one branch ("không cần xét").
+    needed: bool = True
+    # What of the legal basis is not verified against the text in force (administrators only).
+    unverified: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def shown_status(self) -> str:
+        """The status as an officer reads it: a branch not needed is neither met nor failed."""
+        return self.status.value if self.needed else "not_needed"
+
+    @property
+    def shown_label(self) -> str:
+        return self.status.label if self.needed else NOT_NEEDED_LABEL
+
+    @property
+    def public_basis(self) -> str:
+        """The legal basis a decision may cite: withheld while it is not verified."""
+        return UNVERIFIED_BASIS if self.unverified else self.legal_basis
+
+    def to_dict(self, admin: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
             "rule_id": self.rule_id,
+            "rule_title": self.rule_title,
             "kind": self.kind,
             "text": self.text,
-            "legal_basis": self.legal_basis,
-            "status": self.status.value,
+            "legal_basis": self.legal_basis if admin else self.public_basis,
+            "status": self.shown_status,
+            "needed": self.needed,
             "detail": self.detail,
         }
+        if admin and self.unverified:
+            data["unverified"] = self.unverified
         if self.children:
-            data["children"] = [c.to_dict() for c in self.children]
+            data["children"] = [c.to_dict(admin) for c in self.children]
         return data
 
     def leaves(self) -> Iterable[ConditionResult]:
@@ -395,6 +436,8 @@ class Verdict:
     as_of: date
     ruleset_id: str
     conditions: tuple[ConditionResult, ...]
+    # The legal title of the rule set ("Luật Thi đua, khen thưởng 2022 …"), shown to officers.
+    ruleset_title: str = ""
 
     @property
     def status(self) -> Status:
@@ -423,10 +466,12 @@ class Verdict:
             return f"Đủ điều kiện xét tặng “{self.award_name}” năm {self.year}."
         picked = self.failing if eligible is False else self.unknown
         head = "Không đủ điều kiện" if eligible is False else "Chưa đủ dữ liệu để kết luận"
-        reasons = "; ".join(f"{c.text} — {c.detail} ({c.rule_id})" for c in picked)
+        reasons = "; ".join(f"{c.text} — {c.detail}" for c in picked)
         return f"{head} xét tặng “{self.award_name}” năm {self.year}: {reasons}."
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, admin: bool = False) -> dict[str, Any]:
+        """Plain data for pages and the API. Unverified legal bases are withheld unless
+        ``admin`` (the administrators who maintain the rule sets)."""
         return {
             "candidate_id": self.candidate_id,
             "award": self.award,
@@ -434,8 +479,9 @@ class Verdict:
             "year": self.year,
             "as_of": self.as_of.isoformat(),
             "ruleset": self.ruleset_id,
+            "ruleset_title": self.ruleset_title,
             "eligible": self.eligible,
             "status": self.status.value,
             "summary": self.summary,
-            "conditions": [c.to_dict() for c in self.conditions],
+            "conditions": [c.to_dict(admin) for c in self.conditions],
         }

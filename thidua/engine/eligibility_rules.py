@@ -47,7 +47,7 @@ ROUNDING = {
 RULE_KEYS = {
     "id", "title", "kind", "applies_to", "legal_basis", "confidence", "effective_from",
     "effective_to", "parameters", "condition", "quota", "principle", "standard", "digest",
-    "no_basis", "note", "recipient",
+    "no_basis", "note", "recipient", "unverified",
 }  # fmt: skip
 SET_KEYS = {
     "id",
@@ -105,6 +105,9 @@ class Rule:
     note: str = ""
     # Only for individuals or only for collectives, for forms both may receive (Bằng khen).
     recipient: str | None = None
+    # What of ``legal_basis`` is not verified against the text in force (shown to the
+    # administrators who maintain rule sets, withheld from officers' pages and the API).
+    unverified: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def in_force(self, day: date) -> bool:
@@ -334,6 +337,7 @@ def parse_rule(data: Any, path: str, catalogue: Catalogue, problems: list[Proble
     title = _text(data, "title", path, problems)
     basis = _text(data, "legal_basis", path, problems)
     note = _text(data, "note", path, problems, required=False)
+    unverified = _text(data, "unverified", path, problems, required=False)
     kind = data.get("kind", "eligibility")
     if kind not in RULE_KINDS:
         problems.append(Problem(f"{path}.kind", f"loại quy tắc không hợp lệ “{kind}”"))
@@ -428,6 +432,7 @@ def parse_rule(data: Any, path: str, catalogue: Catalogue, problems: list[Proble
         digest=tuple(digest),
         no_basis=tuple(no_basis),
         note=note,
+        unverified=unverified,
         recipient=recipient,
         raw=data,
     )
