@@ -1,6 +1,6 @@
 """Pages of the commendation records and eligibility (under /khen-thuong/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from thidua.honours.views import commendations, data, eligibility, people
 
@@ -50,4 +50,5 @@ urlpatterns = [
     path("quy-tac/", data.ruleset_list, name="honours_rulesets"),
     path("quy-tac/ban-hanh/", data.ruleset_create, name="honours_ruleset_create"),
     path("quy-tac/<str:set_id>/", data.ruleset_detail, name="honours_ruleset"),
+    path("", include("thidua.honours.urls_reports")),
 ]
