@@ -26,9 +26,10 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua import untrusted
+from thidua.cycle.rule_kinds import goal_criteria, goal_label
 from thidua.cycle.scoring import clean_results, input_kind, parse_number, scale_of
 from thidua.engine.numbers import NumberError, fmt_number, to_decimal
-from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
+from thidua.engine.rules import ValueProblem, check_target, kind_of
 from thidua.engine.scale import Criterion, Scale
 from thidua.engine.text import normalize
 from thidua.lib import workbook_style as style
@@ -108,19 +109,19 @@ def _scale(method) -> Scale:
 
 def target_criteria(scale: Scale) -> list[Criterion]:
     """The criteria measured against a unit's own target or plan."""
-    return [c for c in scale.criteria if isinstance(c.rule, TargetRule | PlanRule)]
+    return goal_criteria(scale.criteria)
 
 
 def _target_text(criterion: Criterion, own: Any) -> str:
     rule = criterion.rule
-    if not isinstance(rule, TargetRule | PlanRule):
+    label = goal_label(criterion).lower()
+    if not label:
         return _unit_label(criterion)
-    default = rule.plan if isinstance(rule, PlanRule) else rule.target
+    default = kind_of(rule).default_target(rule)
     value = parse_number(own) if own is not None else default
     unit = rule.unit or ""
     if value is None:
         return unit
-    label = "kế hoạch" if isinstance(rule, PlanRule) else "chỉ tiêu"
     number = fmt_number(value)
     return f"{unit}; {label} {number}" if unit else f"{label} {number}"
 
@@ -422,7 +423,7 @@ def _parse_targets_sheet(ws, method, members: set[str]) -> dict[str, dict[str, s
                     TARGETS_SHEET, HEADER_ROW, col, code, "thang điểm không có tiêu chí mã này."
                 )
             )
-        elif not isinstance(scale.criterion(code).rule, TargetRule | PlanRule):
+        elif not goal_label(scale.criterion(code)):
             errors.append(
                 CellError(
                     TARGETS_SHEET,

@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 
 from thidua.cycle.models import Drive, MethodVersion
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES, MAX_INDIVIDUAL_COUNT
+from thidua.cycle.rule_kinds import goal_criteria
 from thidua.cycle.scoring import parse_number
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.numbers import NumberError, to_decimal
-from thidua.engine.rules import PlanRule, TargetRule, ValueProblem, check_target
+from thidua.engine.rules import SCALE_RULE_KINDS, ValueProblem, check_target
 from thidua.engine.scale import Problem, Scale, validate_scale
 from thidua.engine.text import normalize
 from thidua.org.models import Unit
@@ -232,7 +233,7 @@ def target_criteria(scale: Scale | None) -> list[Any]:
     """Criteria scored against a target or a plan: the ones a unit may have its own target for."""
     if scale is None:
         return []
-    return [c for c in scale.criteria if isinstance(c.rule, TargetRule | PlanRule)]
+    return goal_criteria(scale.criteria)
 
 
 def target_table(
@@ -438,8 +439,9 @@ def recount(doc: dict[str, Any]) -> None:
     for group in doc.get("groups", []):
         total = Decimal(0)
         for criterion in group.get("criteria", []):
-            kind = criterion.get("rule", {}).get("kind")
-            if kind not in ("count", "veto") and criterion.get("max_points") is not None:
+            kind = SCALE_RULE_KINDS.get(criterion.get("rule", {}).get("kind"))
+            nominal = kind is None or kind.nominal_points
+            if nominal and criterion.get("max_points") is not None:
                 total += parse_number(criterion["max_points"])
         if "max_points" in group:
             group["max_points"] = json_number(total)
@@ -525,13 +527,14 @@ class CriterionEditForm(ScaleEditForm):
             target=_show(rule.get("target", rule.get("plan"))),
             description=spec.get("description", ""),
         )
-        if self.kind in ("count", "veto"):
+        kind = SCALE_RULE_KINDS.get(self.kind)
+        if kind is not None and not kind.nominal_points:
             # deductions, bonuses and vetoes have no nominal points (their cap is rule.limit)
             del self.fields["max_points"]
-        key = {"target": "target", "plan": "plan"}.get(self.kind or "")
-        if key is None or (self.kind == "target" and rule.get("method") == "thresholds"):
+        self.key = kind.target_field if kind is not None else None  # "target" | "plan" | None
+        if self.key is None or rule.get("method") == "thresholds":
             del self.fields["target"]
-        elif self.kind == "plan":
+        elif self.key == "plan":
             self.fields["target"].label = "Kế hoạch mặc định"
 
     def clean_name(self) -> str:
@@ -558,11 +561,10 @@ class CriterionEditForm(ScaleEditForm):
         if "max_points" in self.fields:
             spec["max_points"] = json_number(self.cleaned_data["max_points"])
         if "target" in self.fields:
-            key = "plan" if self.kind == "plan" else "target"
             if self.cleaned_data.get("target") is None:
-                spec["rule"].pop(key, None)
+                spec["rule"].pop(self.key, None)
             else:
-                spec["rule"][key] = json_number(self.cleaned_data["target"])
+                spec["rule"][self.key] = json_number(self.cleaned_data["target"])
 
 
 class CriterionNewForm(ScaleEditForm):

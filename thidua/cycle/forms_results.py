@@ -17,10 +17,11 @@ from django.forms import BoundField
 
 from thidua.cycle.models import Cycle, Evidence, MethodVersion
 from thidua.cycle.models.results import EVIDENCE_TYPES
+from thidua.cycle.rule_kinds import goal_label
 from thidua.cycle.scoring import input_kind, parse_number, scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
-from thidua.engine.rules import CountRule, PlanRule, TargetRule, effective_target
+from thidua.engine.rules import effective_target
 from thidua.engine.scale import Criterion
 from thidua.engine.text import normalize
 from thidua.lib.steps import VersionedForm
@@ -142,13 +143,13 @@ def score_summary(sheet: dict[str, Any]) -> dict[str, Any]:
 
 def target_text(criterion: Criterion, unit_targets: dict[str, Any]) -> str:
     rule = criterion.rule
-    if not isinstance(rule, TargetRule | PlanRule):
+    label = goal_label(criterion)
+    if not label:
         return ""
     own = unit_targets.get(criterion.code)
     value = effective_target(rule, None if own is None else parse_number(own))
     if value is None:
         return ""
-    label = "Kế hoạch" if isinstance(rule, PlanRule) else "Chỉ tiêu"
     return f"{label}: {with_unit(fmt_number(value), rule.unit)}"
 
 
@@ -160,9 +161,9 @@ def with_unit(number: str, unit: str) -> str:
 
 
 def unit_label(criterion: Criterion) -> str:
-    rule = criterion.rule
-    if isinstance(rule, TargetRule | PlanRule | CountRule):
-        return rule.unit
+    unit = getattr(criterion.rule, "unit", None)  # measured kinds carry their unit
+    if unit is not None:
+        return unit
     if input_kind(criterion) == "judged":
         return f"điểm (0–{fmt_number(criterion.max_points)})"
     return ""

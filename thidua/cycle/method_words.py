@@ -12,100 +12,10 @@ from typing import Any
 from thidua.audit.models import AuditRecord
 from thidua.cycle.forms_plan import target_criteria
 from thidua.cycle.models import Cycle, MethodVersion
+from thidua.cycle.rule_kinds import _v, kind_label, num, rule_words
 from thidua.engine.awards import AwardRule, AwardRules
-from thidua.engine.numbers import fmt_number
-from thidua.engine.rules import (
-    Bonus,
-    CountRule,
-    JudgedRule,
-    PlanRule,
-    TargetRule,
-    VetoRule,
-)
-from thidua.engine.scale import Criterion, Scale
-
-
-def num(value: Decimal | int) -> str:
-    """A number as printed in the scale: Vietnamese separators, a true minus sign."""
-    return fmt_number(value).replace("-", "−")
-
-
-def _v(value: Decimal, unit: str) -> str:
-    return f"{num(value)}{unit}" if unit in ("%", "") else f"{num(value)} {unit}"
-
-
-def _pts(value: Decimal) -> str:
-    return f"{num(value)} điểm"
-
-
-def _bonus_words(bonus: Bonus | None, unit: str, over: str) -> str:
-    if bonus is None:
-        return ""
-    step = "trọn " if bonus.whole_steps else ""
-    return (
-        f"; thưởng {_pts(bonus.points)} mỗi {step}{_v(bonus.per, unit)} vượt {over}, "
-        f"tối đa {_pts(bonus.cap)}"
-    )
-
-
-def kind_label(criterion: Criterion) -> str:
-    rule = criterion.rule
-    if isinstance(rule, CountRule):
-        return "Điểm trừ" if rule.per_event < 0 else "Điểm cộng"
-    return {
-        "target": "Chỉ tiêu",
-        "plan": "Kế hoạch",
-        "judged": "Chấm điểm",
-        "veto": "Điểm liệt",
-        "yes_no": "Có/không",
-    }[rule.kind]
-
-
-def rule_words(criterion: Criterion, award_names: dict[str, str]) -> str:
-    """The rule of one criterion as the printed scale says it, e.g. "≥ 76%: tối đa 10 điểm; …"."""
-    rule, top = criterion.rule, criterion.max_points
-    if isinstance(rule, TargetRule):
-        higher = rule.direction == "higher"
-        better, worse = ("≥", "≤") if higher else ("≤", "≥")
-        goal = (
-            f"{better} {_v(rule.target, rule.unit)}"
-            if rule.target is not None
-            else "Đạt chỉ tiêu riêng của đơn vị"
-        )
-        if rule.method == "linear":
-            zero = rule.zero_at if rule.zero_at is not None else Decimal(0)
-            text = f"{goal}: tối đa {_pts(top)}; chưa đạt: tính tuyến tính, {worse} {_v(zero, rule.unit)}: 0 điểm"
-        elif rule.method == "all_or_nothing":
-            text = f"{goal}: {_pts(top)}; không đạt: 0 điểm"
-        else:
-            steps = "; ".join(
-                f"{better} {_v(s.value, rule.unit)}: {_pts(s.points)}" for s in rule.steps
-            )
-            text = f"Theo mức: {steps}; thấp hơn: 0 điểm"
-        return text + _bonus_words(rule.bonus, rule.unit, "chỉ tiêu")
-    if isinstance(rule, PlanRule):
-        plan = f" (kế hoạch mặc định {_v(rule.plan, rule.unit)})" if rule.plan is not None else ""
-        below = (
-            "tỷ lệ thuận với phần trăm kế hoạch"
-            if rule.zero_at == 0
-            else f"tính tuyến tính, ≤ {num(rule.zero_at)}% kế hoạch: 0 điểm"
-        )
-        text = f"Thực hiện ≥ {num(rule.full_at)}% kế hoạch{plan}: tối đa {_pts(top)}; chưa đạt: {below}"
-        return text + _bonus_words(rule.bonus, "%", "kế hoạch")
-    if isinstance(rule, CountRule):
-        each = rule.unit or "lần"
-        if rule.per_event < 0:
-            return f"Trừ {_pts(-rule.per_event)} mỗi {each}, trừ tối đa {_pts(rule.limit)}"
-        return f"Cộng {_pts(rule.per_event)} mỗi {each}, cộng tối đa {_pts(rule.limit)}"
-    if isinstance(rule, JudgedRule):
-        return f"Đoàn kiểm tra chấm từ 0 đến {_pts(top)}; dưới mức tối đa phải có nhận xét"
-    if isinstance(rule, VetoRule):
-        if rule.scope == "ranking":
-            return "Nếu xảy ra: đơn vị không được xếp hạng"
-        names = ", ".join(award_names.get(code, code) for code in rule.awards)
-        return f"Nếu xảy ra: không được xét {names}"
-    yes, no = ("Có", "không") if rule.expected else ("Không", "có")
-    return f"{yes}: {_pts(top)}; {no}: 0 điểm"
+from thidua.engine.rules import kind_of
+from thidua.engine.scale import Scale
 
 
 def scale_groups(scale: Scale, award_names: dict[str, str]) -> list[dict[str, Any]]:
@@ -117,7 +27,7 @@ def scale_groups(scale: Scale, award_names: dict[str, str]) -> list[dict[str, An
                 {
                     "c": c,
                     "kind": kind_label(c),
-                    "max": num(c.max_points) if c.rule.kind not in ("count", "veto") else "",
+                    "max": num(c.max_points) if kind_of(c.rule).nominal_points else "",
                     "rule": rule_words(c, award_names),
                     "required": c.missing == "block",
                 }
@@ -209,7 +119,7 @@ def targets_table(
     """Columns (criteria with their default target) and one row of targets per member unit."""
     columns = []
     for c in target_criteria(scale):
-        default = c.rule.target if isinstance(c.rule, TargetRule) else c.rule.plan
+        default = kind_of(c.rule).default_target(c.rule)
         columns.append(
             {
                 "c": c,

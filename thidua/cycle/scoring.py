@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
+from thidua.cycle import workflow
 from thidua.cycle.models import (
     Cycle,
     Dispute,
@@ -32,7 +33,7 @@ from thidua.engine.numbers import fmt_number
 from thidua.engine.ranking import rank
 from thidua.engine.reconcile import Consolidation, reconcile
 from thidua.engine.robustness import robustness
-from thidua.engine.rules import JudgedRule, VetoRule, YesNoRule
+from thidua.engine.rules import kind_of
 from thidua.engine.scale import Criterion, Scale, fingerprint, parse_scale
 from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
@@ -76,11 +77,7 @@ def criterion_names(method: MethodVersion | None) -> dict[str, str]:
 
 def input_kind(criterion: Criterion) -> str:
     """How a form asks for this criterion: "bool", "judged" (points + remark) or "number"."""
-    if isinstance(criterion.rule, VetoRule | YesNoRule):
-        return "bool"
-    if isinstance(criterion.rule, JudgedRule):
-        return "judged"
-    return "number"
+    return kind_of(criterion.rule).input
 
 
 def parse_number(text: Any) -> Decimal:
@@ -456,8 +453,7 @@ def rank_cycle(
 def recompute_ranking(cycle: Cycle, *, by: User, reason: str = "") -> Ranking:
     """The secretariat recomputes the ranking in force (ranking or voting stage), e.g. after a
     dispute was resolved; the reason goes to the audit log."""
-    cycle.require_secretariat(by)
-    cycle.require_stage(Cycle.Stage.RANKING, Cycle.Stage.VOTING, action="tính lại bảng xếp hạng")
+    cycle.require_step(workflow.RECOMPUTE, by)
     return rank_cycle(cycle, by=by, reason=reason)
 
 

@@ -49,7 +49,7 @@ from thidua.cycle.models.plan import (
 )
 from thidua.cycle.scoring import scale_of
 from thidua.engine.awards import validate_award_rules
-from thidua.engine.rules import TargetRule
+from thidua.engine.rules import kind_of
 from thidua.engine.scale import validate_scale
 from thidua.lib.workflow import WorkflowError
 from thidua.org.access import get_cluster_for_user, require
@@ -565,12 +565,13 @@ def _targets_out(access: CycleAccess) -> dict[str, Any]:
     method, scale = _scale_or_404(access)
     criteria = []
     for c in target_criteria(scale):
-        default = c.rule.target if isinstance(c.rule, TargetRule) else c.rule.plan
+        kind = kind_of(c.rule)
+        default = kind.default_target(c.rule)
         criteria.append(
             {
                 "code": c.code,
                 "name": c.name,
-                "kind": "target" if isinstance(c.rule, TargetRule) else "plan",
+                "kind": kind.target_field,
                 "default": None if default is None else str(default),
                 "unit": c.rule.unit,
             }
