@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
-from thidua.cycle import workflow
 from thidua.cycle.models import (
     Cycle,
     Dispute,
@@ -453,7 +452,8 @@ def rank_cycle(
 def recompute_ranking(cycle: Cycle, *, by: User, reason: str = "") -> Ranking:
     """The secretariat recomputes the ranking in force (ranking or voting stage), e.g. after a
     dispute was resolved; the reason goes to the audit log."""
-    cycle.require_step(workflow.RECOMPUTE, by)
+    cycle.require_secretariat(by)
+    cycle.require_stage(Cycle.Stage.RANKING, Cycle.Stage.VOTING, action="tính lại bảng xếp hạng")
     return rank_cycle(cycle, by=by, reason=reason)
 
 
