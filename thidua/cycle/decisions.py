@@ -1,0 +1,179 @@
+"""The year's link to the register: a cluster-year's approved proposals become a draft decision.
+
+honours knows decisions and the register, never the cycle; this module (above both) builds the
+draft from the proposals the Ministry approved and ties each proposal to its line
+(`Proposal.decision_line`), so a proposal is in one decision only, and a decision built from a
+cluster holds only recipients of its approved list. The approval is recorded by the signature
+(`Decision.sign`): the proposal's number and date are its decision's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from thidua.cycle.models import Cycle, Proposal
+from thidua.honours.models import Authority, Decision, DecisionLine
+from thidua.honours.models.common import catalogue
+from thidua.honours.models.decisions import AUTHORITY_LEVEL
+from thidua.honours.signing import LineInput, create_draft, require_approver
+from thidua.org.models import User
+
+
+def award_code_of(proposal: Proposal) -> str | None:
+    """The national catalogue's code of the proposal's award (its name or one of its aliases:
+    "Bằng khen của Bộ Công an" is the catalogue's "Bằng khen của Bộ trưởng Bộ Công an")."""
+    cat = catalogue()
+    for candidate in (proposal.award_code, proposal.award_name):
+        try:
+            return cat.resolve(candidate)
+        except Exception:  # UnknownAward: try the next spelling
+            continue
+    return None
+
+
+def achievement_ref(proposal: Proposal) -> str:
+    """The achievement a cluster proposal rewards (the same key the proposal's eligibility check
+    uses, thidua/cycle/eligibility.py), so "one achievement, one reward" holds across years."""
+    cluster = proposal.cycle.cluster
+    return f"thi-dua:{cluster.year}:cum-{cluster.number}:{proposal.unit.code}"
+
+
+def _why_not(proposal: Proposal) -> str | None:
+    """Why an approved proposal cannot go into a new draft (None: it can)."""
+    line = proposal.decision_line
+    if line is None:
+        return None
+    decision = line.decision
+    if decision.state == Decision.State.DRAFT:
+        return f"đã có trong dự thảo quyết định “{decision.summary}” (dòng {line.position})"
+    if line.revoked:
+        return (
+            f"đã được khen thưởng tại Quyết định số {decision.number} và đã bị hủy bỏ: không "
+            "ký lại khen thưởng đã hủy bỏ"
+        )
+    return f"đã được khen thưởng tại Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y}"
+
+
+def approved(cycle: Cycle, authority: str | None = None) -> list[Proposal]:
+    """The cycle's approved proposals, with their catalogue code (`code`) and, when they cannot
+    go into a new draft, why (`why_not`); only those the authority confers when it is given."""
+    level = AUTHORITY_LEVEL[Authority(authority)] if authority else None
+    rows = list(
+        Proposal.objects.filter(cycle=cycle, state=Proposal.State.APPROVED)
+        .select_related("unit", "person", "cycle__cluster", "decision_line__decision")
+        .select_related("decision_line__commendation")
+        .order_by("rank", "pk")
+    )
+    cat = catalogue()
+    out = []
+    for p in rows:
+        p.code = award_code_of(p)
+        if level and (p.code is None or cat.get(p.code).issuer != level):
+            continue
+        p.why_not = _why_not(p)
+        out.append(p)
+    return out
+
+
+def authorities_of(cycle: Cycle) -> list[str]:
+    """The authorities whose forms the cycle's approved proposals ask for (BCA before TTg)."""
+    cat = catalogue()
+    levels = {cat.get(p.code).issuer for p in approved(cycle) if p.code}
+    return [a for a in Authority.values if AUTHORITY_LEVEL[Authority(a)] in levels]
+
+
+def _summary(rows: list[Proposal], cycle: Cycle) -> str:
+    names = []
+    for p in rows:
+        name = catalogue().name(p.code)
+        if name not in names:
+            names.append(name)
+    cluster = cycle.cluster
+    return (
+        f"Về việc tặng {', '.join(names)} cho các tập thể, cá nhân thuộc {cluster.title} "
+        f"đã có thành tích xuất sắc trong phong trào thi đua “Vì an ninh Tổ quốc” năm {cluster.year}"
+    )
+
+
+@transaction.atomic
+def draft_from_cycle(
+    cycle: Cycle,
+    *,
+    by: User | None,
+    authority: str = Authority.BCA,
+    proposal_ids: Iterable[int] | None = None,
+    signer_name: str = "",
+    illustrative: bool = False,
+) -> Decision:
+    """A draft decision of `authority` from the cycle's approved proposals (all that the authority
+    confers and that are in no decision yet, or those chosen). A proposal not in that list — not
+    approved, of another cluster-year, already in a decision, or revoked — is refused by name."""
+    if by is not None:
+        require_approver(by, "lập dự thảo quyết định khen thưởng")
+    if authority not in Authority.values:
+        raise ValidationError({"authority": "Chọn cơ quan ban hành quyết định."})
+    available = approved(cycle, authority)
+    if proposal_ids is None:
+        chosen = [p for p in available if p.why_not is None]
+    else:
+        wanted = list(dict.fromkeys(int(i) for i in proposal_ids))
+        by_pk = {p.pk: p for p in available}
+        problems = []
+        for pk in wanted:
+            p = by_pk.get(pk)
+            if p is None:
+                other = Proposal.objects.filter(pk=pk).select_related("unit", "person").first()
+                name = str(other) if other is not None else f"Đề nghị số {pk}"
+                problems.append(
+                    f"{name}: không có trong danh sách đề nghị đã được Bộ phê duyệt của "
+                    f"{cycle.cluster.title} năm {cycle.cluster.year} thuộc thẩm quyền "
+                    f"{Authority(authority).label}."
+                )
+            elif p.why_not:
+                problems.append(f"{p}: {p.why_not}.")
+        if problems:
+            raise ValidationError({"proposals": problems})
+        chosen = [by_pk[pk] for pk in wanted]
+    if not chosen:
+        raise ValidationError(
+            {
+                "proposals": f"{cycle.cluster.title} năm {cycle.cluster.year} không còn đề nghị "
+                f"đã phê duyệt nào thuộc thẩm quyền {Authority(authority).label} chưa có quyết định."
+            }
+        )
+    decision = create_draft(
+        by=by,
+        authority=authority,
+        summary=_summary(chosen, cycle),
+        year=cycle.cluster.year,
+        cluster=cycle.cluster,
+        signer_name=signer_name,
+        illustrative=illustrative,
+        lines=[
+            LineInput(
+                award_code=p.code,
+                unit=p.unit,
+                person=p.person,
+                achievement=p.dossier or p.basis,
+                achievement_ref=achievement_ref(p),
+                leads_cluster=p.person_id is None and p.origin != "outside",
+            )
+            for p in chosen
+        ],
+    )
+    lines = {line.position: line for line in DecisionLine.objects.filter(decision=decision)}
+    for position, p in enumerate(chosen, start=1):
+        p.decision_line = lines[position]
+    Proposal.objects.bulk_update(chosen, ["decision_line"])
+    return decision
+
+
+def decision_of(proposal: Proposal) -> Decision | None:
+    """The signed decision that records the proposal's approval (None while there is none)."""
+    line = proposal.decision_line
+    if line is None or line.decision.state == Decision.State.DRAFT:
+        return None
+    return line.decision
