@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -26,8 +27,11 @@ from thidua.cycle.models import (
     ScoreSheet,
 )
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
+from thidua.cycle.scoring import scale_of
 from thidua.documents import numbers as vn
 from thidua.engine.numbers import CONTEXT, dsum
+from thidua.engine.rules import SCALE_RULE_KINDS
+from thidua.engine.scale import Criterion, Scale
 from thidua.org.models import Cluster, Unit
 
 PARENT_BODY = "BỘ CÔNG AN"
@@ -249,108 +253,129 @@ def _rename_codes(note: str, units: dict[str, Unit]) -> str:
 # -- indicators ---------------------------------------------------------------------------------
 
 
-def _scale_criteria(scale: dict) -> list[dict]:
-    return [c for g in scale.get("groups", []) for c in g.get("criteria", [])]
-
-
-def _indicator(criterion: dict, inputs: list[dict]) -> Indicator | None:
-    """The cluster-level sentence for one criterion, from every unit's consolidated inputs."""
-    rule = criterion.get("rule", {})
-    kind, name, code = rule.get("kind"), criterion["name"], criterion["code"]
-    unit_label = rule.get("unit", "")
-    suffix = "%" if unit_label == "%" else ""
-    if kind == "target":
-        pairs = [(_decimal(i.get("value")), _decimal(i.get("target"))) for i in inputs]
-        values = [v for v, _ in pairs if v is not None]
-        if not values:
-            return None
-        mean = _mean(values)
-        targets = [t for _, t in pairs if t is not None]
-        target = _mean(targets) if targets else None
-        text = f"{name}: bình quân đạt {vn.number(mean, 1)}{suffix}"
-        met = None
-        if target is not None:
-            lower = rule.get("direction") == "lower"
-            met = sum(
-                1
-                for v, t in pairs
-                if v is not None and t is not None and (v <= t if lower else v >= t)
+def _target_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator | None:
+    name, rule = c.name, c.rule
+    pairs = [(_decimal(i.get("value")), _decimal(i.get("target"))) for i in inputs]
+    values = [v for v, _ in pairs if v is not None]
+    if not values:
+        return None
+    mean = _mean(values)
+    targets = [t for _, t in pairs if t is not None]
+    target = _mean(targets) if targets else None
+    text = f"{name}: bình quân đạt {vn.number(mean, 1)}{suffix}"
+    met = None
+    if target is not None:
+        lower = rule.direction == "lower"
+        met = sum(
+            1 for v, t in pairs if v is not None and t is not None and (v <= t if lower else v >= t)
+        )
+        diff = (target - mean) if lower else (mean - target)
+        target_text = f"{vn.number(target, 1)}{suffix}"
+        if lower and mean <= 0 and target <= 0:
+            text = (
+                f"{name}: bình quân giảm {vn.number(-mean, 1)}{suffix} "
+                f"(chỉ tiêu Bộ giao: giảm {vn.number(-target, 1)}{suffix})"
             )
-            diff = (target - mean) if lower else (mean - target)
-            target_text = f"{vn.number(target, 1)}{suffix}"
-            if lower and mean <= 0 and target <= 0:
-                text = (
-                    f"{name}: bình quân giảm {vn.number(-mean, 1)}{suffix} "
-                    f"(chỉ tiêu Bộ giao: giảm {vn.number(-target, 1)}{suffix})"
-                )
-                if diff > 0:
-                    text += f", vượt chỉ tiêu {vn.number(diff, 1)}{suffix}"
-                elif diff < 0:
-                    text += f", chưa đạt chỉ tiêu (còn thiếu {vn.number(-diff, 1)}{suffix})"
-            elif diff > 0:
-                word = "thấp hơn" if lower else "cao hơn"
-                text += f", {word} chỉ tiêu Bộ giao ({target_text}) {vn.number(diff, 1)}{suffix}"
+            if diff > 0:
+                text += f", vượt chỉ tiêu {vn.number(diff, 1)}{suffix}"
             elif diff < 0:
-                word = "cao hơn" if lower else "thấp hơn"
-                text += f", {word} chỉ tiêu Bộ giao ({target_text}) {vn.number(-diff, 1)}{suffix}"
-            else:
-                text += f", bằng chỉ tiêu Bộ giao ({target_text})"
-            text += f"; {met}/{len(values)} đơn vị đạt chỉ tiêu"
-        return Indicator(code, name, kind, text + ".", mean, target, met, len(values))
-    if kind == "plan":
-        pairs = [(_decimal(i.get("value")), _decimal(i.get("plan"))) for i in inputs]
-        pairs = [(v, p) for v, p in pairs if v is not None and p]
-        if not pairs:
-            return None
-        done, plan = dsum(v for v, _ in pairs), dsum(p for _, p in pairs)
-        share = CONTEXT.divide(done * 100, plan)
-        full_at = _decimal(rule.get("full_at")) or Decimal(100)
-        met = sum(1 for v, p in pairs if CONTEXT.divide(v * 100, p) >= full_at)
-        text = (
-            f"{name}: toàn Cụm thực hiện {vn.number(done)}/{vn.number(plan)} {unit_label} theo kế hoạch, "
-            f"đạt {vn.percent(share)}; {met}/{len(pairs)} đơn vị đạt từ {vn.number(full_at)}% kế hoạch trở lên."
-        )
-        return Indicator(code, name, kind, text, share, Decimal(100), met, len(pairs))
-    if kind == "yes_no":
-        expected = rule.get("expected", True)
-        answers = [i.get("answer") for i in inputs if isinstance(i.get("answer"), bool)]
-        if not answers:
-            return None
-        met = sum(1 for a in answers if a == expected)
-        text = f"{name}: {met}/{len(answers)} đơn vị đạt yêu cầu."
-        return Indicator(code, name, kind, text, None, None, met, len(answers))
-    if kind == "count":
-        counts = [_decimal(i.get("count")) for i in inputs]
-        counts = [c for c in counts if c is not None]
-        if not counts:
-            return None
-        total = dsum(counts)
-        units_with = sum(1 for c in counts if c)
-        text = (
-            f"{name}: tổng số {vn.number(total)} {unit_label or 'trường hợp'}"
-            f" ({units_with}/{len(counts)} đơn vị)."
-        )
-        return Indicator(code, name, kind, text, total, None, units_with, len(counts))
-    if kind == "veto":
-        flags = [i.get("occurred") for i in inputs if isinstance(i.get("occurred"), bool)]
-        if not flags:
-            return None
-        occurred = sum(1 for f in flags if f)
-        verdict = "không đơn vị nào để xảy ra" if not occurred else f"{occurred} đơn vị để xảy ra"
-        text = f"{name} (điểm liệt): {verdict}."
-        return Indicator(code, name, kind, text, Decimal(occurred), None, occurred, len(flags))
-    return None  # judged criteria are assessments, not indicators
+                text += f", chưa đạt chỉ tiêu (còn thiếu {vn.number(-diff, 1)}{suffix})"
+        elif diff > 0:
+            word = "thấp hơn" if lower else "cao hơn"
+            text += f", {word} chỉ tiêu Bộ giao ({target_text}) {vn.number(diff, 1)}{suffix}"
+        elif diff < 0:
+            word = "cao hơn" if lower else "thấp hơn"
+            text += f", {word} chỉ tiêu Bộ giao ({target_text}) {vn.number(-diff, 1)}{suffix}"
+        else:
+            text += f", bằng chỉ tiêu Bộ giao ({target_text})"
+        text += f"; {met}/{len(values)} đơn vị đạt chỉ tiêu"
+    return Indicator(c.code, name, rule.kind, text + ".", mean, target, met, len(values))
 
 
-def _indicators(scale: dict, sheets: list[ScoreSheet]) -> list[Indicator]:
+def _plan_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator | None:
+    pairs = [(_decimal(i.get("value")), _decimal(i.get("plan"))) for i in inputs]
+    pairs = [(v, p) for v, p in pairs if v is not None and p]
+    if not pairs:
+        return None
+    done, plan = dsum(v for v, _ in pairs), dsum(p for _, p in pairs)
+    share = CONTEXT.divide(done * 100, plan)
+    full_at = c.rule.full_at
+    met = sum(1 for v, p in pairs if CONTEXT.divide(v * 100, p) >= full_at)
+    text = (
+        f"{c.name}: toàn Cụm thực hiện {vn.number(done)}/{vn.number(plan)} {c.rule.unit} theo kế hoạch, "
+        f"đạt {vn.percent(share)}; {met}/{len(pairs)} đơn vị đạt từ {vn.number(full_at)}% kế hoạch trở lên."
+    )
+    return Indicator(c.code, c.name, c.rule.kind, text, share, Decimal(100), met, len(pairs))
+
+
+def _yes_no_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator | None:
+    answers = [i.get("answer") for i in inputs if isinstance(i.get("answer"), bool)]
+    if not answers:
+        return None
+    met = sum(1 for a in answers if a == c.rule.expected)
+    text = f"{c.name}: {met}/{len(answers)} đơn vị đạt yêu cầu."
+    return Indicator(c.code, c.name, c.rule.kind, text, None, None, met, len(answers))
+
+
+def _count_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator | None:
+    counts = [_decimal(i.get("count")) for i in inputs]
+    counts = [n for n in counts if n is not None]
+    if not counts:
+        return None
+    total = dsum(counts)
+    units_with = sum(1 for n in counts if n)
+    text = (
+        f"{c.name}: tổng số {vn.number(total)} {c.rule.unit or 'trường hợp'}"
+        f" ({units_with}/{len(counts)} đơn vị)."
+    )
+    return Indicator(c.code, c.name, c.rule.kind, text, total, None, units_with, len(counts))
+
+
+def _veto_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator | None:
+    flags = [i.get("occurred") for i in inputs if isinstance(i.get("occurred"), bool)]
+    if not flags:
+        return None
+    occurred = sum(1 for f in flags if f)
+    verdict = "không đơn vị nào để xảy ra" if not occurred else f"{occurred} đơn vị để xảy ra"
+    text = f"{c.name} (điểm liệt): {verdict}."
+    return Indicator(
+        c.code, c.name, c.rule.kind, text, Decimal(occurred), None, occurred, len(flags)
+    )
+
+
+#: the report's cluster-level sentence, one per scale rule kind (judged criteria are assessments,
+#: not indicators: they have none)
+INDICATORS: dict[str, Callable[[Criterion, list[dict], str], Indicator | None] | None] = {
+    "target": _target_indicator,
+    "plan": _plan_indicator,
+    "count": _count_indicator,
+    "judged": None,
+    "veto": _veto_indicator,
+    "yes_no": _yes_no_indicator,
+}
+assert INDICATORS.keys() == SCALE_RULE_KINDS.keys(), "every scale rule kind needs its report entry"
+
+
+def _indicator(criterion: Criterion, inputs: list[dict]) -> Indicator | None:
+    """The cluster-level sentence for one criterion, from every unit's consolidated inputs."""
+    sentence = INDICATORS[criterion.rule.kind]
+    if sentence is None:
+        return None
+    suffix = "%" if getattr(criterion.rule, "unit", "") == "%" else ""
+    return sentence(criterion, inputs, suffix)
+
+
+def _indicators(scale: Scale | None, sheets: list[ScoreSheet]) -> list[Indicator]:
+    if scale is None:
+        return []
     by_code: dict[str, list[dict]] = {}
     for sheet in sheets:
         for line in sheet.sheet.get("criteria", []):
             if not line.get("missing"):
                 by_code.setdefault(line["code"], []).append(line.get("inputs") or {})
     found = []
-    for criterion in _scale_criteria(scale):
-        indicator = _indicator(criterion, by_code.get(criterion["code"], []))
+    for criterion in scale.criteria:
+        indicator = _indicator(criterion, by_code.get(criterion.code, []))
         if indicator is not None:
             found.append(indicator)
     return found
@@ -486,12 +511,10 @@ def build_context(cycle: Cycle) -> DocumentContext:
             f"“{Cycle.Stage.RANKING.label}”."
         )
     method = cycle.method
-    scale = method.scale if method else {}
+    scale = scale_of(method) if method and method.scale else None
     members = cycle.members()
     units = {u.code: u for u in members}
-    groups = [
-        Group(g["code"], g["name"], _decimal(g.get("max_points"))) for g in scale.get("groups", [])
-    ]
+    groups = [Group(g.code, g.name, g.max_points) for g in scale.groups] if scale else []
     sheets = {
         s.unit_id: s
         for s in ScoreSheet.objects.filter(cycle=cycle, stage=ScoreSheet.Stage.CONSOLIDATED)
@@ -523,7 +546,7 @@ def build_context(cycle: Cycle) -> DocumentContext:
         members=members,
         signer_title=head_title(cluster.leader),
         demo_note=cycle.demo_note,
-        scale_name=scale.get("name", ""),
+        scale_name=scale.name if scale else "",
         award_rules_name=award_rules.get("name", ""),
         registered=registered,
         registration_titles=titles,
