@@ -10,6 +10,7 @@ from django.db import transaction
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle import review_checks as checks
 from thidua.cycle.eligibility import ineligible
 from thidua.cycle.models import Cycle, Proposal
 from thidua.cycle.models.outcome import readable_units
@@ -29,6 +30,9 @@ LIVE = [
     Proposal.State.RETURNED,
     Proposal.State.APPROVED,
 ]
+# Proposals the cluster's award rules place (rank order, quotas of the cluster's rules); a unit's
+# individual titles and awards outside the ranking are checked by the law's rules (review_checks).
+RANKED = [Proposal.Origin.ENGINE, Proposal.Origin.ADJUSTED]
 
 
 def engine_ranking(cycle: Cycle) -> EngineRanking:
@@ -57,7 +61,7 @@ def allocate(cycle: Cycle, *, by: User) -> list[Proposal]:
     if latest is not None:
         latest.allocation = allocation.to_dict()
         latest.save(update_fields=["allocation"])
-    Proposal.objects.filter(cycle=cycle, state=Proposal.State.DRAFT).delete()
+    Proposal.objects.filter(cycle=cycle, state=Proposal.State.DRAFT, origin__in=RANKED).delete()
     units = {u.code: u for u in cycle.members()}
     created = []
     for decision in allocation.decisions:
@@ -88,7 +92,9 @@ def allocate(cycle: Cycle, *, by: User) -> list[Proposal]:
 def _selection(
     cycle: Cycle, *, extra: tuple[str, str] | None = None, without: int | None = None
 ) -> list[tuple[str, str]]:
-    live = Proposal.objects.filter(cycle=cycle, state__in=LIVE).select_related("unit")
+    live = Proposal.objects.filter(cycle=cycle, state__in=LIVE, origin__in=RANKED).select_related(
+        "unit"
+    )
     pairs = [(p.unit.code, p.award_code) for p in live if p.pk != without]
     if extra:
         pairs.append(extra)
@@ -109,9 +115,9 @@ def selection_problems(
     )
     live = [
         p
-        for p in Proposal.objects.filter(cycle=cycle, state__in=LIVE).select_related(
-            "unit", "cycle__cluster"
-        )
+        for p in Proposal.objects.filter(
+            cycle=cycle, state__in=LIVE, origin__in=RANKED
+        ).select_related("unit", "cycle__cluster")
         if p.pk != without
     ]
     if extra is not None:
@@ -121,7 +127,22 @@ def selection_problems(
             live.append(
                 Proposal(cycle=cycle, unit=unit, award_code=extra[1], award_name=names[extra[1]])
             )
-    return problems + ineligible(cycle, live)
+    return problems + ineligible(cycle, live) + outside_problems(cycle, without=without)
+
+
+def outside_problems(cycle: Cycle, *, without: int | None = None) -> list[str]:
+    """The unit's individual titles and the awards outside the ranking: the eligibility engine's
+    refusals and every quota of the year's rule set (e.g. the 15% cap), with the numbers."""
+    others = [
+        p
+        for p in Proposal.objects.filter(cycle=cycle, state__in=LIVE)
+        .exclude(origin__in=RANKED)
+        .select_related("unit", "person", "cycle__cluster")
+        if p.pk != without
+    ]
+    judged = checks.verdicts(others)
+    refusals = [r for p in others if (r := checks.refusal(p, judged[p.pk]))]
+    return refusals + checks.quota_report(cycle).problems()
 
 
 @transaction.atomic

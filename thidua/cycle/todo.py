@@ -60,6 +60,8 @@ def tasks_for(user: User) -> list[Task]:
                 )
         if user.role == User.Role.MINISTRY_APPROVER and cycle.stage == Cycle.Stage.VOTING:
             tasks.extend(_trustee_tasks(cycle, where))
+        if cycle.stage == Cycle.Stage.APPROVAL:
+            tasks.extend(_review_tasks(user, cycle, where))
         if user.role == User.Role.MINISTRY_APPROVER and cycle.stage == Cycle.Stage.APPROVAL:
             waiting = Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED).count()
             if waiting:
@@ -71,6 +73,35 @@ def tasks_for(user: User) -> list[Task]:
                         urgent=True,
                     )
                 )
+    return tasks
+
+
+def _review_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:
+    """Items the Ministry returned wait for the cluster; items submitted wait for the council."""
+    from thidua.cycle.review import council_seat
+
+    tasks = []
+    url = reverse("cycle_review", args=_args(cycle))
+    if user.is_secretariat_of(cycle.cluster):
+        returned = Proposal.objects.filter(cycle=cycle, state=Proposal.State.RETURNED).count()
+        if returned:
+            tasks.append(
+                Task(
+                    f"Bộ trả lại {returned} đề nghị: giải trình, bổ sung rồi trình lại",
+                    url,
+                    where,
+                    urgent=True,
+                )
+            )
+    seat = council_seat(user)
+    if seat is not None:
+        waiting = (
+            Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED)
+            .exclude(opinions__member=seat)
+            .count()
+        )
+        if waiting:
+            tasks.append(Task(f"Cho ý kiến Hội đồng về {waiting} đề nghị", url, where))
     return tasks
 
 

@@ -69,7 +69,7 @@ class CouncilMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.username} ({self.get_role_display()})"
+        return f"{self.user.display_name} ({self.get_role_display()})"
 
 
 class Opinion(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from thidua.cycle.views import proposals, ranking, vote
+from thidua.cycle.views import proposals, ranking, review, vote
 
 urlpatterns = [
     path("xep-hang/", ranking.cycle_ranking, name="cycle_ranking"),
@@ -25,5 +25,11 @@ urlpatterns = [
         proposals.cycle_proposal_decide,
         name="cycle_proposal_decide",
     ),
+    path("de-nghi/ngoai-xep-hang/", review.cycle_unit_proposals, name="cycle_unit_proposals"),
+    path("xet-duyet/", review.cycle_review, name="cycle_review"),
+    path("xet-duyet/quyet-dinh/", review.cycle_review_decide, name="cycle_review_decide"),
+    path("xet-duyet/<int:pk>/y-kien/", review.cycle_review_opinion, name="cycle_review_opinion"),
+    path("xet-duyet/<int:pk>/giai-trinh/", review.cycle_review_answer, name="cycle_review_answer"),
+    path("xet-duyet/tep/<int:pk>/", review.cycle_review_file, name="cycle_review_file"),
     path("ban-giao/", proposals.cycle_handover, name="cycle_handover"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.cycle import gates
 from thidua.cycle.access import get_cycle_for_user
-from thidua.cycle.models import Cycle
+from thidua.cycle.models import Cycle, Proposal
 from thidua.lib.workflow import WorkflowError
 from thidua.org.access import get_cluster_for_user, require
 
@@ -47,8 +47,26 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
             if upcoming and access.is_secretariat
             else [],
             "method": cycle.method,
+            "review_step": review_step(cycle),
         },
     )
+
+
+def review_step(cycle: Cycle) -> str:
+    """Whose move it is while the Ministry reviews: an item returned waits for the cluster."""
+    if cycle.stage != Cycle.Stage.APPROVAL:
+        return ""
+    states = list(cycle.proposals.values_list("state", flat=True))
+    returned = states.count(Proposal.State.RETURNED)
+    if returned:
+        return (
+            f"Bước tiếp theo là của Cụm: Bộ đã trả lại {returned} đề nghị — Thường trực Cụm "
+            "giải trình, bổ sung hồ sơ rồi trình lại Bộ."
+        )
+    waiting = states.count(Proposal.State.SUBMITTED)
+    if waiting:
+        return f"Bộ đang xét duyệt {waiting} đề nghị (Hội đồng Thi đua – Khen thưởng cho ý kiến)."
+    return ""
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thidua.cycle import proposals as rules
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
@@ -20,7 +21,6 @@ from thidua.cycle.access import (
 from thidua.cycle.forms_outcome import AddProposalForm, DecisionForm, WithdrawForm
 from thidua.cycle.models import Cycle, Proposal
 from thidua.lib.steps import run_step
-from thidua.org.access import require
 from thidua.org.forms import HandoverForm
 
 S = Cycle.Stage
@@ -38,7 +38,7 @@ def cycle_proposals(request: HttpRequest, year: int, number: int) -> HttpRespons
 def cycle_proposal_withdraw(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     proposal, _ = get_proposal_for_user(access, pk)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được rút đề nghị khen thưởng.")
+    workflow.WITHDRAW_PROPOSAL.require_actor(request.user, access.cycle)
     form = WithdrawForm(request.POST, prefix=f"w{pk}")
     ok, status = False, 422
     if form.is_valid():
@@ -54,7 +54,7 @@ def cycle_proposal_withdraw(request: HttpRequest, year: int, number: int, pk: in
 @require_POST
 def cycle_proposal_add(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được điều chỉnh đề nghị khen thưởng.")
+    workflow.ADJUST_PROPOSALS.require_actor(request.user, access.cycle)
     form = AddProposalForm(request.POST, cycle=access.cycle, prefix="add")
     ok, status = False, 422
     if form.is_valid():
@@ -80,7 +80,7 @@ def cycle_proposal_add(request: HttpRequest, year: int, number: int) -> HttpResp
 @require_POST
 def cycle_proposals_resubmit(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được trình lại đề nghị.")
+    workflow.RESUBMIT.require_actor(request.user, access.cycle)
     ok, _, status = run_step(
         request,
         rules.with_unit_names(access.cycle, lambda: rules.resubmit(access.cycle, by=request.user)),
@@ -93,7 +93,7 @@ def cycle_proposals_resubmit(request: HttpRequest, year: int, number: int) -> Ht
 def cycle_proposal_decide(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     proposal, _ = get_proposal_for_user(access, pk)
-    require(access.is_approver, "Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng.")
+    workflow.DECIDE.require_actor(request.user, access.cycle)
     form = DecisionForm(request.POST, prefix=f"d{pk}")
     ok, status = False, 422
     if form.is_valid():
@@ -126,7 +126,15 @@ def _page(
 ) -> HttpResponse:
     cycle = access.cycle
     bound = bound or {}
-    proposals = list(proposals_for_user(access))
+    proposals = [
+        p
+        for p in proposals_for_user(access).select_related("person")
+        # A unit's individual proposals name its people: the unit, the secretariat, the Ministry.
+        if not p.person_id
+        or access.is_secretariat
+        or access.national
+        or p.unit_id == access.user.unit_id
+    ]
     can_adjust = access.is_secretariat and cycle.stage in (S.PROPOSALS, S.APPROVAL)
     for p in proposals:
         # The engine's basis reads "<why>. Căn cứ: <legal basis>": the legal part set apart.
@@ -179,7 +187,7 @@ def cycle_handover(request: HttpRequest, year: int, number: int) -> HttpResponse
     cycle = access.cycle
     form = None
     if request.method == "POST":
-        require(access.is_secretariat, "Chỉ Thường trực Cụm được bàn giao và kết thúc năm thi đua.")
+        workflow.HAND_OVER.require_actor(request.user, access.cycle)
         form = HandoverForm(request.POST, cluster=cycle.cluster, instance=handover)
         status = 422
         if form.is_valid():
