@@ -14,17 +14,18 @@ import dataclasses
 
 from thidua.cycle.models import Cycle, Proposal
 from thidua.engine import eligibility as engine
-from thidua.engine.eligibility import load_catalogue
-from thidua.engine.text import same_name
+from thidua.engine.eligibility import UnknownAward, load_catalogue
 from thidua.honours.eligibility import ruleset_for, unit_candidate
 
 
 def catalogue_code(award_name: str) -> str | None:
-    """The national catalogue's code for a cluster award of the same name (None: no equivalent)."""
-    for kind in load_catalogue():
-        if same_name(kind.name, award_name):
-            return kind.code
-    return None
+    """The national catalogue's code for a cluster award, by its name or one of the catalogue's
+    aliases (“Bằng khen của Bộ Công an” is the Minister's Bằng khen); None when it resolves to
+    nothing, which ``ineligible`` reports as an error rather than skipping the checks."""
+    try:
+        return load_catalogue().resolve(award_name)
+    except UnknownAward:
+        return None
 
 
 def verdict_for(proposal: Proposal):
@@ -51,10 +52,17 @@ def ineligible(cycle: Cycle, proposals) -> list[str]:
     problems = []
     for proposal in proposals:
         verdict = verdict_for(proposal)
-        if verdict is None or verdict.eligible is not False:
+        if verdict is None:
+            problems.append(
+                f"{proposal.unit.short_name}: “{proposal.award_name}” không khớp danh hiệu, hình "
+                "thức nào trong danh mục khen thưởng — không kiểm tra được điều kiện (kỷ luật, "
+                "trùng thành tích…); sửa tên trong quy chế khen thưởng của Cụm."
+            )
+            continue
+        if verdict.eligible is not False:
             continue
         reasons = "; ".join(
-            f"{c.text}{' — ' + c.detail if c.detail else ''} ({c.rule_id}: {c.legal_basis})"
+            f"{c.text}{' — ' + c.detail if c.detail else ''} ({c.public_basis})"
             for c in verdict.failing
         )
         problems.append(

@@ -120,6 +120,7 @@ def _award(c: Commendation) -> engine.Award:
         achievement_ref=c.achievement_ref or None,
         revoked=c.revoked,
         revocation_decision=c.revocation_decision_no or None,
+        revocation_ground=c.revocation_ground or None,
         holder=c.unit.code if c.unit_id else None,
     )
 
@@ -197,10 +198,20 @@ def candidates(people: QuerySet[Person]) -> dict[int, engine.Person]:
         "achievement_ref",
         "revoked",
         "revocation_decision_no",
+        "revocation_ground",
     ):
-        code, year, number, day, ref, revoked, revocation = award
+        code, year, number, day, ref, revoked, revocation, ground = award
         rows[pid]["awards"].append(
-            engine.Award(code, year, number or None, day, ref or None, revoked, revocation or None)
+            engine.Award(
+                code,
+                year,
+                number or None,
+                day,
+                ref or None,
+                revoked,
+                revocation or None,
+                ground or None,
+            )
         )
     for pid, year, scope, kind, title, number in Initiative.objects.filter(
         person__in=ids

@@ -233,6 +233,8 @@ def eligibility(
             verdict = check_collective(found_unit, award, year, **options)
     except LookupError as exc:  # no rule set for so early a year
         raise ValidationError({"year": str(exc)}) from None
+    except ValueError as exc:  # EligibilityError: a consideration date before the year's end
+        raise ValidationError({"as_of": str(exc)}) from None
     return verdict.to_dict()
 
 
