@@ -78,7 +78,10 @@ def test_a_discipline_period_blocks_every_title(reference):
     verdict = check_person(officer, CSTT, 2024)
     assert failing(verdict) == {"R15:not_in_discipline"}
     assert "khiển trách" in verdict.failing[0].detail
-    assert check_person(officer, CSTT, 2025).eligible is None  # 2025 not rated yet: unknown
+    # The term reaches February 2025: 2025 is barred too (judged over the period, R15);
+    # 2026 is untouched by it and only lacks its rating.
+    assert failing(check_person(officer, CSTT, 2025)) >= {"R15:not_in_discipline"}
+    assert check_person(officer, CSTT, 2026).eligible is None
 
 
 def test_awaiting_review_blocks_and_unverified_discipline_is_unknown(reference):

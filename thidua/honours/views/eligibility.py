@@ -13,6 +13,7 @@ from thidua.engine.eligibility_catalogue import COLLECTIVE, INDIVIDUAL
 from thidua.engine.eligibility_rules import reference_date
 from thidua.honours import exports
 from thidua.honours.access import (
+    can_publish_rules,
     get_person_for_user,
     get_unit_people_for_user,
     get_unit_records_for_user,
@@ -155,6 +156,8 @@ def eligibility(request: HttpRequest) -> HttpResponse:
                 verdict = check_collective(unit, d["award"], d["year"], **options)
         except LookupError as exc:  # no rule set for so early a year
             form.add_error("year", str(exc))
+        except ValueError as exc:  # EligibilityError: e.g. a consideration date before year end
+            form.add_error("as_of", str(exc))
     return render(
         request,
         "honours/eligibility.html",
@@ -163,6 +166,8 @@ def eligibility(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "form": form,
             "verdict": verdict,
+            # The rule sets' maintainers see unverified bases and what remains open.
+            "admin": can_publish_rules(request.user),
             "status": 200 if verdict or not form.is_bound else 422,
         },
         status=200 if verdict or not form.is_bound else 422,
