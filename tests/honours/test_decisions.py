@@ -300,3 +300,21 @@ def test_an_achievement_rewarded_by_a_signed_2024_decision_is_refused_in_2025(wo
     after = check_person(p, BK, 2025, achievement_ref=ref)
     assert reward_once(before) == []
     assert reward_once(after) and {c.status.value for c in reward_once(after)} == {"not_met"}
+
+
+def test_the_demo_year_2021_has_signed_decisions_for_its_published_recipients(world):
+    from thidua.cycle.decisions import build_demo_decisions
+
+    made = build_demo_decisions(world.cycle2021)
+    by_authority = {d.authority: d for d in made}
+    ministry = by_authority["BCA"]
+    assert ministry.state == Decision.State.SIGNED and ministry.illustrative
+    flags = {
+        line.unit.code
+        for line in ministry.lines.all()
+        if line.award_code == "co_thi_dua_bo_cong_an"
+    }
+    assert flags == {"bac-giang", "quang-ninh", "hoa-binh", "tuyen-quang", "thai-nguyen", "bac-kan"}
+    assert {line.unit.code for line in by_authority["TTg"].lines.all()} == {"yen-bai"}
+    for proposal in world.cycle2021.proposals.filter(state="approved"):
+        assert proposal.decision_line.commendation.decision_no

@@ -177,3 +177,37 @@ def decision_of(proposal: Proposal) -> Decision | None:
     if line is None or line.decision.state == Decision.State.DRAFT:
         return None
     return line.decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo: the published outcome of Cluster 3 / 2021 as signed decisions (illustrative numbers)
+
+DEMO_SIGNERS = {
+    Authority.BCA: ("Tô Lâm", "Bộ trưởng Bộ Công an", 401, (2022, 1, 20)),
+    Authority.TTG: ("Phạm Minh Chính", "Thủ tướng Chính phủ", 320, (2022, 3, 15)),
+}
+
+
+def build_demo_decisions(cycle: Cycle) -> list[Decision]:
+    """One signed decision per authority for the cycle's approved proposals (only once). The
+    recipients are the published ones; numbers and dates are illustrative and labelled so."""
+    import datetime as dt
+
+    existing = list(Decision.objects.filter(cluster=cycle.cluster))
+    if existing:
+        return existing
+    signer = User.objects.filter(role=User.Role.MINISTRY_APPROVER).order_by("pk").first()
+    made = []
+    with transaction.atomic():
+        for authority in authorities_of(cycle):
+            name, title, seq, day = DEMO_SIGNERS.get(
+                Authority(authority), ("", "", 1, (cycle.cluster.year + 1, 1, 20))
+            )
+            decision = draft_from_cycle(
+                cycle, by=signer, authority=authority, signer_name=name, illustrative=True
+            )
+            decision.signer_title = title or decision.signer_title
+            decision.save(update_fields=["signer_title"])
+            decision.sign(by=signer, seq=seq, date=dt.date(*day))
+            made.append(decision)
+    return made

@@ -187,12 +187,16 @@ class Decision(models.Model):
     def sign(self, *, by: User, **fields) -> Decision:
         from thidua.honours import signing
 
-        return signing.sign(self, by=by, **fields)
+        signing.sign(self, by=by, **fields)
+        self.refresh_from_db()
+        return self
 
     def revoke(self, *, by: User, **fields) -> Decision:
         from thidua.honours import signing
 
-        return signing.revoke_decision(self, by=by, **fields)
+        signing.revoke_decision(self, by=by, **fields)
+        self.refresh_from_db()
+        return self
 
 
 class DecisionLine(models.Model):
