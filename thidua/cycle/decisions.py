@@ -183,8 +183,8 @@ def decision_of(proposal: Proposal) -> Decision | None:
 # Demo: the published outcome of Cluster 3 / 2021 as signed decisions (illustrative numbers)
 
 DEMO_SIGNERS = {
-    Authority.BCA: ("Tô Lâm", "Bộ trưởng Bộ Công an", 401, (2022, 1, 20)),
-    Authority.TTG: ("Phạm Minh Chính", "Thủ tướng Chính phủ", 320, (2022, 3, 15)),
+    Authority.BCA: ("Người ký (minh họa)", "Bộ trưởng Bộ Công an", 401, (2022, 1, 20)),
+    Authority.TTG: ("Người ký (minh họa)", "Thủ tướng Chính phủ", 320, (2022, 3, 15)),
 }
 
 
