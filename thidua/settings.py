@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "thidua.jobs",
     "thidua.notifications",
     "huey.contrib.djhuey",
+    "thidua.portal",  # the pages and commands that gather every app, above them all
 ]
 
 MIDDLEWARE = [

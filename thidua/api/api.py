@@ -276,6 +276,10 @@ from thidua.api.routers import (  # noqa: E402
     cycle_workflow,
     documents,
     honours,
+    # The writes (and the rule sets beside their publication) are operations of the honours router,
+    # in a module of their own (Django matches a path once, so GET and POST /people share a
+    # router): importing it adds them, after the reads.
+    honours_writes,  # noqa: F401
 )
 
 api.add_router("/clusters/", cycle_plan.router)

@@ -18,6 +18,27 @@ from thidua.engine.eligibility import UnknownAward, load_catalogue
 from thidua.honours.eligibility import ruleset_for, unit_candidate
 
 
+def cluster_standing(unit_pks: set[int], year: int) -> dict[int, bool]:
+    """Whether one of ``unit_pks`` (a unit and its predecessors) led its cluster in ``year``: the
+    honouring vote once closed, else the top of the latest ranking; {} when the year was not run in
+    the system. Registered with the register's eligibility (honours) by CycleConfig.ready."""
+    cycle = (
+        Cycle.objects.filter(cluster__year=year, cluster__memberships__unit__in=unit_pks)
+        .select_related("cluster")
+        .first()
+    )
+    if cycle is None:
+        return {}
+    vote = getattr(cycle, "honour_vote", None)  # RelatedObjectDoesNotExist is an AttributeError
+    if vote is not None and vote.state == vote.State.CLOSED:
+        return {year: bool(vote.passed) and vote.candidate_id in unit_pks}
+    ranking = cycle.rankings.first()
+    if ranking is None:
+        return {}
+    top = {e.unit_id for e in ranking.entries.all() if e.rank == 1 and not e.vetoed}
+    return {year: bool(top & unit_pks)}
+
+
 def catalogue_code(award_name: str) -> str | None:
     """The national catalogue's code for a cluster award, by its name or one of the catalogue's
     aliases (“Bằng khen của Bộ Công an” is the Minister's Bằng khen); None when it resolves to

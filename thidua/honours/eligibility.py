@@ -12,16 +12,13 @@ a year is judged by the latest set in force on its consideration day.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from django.db.models import QuerySet
 
 from thidua.engine import eligibility as engine
 from thidua.engine.eligibility import RuleSet, Suggestion, Verdict
-from thidua.engine.eligibility_catalogue import RULESET_DIR
 from thidua.engine.eligibility_rules import parse_ruleset, reference_date
 from thidua.honours.models import (
     DISCIPLINE_FORMS,
@@ -34,6 +31,7 @@ from thidua.honours.models import (
     RuleSetVersion,
     UnitRating,
 )
+from thidua.honours.models.rules import raw_rulesets
 from thidua.org.models import Unit
 
 # org.Unit.Level → the engine's collective levels (TT 12/2019 Art. 8). The Ministry itself has
@@ -48,24 +46,6 @@ _DAY = dt.timedelta(days=1)
 
 # ---------------------------------------------------------------------------------------------
 # Rule sets: shipped defaults + published versions
-
-
-@cache
-def _bundled_raw() -> dict[str, dict]:
-    raw = {}
-    for path in sorted(RULESET_DIR.glob("[0-9]*.json")):
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        raw[str(data["id"])] = data
-    return raw
-
-
-def raw_rulesets() -> dict[str, dict]:
-    """Every rule set as raw JSON by id (the ones ``extends`` may name): shipped, then published."""
-    raw = dict(_bundled_raw())
-    for version in RuleSetVersion.objects.order_by("effective_from", "pk"):
-        raw[version.set_id] = version.data
-    return raw
 
 
 _POOL: dict[tuple, tuple[tuple[RuleSet, str], ...]] = {}
@@ -282,27 +262,29 @@ def roster(unit: Unit, day: dt.date) -> dict[int, engine.Person]:
     }
 
 
-def _leads_cluster(line: Sequence[Unit], year: int) -> dict[int, bool]:
-    """Whether the unit led its cluster in ``year``: the honouring vote once closed, else the
-    top of the latest ranking; nothing known when the year was not run in the system."""
-    from thidua.cycle.models import Cycle
+# Whether a unit led its cluster in a year is the year's business (the cycle app, which sits above
+# the register and may not be imported from here): the cycle app tells this module how to find it
+# when it starts (CycleConfig.ready). A source answers {year: led?} for a set of unit primary keys
+# (the unit and its predecessors), or {} when the year was not run in the system.
+ClusterStanding = Callable[[set[int], int], dict[int, bool]]
+_standing_sources: list[ClusterStanding] = []
 
+
+def register_cluster_standing(source: ClusterStanding) -> None:
+    """Called once by the app that knows the cluster years' outcomes (idempotent)."""
+    if source not in _standing_sources:
+        _standing_sources.append(source)
+
+
+def _leads_cluster(line: Sequence[Unit], year: int) -> dict[int, bool]:
+    """Whether the unit led its cluster in ``year``, as the registered source (the cycle app) says;
+    nothing known when the year was not run in the system."""
     pks = {u.pk for u in line}
-    cycle = (
-        Cycle.objects.filter(cluster__year=year, cluster__memberships__unit__in=pks)
-        .select_related("cluster")
-        .first()
-    )
-    if cycle is None:
-        return {}
-    vote = getattr(cycle, "honour_vote", None)  # RelatedObjectDoesNotExist is an AttributeError
-    if vote is not None and vote.state == vote.State.CLOSED:
-        return {year: bool(vote.passed) and vote.candidate_id in pks}
-    ranking = cycle.rankings.first()
-    if ranking is None:
-        return {}
-    top = {e.unit_id for e in ranking.entries.all() if e.rank == 1 and not e.vetoed}
-    return {year: bool(top & pks)}
+    for source in _standing_sources:
+        found = source(pks, year)
+        if found:
+            return found
+    return {}
 
 
 def unit_candidate(unit: Unit, year: int, *, as_of: dt.date | None = None) -> engine.Unit:

@@ -6,11 +6,15 @@ would bypass the checks made then. Anyone else gets a 404: the job's existence i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
 from thidua.jobs.models import Job
 from thidua.jobs.runner import refresh
-from thidua.org.models import User
+
+if TYPE_CHECKING:  # only named in hints: the job mechanism imports no domain app
+    from thidua.org.models import User
 
 
 def get_job_for_user(user: User, pk: int) -> Job:

@@ -48,6 +48,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from huey.contrib.djhuey import db_task
 
 from thidua.jobs.models import Job
 
@@ -282,8 +283,6 @@ def start(
 
 def enqueue(pk: int) -> None:
     """Put the job on the engine's queue (run at once in the engine's immediate mode, in tests)."""
-    from thidua.jobs.tasks import run_job
-
     run_job(pk)
 
 
@@ -373,3 +372,10 @@ def discard_files(job: Job, *, keep: str = "") -> None:
     except NotImplementedError:
         return
     shutil.rmtree(root, ignore_errors=True)
+
+
+@db_task(name="thidua.jobs.run")
+def run_job(pk: int) -> None:
+    """The engine's task a worker runs for each queued job (declared here, beside `enqueue`, so
+    that this module and tasks.py do not import each other)."""
+    execute(pk)

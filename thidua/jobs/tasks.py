@@ -1,7 +1,7 @@
 """The job mechanism's own tasks on the engine (Huey): running a job, and the periodic work.
 
-`run_job` is what `runner.start` puts on the queue; a worker runs it. The periodic tasks run on
-the engine's scheduler (in the consumer, `manage.py run_huey`), in local time (TIME_ZONE):
+`run_job` (declared in runner.py) is what `runner.start` puts on the queue; a worker runs it. The
+periodic tasks run on the engine's scheduler (in the consumer, `manage.py run_huey`), in local time (TIME_ZONE):
 
 - every minute: running jobs whose worker died are run again, or failed after their last attempt;
 - 01:30 backup to THIDUA_BACKUP_DIR (`manage.py backup`), when set, keeping the last BACKUP_KEEP;
@@ -28,19 +28,15 @@ from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 from thidua.jobs import runner
 from thidua.jobs.models import Job
+from thidua.jobs.runner import run_job  # noqa: F401  (the queue's task, declared with the runner)
 
 log = logging.getLogger(__name__)
 
 AUDIT_ALERT_TITLE = "Cảnh báo: chuỗi nhật ký thay đổi không còn toàn vẹn"
-
-
-@db_task(name="thidua.jobs.run")
-def run_job(pk: int) -> None:
-    runner.execute(pk)
 
 
 # -- every minute ---------------------------------------------------------------------------

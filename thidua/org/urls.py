@@ -3,7 +3,6 @@ from django.urls import include, path
 from thidua.org import password, second_factor, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi.xlsx", views.unit_list_excel, name="unit_list_excel"),
     path("don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),

@@ -1,4 +1,5 @@
-"""Pages for units, clusters and the per-role home page. Thin: access helper, act, render."""
+"""Pages for units and clusters (the per-role home page gathers every app: thidua/portal). Thin:
+access helper, act, render."""
 
 from __future__ import annotations
 
@@ -16,22 +17,6 @@ from thidua.honours.exports import exported_by, workbook, xlsx_response
 from thidua.org.access import get_cluster_for_user, get_unit_for_user, require
 from thidua.org.forms import ClusterYearForm, HandoverForm, UnitSearchForm
 from thidua.org.models import Cluster, Handover, Membership, Unit
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Per role: what is waiting for the user, the clusters they lead, the clusters they see."""
-    from thidua.cycle.todo import tasks_for
-
-    user = request.user
-    clusters = list(
-        Cluster.objects.visible_to(user).with_members().order_by("-year", "kind", "number")[:12]
-    )
-    led = [c for c in clusters if user.is_secretariat_of(c)]
-    return render(
-        request,
-        "org/home.html",
-        {"clusters": clusters, "led_clusters": led, "tasks": tasks_for(user)},
-    )
 
 
 def _units(request: HttpRequest) -> tuple[UnitSearchForm, Any]:
@@ -188,9 +173,9 @@ def cluster_list_excel(request: HttpRequest) -> HttpResponse:
 
 
 def _cycle_of(cluster):
-    from thidua.cycle.models import Cycle
-
-    return Cycle.objects.filter(cluster=cluster).first()
+    """The cluster's year when it is run in the system: the year (cycle app, above this one) is
+    reached through its one-to-one relation, never imported here."""
+    return getattr(cluster, "cycle", None)  # RelatedObjectDoesNotExist is an AttributeError
 
 
 def _detail(request, cluster, can_manage, form, status=200):

@@ -402,8 +402,3 @@ def commendation(request, commendation_id: int):
 )
 def awards(request):
     return load_catalogue().to_dict()
-
-
-# The writes (and the rule sets beside their publication) are operations of this same router, in a
-# module of their own: Django matches a path once, so GET and POST /people must share a router.
-from thidua.api.routers import honours_writes  # noqa: E402, F401

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import PurePath
 from typing import Any
 
@@ -11,31 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from thidua import untrusted
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.engine.text import normalize
+from thidua.lib.files import FILE_TYPES, MAX_BYTES, StoredFile
 from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# Extension → (content type, magic bytes the file must start with). Checked on the bytes, not on
-# what the browser claims, so a renamed executable is refused.
-EVIDENCE_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-}
+EVIDENCE_MAX_BYTES = MAX_BYTES
+EVIDENCE_TYPES = FILE_TYPES
 
 
 class ResultSheet(models.Model):
@@ -264,66 +248,16 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"minh-chung/{sheet.cycle.year}/cum-{sheet.cycle.cluster.number}/{sheet.unit.code}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
+    """A file behind one criterion of a unit's result sheet (the common fields: lib.files.StoredFile)."""
+
     sheet = models.ForeignKey(ResultSheet, on_delete=models.CASCADE, related_name="evidence")
     criterion = models.CharField("tiêu chí", max_length=40)
     file = models.FileField(upload_to=evidence_path, max_length=300)
-    original_name = models.CharField("tên tệp", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "tệp minh chứng"
         verbose_name_plural = "tệp minh chứng"
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @staticmethod
-    def check_file(upload) -> tuple[str, str]:
-        """Type (by extension AND content) and size; returns the content type and SHA-256."""
-        suffix = PurePath(upload.name or "").suffix.lower()
-        allowed = ", ".join(sorted({s.lstrip(".").upper() for s in EVIDENCE_TYPES}))
-        if suffix not in EVIDENCE_TYPES:
-            raise ValidationError(
-                {
-                    "file": f"Loại tệp “{suffix or 'không rõ'}” không được nhận. Chấp nhận: {allowed}."
-                }
-            )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise ValidationError(
-                {
-                    "file": f"Tệp quá lớn ({upload.size / 1048576:.1f} MB); tối đa 10 MB.".replace(
-                        ".", ",", 1
-                    )
-                }
-            )
-        if upload.size == 0:
-            raise ValidationError({"file": "Tệp rỗng."})
-        content_type, magics = EVIDENCE_TYPES[suffix]
-        upload.seek(0)
-        head = upload.read(16)
-        if not any(head.startswith(magic) for magic in magics):
-            raise ValidationError(
-                {
-                    "file": f"Nội dung tệp không phải {suffix.lstrip('.').upper()} như phần mở rộng ghi."
-                }
-            )
-        upload.seek(0)
-        digest = hashlib.sha256()
-        data = b"".join(upload.chunks())  # at most EVIDENCE_MAX_BYTES
-        digest.update(data)
-        upload.seek(0)
-        try:  # opened as what it claims to be: a DOCX that is a zip of garbage is refused
-            untrusted.check_attachment(data, suffix)
-        except untrusted.FileRefused as exc:
-            raise ValidationError({"file": f"Nội dung tệp không đọc được: {exc.message}"}) from None
-        return content_type, digest.hexdigest()
 
 
 class ScoreSheet(models.Model):

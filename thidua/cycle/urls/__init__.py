@@ -12,7 +12,6 @@ urlpatterns = [
     path("", include("thidua.cycle.urls.results")),
     path("", include("thidua.cycle.urls.inspection")),
     path("", include("thidua.cycle.urls.outcome")),
-    path("", include("thidua.cycle.urls.documents")),
     path("", include("thidua.cycle.urls.exchange")),
     path("", include("thidua.cycle.urls.dashboard")),
 ]

@@ -24,6 +24,7 @@ from thidua.honours.models.common import (
     year_error,
 )
 from thidua.honours.models.people import Person
+from thidua.lib.files import StoredFile
 from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
@@ -308,10 +309,8 @@ class Commendation(models.Model):
     @transaction.atomic
     def attach(self, *, by: User, upload) -> Attachment:
         """A scan of the decision or the file behind it; type and size checked like evidence."""
-        from thidua.cycle.models.results import Evidence
-
         require_edit(by, self.owner_unit_id)
-        content_type, digest = Evidence.check_file(upload)
+        content_type, digest = Attachment.check_file(upload)
         row = Attachment(
             commendation=self,
             original_name=text.normalize(upload.name)[:200],
@@ -330,24 +329,16 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"khen-thuong/{instance.commendation.year}/{instance.commendation_id}/{filename}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    """A scan of a commendation's decision or the file behind it (the common fields:
+    lib.files.StoredFile)."""
+
     commendation = models.ForeignKey(
         Commendation, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField("tên tệp", max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "tệp đính kèm"
         verbose_name_plural = "tệp đính kèm"
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils import timezone
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.engine import text
+from thidua.engine.eligibility_catalogue import RULESET_DIR
 from thidua.org.models import User
 
 
@@ -51,7 +53,6 @@ class RuleSetVersion(models.Model):
     ) -> RuleSetVersion:
         """Validate with the engine's parser (every problem at once) and store a new version."""
         from thidua.engine.eligibility import RuleSetError, parse_ruleset
-        from thidua.honours.eligibility import raw_rulesets
 
         if not (by.is_superuser or by.role == User.Role.MINISTRY_APPROVER):
             raise PermissionDenied("Chỉ cán bộ phê duyệt của Bộ được ban hành bộ quy tắc mới.")
@@ -84,6 +85,24 @@ class RuleSetVersion(models.Model):
         )
         audit(actor=by, action="publish", obj=row, after=snapshot(row), reason=reason)
         return row
+
+
+@cache
+def _bundled_raw() -> dict[str, dict]:
+    raw = {}
+    for path in sorted(RULESET_DIR.glob("[0-9]*.json")):
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        raw[str(data["id"])] = data
+    return raw
+
+
+def raw_rulesets() -> dict[str, dict]:
+    """Every rule set as raw JSON by id (the ones ``extends`` may name): shipped, then published."""
+    raw = dict(_bundled_raw())
+    for version in RuleSetVersion.objects.order_by("effective_from", "pk"):
+        raw[version.set_id] = version.data
+    return raw
 
 
 def _at(path: str, message: str) -> ValidationError:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from thidua.cycle.demo import build_demo_years
+from thidua.honours.demo import build_demo_honours
 from thidua.org.demo import ensure_demo_accounts
 from thidua.org.loaders import load_clusters
 
@@ -19,10 +21,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Cụm thi đua: {stats}.")
         accounts = ensure_demo_accounts()
         self.stdout.write(f"Tài khoản mẫu: {len(accounts)}.")
-        from thidua.cycle.demo import build_demo_years
-
         for cycle in build_demo_years():
             self.stdout.write(f"Năm thi đua: {cycle} — {cycle.get_stage_display()}.")
-        from thidua.honours.demo import build_demo_honours
-
         self.stdout.write(f"Hồ sơ khen thưởng: {build_demo_honours()}.")
