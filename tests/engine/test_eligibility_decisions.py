@@ -310,3 +310,51 @@ def test_a_name_that_resolves_to_nothing_is_an_error() -> None:
     with pytest.raises(UnknownAward, match="Huy hiệu Bác Hồ"):
         load_catalogue().resolve("Huy hiệu Bác Hồ")
     assert issubclass(UnknownAward, ValueError)
+
+
+# 10. A unit's roster given as counts ----------------------------------------------------------
+
+
+def _unit(roster, rating: str = XS):
+    from thidua.engine.eligibility import LevelSpan, RosterCounts, Unit
+
+    return Unit(
+        "CAT-X",
+        "Công an xã X",
+        levels=(LevelSpan("cap_doi_xa"),),
+        ratings={2024: rating},
+        disciplines=(),
+        roster=RosterCounts(**roster) if roster is not None else None,
+    )
+
+
+def test_don_vi_quyet_thang_from_the_declared_roster_counts() -> None:
+    counts = {"members": 300, "completed": 300, "titles": {CSTT: 210, CSTDCS: 4}}
+    verdict = check(_unit(counts), "don_vi_quyet_thang", 2024)
+    assert verdict.eligible is True
+    assert any(
+        "210/300" in c.detail and "quân số đơn vị khai" in c.detail for c in verdict.conditions
+    )
+    short = {**counts, "titles": {CSTT: 209, CSTDCS: 4}}
+    assert check(_unit(short), "don_vi_quyet_thang", 2024).eligible is False
+    assert check(_unit(None), "don_vi_quyet_thang", 2024).eligible is None
+
+
+def test_don_vi_tien_tien_needs_more_than_half_and_unknown_counts_stay_unknown() -> None:
+    half = {"members": 40, "titles": {CSTT: 20}}
+    assert check(_unit(half, TOT), "don_vi_tien_tien", 2024).eligible is False
+    more = {"members": 40, "titles": {CSTT: 21}}
+    assert check(_unit(more, TOT), "don_vi_tien_tien", 2024).eligible is True
+    missing = {"members": 40, "completed": 40, "titles": {CSTDCS: 2}}
+    assert check(_unit(missing), "don_vi_quyet_thang", 2024).eligible is None
+
+
+@given(st.integers(0, 500), st.integers(0, 500))
+def test_roster_counts_never_exceed_the_roster(members: int, held: int) -> None:
+    from thidua.engine.eligibility import RosterCounts
+
+    if held > members:
+        with pytest.raises(ValueError):
+            RosterCounts(members, titles={CSTT: held})
+    else:
+        assert RosterCounts(members, titles={CSTT: held}).titles[CSTT] == held

@@ -454,13 +454,34 @@ def _count_holders(ctx: Context, members, code: str) -> tuple[int, int]:
     return held, unknown
 
 
+def _declared(ctx: Context):
+    """The roster counts the unit declared for the year, when no roster of people is known."""
+    cand = ctx.candidate
+    return cand.roster if cand.members is None and cand.roster is not None else None
+
+
+def _declared_title(ctx: Context, code: str) -> tuple[int, int, int] | None:
+    """(total, holders, unknown) of ``code`` from the declared counts."""
+    roster = _declared(ctx)
+    if roster is None:
+        return None
+    held = roster.titles.get(code)
+    return roster.members, held or 0, (roster.members if held is None else 0)
+
+
 def _share_of_members_with_title(cond: Condition, ctx: Context) -> ConditionResult:
-    members, early = _members(cond, ctx)
-    if early:
-        return early
     p = cond.params
-    total = len(members)
-    held, unknown = _count_holders(ctx, members, p["title"])
+    declared = _declared_title(ctx, p["title"])
+    if declared is not None:
+        total, held, unknown = declared
+        if total == 0:
+            return ctx.result(cond, Status.NOT_MET, "Đơn vị không có cán bộ, chiến sĩ")
+    else:
+        members, early = _members(cond, ctx)
+        if early:
+            return early
+        total = len(members)
+        held, unknown = _count_holders(ctx, members, p["title"])
     need: Decimal = p["min_percent"]
 
     def passes(count: int) -> bool:  # exact: count/total vs need/100, no floats
@@ -471,6 +492,8 @@ def _share_of_members_with_title(cond: Condition, ctx: Context) -> ConditionResu
     detail = f"{held}/{total} cá nhân ({share}) đạt “{name}”; cần {'trên' if p['strict'] else 'từ'} {pct(need)}"
     if unknown:
         detail += f"; {unknown} người chưa có dữ liệu"
+    if declared is not None:
+        detail += f" (theo {ctx.candidate.roster.source} năm {ctx.year})"
     status = (
         Status.MET
         if passes(held)
@@ -487,6 +510,16 @@ def _names(people: list[str]) -> str:
 
 
 def _all_members_rating_at_least(cond: Condition, ctx: Context) -> ConditionResult:
+    roster = _declared(ctx)
+    if roster is not None and cond.params["rating"] == Rating.HOAN_THANH:
+        source = f" (theo {roster.source} năm {ctx.year})"
+        if roster.completed is None:
+            return ctx.result(
+                cond, Status.UNKNOWN, "Chưa khai số người hoàn thành nhiệm vụ" + source
+            )
+        detail = f"{roster.completed}/{roster.members} cá nhân đạt{source}"
+        ok = roster.completed == roster.members and roster.members > 0
+        return ctx.result(cond, Status.MET if ok else Status.NOT_MET, detail)
     members, early = _members(cond, ctx)
     if early:
         return early
@@ -509,11 +542,15 @@ def _all_members_rating_at_least(cond: Condition, ctx: Context) -> ConditionResu
 
 
 def _at_least_n_members_with_title(cond: Condition, ctx: Context) -> ConditionResult:
-    members, early = _members(cond, ctx)
-    if early:
-        return early
     n = cond.params["n"]
-    held, unknown = _count_holders(ctx, members, cond.params["title"])
+    declared = _declared_title(ctx, cond.params["title"])
+    if declared is not None:
+        _, held, unknown = declared
+    else:
+        members, early = _members(cond, ctx)
+        if early:
+            return early
+        held, unknown = _count_holders(ctx, members, cond.params["title"])
     detail = f"Có {held} cá nhân đạt “{ctx.catalogue.name(cond.params['title'])}”; cần ít nhất {n}"
     if unknown:
         detail += f"; {unknown} người chưa có dữ liệu"
@@ -522,10 +559,29 @@ def _at_least_n_members_with_title(cond: Condition, ctx: Context) -> ConditionRe
 
 
 def _no_member_disciplined_at_least(cond: Condition, ctx: Context) -> ConditionResult:
+    threshold = cond.params["form"]
+    roster = _declared(ctx)
+    if roster is not None:
+        source = f" (theo {roster.source} năm {ctx.year})"
+        if roster.disciplined is None:
+            return ctx.result(cond, Status.UNKNOWN, "Chưa khai số người bị kỷ luật" + source)
+        count = sum(
+            n
+            for form, n in roster.disciplined.items()
+            if (ctx.catalogue.discipline_rank(form) or 0) >= threshold
+        )
+        if count:
+            name = ctx.catalogue.discipline_name(threshold)
+            detail = f"{count} cá nhân bị kỷ luật từ {name} trở lên năm {ctx.year}{source}"
+            return ctx.result(cond, Status.NOT_MET, detail)
+        return ctx.result(
+            cond,
+            Status.MET,
+            f"Không có cá nhân bị kỷ luật từ mức này trở lên năm {ctx.year}{source}",
+        )
     members, early = _members(cond, ctx)
     if early:
         return early
-    threshold = cond.params["form"]
     bad, unknown = [], []
     for m in members:
         if m.disciplines is None:

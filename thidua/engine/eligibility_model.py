@@ -276,12 +276,38 @@ class Person:
 
 
 @dataclass(frozen=True)
+class RosterCounts:
+    """A unit's roster of the judged year given as counts, the unit's year data, so that collective
+    titles can be judged without a record for each of hundreds of officers.
+
+    ``completed``: members rated at least "hoàn thành nhiệm vụ" (None = not given).
+    ``titles``: award code → members holding it for the year (Chiến sĩ tiên tiến, Chiến sĩ thi
+    đua cơ sở). ``disciplined``: discipline form code → members whose heaviest discipline in the
+    year is that form. A count not given makes its condition unknown, never failed."""
+
+    members: int
+    completed: int | None = None
+    titles: Mapping[str, int] = field(default_factory=dict)
+    disciplined: Mapping[str, int] | None = None
+    source: str = "quân số đơn vị khai"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "titles", MappingProxyType(dict(self.titles)))
+        if self.disciplined is not None:
+            object.__setattr__(self, "disciplined", MappingProxyType(dict(self.disciplined)))
+        counts = [self.completed, *self.titles.values(), *(self.disciplined or {}).values()]
+        if self.members < 0 or any(c is not None and not 0 <= c <= self.members for c in counts):
+            raise ValueError("Số người theo từng tiêu chí phải từ 0 đến tổng quân số của đơn vị")
+
+
+@dataclass(frozen=True)
 class Unit:
     """A unit (collective) with its line of predecessors and the roster of the judged year.
 
     ``lineage`` lists the codes that form the same line with their date ranges (e.g. Công an tỉnh
     Hòa Bình until 2025-06-30, then Công an tỉnh Phú Thọ): an award held by any of them inside its
-    range counts for this unit. ``members`` is the roster for the judged year (None = unknown).
+    range counts for this unit. ``members`` is the roster for the judged year (None = unknown; then ``roster``, the
+    counts the unit declared for the year, is used when given).
     As for a person, ``disciplines`` None means the unit's discipline status is unknown.
     """
 
@@ -295,6 +321,8 @@ class Unit:
     members: tuple[Person, ...] | None = None
     leads_cluster: Mapping[int, bool] = field(default_factory=dict)
     records_from: int | None = None
+    # The roster as counts (the unit's year data); used when ``members`` is None.
+    roster: RosterCounts | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ratings", _freeze_ratings(self.ratings))
