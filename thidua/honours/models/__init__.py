@@ -34,6 +34,7 @@ from thidua.honours.models.people import (
     Posting,
     UnitRating,
 )
+from thidua.honours.models.rosters import UnitYearRoster
 from thidua.honours.models.rules import RuleSetVersion
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "RuleSetVersion",
     "Scope",
     "UnitRating",
+    "UnitYearRoster",
     "attachment_path",
     "award_choices",
     "award_name",
