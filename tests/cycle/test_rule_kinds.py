@@ -11,15 +11,14 @@ from thidua.cycle.rule_kinds import RULE_KIND_ROWS, goal_label, input_kind, kind
 from thidua.documents.context import INDICATORS
 from thidua.engine.rules import SCALE_RULE_KINDS
 from thidua.engine.scale import parse_scale
-from thidua.engine.testing import group, scale_doc
+from thidua.engine.testing import example, group, scale_doc
 
 # a document key the workbook keeps in a shared column: a plan's default plan is in "rule.target"
 SHARED_COLUMN = {("plan", "plan"): "rule.target"}
 
 
-def example(kind: str):
-    criterion = {"code": "X", "name": "Tiêu chí", **SCALE_RULE_KINDS[kind].example}
-    return parse_scale(scale_doc([group("G", [criterion])])).criterion("X")
+def parsed(kind: str):
+    return parse_scale(scale_doc([group("G", [example(kind)])])).criterion("X")
 
 
 def test_the_django_table_and_the_report_have_a_row_for_every_engine_kind_and_no_other() -> None:
@@ -31,7 +30,7 @@ def test_the_django_table_and_the_report_have_a_row_for_every_engine_kind_and_no
 @pytest.mark.parametrize("kind", list(SCALE_RULE_KINDS))
 def test_every_kind_has_all_its_django_parts(kind: str) -> None:
     row, entry = RULE_KIND_ROWS[kind], SCALE_RULE_KINDS[kind]
-    criterion = example(kind)
+    criterion = parsed(kind)
     assert row.label and KINDS[kind] == row.label
     assert kind_label(criterion)
     assert rule_words(criterion, {})

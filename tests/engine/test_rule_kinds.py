@@ -24,7 +24,7 @@ from thidua.engine.rules import (
 )
 from thidua.engine.scale import parse_scale, validate_scale
 from thidua.engine.scoring import UnitInput, score_unit, score_units
-from thidua.engine.testing import group, scale_doc
+from thidua.engine.testing import example, group, scale_doc
 
 KINDS = list(SCALE_RULE_KINDS)
 CONTRACT = ("parse", "evaluate", "explain", "describe", "inputs", "family")
@@ -32,9 +32,7 @@ CONTRACT = ("parse", "evaluate", "explain", "describe", "inputs", "family")
 
 def example_doc(kind: str) -> dict[str, Any]:
     """A one-criterion scale whose criterion is the kind's own example."""
-    example = SCALE_RULE_KINDS[kind].example
-    criterion = {"code": "X", "name": f"Tiêu chí loại {kind}", **example}
-    return scale_doc([group("G", [criterion])])
+    return scale_doc([group("G", [example(kind, name=f"Tiêu chí loại {kind}")])])
 
 
 def test_the_registry_lists_the_six_kinds_of_the_scale_schema_in_order() -> None:

@@ -33,13 +33,11 @@ import numpy as np
 from .kernel import Kernel, cells_of
 from .numbers import CONTEXT, MAX_ABS, MAX_DIGITS, NumberError, fmt_number, to_decimal
 from .rules import (
-    JudgedRule,
     ValueProblem,
-    VetoRule,
-    YesNoRule,
     check_target,
     check_value,
     evaluate,
+    kind_of,
 )
 from .scale import Scale
 from .sheets import ScoreSheet, Veto, is_missing
@@ -121,7 +119,7 @@ def _unknown(unit: UnitInput, i: int, fld: str, codes: set[str]) -> list[InputPr
 
 
 def _decimal_value(crit, raw: Any) -> Any:
-    if isinstance(crit.rule, VetoRule | YesNoRule) or isinstance(raw, bool):
+    if kind_of(crit.rule).input == "bool" or isinstance(raw, bool):
         return raw
     return to_decimal(raw)
 
@@ -377,12 +375,7 @@ def _check_cells(
             raw_t = target_rows[i][c]
             check_target(crit.rule, _target_decimal(raw_t))
             remark = remark_rows[i][c]
-            if (
-                isinstance(crit.rule, JudgedRule)
-                and value < crit.max_points
-                and not (isinstance(remark, str) and remark.strip())
-            ):
-                raise ValueProblem("chấm dưới điểm tối đa phải có nhận xét của đoàn kiểm tra")
+            kind_of(crit.rule).check_remark(crit.rule, crit.max_points, value, remark)
         except (NumberError, ValueProblem) as exc:
             _problem(problems, i, units[i], "results", crit.code, exc)
 

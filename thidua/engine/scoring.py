@@ -33,14 +33,12 @@ from .batch import score_batch
 from .numbers import NumberError, to_decimal
 from .reconcile import Consolidation, Discrepancy, reconcile, reconcile_all
 from .rules import (
-    JudgedRule,
     ValueProblem,
-    VetoRule,
-    YesNoRule,
     check_target,
     check_value,
     effective_target,
     evaluate,
+    kind_of,
 )
 from .scale import Scale
 from .sheets import (
@@ -92,7 +90,7 @@ def _score_reference(scale: Scale, unit: UnitInput, index: int) -> ScoreSheet:
     for crit in scale.criteria:
         raw = unit.results.get(crit.code)
         remark = unit.remarks.get(crit.code)
-        if isinstance(crit.rule, JudgedRule):
+        if kind_of(crit.rule).input == "judged":
             raw, inline = _split_judged(raw)
             remark = inline if inline is not None else remark
         target_ok = True
@@ -109,19 +107,14 @@ def _score_reference(scale: Scale, unit: UnitInput, index: int) -> ScoreSheet:
         try:
             value = (
                 raw
-                if isinstance(crit.rule, VetoRule | YesNoRule) or isinstance(raw, bool)
+                if kind_of(crit.rule).input == "bool" or isinstance(raw, bool)
                 else to_decimal(raw)
             )
             check_value(crit.rule, crit.max_points, value, rounding.places)
             if not target_ok:  # the value on its own is checked; what needs the target is not
                 continue
             check_target(crit.rule, target)
-            if (
-                isinstance(crit.rule, JudgedRule)
-                and value < crit.max_points
-                and not (isinstance(remark, str) and remark.strip())
-            ):
-                raise ValueProblem("chấm dưới điểm tối đa phải có nhận xét của đoàn kiểm tra")
+            kind_of(crit.rule).check_remark(crit.rule, crit.max_points, value, remark)
         except (NumberError, ValueProblem) as exc:
             problems.append(InputProblem(index, unit.unit, "results", crit.code, str(exc)))
             continue

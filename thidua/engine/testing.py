@@ -8,11 +8,15 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
+
+from .rules import SCALE_RULE_KINDS
 
 __all__ = [
     "aon",
     "count",
+    "example",
     "group",
     "judged",
     "linear",
@@ -150,3 +154,9 @@ def veto(
     if awards:
         rule["awards"] = awards
     return _criterion(code, None, rule, **extra)
+
+
+def example(kind: str, code: str = "X", **extra: Any) -> dict[str, Any]:
+    """A criterion of any registered rule kind: the kind's own example (``ScaleRuleKind.example``)."""
+    spec = copy.deepcopy(dict(SCALE_RULE_KINDS[kind].example))
+    return {"code": code, "name": extra.pop("name", f"Tiêu chí {code}"), **spec, **extra}
