@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from thidua.org import password, second_factor, views
+from thidua.org import password, second_factor, views, views_publish
 
 urlpatterns = [
     path("don-vi/", views.unit_list, name="unit_list"),
@@ -8,7 +8,18 @@ urlpatterns = [
     path("don-vi/<slug:code>/", views.unit_detail, name="unit_detail"),
     path("cum-thi-dua/", views.cluster_list, name="cluster_list"),
     path("cum-thi-dua.xlsx", views.cluster_list_excel, name="cluster_list_excel"),
+    path("cum-thi-dua/cong-bo/", views_publish.cluster_publish, name="cluster_publish"),
     path("cum-thi-dua/<int:year>/<int:number>/", views.cluster_detail, name="cluster_detail"),
+    path(
+        "cum-thi-dua/<int:year>/<int:number>/cong-bo-nam-sau/",
+        views_publish.cluster_publish_next,
+        name="cluster_publish_next",
+    ),
+    path(
+        "cum-thi-dua/<int:year>/<int:number>/thanh-phan/",
+        views_publish.cluster_composition,
+        name="cluster_composition",
+    ),
     path(
         "cum-thi-dua/<int:year>/<int:number>/ban-giao/",
         views.cluster_handover,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("thidua.cycle.urls.outcome")),
     path("", include("thidua.cycle.urls.exchange")),
     path("", include("thidua.cycle.urls.dashboard")),
+    path("", include("thidua.cycle.urls.next_year")),
 ]
