@@ -46,7 +46,7 @@ from .kernel import Kernel
 from .numbers import fmt_number, to_decimal
 from .ranking import Ranking, rank
 from .reconcile import Consolidation
-from .rules import JudgedRule
+from .rules import kind_of
 from .scoring import ScoreSheet
 
 __all__ = [
@@ -165,7 +165,7 @@ def judged_spread(consolidations: Sequence[Consolidation]) -> tuple[float, int] 
         by_code: dict[str, list[float]] = {}
         for sheet in (item.self_sheet, *item.inspections):
             for e in sheet.explanations:
-                if isinstance(e.criterion.rule, JudgedRule) and not e.missing:
+                if kind_of(e.criterion.rule).input == "judged" and not e.missing:
                     by_code.setdefault(e.criterion.code, []).append(float(e.points))
         for points in by_code.values():
             if len(points) >= 2:

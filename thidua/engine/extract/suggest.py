@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..rules import CountRule, PlanRule, TargetRule
+from ..rules import kind_of
 from ..scale import Criterion, Scale
 from .figures import Figure, number_json
 from .lexicon import UNITS, canonical_unit, match_key
@@ -95,11 +95,12 @@ def _words(phrase: str) -> set[str]:
 
 def _criterion_unit(c: Criterion) -> str | None:
     rule = c.rule
-    if not isinstance(rule, TargetRule | PlanRule | CountRule):
+    kind = kind_of(rule)
+    if kind.input != "number":  # measured kinds only: not judged points, not a yes/no
         return None
     unit = getattr(rule, "unit", "") or ""
-    if isinstance(rule, TargetRule | PlanRule) and (not unit or "%" in unit):
-        return "%" if isinstance(rule, TargetRule) or "%" in unit else unit
+    if kind.target_field and (not unit or "%" in unit):
+        return "%" if kind.target_field == "target" or "%" in unit else unit
     known = {match_key(w): canon for canon, ws in UNITS.items() for w in (canon, *ws)}
     return known.get(match_key(unit), unit)
 
