@@ -152,6 +152,13 @@ ENTRIES = [
         method="post",
         data=lambda w: {"year": 2023, "rating": "hoan_thanh_tot"},
     ),
+    Entry(
+        "honours_unit_roster",
+        PUBLIC_RECORD_ACTS,
+        args=lambda w: ["bac-giang"],
+        method="post",
+        data=lambda w: {"year": 2023, "members": 300, "advanced": 210, "emulation": 4},
+    ),
     Entry("honours_suggestions", LINE_READS, args=lambda w: ["bac-giang"]),
     Entry("honours_eligibility", EVERYONE),
     Entry("honours_eligibility", LINE_READS, data=eligibility_query),

@@ -81,6 +81,7 @@ API_ENTRIES = [
         query=lambda w: {"year": 2024},
     ),
     ApiEntry("GET /api/v1/units/{code}/ratings", EVERYONE, path=lambda w: BAC_GIANG),
+    ApiEntry("GET /api/v1/units/{code}/rosters", EVERYONE, path=lambda w: BAC_GIANG),
     ApiEntry("GET /api/v1/people", EVERYONE, query=lambda w: {"q": "thang quyen"}),
     ApiEntry("GET /api/v1/people/{person_id}", LINE_READS_API, path=person),
     ApiEntry("GET /api/v1/commendations", EVERYONE, query=lambda w: {"year": 2023}),
@@ -182,6 +183,12 @@ API_ENTRIES = [
         PUBLIC_ACTS_API,
         path=lambda w: BAC_GIANG,
         body=lambda w: {"year": 2023, "rating": "hoan_thanh_tot"},
+    ),
+    ApiEntry(
+        "POST /api/v1/units/{code}/rosters",
+        PUBLIC_ACTS_API,
+        path=lambda w: BAC_GIANG,
+        body=lambda w: {"year": 2023, "members": 300, "advanced": 210, "emulation": 4},
     ),
     ApiEntry(
         "POST /api/v1/rulesets",

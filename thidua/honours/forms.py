@@ -181,6 +181,28 @@ class UnitRatingForm(RatingForm):
     pass
 
 
+def _count(label: str, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"class": "input--short"}),
+        error_messages={"min_value": "Số người không được âm."},
+    )
+
+
+class UnitRosterForm(forms.Form):
+    """A unit's roster of a year as counts (UnitYearRoster); empty counts stay unknown."""
+
+    year = year_field()
+    members = _count("Tổng quân số", required=True)
+    completed = _count("Số hoàn thành nhiệm vụ trở lên")
+    advanced = _count("Số đạt Chiến sĩ tiên tiến")
+    emulation = _count("Số đạt Chiến sĩ thi đua cơ sở")
+    reprimanded = _count("Số bị kỷ luật khiển trách")
+    warned = _count("Số bị kỷ luật từ cảnh cáo trở lên")
+
+
 class InitiativeForm(forms.Form):
     year = year_field("Năm công nhận")
     title = forms.CharField(label="Tên sáng kiến, đề tài", max_length=300)

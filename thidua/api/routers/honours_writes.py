@@ -53,6 +53,7 @@ from thidua.honours.models import (
     RuleSetVersion,
     Scope,
     UnitRating,
+    UnitYearRoster,
 )
 from thidua.org.access import require
 from thidua.org.models import Unit
@@ -413,6 +414,56 @@ def set_unit_rating(request, code: str, payload: RatingIn):
     require(records.can_edit, "Bạn không có quyền ghi xếp loại của đơn vị này.")
     row = UnitRating.set(by=request.user, unit=records.unit, **payload.dict())
     return _unit_rating(row)
+
+
+# -- unit rosters (a unit's year data as counts, for collective titles) --------------------------
+
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class UnitRosterIn(Schema):
+    year: Year
+    members: Count = Field(description="Tổng quân số của đơn vị trong năm")
+    completed: Count | None = Field(None, description="Số hoàn thành nhiệm vụ trở lên")
+    advanced: Count | None = Field(None, description="Số đạt Chiến sĩ tiên tiến")
+    emulation: Count | None = Field(None, description="Số đạt Chiến sĩ thi đua cơ sở")
+    reprimanded: Count | None = Field(None, description="Số bị kỷ luật khiển trách")
+    warned: Count | None = Field(None, description="Số bị kỷ luật từ cảnh cáo trở lên")
+
+
+class UnitRosterOut(UnitRosterIn):
+    unit_code: str
+    unit_name: str
+
+
+def _unit_roster(r: UnitYearRoster) -> dict[str, Any]:
+    fields = ("year", "members", "completed", "advanced", "emulation", "reprimanded", "warned")
+    return {"unit_code": r.unit.code, "unit_name": r.unit.name} | {
+        f: getattr(r, f) for f in fields
+    }
+
+
+@router.get(
+    "/units/{code}/rosters",
+    response={200: list[UnitRosterOut], **COMMON_ERRORS},
+    summary="Quân số đơn vị theo năm (số liệu đơn vị khai để xét danh hiệu tập thể)",
+)
+def unit_rosters(request, code: str):
+    unit = get_unit_records_for_user(request.user, code).unit
+    rows = UnitYearRoster.objects.filter(unit=unit).select_related("unit")
+    return [_unit_roster(r) for r in rows.order_by("-year")]
+
+
+@router.post(
+    "/units/{code}/rosters",
+    response={200: UnitRosterOut, **WRITE_ERRORS},
+    summary="Ghi quân số của đơn vị trong một năm (ghi đè số liệu đã có của năm đó)",
+)
+def set_unit_roster(request, code: str, payload: UnitRosterIn):
+    records = get_unit_records_for_user(request.user, code)
+    require(records.can_edit, "Bạn không có quyền ghi quân số của đơn vị này.")
+    row = UnitYearRoster.set(by=request.user, unit=records.unit, **payload.dict())
+    return _unit_roster(row)
 
 
 # -- rule sets -----------------------------------------------------------------------------------

@@ -24,8 +24,14 @@ from thidua.honours.eligibility import (
     check_person,
     suggest_for_unit,
 )
-from thidua.honours.forms import EligibilityForm, SubjectForm, UnitRatingForm, YearForm
-from thidua.honours.models import Commendation, UnitRating, award_name
+from thidua.honours.forms import (
+    EligibilityForm,
+    SubjectForm,
+    UnitRatingForm,
+    UnitRosterForm,
+    YearForm,
+)
+from thidua.honours.models import Commendation, UnitRating, UnitYearRoster, award_name
 from thidua.honours.views.common import wants_excel
 from thidua.lib.steps import run_step
 from thidua.org.access import require
@@ -68,6 +74,8 @@ def unit_honours(request: HttpRequest, code: str) -> HttpResponse:
                 for y, v in sorted(years.items(), reverse=True)
             ],
             "rating_form": UnitRatingForm(initial={"year": dt.date.today().year - 1}),
+            "rosters": UnitYearRoster.objects.filter(unit=unit).order_by("-year")[:10],
+            "roster_form": UnitRosterForm(initial={"year": dt.date.today().year}),
             "check_form": EligibilityForm(
                 recipient=COLLECTIVE, initial={"year": dt.date.today().year}
             ),
@@ -90,6 +98,27 @@ def unit_rating(request: HttpRequest, code: str) -> HttpResponse:
         from django.contrib import messages
 
         messages.error(request, "Năm hoặc mức xếp loại không hợp lệ.")
+    return redirect("honours_unit", code=code)
+
+
+@require_POST
+def unit_roster(request: HttpRequest, code: str) -> HttpResponse:
+    """Record the unit's roster of a year as counts, for its collective titles."""
+    records = get_unit_records_for_user(request.user, code)
+    require(records.can_edit, "Bạn không có quyền ghi quân số của đơn vị này.")
+    form = UnitRosterForm(request.POST)
+    if form.is_valid():
+        run_step(
+            request,
+            lambda: UnitYearRoster.set(by=request.user, unit=records.unit, **form.cleaned_data),
+            success="Đã ghi quân số của đơn vị.",
+        )
+    else:
+        from django.contrib import messages
+
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
     return redirect("honours_unit", code=code)
 
 
