@@ -31,6 +31,7 @@ from thidua.honours.models import (
     RuleSetVersion,
     UnitRating,
 )
+from thidua.honours.models.rosters import UnitYearRoster
 from thidua.honours.models.rules import raw_rulesets
 from thidua.org.models import Unit
 
@@ -300,7 +301,10 @@ def unit_candidate(unit: Unit, year: int, *, as_of: dt.date | None = None) -> en
             ratings[y] = found[unit.pk]
         elif len(set(found.values())) == 1:
             ratings[y] = next(iter(found.values()))
-    people = roster(unit, day)
+    # The counts the unit declared for the year (its year data) take precedence over the
+    # officers recorded in it: hundreds of people need not be entered to judge a collective.
+    declared = UnitYearRoster.objects.filter(unit=unit, year=year).first()
+    people = {} if declared else roster(unit, day)
     level = LEVELS.get(unit.level)
     return engine.Unit(
         code=unit.code,
@@ -316,6 +320,7 @@ def unit_candidate(unit: Unit, year: int, *, as_of: dt.date | None = None) -> en
             for d in Discipline.objects.filter(unit__in=line)
         ),
         members=tuple(people.values()) if people else None,
+        roster=declared.counts() if declared else None,
         leads_cluster=_leads_cluster(line, year),
     )
 
