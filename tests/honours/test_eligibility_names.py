@@ -1,0 +1,35 @@
+"""Award names resolve through the catalogue's names and aliases in the cycle's proposal checks;
+a name that resolves to nothing is reported, never a silently skipped check (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from thidua.cycle.eligibility import catalogue_code, ineligible, verdict_for
+from thidua.cycle.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_clusters_bang_khen_name_is_the_ministers_bang_khen(world):
+    assert catalogue_code("Bằng khen của Bộ Công an") == "bang_khen_bo_cong_an"
+    assert catalogue_code("bằng khen  của bộ trưởng bộ công an") == "bang_khen_bo_cong_an"
+    assert catalogue_code("Chiến sỹ thi đua cơ sở") == "chien_si_thi_dua_co_so"
+
+
+def test_a_proposal_under_the_clusters_name_is_checked(world):
+    proposal = world.proposal("bac-giang")
+    proposal.award_name = "Bằng khen của Bộ Công an"
+    verdict = verdict_for(proposal)
+    assert verdict is not None and verdict.award == "bang_khen_bo_cong_an"
+    # The checks that bar any award ran: discipline and one achievement, one reward.
+    assert {c.kind for c in verdict.conditions} >= {"not_in_discipline", "achievement_not_rewarded"}
+
+
+def test_a_name_that_resolves_to_nothing_is_an_error(world):
+    proposal = world.proposal("bac-giang")
+    proposal.award_name = "Huy hiệu lạ của Cụm"
+    problems = ineligible(world.cycle2021, [proposal])
+    assert len(problems) == 1
+    assert "“Huy hiệu lạ của Cụm” không khớp danh hiệu, hình thức nào" in problems[0]
+    assert Proposal.objects.filter(pk=proposal.pk).exists()
