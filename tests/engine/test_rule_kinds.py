@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua.engine.kernel import FAMILIES
+from thidua.engine.kernel import FAMILIES, Kernel
 from thidua.engine.rules import (
     INPUTS,
     SCALE_RULE_KINDS,
@@ -92,6 +92,7 @@ def cases(draw: st.DrawFn) -> tuple[str, Any, Any]:
 
 
 SCALES = {kind: parse_scale(example_doc(kind)) for kind in KINDS}
+REFERENCE = {kind: Kernel(scale, reference=True) for kind, scale in SCALES.items()}
 
 
 @settings(max_examples=300, deadline=None)
@@ -119,7 +120,35 @@ def test_each_kind_scores_within_its_range_the_same_way_on_both_paths(case) -> N
     }
     if entry.target_field:
         assert entry.target_field in keys
-    (batch,) = score_units(scale, [UnitInput("U", {"X": value}, targets, remarks)])
+    unit = UnitInput("U", {"X": value}, targets, remarks)
+    (batch,) = score_units(scale, [unit])
     assert batch.explanation("X").points == line.points
     assert batch.total == reference.total
     assert bool(batch.vetoes) == (kind == "veto" and value is True)
+    # the kernel's reference family (a new kind before it has its own family) agrees too
+    (slow,) = score_units(scale, [unit], kernel=REFERENCE[kind])
+    assert slow.explanation("X").points == line.points and slow.total == reference.total
+
+
+def test_the_reference_family_scores_a_whole_scale_like_the_vectorised_families() -> None:
+    doc = scale_doc([group("G", [example(kind, code=kind) for kind in KINDS])])
+    scale = parse_scale(doc)
+    units = [
+        UnitInput(
+            f"U{i}",
+            {
+                "target": 40 + 9 * i,
+                "plan": 20 * i,
+                "count": i % 4,
+                "judged": (i % 5) * 0.75,
+                "veto": i == 3,
+                "yes_no": i % 2 == 0,
+            },
+            {"plan": 150} if i % 3 else {},
+            {"judged": "Nhận xét"},
+        )
+        for i in range(12)
+    ]
+    slow = score_units(scale, units, kernel=Kernel(scale, reference=True))
+    assert slow == score_units(scale, units)
+    assert Kernel(scale, reference=True).ref.size == len(KINDS)

@@ -197,7 +197,7 @@ def _read_rows(
 def _split_judged_cells(kernel: Kernel, rows: list[list], columns: list) -> dict:
     """Judged values may carry their remark inline (``Judgement`` or a mapping): split them."""
     remark_overrides: dict[tuple[int, int], str] = {}
-    for c in kernel.jdg.tolist():
+    for c in kernel.judged_columns.tolist():
         if set(map(type, columns[c])) <= _NUMERIC_FAST:
             continue
         for i, row in enumerate(rows):
@@ -365,6 +365,7 @@ def _check_cells(
         if kernel.plan.size:
             t = T[:, kernel.plan]
             suspects[:, kernel.plan] |= ~(t > 0) | (V[:, kernel.plan] < 0)
+        suspects[:, kernel.ref] = True  # no vectorised check: each cell by the reference
     suspects &= present
     for i, c in zip(*cells_of(suspects), strict=True):
         i, c = int(i), int(c)
@@ -493,7 +494,7 @@ def _assemble(
     )
     positive = kernel.max_scaled > 0
     at_max = ((kernel.max_scaled <= P) & positive).sum(axis=1)
-    vetoed = prep.V[:, kernel.veto] == 1.0
+    vetoed = prep.V[:, kernel.veto_columns] == 1.0
 
     point_rows = _decimals(kernel, P).tolist()
     group_rows = _decimals(kernel, G).tolist()
@@ -505,8 +506,8 @@ def _assemble(
 
     crits = scale.criteria
     veto_info = [
-        (j, Veto(crits[c].code, crits[c].name, crits[c].rule.scope, crits[c].rule.awards))
-        for j, c in enumerate(kernel.veto.tolist())
+        (j, Veto(crits[c].code, crits[c].name, *kernel.kinds[c].veto(crits[c].rule, True)))
+        for j, c in enumerate(kernel.veto_columns.tolist())
     ]
     veto_rows = vetoed.tolist()
     group_points = group_rows

@@ -37,8 +37,10 @@ from .scale import Scale
 
 __all__ = ["FAMILIES", "Kernel", "cells_of"]
 
-#: the vectorised families; each rule kind names the one that scores a rule (``family``)
-FAMILIES = ("lin", "linb", "plan", "aon", "thr", "cnt", "jdg", "yn", "veto")
+#: the vectorised families; each rule kind names the one that scores a rule (``family``).
+#: ``ref`` is the one family without arrays: each cell through the kind's Decimal ``evaluate``
+#: (always re-checked and recomputed exactly) — a new rule kind works before it has a family.
+FAMILIES = ("lin", "linb", "plan", "aon", "thr", "cnt", "jdg", "yn", "veto", "ref")
 
 EPS = 1e-6  # distance to a boundary below which a cell is recomputed exactly
 
@@ -81,7 +83,8 @@ def _bonus(rules: list, factor: float = 100.0) -> _Bonus:
 class Kernel:
     """A scale compiled for vectorised scoring. Build once per scale, reuse for every batch."""
 
-    def __init__(self, scale: Scale) -> None:
+    def __init__(self, scale: Scale, *, reference: bool = False) -> None:
+        """``reference``: score every column through the ``ref`` family (slow; for checking)."""
         self.scale = scale
         crits = scale.criteria
         self.n = len(crits)
@@ -101,7 +104,10 @@ class Kernel:
             [np.nan if t is None else float(t) for t in self.default_target_decimals]
         )
         # each rule kind names the family that scores a rule (see the module docstring)
-        family = [k.family(c.rule) for k, c in zip(kinds, crits, strict=True)]
+        family = [
+            "ref" if reference else k.family(c.rule) for k, c in zip(kinds, crits, strict=True)
+        ]
+        self.kinds = kinds
 
         def idx(pred) -> np.ndarray:
             return np.array([c.index for c in crits if pred(c)], dtype=np.intp)
@@ -189,6 +195,10 @@ class Kernel:
         self.veto = idx(of_family("veto"))
         self.deduction = idx(lambda c: kinds[c.index].is_deduction(c.rule))
         self.bool_columns = idx(lambda c: kinds[c.index].input == "bool")
+        self.judged_columns = idx(lambda c: kinds[c.index].input == "judged")
+        # criteria whose "yes, it occurred" disqualifies the unit (any family)
+        self.veto_columns = idx(lambda c: kinds[c.index].veto(c.rule, True) is not None)
+        self.ref = idx(of_family("ref"))
 
         def whole(*arrays: np.ndarray) -> bool:  # parameters already whole once scaled?
             return all(bool(np.all(a == np.rint(a))) for a in arrays)
@@ -325,7 +335,31 @@ class Kernel:
         if self.veto.size and not totals:  # vetoes score 0: nothing to add to a total
             y = np.zeros(V[..., self.veto].shape)
             out.append((self.veto, y, flags(y.shape), None))
+        if self.ref.size:
+            y = self._reference(V[..., self.ref], target(self.ref))
+            amb = np.ones(y.shape, dtype=bool) if exact else None  # the batch recomputes them
+            out.append((self.ref, y, amb, "signed"))
         return out
+
+    def _reference(self, V: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Scaled unrounded points of the ``ref`` columns, cell by cell with the Decimal reference
+        (missing or unscorable cells: 0; the batch checks and recomputes every present cell)."""
+        T = np.broadcast_to(T, V.shape)
+        y = np.zeros(V.shape)
+        for at in np.ndindex(V.shape):
+            v, t = V[at], T[at]
+            if np.isnan(v):
+                continue
+            crit = self.scale.criteria[int(self.ref[at[-1]])]
+            kind = self.kinds[crit.index]
+            value = bool(v) if kind.input == "bool" else Decimal(repr(float(v)))
+            target = None if np.isnan(t) else Decimal(repr(float(t)))
+            try:
+                raw = kind.evaluate(crit.rule, crit.max_points, value, target, crit.rounding).raw
+            except (ArithmeticError, AssertionError, ValueError):
+                continue
+            y[at] = float(raw) * self.factor
+        return y
 
     def round_scaled(
         self, y: np.ndarray, amb: np.ndarray | None, rounding: str | None = "signed"
