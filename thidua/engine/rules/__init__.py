@@ -15,9 +15,11 @@ document) is one :class:`~thidua.engine.rules.base.ScaleRuleKind` object in
 arithmetic. The vectorised NumPy path in :mod:`thidua.engine.kernel` must give the same points;
 where floating point could disagree it calls back into :func:`evaluate`, and the property tests
 compare the two on random inputs. A new kind is one module here (its rule dataclass and its
-:class:`ScaleRuleKind`), its line in ``_KINDS`` and ``ScaleRule`` below, its row in the Django
-table (``thidua/cycle/rule_kinds.py``) and tests (``tests/engine/test_rule_kinds.py`` checks that
-every kind has all its parts).
+:class:`ScaleRuleKind`; family ``ref`` until it has a vectorised one), its line in ``_KINDS`` and
+``ScaleRule`` below, its row in the Django table (``thidua/cycle/rule_kinds.py``), its report
+sentence (``INDICATORS`` in ``thidua/documents/context.py``, ``None`` for none) and tests
+(``tests/engine/test_rule_kinds.py`` and ``tests/cycle/test_rule_kinds.py`` check that every kind
+has all its parts).
 
 These are *scale* rules; the national eligibility rules are in :mod:`thidua.engine.eligibility_rules`
 and a cluster's award rules in :mod:`thidua.engine.awards`.
