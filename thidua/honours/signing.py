@@ -635,7 +635,7 @@ def revoke_line(
     """Hủy bỏ one line: its record is revoked with the reason; the decision stays signed."""
     require_approver(by, "hủy bỏ khen thưởng")
     line = (
-        DecisionLine.objects.select_for_update()
+        DecisionLine.objects.select_for_update(of=("self",))
         .select_related("decision", "commendation__person", "commendation__unit")
         .get(pk=line.pk)
     )
