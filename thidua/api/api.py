@@ -281,11 +281,13 @@ from thidua.api.routers import (  # noqa: E402
     # router): importing it adds them, after the reads.
     honours_writes,  # noqa: F401
 )
+from thidua.api.routers import review as review_router  # noqa: E402
 
 api.add_router("/clusters/", cycle_plan.router)
 api.add_router("/clusters/", cycle_results.router)
 api.add_router("/clusters/", cycle_reading.router)
 api.add_router("/clusters/", cycle_workflow.router)
 api.add_router("/clusters/", cycle_outcome.router)
+api.add_router("/clusters/", review_router.router)
 api.add_router("/clusters/", documents.router)
 api.add_router("/", honours.router)
