@@ -138,7 +138,7 @@ def refusal(proposal: Proposal, verdict: Verdict | None) -> str | None:
     if verdict is None or verdict.eligible is not False:
         return None
     reasons = "; ".join(
-        f"{c.text}{' — ' + c.detail if c.detail else ''} ({c.legal_basis or c.rule_id})"
+        f"{c.text}{' — ' + c.detail if c.detail else ''} ({c.public_basis or c.rule_title})"
         for c in verdict.failing
     )
     return f"{who(proposal)}: không đủ điều kiện “{verdict.award_name}” — {reasons}."

@@ -165,7 +165,7 @@ def commendations(rows: Iterable[Commendation], user, title: str = "") -> bytes:
 def suggestions(unit, year: int, found: Iterable[tuple[Person, Suggestion]], user) -> bytes:
     def failing(s: Suggestion) -> str:
         return "; ".join(
-            f"{c.rule_id}: {c.text} — {c.detail}"
+            f"{c.rule_title or c.text}: {c.text} — {c.detail}"
             for c in s.verdict.conditions
             if c.status is not Status.MET
         )
@@ -191,5 +191,5 @@ def suggestions(unit, year: int, found: Iterable[tuple[Person, Suggestion]], use
 
 def _ruleset_of(found) -> str:
     for _, s in found:
-        return s.verdict.ruleset_id
+        return s.verdict.ruleset_title or s.verdict.ruleset_id
     return "—"

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from thidua.api.errors import COMMON_ERRORS
 from thidua.engine.eligibility import load_catalogue
@@ -165,10 +166,12 @@ class PersonDetailOut(PersonOut):
 
 class ConditionOut(Schema):
     rule_id: str
+    rule_title: str = Field("", description="Tên quy định (đọc thay cho mã quy tắc)")
     kind: str
     text: str
     legal_basis: str
-    status: str
+    status: str = Field(description="met, not_met, unknown, hoặc not_needed (nhánh không cần xét)")
+    needed: bool = True
     detail: str
     children: list[ConditionOut] = []
 
@@ -183,6 +186,7 @@ class VerdictOut(Schema):
     year: int
     as_of: dt.date
     ruleset: str
+    ruleset_title: str = Field("", description="Tên văn bản của bộ quy tắc áp dụng")
     eligible: bool | None
     status: str
     summary: str
