@@ -2,20 +2,30 @@
 
 Three-valued throughout (met / not met / unknown): a missing rating, roster or discipline status
 makes a condition unknown, never a failure. Every result carries a Vietnamese detail that names
-the years, decisions and people behind it, so a refusal always says why.
+the years, decisions and people behind it, so a refusal always says why. The collective
+conditions (a unit's roster, level, cluster standing) are in ``eligibility_collective``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 
-from thidua.engine.eligibility_catalogue import Catalogue
-from thidua.engine.eligibility_conditions import KINDS, Condition, pct, years_label, years_text
+from thidua.engine.eligibility_collective import COLLECTIVE_EVALUATORS
+from thidua.engine.eligibility_conditions import KINDS, Condition, years_label, years_text
+from thidua.engine.eligibility_context import (
+    ASSUMED,
+    HELD,
+    MISSING,
+    REJUDGE_GROUNDS,
+    REVOKED,
+    UNKNOWN,
+    Context,
+    holding,
+    revoked_note,
+)
 from thidua.engine.eligibility_model import (
-    Candidate,
     ConditionResult,
     Rating,
     Status,
@@ -24,86 +34,7 @@ from thidua.engine.eligibility_model import (
     normalise_ref,
 )
 
-
-@dataclass
-class Context:
-    """What an evaluation needs besides the condition: the candidate, the year and the rules'
-    principles. ``standard`` evaluates another award's standard (for eligible_for and for
-    "meets the standard of" a same-year title) without the engine importing back here."""
-
-    candidate: Candidate
-    year: int
-    as_of: date
-    award: str
-    catalogue: Catalogue
-    rule_id: str
-    legal_basis: str
-    achievement_ref: str | None
-    assumed: Mapping[str, frozenset[str]]
-    count_revoked: bool
-    waiver: tuple[str, str] | None  # (rule id, legal basis) when no lower award is required
-    standard: Callable[[Candidate, str], tuple[ConditionResult, ...]]
-    # (candidate id, award) pairs whose "assumed granted" status a result relied on.
-    used_assumptions: set[tuple[str, str]] = field(default_factory=set)
-    rule_title: str = ""
-    unverified: str = ""
-    # Titles the judged award's own standard is built from (the chain of Chiến sĩ thi đua cơ
-    # sở behind Chiến sĩ thi đua toàn lực lượng CAND): an initiative behind one of them is the
-    # chain the law asks for, not a second reward of one achievement.
-    prerequisites: frozenset[str] = frozenset()
-    day_text: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.day_text = f"{self.as_of.day:02d}/{self.as_of.month:02d}/{self.as_of.year}"
-
-    def result(self, cond: Condition, status: Status, detail: str, children=()) -> ConditionResult:
-        return ConditionResult(
-            rule_id=self.rule_id,
-            text=cond.text,
-            legal_basis=cond.legal_basis or self.legal_basis,
-            status=status,
-            detail=detail,
-            kind=cond.kind,
-            children=tuple(children),
-            rule_title=self.rule_title,
-            unverified=self.unverified,
-        )
-
-
-HELD, ASSUMED, REVOKED, MISSING, UNKNOWN = "held", "assumed", "revoked", "missing", "unknown"
-
-
-def holding(ctx: Context, cand: Candidate, code: str, year: int):
-    """(state, award) of ``cand`` for award ``code`` in ``year``; revoked awards do not count
-    unless a principle rule says so (R18)."""
-    hist = cand.history
-    award = hist.valid.get(code, {}).get(year)
-    if award is not None:
-        return HELD, award
-    if year == ctx.year and code in ctx.assumed.get(cand.id, ()):
-        ctx.used_assumptions.add((cand.id, code))
-        return ASSUMED, None
-    revoked = hist.revoked.get(code, {}).get(year)
-    if revoked is not None:
-        return (HELD, revoked) if ctx.count_revoked else (REVOKED, revoked)
-    return (MISSING, None) if cand.known(year) else (UNKNOWN, None)
-
-
-def _revoked_note(ctx: Context, award) -> str:
-    note = f"năm {award.year} đã bị thu hồi ({award.describe(ctx.catalogue.name(award.code))}"
-    if award.revocation_decision:
-        note += f"; QĐ thu hồi {award.revocation_decision}"
-    if award.revocation_ground:
-        ground = ctx.catalogue.revocation_grounds.get(award.revocation_ground)
-        note += f"; căn cứ: {ground or award.revocation_ground}"
-    return note + ")"
-
-
-# A decision annulled because the approval itself broke the rules (Luật TĐKT 2022, Chương VII,
-# khoản 2 điểm c) says nothing about the achievement: the year may be judged again, properly.
-# The other grounds (false declaration, forged files, violations found in the period) mean the
-# standard was not met that year: the same form is not given again for that year.
-REJUDGE_GROUNDS = frozenset({"xet_duyet_trai_quy_dinh"})
+__all__ = ["Context", "evaluate"]
 
 
 def evaluate(cond: Condition, ctx: Context) -> ConditionResult | None:
@@ -176,7 +107,7 @@ def _holds_title_same_year(cond: Condition, ctx: Context) -> ConditionResult:
     if state == ASSUMED:
         return ctx.result(cond, Status.MET, f"Được đề nghị “{name}” năm {ctx.year} trong cùng đợt")
     if state == REVOKED:
-        return ctx.result(cond, Status.NOT_MET, f"Danh hiệu {_revoked_note(ctx, award)}")
+        return ctx.result(cond, Status.NOT_MET, f"Danh hiệu {revoked_note(ctx, award)}")
     if cond.params["or_meets_standard"]:
         children = ctx.standard(ctx.candidate, code)
         status = combine_all(c.status for c in children) if children else Status.UNKNOWN
@@ -203,7 +134,7 @@ def _consecutive_years_with_title(cond: Condition, ctx: Context) -> ConditionRes
         else:
             missing.append(year)
             if state == REVOKED:
-                notes.append(_revoked_note(ctx, award))
+                notes.append(revoked_note(ctx, award))
     detail = f"{name} {years_label(held)}" if held else f"Chưa đạt “{name}” {years_label(years)}"
     if held and missing:
         detail += f" — thiếu năm {years_text(missing)}"
@@ -338,7 +269,7 @@ def _not_awarded_within(cond: Condition, ctx: Context) -> ConditionResult:
         # Revoked reads as revoked, never as "not given": say so, and whether the year may be
         # judged again (Luật TĐKT 2022, Chương VII, khoản 2).
         award = next(a for a in revoked if a.year == ctx.year)
-        note = "Danh hiệu " + _revoked_note(ctx, award)
+        note = "Danh hiệu " + revoked_note(ctx, award)
         if award.revocation_ground in REJUDGE_GROUNDS:
             return ctx.result(
                 cond,
@@ -360,7 +291,7 @@ def _not_awarded_within(cond: Condition, ctx: Context) -> ConditionResult:
         )
     detail = f"Chưa được tặng “{name}” cho năm {span}"
     if revoked:
-        detail += "; " + "; ".join(_revoked_note(ctx, a) for a in revoked) + " — không tính"
+        detail += "; " + "; ".join(revoked_note(ctx, a) for a in revoked) + " — không tính"
     return ctx.result(cond, Status.MET, detail)
 
 
@@ -431,205 +362,6 @@ def _achievement_not_rewarded(cond: Condition, ctx: Context) -> ConditionResult 
     )
 
 
-def _members(cond: Condition, ctx: Context):
-    members = ctx.candidate.members
-    if members is None:
-        return None, ctx.result(
-            cond, Status.UNKNOWN, f"Chưa có danh sách cán bộ, chiến sĩ năm {ctx.year}"
-        )
-    if not members:
-        return None, ctx.result(cond, Status.NOT_MET, "Đơn vị không có cán bộ, chiến sĩ")
-    return members, None
-
-
-def _count_holders(ctx: Context, members, code: str) -> tuple[int, int]:
-    held = unknown = 0
-    year = ctx.year
-    for member in members:
-        state, _ = holding(ctx, member, code, year)
-        if state in (HELD, ASSUMED):
-            held += 1
-        elif state == UNKNOWN:
-            unknown += 1
-    return held, unknown
-
-
-def _declared(ctx: Context):
-    """The roster counts the unit declared for the year, when no roster of people is known."""
-    cand = ctx.candidate
-    return cand.roster if cand.members is None and cand.roster is not None else None
-
-
-def _declared_title(ctx: Context, code: str) -> tuple[int, int, int] | None:
-    """(total, holders, unknown) of ``code`` from the declared counts."""
-    roster = _declared(ctx)
-    if roster is None:
-        return None
-    held = roster.titles.get(code)
-    return roster.members, held or 0, (roster.members if held is None else 0)
-
-
-def _share_of_members_with_title(cond: Condition, ctx: Context) -> ConditionResult:
-    p = cond.params
-    declared = _declared_title(ctx, p["title"])
-    if declared is not None:
-        total, held, unknown = declared
-        if total == 0:
-            return ctx.result(cond, Status.NOT_MET, "Đơn vị không có cán bộ, chiến sĩ")
-    else:
-        members, early = _members(cond, ctx)
-        if early:
-            return early
-        total = len(members)
-        held, unknown = _count_holders(ctx, members, p["title"])
-    need: Decimal = p["min_percent"]
-
-    def passes(count: int) -> bool:  # exact: count/total vs need/100, no floats
-        return count * 100 > need * total if p["strict"] else count * 100 >= need * total
-
-    share = pct(Decimal(held * 100) / total)
-    name = ctx.catalogue.name(p["title"])
-    detail = f"{held}/{total} cá nhân ({share}) đạt “{name}”; cần {'trên' if p['strict'] else 'từ'} {pct(need)}"
-    if unknown:
-        detail += f"; {unknown} người chưa có dữ liệu"
-    if declared is not None:
-        detail += f" (theo {ctx.candidate.roster.source} năm {ctx.year})"
-    status = (
-        Status.MET
-        if passes(held)
-        else Status.NOT_MET
-        if not passes(held + unknown)
-        else Status.UNKNOWN
-    )
-    return ctx.result(cond, status, detail)
-
-
-def _names(people: list[str]) -> str:
-    shown = ", ".join(people[:5])
-    return shown + (f" (và {len(people) - 5} người khác)" if len(people) > 5 else "")
-
-
-def _all_members_rating_at_least(cond: Condition, ctx: Context) -> ConditionResult:
-    roster = _declared(ctx)
-    if roster is not None and cond.params["rating"] == Rating.HOAN_THANH:
-        source = f" (theo {roster.source} năm {ctx.year})"
-        if roster.completed is None:
-            return ctx.result(
-                cond, Status.UNKNOWN, "Chưa khai số người hoàn thành nhiệm vụ" + source
-            )
-        detail = f"{roster.completed}/{roster.members} cá nhân đạt{source}"
-        ok = roster.completed == roster.members and roster.members > 0
-        return ctx.result(cond, Status.MET if ok else Status.NOT_MET, detail)
-    members, early = _members(cond, ctx)
-    if early:
-        return early
-    need: Rating = cond.params["rating"]
-    bad, unknown = [], []
-    for m in members:
-        got = m.ratings.get(ctx.year)
-        if got is None:
-            unknown.append(m.name or m.id)
-        elif got < need:
-            bad.append(f"{m.name or m.id} ({got.label})")
-    ok = len(members) - len(bad) - len(unknown)
-    detail = f"{ok}/{len(members)} cá nhân đạt"
-    if bad:
-        detail += f"; không đạt: {_names(bad)}"
-    if unknown:
-        detail += f"; chưa có đánh giá: {_names(unknown)}"
-    status = Status.NOT_MET if bad else Status.UNKNOWN if unknown else Status.MET
-    return ctx.result(cond, status, detail)
-
-
-def _at_least_n_members_with_title(cond: Condition, ctx: Context) -> ConditionResult:
-    n = cond.params["n"]
-    declared = _declared_title(ctx, cond.params["title"])
-    if declared is not None:
-        _, held, unknown = declared
-    else:
-        members, early = _members(cond, ctx)
-        if early:
-            return early
-        held, unknown = _count_holders(ctx, members, cond.params["title"])
-    detail = f"Có {held} cá nhân đạt “{ctx.catalogue.name(cond.params['title'])}”; cần ít nhất {n}"
-    if unknown:
-        detail += f"; {unknown} người chưa có dữ liệu"
-    status = Status.MET if held >= n else Status.UNKNOWN if held + unknown >= n else Status.NOT_MET
-    return ctx.result(cond, status, detail)
-
-
-def _no_member_disciplined_at_least(cond: Condition, ctx: Context) -> ConditionResult:
-    threshold = cond.params["form"]
-    roster = _declared(ctx)
-    if roster is not None:
-        source = f" (theo {roster.source} năm {ctx.year})"
-        if roster.disciplined is None:
-            return ctx.result(cond, Status.UNKNOWN, "Chưa khai số người bị kỷ luật" + source)
-        count = sum(
-            n
-            for form, n in roster.disciplined.items()
-            if (ctx.catalogue.discipline_rank(form) or 0) >= threshold
-        )
-        if count:
-            name = ctx.catalogue.discipline_name(threshold)
-            detail = f"{count} cá nhân bị kỷ luật từ {name} trở lên năm {ctx.year}{source}"
-            return ctx.result(cond, Status.NOT_MET, detail)
-        return ctx.result(
-            cond,
-            Status.MET,
-            f"Không có cá nhân bị kỷ luật từ mức này trở lên năm {ctx.year}{source}",
-        )
-    members, early = _members(cond, ctx)
-    if early:
-        return early
-    bad, unknown = [], []
-    for m in members:
-        if m.disciplines is None:
-            unknown.append(m.name or m.id)
-            continue
-        for d in m.disciplines:
-            if d.awaiting_review or d.start.year != ctx.year:
-                continue
-            rank = ctx.catalogue.discipline_rank(d.form)
-            if rank is None:
-                unknown.append(f"{m.name or m.id} (hình thức “{d.form or '?'}”)")
-            elif rank >= threshold:
-                bad.append(f"{m.name or m.id} ({ctx.catalogue.discipline_name(rank)})")
-    if bad:
-        return ctx.result(cond, Status.NOT_MET, f"Bị kỷ luật năm {ctx.year}: {_names(bad)}")
-    if unknown:
-        return ctx.result(cond, Status.UNKNOWN, f"Chưa rõ thông tin kỷ luật: {_names(unknown)}")
-    return ctx.result(
-        cond, Status.MET, f"Không có cá nhân bị kỷ luật từ mức này trở lên năm {ctx.year}"
-    )
-
-
-def _unit_level_in(cond: Condition, ctx: Context) -> ConditionResult:
-    allowed = cond.params["levels"]
-    if allowed is None:
-        allowed = cond.params["levels_by_award"].get(ctx.award, frozenset())
-    level = ctx.candidate.level_on(ctx.as_of)
-    day = ctx.day_text
-    if level is None:
-        return ctx.result(cond, Status.UNKNOWN, f"Chưa có thông tin cấp đơn vị vào ngày {day}")
-    name = ctx.catalogue.level_name(level)
-    if level in allowed:
-        return ctx.result(cond, Status.MET, f"Ngày {day}: {name}")
-    names = "; ".join(ctx.catalogue.level_name(x) for x in sorted(allowed)) or "không cấp nào"
-    return ctx.result(cond, Status.NOT_MET, f"Ngày {day}: {name}. Chỉ xét cho: {names}")
-
-
-def _leads_cluster(cond: Condition, ctx: Context) -> ConditionResult:
-    leads = ctx.candidate.leads_cluster.get(ctx.year)
-    if leads is None:
-        return ctx.result(
-            cond, Status.UNKNOWN, f"Chưa có kết quả xếp hạng cụm, khối năm {ctx.year}"
-        )
-    if leads:
-        return ctx.result(cond, Status.MET, f"Dẫn đầu cụm, khối thi đua năm {ctx.year}")
-    return ctx.result(cond, Status.NOT_MET, f"Không dẫn đầu cụm, khối thi đua năm {ctx.year}")
-
-
 def _eligible_for(cond: Condition, ctx: Context) -> ConditionResult:
     code = cond.params["award"]
     children = ctx.standard(ctx.candidate, code)
@@ -655,12 +387,7 @@ _EVALUATORS: dict[str, Callable[[Condition, Context], ConditionResult | None]] =
     "not_awarded_within": _not_awarded_within,
     "not_in_discipline": _not_in_discipline,
     "achievement_not_rewarded": _achievement_not_rewarded,
-    "share_of_members_with_title": _share_of_members_with_title,
-    "all_members_rating_at_least": _all_members_rating_at_least,
-    "at_least_n_members_with_title": _at_least_n_members_with_title,
-    "no_member_disciplined_at_least": _no_member_disciplined_at_least,
-    "unit_level_in": _unit_level_in,
-    "leads_cluster": _leads_cluster,
     "eligible_for": _eligible_for,
+    **COLLECTIVE_EVALUATORS,
 }
 assert _EVALUATORS.keys() == KINDS.keys(), "every condition kind needs an evaluator"
