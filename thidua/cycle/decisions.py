@@ -107,6 +107,7 @@ def draft_from_cycle(
     proposal_ids: Iterable[int] | None = None,
     signer_name: str = "",
     illustrative: bool = False,
+    legal_basis: str | None = None,
 ) -> Decision:
     """A draft decision of `authority` from the cycle's approved proposals (all that the authority
     confers and that are in no decision yet, or those chosen). A proposal not in that list — not
@@ -152,6 +153,7 @@ def draft_from_cycle(
         cluster=cycle.cluster,
         signer_name=signer_name,
         illustrative=illustrative,
+        **({"legal_basis": legal_basis} if legal_basis else {}),
         lines=[
             LineInput(
                 award_code=p.code,
@@ -188,6 +190,24 @@ DEMO_SIGNERS = {
 }
 
 
+# The law in force in early 2022, when the 2021 year was decided.
+_LAW_2003 = (
+    "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số "
+    "điều của Luật Thi đua, khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013;\n"
+    "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ quy định chi tiết "
+    "thi hành một số điều của Luật Thi đua, khen thưởng;\n"
+)
+DEMO_LEGAL_BASIS = {
+    Authority.BCA: _LAW_2003
+    + "Căn cứ Nghị định số 01/2018/NĐ-CP ngày 06 tháng 8 năm 2018 của Chính phủ quy định chức "
+    "năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Công an;\n"
+    "Theo đề nghị của Hội đồng Thi đua - Khen thưởng Bộ Công an.",
+    Authority.TTG: "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;\n"
+    + _LAW_2003
+    + "Xét đề nghị của Bộ trưởng Bộ Công an.",
+}
+
+
 def build_demo_decisions(cycle: Cycle) -> list[Decision]:
     """One signed decision per authority for the cycle's approved proposals (only once). The
     recipients are the published ones; numbers and dates are illustrative and labelled so."""
@@ -204,7 +224,12 @@ def build_demo_decisions(cycle: Cycle) -> list[Decision]:
                 Authority(authority), ("", "", 1, (cycle.cluster.year + 1, 1, 20))
             )
             decision = draft_from_cycle(
-                cycle, by=signer, authority=authority, signer_name=name, illustrative=True
+                cycle,
+                by=signer,
+                authority=authority,
+                signer_name=name,
+                illustrative=True,
+                legal_basis=DEMO_LEGAL_BASIS[Authority(authority)],
             )
             decision.signer_title = title or decision.signer_title
             decision.save(update_fields=["signer_title"])

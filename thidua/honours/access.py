@@ -14,6 +14,7 @@ from django.http import Http404
 from thidua.honours.models import (
     Attachment,
     Commendation,
+    Decision,
     Person,
     may_edit_for,
     may_edit_somewhere,
@@ -92,4 +93,25 @@ def require_editor(user: User) -> None:
 
 
 def can_publish_rules(user: User) -> bool:
+    return user.is_superuser or user.role == User.Role.MINISTRY_APPROVER
+
+
+def get_decision_for_user(user: User, pk: int) -> tuple[Decision, bool]:
+    """A commendation decision the user may read (the Ministry: every one, drafts included;
+    others: signed decisions that concern their unit line or the cluster-year they lead), and
+    whether they may sign or revoke it (the Ministry approver)."""
+    found = (
+        Decision.objects.visible_to(user)
+        .select_related("cluster", "created_by", "signed_by", "revoked_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404(
+            "Không tìm thấy quyết định khen thưởng hoặc quyết định không liên quan đến đơn vị của bạn."
+        )
+    return found, can_sign_decisions(user)
+
+
+def can_sign_decisions(user: User) -> bool:
     return user.is_superuser or user.role == User.Role.MINISTRY_APPROVER

@@ -114,7 +114,7 @@ def create_draft(
         authority=authority,
         summary=summary,
         year=year,
-        legal_basis=text.normalize(legal_basis),
+        legal_basis="\n".join(filter(None, map(text.normalize, legal_basis.splitlines()))),
         signer_name=text.normalize(signer_name),
         signer_title=text.normalize(signer_title) or AUTHORITY_SIGNER[Authority(authority)],
         cluster=cluster,
