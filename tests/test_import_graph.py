@@ -19,21 +19,21 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Imports that still close a circle, each with who removes it and how. Taking these edges out of
 # the graph must leave no circle; an entry that no longer exists must be deleted from here.
-_MODEL_CALLS_UP = (
-    "a model's step calls up into the year's scoring (issue #12: the scoring the models need moves "
-    "below them, the recomputation is called by the step that causes it, DESIGN.md §4.7)"
-)
 ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
     ("thidua.cycle.models.cycle", "thidua.cycle.gates"): (
-        "Cycle.advance asks the stage gates (helper C moves them to thidua/cycle/workflow.py; the "
-        "stage's entry action is then called by the step, not imported by the model)"
+        "Cycle.advance asks the stage gates and runs the stage's entry action (helper C's table in "
+        "thidua/cycle/workflow.py: the entry actions, which rank and allocate, must be called by the "
+        "step above the models, not imported by the model)"
     ),
-    ("thidua.cycle.models.cycle", "thidua.cycle.scoring"): _MODEL_CALLS_UP,
-    ("thidua.cycle.models.inspection", "thidua.cycle.scoring"): _MODEL_CALLS_UP,
-    ("thidua.cycle.models.outcome", "thidua.cycle.scoring"): _MODEL_CALLS_UP,
-    ("thidua.cycle.models.reading", "thidua.cycle.scoring"): _MODEL_CALLS_UP,
-    ("thidua.cycle.models.reading", "thidua.cycle.forms_results"): _MODEL_CALLS_UP,
-    ("thidua.cycle.models.results", "thidua.cycle.scoring"): _MODEL_CALLS_UP,
+    ("thidua.cycle.models.cycle", "thidua.cycle.scoring"): (
+        "Cycle.set_method recomputes every sheet after a change once the method is locked "
+        "(recompute_cycle): the steps that change the method (models/plan.change_method, the "
+        "exchange page, next_year, the demo) should call it themselves (DESIGN.md §4.7)"
+    ),
+    ("thidua.cycle.models.inspection", "thidua.cycle.scoring"): (
+        "Dispute.resolve applies an accepted dispute and re-ranks (apply_dispute): the resolving "
+        "step (the inspection page and the API) should call it (DESIGN.md §4.7)"
+    ),
     ("thidua.honours.models.decisions", "thidua.honours.signing"): (
         "Decision's steps call the signing module, which imports the models: the decisions' "
         "author moves what the model needs below it, or has the step call signing"

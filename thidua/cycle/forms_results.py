@@ -18,6 +18,7 @@ from django.forms import BoundField
 from thidua.cycle.models import Cycle, Evidence, MethodVersion
 from thidua.cycle.models.results import EVIDENCE_TYPES
 from thidua.cycle.rule_kinds import goal_label
+from thidua.cycle.scales import show_value
 from thidua.cycle.scoring import input_kind, parse_number, scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
@@ -31,18 +32,6 @@ YES, NO = "co", "khong"
 BOOL_CHOICES = [("", "— Chưa nhập —"), (YES, "Có"), (NO, "Không")]
 REMARK_SUFFIX = "__ghi_chu"
 KIND_LABELS = {"number": "Số liệu", "bool": "Có/Không", "judged": "Tự chấm điểm"}
-
-
-def show_value(value: Any) -> str:
-    """A stored value as a Vietnamese user reads it ("92,5", "533.300", "Có"); "" when missing."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "Có" if value else "Không"
-    try:
-        return fmt_number(Decimal(str(value)))
-    except ArithmeticError:
-        return str(value)
 
 
 def _input_value(value: Any) -> str:

@@ -191,7 +191,7 @@ class Inspection(models.Model):
         expected_version: int | None = None,
     ) -> None:
         self.require_editable(by=by)
-        from thidua.cycle.scoring import clean_inspection
+        from thidua.cycle.models.results import clean_inspection
 
         cleaned, cleaned_remarks = clean_inspection(self, values, remarks)
         before = snapshot(self, ["values", "remarks"])
@@ -211,7 +211,7 @@ class Inspection(models.Model):
         self.cycle.require_stage(Cycle.Stage.INSPECTION, action="gửi kết quả kiểm tra")
         if self.state != self.State.DRAFT:
             raise WorkflowError("Kết quả kiểm tra đã gửi.")
-        from thidua.cycle.scoring import score_inspection
+        from thidua.cycle.models.results import score_inspection
 
         self.state, self.submitted_at, self.submitted_by = self.State.SUBMITTED, timezone.now(), by
         save_versioned(
@@ -274,7 +274,7 @@ def _reconcile_now(cycle: Cycle, unit: Unit):
     from decimal import Decimal
 
     from thidua.cycle.models.results import ResultSheet
-    from thidua.cycle.scoring import scale_of
+    from thidua.cycle.scales import scale_of
     from thidua.engine.reconcile import reconcile
     from thidua.engine.scoring import score_unit
 
@@ -341,7 +341,7 @@ class Dispute(models.Model):
                 "Chỉ cán bộ của đơn vị được kiểm tra mới được khiếu nại điểm của đơn vị."
             )
         cycle.require_stage(Cycle.Stage.INSPECTION, Cycle.Stage.RANKING, action="khiếu nại")
-        from thidua.cycle.scoring import criterion_names
+        from thidua.cycle.scales import criterion_names
 
         statement = normalize(statement)
         errors = {}

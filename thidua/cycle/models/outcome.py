@@ -88,7 +88,7 @@ class Ranking(models.Model):
 
     def tie_break_labels(self) -> list[str]:
         """The scale's tie-break order in words, e.g. điểm nhóm “Đấu tranh phòng, chống tội phạm”."""
-        from thidua.cycle.scoring import scale_of
+        from thidua.cycle.scales import scale_of
 
         scale = scale_of(self.method)
         groups = {g.code: g.name for g in scale.groups}

@@ -72,7 +72,7 @@ class ReportReading(models.Model):
         """Read an uploaded report for ``sheet`` (the unit's officer, a draft in the reporting
         stage). Refused with a Vietnamese message when the file is not a readable report."""
         sheet.require_editable(by=by)
-        from thidua.cycle.scoring import scale_of
+        from thidua.cycle.scales import scale_of
 
         method = sheet.cycle.method
         if method is None or not method.scale:
@@ -192,8 +192,7 @@ def value_sources(sheet: ResultSheet) -> dict[str, dict[str, Any]]:
     """For each criterion whose current value was accepted from a report: the report, the figure's
     sentence split around the figure, and who accepted it. A value changed by hand afterwards no
     longer names a source."""
-    from thidua.cycle.forms_results import show_value
-    from thidua.cycle.scoring import same_value
+    from thidua.cycle.scales import same_value, show_value
 
     sources: dict[str, dict[str, Any]] = {}
     for reading in sheet.readings.order_by("uploaded_at", "pk"):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +14,21 @@ from django.utils import timezone
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.cycle.models.cycle import Cycle, MethodVersion
+from thidua.cycle.scales import (
+    _score,
+    clean_results,
+    criterion_names,
+    display_value,
+    missing_required,
+    same_value,
+)
 from thidua.engine.text import normalize
 from thidua.lib.files import FILE_TYPES, MAX_BYTES, StoredFile
 from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
+
+if TYPE_CHECKING:
+    from thidua.cycle.models.inspection import Inspection
 
 EVIDENCE_MAX_BYTES = MAX_BYTES
 EVIDENCE_TYPES = FILE_TYPES
@@ -104,8 +116,6 @@ class ResultSheet(models.Model):
         method = self.cycle.method
         if method is None or not method.scale:
             raise WorkflowError("Cụm chưa ban hành thang điểm: chưa thể nhập số liệu.")
-        from thidua.cycle.scoring import clean_results
-
         cleaned, cleaned_remarks = clean_results(method, self.unit, values, remarks or {})
         before = snapshot(self, ["values", "remarks", "state"])
         self.values, self.remarks = cleaned, cleaned_remarks
@@ -131,8 +141,6 @@ class ResultSheet(models.Model):
         self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="gửi số liệu")
         if not self.editable_by_unit:
             raise WorkflowError("Số liệu đã được gửi.")
-        from thidua.cycle.scoring import missing_required, score_self
-
         missing = missing_required(self.cycle.method, self.values)
         if missing:
             raise ValidationError(
@@ -220,8 +228,6 @@ class ResultSheet(models.Model):
         self._require_unit_officer(by)
         if not self.editable_by_unit:
             raise WorkflowError("Số liệu đã gửi: không thể thêm minh chứng.")
-        from thidua.cycle.scoring import criterion_names
-
         names = criterion_names(self.cycle.method)
         if criterion not in names:
             raise ValidationError({"criterion": "Chọn một tiêu chí của thang điểm."})
@@ -291,3 +297,117 @@ class ScoreSheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} — {self.unit.short_name}"
+
+
+# -- storing the engine's score sheets (called by the steps that submit results and inspections) ----
+
+
+def store_score(
+    cycle: Cycle,
+    unit: Unit,
+    stage: str,
+    source: str,
+    method: MethodVersion,
+    inputs: dict,
+    sheet,
+    by: User | None,
+    reason: str = "",
+) -> ScoreSheet:
+    total = None if sheet.blocked_by else sheet.total
+    row = ScoreSheet.objects.filter(cycle=cycle, unit=unit, stage=stage, source=source).first()
+
+    # Totals compare as numbers ("97.080" from the database equals "97.08" from the engine), so a
+    # recompute that changes nothing writes no audit row.
+    def brief(value, number):
+        return {
+            "total": None if value is None else str(Decimal(value).normalize()),
+            "method": number,
+        }
+
+    before = brief(row.total, row.method.number) if row else None
+    values = {
+        "method": method,
+        "inputs": inputs,
+        "sheet": sheet.to_dict(explanations=True),
+        "total": total,
+        "vetoed": bool(sheet.ranking_vetoes),
+        "blocked": bool(sheet.blocked_by),
+        "computed_at": timezone.now(),
+    }
+    if row is None:
+        row = ScoreSheet.objects.create(
+            cycle=cycle, unit=unit, stage=stage, source=source, **values
+        )
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+    after = brief(total, method.number)
+    if before != after:
+        audit(actor=by, action="score", obj=row, before=before, after=after, reason=reason)
+    return row
+
+
+def score_self(sheet: ResultSheet, *, by: User | None, reason: str = "") -> ScoreSheet:
+    method = sheet.cycle.method
+    engine_sheet = _score(
+        method, sheet.unit, sheet.values, sheet.remarks, "self", sheet.unit.short_name
+    )
+    inputs = {
+        "values": sheet.values,
+        "remarks": sheet.remarks,
+        "targets": method.targets.get(sheet.unit.code, {}),
+    }
+    return store_score(
+        sheet.cycle, sheet.unit, ScoreSheet.Stage.SELF, "", method, inputs, engine_sheet, by, reason
+    )
+
+
+def score_inspection(inspection: Inspection, *, by: User | None, reason: str = "") -> ScoreSheet:
+    method = inspection.cycle.method
+    engine_sheet = _score(
+        method,
+        inspection.unit,
+        inspection.values,
+        inspection.remarks,
+        "inspection",
+        inspection.team.name,
+    )
+    inputs = {
+        "values": inspection.values,
+        "remarks": inspection.remarks,
+        "targets": method.targets.get(inspection.unit.code, {}),
+    }
+    return store_score(
+        inspection.cycle,
+        inspection.unit,
+        ScoreSheet.Stage.INSPECTION,
+        inspection.team.name,
+        method,
+        inputs,
+        engine_sheet,
+        by,
+        reason,
+    )
+
+
+def clean_inspection(inspection: Inspection, values: dict[str, Any], remarks: dict[str, str]):
+    """As for results, plus: every value the team changes from the unit's report needs a remark."""
+    method = inspection.cycle.method
+    cleaned, remarks = clean_results(method, inspection.unit, values, remarks)
+    reported = (
+        ResultSheet.objects.filter(cycle=inspection.cycle, unit=inspection.unit)
+        .values_list("values", flat=True)
+        .first()
+        or {}
+    )
+    names = criterion_names(method)
+    errors = {
+        code: f"{names[code]}: đã điều chỉnh so với số liệu đơn vị báo cáo ({display_value(reported.get(code))}) "
+        "— phải ghi nhận xét."
+        for code, value in cleaned.items()
+        if not same_value(reported.get(code), value) and not remarks.get(code)
+    }
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, remarks
