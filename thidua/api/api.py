@@ -271,6 +271,7 @@ def get_cluster(request, year: int, number: int):
 from thidua.api.routers import (  # noqa: E402
     cycle_outcome,
     cycle_plan,
+    cycle_plan_commitments,
     cycle_reading,
     cycle_results,
     cycle_workflow,
@@ -284,6 +285,7 @@ from thidua.api.routers import (  # noqa: E402
 from thidua.api.routers import review as review_router  # noqa: E402
 
 api.add_router("/clusters/", cycle_plan.router)
+api.add_router("/clusters/", cycle_plan_commitments.router)
 api.add_router("/clusters/", cycle_results.router)
 api.add_router("/clusters/", cycle_reading.router)
 api.add_router("/clusters/", cycle_workflow.router)
