@@ -99,3 +99,59 @@ def test_the_api_refuses_counts_above_the_roster(cast):
     )
     assert response.status_code == 422
     assert "vượt tổng quân số" in response.content.decode()
+
+
+def _filled(client, rows) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client.get("/khen-thuong/don-vi/bac-giang/quan-so/excel/")
+    assert response.status_code == 200
+    wb = load_workbook(BytesIO(response.content))
+    ws = wb.active
+    assert [c.value for c in ws[3]][:2] == ["Năm", "Tổng quân số"]
+    for i, row in enumerate(rows, start=4):
+        for j, value in enumerate(row, start=1):
+            ws.cell(i, j, value)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _upload(client, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("quan-so.xlsx", data)
+    return client.post(
+        "/khen-thuong/don-vi/bac-giang/quan-so/excel/", {"file": upload}, follow=True
+    )
+
+
+def test_the_roster_is_given_by_excel_for_several_years(cast):
+    _rated()
+    client = cast.client(cast.officer_a)
+    data = _filled(client, [[2024, 300, 300, 210, 4, 0, 0], [2023, 280, None, "150", 2]])
+    response = _upload(client, data)
+    assert "Đã nhập quân số từ tệp Excel" in response.content.decode()
+    assert sorted(UnitYearRoster.objects.values_list("year", "advanced")) == [
+        (2023, 150),
+        (2024, 210),
+    ]
+    assert check_collective(unit("bac-giang"), DVQT, 2024).eligible is True
+    again = _filled(client, [])  # the download carries the years already declared
+    assert _upload(client, again).status_code == 200
+    assert UnitYearRoster.objects.count() == 2
+
+
+def test_an_excel_error_names_row_and_column_and_keeps_nothing(cast):
+    client = cast.client(cast.officer_a)
+    data = _filled(client, [[2024, 300, 301], [2023, "ba trăm"]])
+    text = _upload(client, data).content.decode()
+    assert "Dòng 5, cột “Tổng quân số”: “ba trăm” không phải số nguyên" in text
+    assert not UnitYearRoster.objects.exists()
+    text = _upload(client, _filled(client, [[2024, 300, 301]])).content.decode()
+    assert "Dòng 4, cột “Hoàn thành nhiệm vụ trở lên”" in text and "vượt tổng quân số" in text
+    assert not UnitYearRoster.objects.exists()
+    text = _upload(client, b"not a workbook").content.decode()
+    assert not UnitYearRoster.objects.exists() and "Excel" in text

@@ -44,6 +44,11 @@ urlpatterns = [
     path("don-vi/<slug:code>/", eligibility.unit_honours, name="honours_unit"),
     path("don-vi/<slug:code>/xep-loai/", eligibility.unit_rating, name="honours_unit_rating"),
     path("don-vi/<slug:code>/quan-so/", eligibility.unit_roster, name="honours_unit_roster"),
+    path(
+        "don-vi/<slug:code>/quan-so/excel/",
+        eligibility.unit_rosters_excel,
+        name="honours_unit_rosters_excel",
+    ),
     path("don-vi/<slug:code>/goi-y/", eligibility.unit_suggestions, name="honours_suggestions"),
     path("xet-dieu-kien/", eligibility.eligibility, name="honours_eligibility"),
     path("nhap-excel/", data.import_records, name="honours_import"),

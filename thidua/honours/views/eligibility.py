@@ -7,11 +7,12 @@ from collections import Counter, defaultdict
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from thidua.engine.eligibility_catalogue import COLLECTIVE, INDIVIDUAL
 from thidua.engine.eligibility_rules import reference_date
-from thidua.honours import exports
+from thidua.honours import exports, rosters_excel
 from thidua.honours.access import (
     can_publish_rules,
     get_person_for_user,
@@ -120,6 +121,31 @@ def unit_roster(request: HttpRequest, code: str) -> HttpResponse:
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
     return redirect("honours_unit", code=code)
+
+
+def unit_rosters_excel(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the unit's roster counts as a workbook to fill in; POST: the filled workbook back
+    (all rows or none, errors by row and column)."""
+    records = get_unit_records_for_user(request.user, code)
+    if request.method == "POST":
+        require(records.can_edit, "Bạn không có quyền ghi quân số của đơn vị này.")
+        upload = request.FILES.get("file")
+        if upload is None:
+            from django.contrib import messages
+
+            messages.error(request, "Chọn tệp Excel quân số (.xlsx) để nhập.")
+        else:
+            run_step(
+                request,
+                lambda: rosters_excel.import_rosters(
+                    by=request.user, unit=records.unit, source=upload
+                ),
+                success="Đã nhập quân số từ tệp Excel.",
+            )
+        return redirect(reverse("honours_unit", args=[code]) + "#rosters")
+    return exports.xlsx_response(
+        rosters_excel.sheet(records.unit, request.user), f"quan-so-{records.unit.code}.xlsx"
+    )
 
 
 def unit_suggestions(request: HttpRequest, code: str) -> HttpResponse:
