@@ -165,3 +165,23 @@ def test_fund_filters_refuse_bad_input_in_vietnamese(cast):
     body = response.content.decode()
     assert "Năm kết thúc (2020) trước năm bắt đầu (2024)." in body
     assert "Không có đơn vị mã “khong-co”." in body
+
+
+@pytest.mark.django_db
+def test_the_fund_counts_the_records_a_signed_decision_wrote(world):
+    """The demo's signed 401/QĐ-BCA of 20/01/2022: six Cờ thi đua của Bộ Công an (8 × 1.490.000)
+    and one Bằng khen (no multiple in the catalogue)."""
+    from thidua.honours.models import Commendation, Decision
+
+    decision = Decision.objects.get(cluster=world.cycle2021.cluster, authority="BCA")
+    rows = Commendation.objects.filter(decision_line__decision=decision).select_related(
+        "unit", "person__current_unit"
+    )
+    fund = money.fund(rows)
+    (total,) = fund.by_decision.values()
+    assert total.label == "Số 401/QĐ-BCA"
+    assert (total.count, total.without_amount) == (7, 1)
+    assert total.amount == 6 * 11_920_000
+    assert [
+        money.reward_amount(line.award_code, decision.date) for line in decision.lines.all()
+    ].count(11_920_000) == 6

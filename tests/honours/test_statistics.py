@@ -109,3 +109,14 @@ def test_bad_filters_are_refused_in_vietnamese(cast):
     body = response.content.decode()
     assert "Năm phải là số." in body
     assert "Hãy chọn một lựa chọn hợp lệ" in body or "không nằm trong" in body or "hợp lệ" in body
+
+
+def test_records_written_by_a_signed_decision_are_counted(world):
+    """The demo signs Cluster 3 / 2021's published recipients: six Ministry flags by 401/QĐ-BCA."""
+    stats = statistics(
+        Commendation.objects.filter(decision_line__isnull=False),
+        Filters(year_from=2021, year_to=2021, award="co_thi_dua_bo_cong_an"),
+    )
+    assert (stats.total.collectives, stats.total.individuals) == (6, 0)
+    assert {p.label for p in stats.by_unit} >= {"Công an tỉnh Bắc Giang", "Công an tỉnh Quảng Ninh"}
+    assert [p.label for p in stats.by_level] == ["Bộ Công an"]

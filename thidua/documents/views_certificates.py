@@ -2,7 +2,7 @@
 recipients, the printer's calibration and a preview; the PDF; the preview image.
 
 Who sees what: the decision as `Decision.objects.visible_to` shows it (the Ministry every one;
-a unit the signed decisions that concern its line), and of its lines the Ministry prints every one,
+a unit the signed decisions that concern its line: `get_decision_for_user`), and of its lines the Ministry prints every one,
 a unit only the lines of its own line (its collectives and its people).
 """
 
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,15 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from thidua.documents import certificates as C
 from thidua.documents.models import DEFAULT_PRINTER, MAX_OFFSET_MM, PrinterCalibration
 from thidua.engine import text
+from thidua.honours.access import get_decision_for_user
 from thidua.honours.models import user_line_ids
 from thidua.honours.models.decisions import Decision, DecisionLine
 from thidua.org.models import User
 
 
 def get_decision_lines_for_user(user: User, pk: int) -> tuple[Decision, list[DecisionLine]]:
-    decision = Decision.objects.visible_to(user).filter(pk=pk).first()
-    if decision is None:
-        raise Http404("Không tìm thấy quyết định khen thưởng trong phạm vi của bạn.")
+    decision, _ = get_decision_for_user(user, pk)
     lines = decision.lines.select_related("unit", "person", "commendation").order_by("position")
     if not user.has_national_scope:
         lines = lines.filter(unit__in=user_line_ids(user))
