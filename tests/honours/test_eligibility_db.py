@@ -199,3 +199,23 @@ def test_cluster_leadership_comes_from_the_closed_honouring_vote(world):
     assert r13.status is Status.MET
     other = check_collective(unit("bac-giang"), "co_thi_dua_bo_cong_an", 2021)
     assert "R13:leads_cluster" in failing(other)
+
+
+def test_a_revoked_title_reads_as_revoked_and_is_not_suggested_again(reference):
+    """Revoked for a false declaration: the check names the revocation and its ground, and the
+    unit's suggestions do not propose the same title for the same year again."""
+    officer = person("bac-giang", ratings={2024: TOT}, titles={CSTT: [2024]})
+    officer.commendations.get(award_code=CSTT, year=2024).revoke(
+        by=None,
+        decision_no="77/QĐ-CAT",
+        decision_date=dt.date(2025, 5, 2),
+        ground="gian_doi_ke_khai",
+        reason="Kê khai thành tích không đúng.",
+    )
+    verdict = check_person(officer, CSTT, 2024)
+    assert verdict.eligible is False
+    (line,) = verdict.failing
+    assert "thu hồi 77/QĐ-CAT" in line.detail and "Gian dối" in line.detail
+    assert "Chưa được tặng" not in line.detail
+    offered = [(p, s.award) for p, s in suggest_for_unit(unit("bac-giang"), 2024)]
+    assert (officer, CSTT) not in offered
