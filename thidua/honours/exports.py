@@ -6,68 +6,23 @@ and real Excel dates and numbers, so the file sorts and filters like any spreads
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
-
-from django.http import HttpResponse
-from django.utils import timezone
-from openpyxl import Workbook
 
 from thidua.engine.eligibility import Suggestion
 from thidua.engine.eligibility_model import Status
 from thidua.honours.models import Commendation, Person
-from thidua.lib import workbook_style as style
-from thidua.untrusted import put
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT, HEADER_FILL, HEADER_FONT = style.DATE_FORMAT, style.HEADER_FILL, style.HEADER_FONT
-
-
-def workbook(
-    title: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    subtitle: str = "",
-    widths: Sequence[int] | None = None,
-    sheet: str = "Danh sách",
-) -> bytes:
-    """One list in the house style (thidua.lib.workbook_style): title, who exported it, a frozen,
-    filterable header, real dates; user text through `put`, never a formula."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    style.title(ws, title)
-    style.note(ws, subtitle)
-    head = 3
-    style.header_row(ws, head, headers)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for col, value in enumerate(row, start=1):
-            cell = put(ws, head + count, col, value)  # user text stays text, without controls
-            if isinstance(value, dt.date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(value, str) and len(value) > 60:
-                cell.alignment = style.TEXT_ALIGNMENT
-    style.column_widths(ws, widths or [18] * len(headers))
-    style.filter_header(ws, head, len(headers), count)
-    return style.to_bytes(wb)
-
-
-def exported_by(user) -> str:
-    when = timezone.localtime().strftime("%d/%m/%Y %H:%M")
-    return f"Xuất ngày {when} bởi {user.display_name} — Hệ thống Thi Đua"
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "danh-sach.xlsx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+# The list workbook and its download live below every app (org and cycle use them too).
+from thidua.lib.list_workbook import (  # noqa: F401
+    DATE_FORMAT,
+    HEADER_FILL,
+    HEADER_FONT,
+    XLSX,
+    exported_by,
+    workbook,
+    xlsx_response,
+)
 
 
 def _illustrative(flag: bool) -> str:

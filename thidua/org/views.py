@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from thidua.honours.exports import exported_by, workbook, xlsx_response
+from thidua.lib.list_workbook import exported_by, workbook, xlsx_response
 from thidua.org.access import get_cluster_for_user, get_unit_for_user, require
 from thidua.org.forms import ClusterYearForm, HandoverForm, UnitSearchForm
 from thidua.org.models import Cluster, Handover, Membership, Unit
