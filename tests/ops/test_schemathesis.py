@@ -73,7 +73,9 @@ def real_values() -> dict[int, dict[str, list[Any]]]:
     from thidua.cycle.models import Cycle
     from thidua.documents import generate
     from thidua.honours.eligibility import rulesets
-    from thidua.honours.models import Attachment, Commendation, Person
+    from thidua.honours.models import Attachment, Commendation, Decision, DecisionLine, Person
+
+    decisions = Decision.objects.order_by("pk")
 
     people = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:20])
     commendations = list(Commendation.objects.order_by("pk").values_list("pk", flat=True)[:20])
@@ -99,6 +101,15 @@ def real_values() -> dict[int, dict[str, list[Any]]]:
             "proposal_id": list(cycle.proposals.values_list("pk", flat=True)),
             "dispute_id": list(cycle.disputes.values_list("pk", flat=True)),
             "drive_id": list(cycle.drives.values_list("pk", flat=True)),
+            # The year's signed decisions (issue 16) and their lines.
+            "decision_id": list(
+                decisions.filter(cluster=cycle.cluster).values_list("pk", flat=True)
+            ),
+            "line_id": list(
+                DecisionLine.objects.filter(decision__cluster=cycle.cluster).values_list(
+                    "pk", flat=True
+                )
+            ),
             **shared,
         }
     return worlds

@@ -282,6 +282,7 @@ from thidua.api.routers import (  # noqa: E402
     # router): importing it adds them, after the reads.
     honours_writes,  # noqa: F401
 )
+from thidua.api.routers import decisions as decisions_router  # noqa: E402
 from thidua.api.routers import review as review_router  # noqa: E402
 
 api.add_router("/clusters/", cycle_plan.router)
@@ -293,3 +294,4 @@ api.add_router("/clusters/", cycle_outcome.router)
 api.add_router("/clusters/", review_router.router)
 api.add_router("/clusters/", documents.router)
 api.add_router("/", honours.router)
+api.add_router("/", decisions_router.router)
