@@ -269,11 +269,13 @@ def get_cluster(request, year: int, number: int):
 
 # The year's workflow, one router per area (same access helpers as the pages).
 from thidua.api.routers import (  # noqa: E402
+    cycle_closing,
     cycle_outcome,
     cycle_plan,
     cycle_plan_commitments,
     cycle_reading,
     cycle_results,
+    cycle_vote,
     cycle_workflow,
     documents,
     honours,
@@ -290,6 +292,8 @@ api.add_router("/clusters/", cycle_plan_commitments.router)
 api.add_router("/clusters/", cycle_results.router)
 api.add_router("/clusters/", cycle_reading.router)
 api.add_router("/clusters/", cycle_workflow.router)
+api.add_router("/clusters/", cycle_vote.router)
+api.add_router("/clusters/", cycle_closing.router)
 api.add_router("/clusters/", cycle_outcome.router)
 api.add_router("/clusters/", review_router.router)
 api.add_router("/clusters/", documents.router)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from thidua.cycle import workflow
 from thidua.cycle.impartiality import (
     OWN_UNIT_DRAFT,
     concerns,
@@ -144,11 +145,8 @@ def get_result_sheet_for_user(access: CycleAccess, code: str) -> tuple[ResultShe
         and sheet.state != ResultSheet.State.SUBMITTED
     ):
         raise Http404("Không tìm thấy số liệu của đơn vị trong phạm vi của bạn.")
-    can_edit = (
-        own
-        and access.user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT)
-        and sheet.editable_by_unit
-        and access.cycle.stage == Cycle.Stage.IN_PROGRESS
+    can_edit = sheet.editable_by_unit and workflow.ENTER_RESULTS.may(
+        access.user, access.cycle, unit=unit
     )
     return sheet, can_edit
 
@@ -182,7 +180,7 @@ def get_inspection_for_user(access: CycleAccess, pk: int) -> tuple[Inspection, b
     can_edit = (
         may_score
         and inspection.state == Inspection.State.DRAFT
-        and access.cycle.stage == Cycle.Stage.INSPECTION
+        and workflow.SCORE.open_now(access.cycle)
     )
     return inspection, can_edit
 
@@ -201,7 +199,10 @@ def get_proposal_for_user(access: CycleAccess, pk: int) -> tuple[Proposal, bool]
     proposal = Proposal.objects.filter(cycle=access.cycle, pk=pk).select_related("unit").first()
     if proposal is None:
         raise Http404("Không tìm thấy đề nghị.")
-    can_decide = access.is_approver and proposal.state == Proposal.State.SUBMITTED
+    can_decide = (
+        workflow.DECIDE.permits(access.user, access.cycle)
+        and proposal.state == Proposal.State.SUBMITTED
+    )
     return proposal, can_decide
 
 
@@ -288,10 +289,7 @@ def get_dispute_for_user(access: CycleAccess, pk: int) -> tuple[Dispute, bool]:
 
 def may_raise_dispute(access: CycleAccess) -> bool:
     """An officer of a member unit (or its secretariat) may dispute the unit's own points."""
-    return access.own_unit is not None and access.user.role in (
-        User.Role.UNIT_OFFICER,
-        User.Role.SECRETARIAT,
-    )
+    return workflow.RAISE_DISPUTE.permits(access.user, access.cycle)
 
 
 # -- the plan: covenant, registrations, drives ------------------------------------------------------
@@ -299,17 +297,13 @@ def may_raise_dispute(access: CycleAccess) -> bool:
 
 def plan_is_open(cycle: Cycle) -> bool:
     """The covenant is signed and titles registered while planning and reporting; then it is closed."""
-    return cycle.stage in (Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS)
+    return workflow.REGISTER.open_now(cycle) and workflow.SIGN_COVENANT.open_now(cycle)
 
 
 def units_user_may_sign_for(access: CycleAccess) -> list[Unit]:
     """The secretariat signs for any member (at the conference); an officer only for their own."""
-    if access.is_secretariat:
-        return access.cycle.members()
-    user = access.user
-    if access.is_member and user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT):
-        return [u for u in access.cycle.members() if u.pk == user.unit_id]
-    return []
+    signs = workflow.SIGN_COVENANT
+    return [u for u in access.cycle.members() if signs.permits(access.user, access.cycle, unit=u)]
 
 
 def get_signing_unit_for_user(access: CycleAccess, code: str | None) -> Unit:
@@ -317,7 +311,7 @@ def get_signing_unit_for_user(access: CycleAccess, code: str | None) -> Unit:
 
     403 if the user may sign for no unit at all, or not for that one."""
     signable = units_user_may_sign_for(access)
-    require(bool(signable), "Chỉ cán bộ thi đua của đơn vị thành viên được ký giao ước cho đơn vị.")
+    require(bool(signable), workflow.SIGN_COVENANT.refusal)
     code = code or getattr(access.user.unit, "code", "")
     unit = next((u for u in signable if u.code == code), None)
     require(unit is not None, "Bạn chỉ được ký giao ước cho đơn vị của mình.")
@@ -329,7 +323,7 @@ def get_covenant_for_user(access: CycleAccess) -> tuple[Covenant | None, bool]:
     covenant = Covenant.objects.filter(cycle=access.cycle).first()
     if covenant is not None:
         covenant.cycle = access.cycle  # keep the prefetched members for sign()
-    return covenant, access.is_secretariat and plan_is_open(access.cycle)
+    return covenant, workflow.WRITE_COVENANT.may(access.user, access.cycle)
 
 
 def get_registration_for_user(
@@ -350,10 +344,7 @@ def get_registration_for_user(
 
 def may_register_for(access: CycleAccess, unit: Unit) -> bool:
     """Whether this user may register titles for a member unit: its own officer, or the secretariat."""
-    return access.is_secretariat or (
-        access.user.unit_id == unit.pk
-        and access.user.role in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT)
-    )
+    return workflow.REGISTER.permits(access.user, access.cycle, unit=unit)
 
 
 def get_drive_for_user(access: CycleAccess, pk: int) -> tuple[Drive, bool]:
@@ -361,7 +352,7 @@ def get_drive_for_user(access: CycleAccess, pk: int) -> tuple[Drive, bool]:
     drive = Drive.objects.filter(cycle=access.cycle, pk=pk).first()
     if drive is None:
         raise Http404("Không tìm thấy đợt thi đua.")
-    return drive, access.is_secretariat and access.cycle.stage != Cycle.Stage.CLOSED
+    return drive, workflow.EDIT_DRIVE.may(access.user, access.cycle)
 
 
 # -- ranking, vote, proposals and handover (steps 8–12) ---------------------------------------------
@@ -408,11 +399,7 @@ def get_ranking_for_user(
         raise Http404("Bảng xếp hạng chưa được công bố.")
     rankings = access.cycle.rankings.select_related("method", "computed_by")
     ranking = (rankings.only(*RANKING_KEY_FIELDS) if light else rankings).first()
-    can_recompute = access.is_secretariat and access.cycle.stage in (
-        Cycle.Stage.RANKING,
-        Cycle.Stage.VOTING,
-    )
-    return ranking, can_recompute
+    return ranking, workflow.RECOMPUTE.may(access.user, access.cycle)
 
 
 def get_unit_scores_for_user(access: CycleAccess, code: str) -> tuple[Unit, list[ScoreSheet]]:
@@ -444,7 +431,7 @@ def get_vote_for_user(access: CycleAccess) -> tuple[HonourVote | None, bool]:
 
 def may_vote(access: CycleAccess) -> bool:
     """Whether this user's role lets them cast their unit's ballot at all (state aside)."""
-    return access.is_member and access.user.role != User.Role.VIEWER
+    return workflow.CAST_VOTE.permits(access.user, access.cycle)
 
 
 def proposals_for_user(access: CycleAccess) -> QuerySet[Proposal]:
@@ -466,5 +453,4 @@ def get_handover_for_user(access: CycleAccess) -> tuple[Handover | None, bool]:
         .select_related("next_leader", "next_deputy", "recorded_by")
         .first()
     )
-    can_record = access.is_secretariat and access.cycle.stage == Cycle.Stage.APPROVAL
-    return handover, can_record
+    return handover, workflow.HAND_OVER.may(access.user, access.cycle)

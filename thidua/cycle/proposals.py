@@ -11,6 +11,7 @@ from django.db import transaction
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.cycle import review_checks as checks
+from thidua.cycle import workflow
 from thidua.cycle.eligibility import ineligible
 from thidua.cycle.models import Cycle, Proposal
 from thidua.cycle.models.outcome import readable_units
@@ -148,8 +149,7 @@ def outside_problems(cycle: Cycle, *, without: int | None = None) -> list[str]:
 @transaction.atomic
 def add_proposal(cycle: Cycle, *, by: User, unit: Unit, award_code: str, reason: str) -> Proposal:
     """A manual proposal (e.g. a tie at the quota's edge decided by the cluster): refused if outside the rules."""
-    cycle.require_secretariat(by)
-    cycle.require_stage(Cycle.Stage.PROPOSALS, action="điều chỉnh đề nghị")
+    cycle.require_step(workflow.ADJUST_PROPOSALS, by)
     cycle.require_member(unit)
     reason = normalize(reason)
     if not reason:
@@ -209,8 +209,7 @@ def submit_all(cycle: Cycle, *, by: User) -> int:
 @transaction.atomic
 def resubmit(cycle: Cycle, *, by: User) -> int:
     """After the Ministry returned some proposals: fix (withdraw or adjust) and send them again."""
-    cycle.require_secretariat(by)
-    cycle.require_stage(Cycle.Stage.APPROVAL, action="trình lại đề nghị")
+    cycle.require_step(workflow.RESUBMIT, by)
     problems = selection_problems(cycle)
     if problems:
         raise ValidationError({"proposals": problems})

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from thidua.audit.log import record as audit
+from thidua.cycle import workflow
 from thidua.cycle.models import (
     Cycle,
     Dispute,
@@ -171,8 +172,7 @@ def rank_cycle(
 def recompute_ranking(cycle: Cycle, *, by: User, reason: str = "") -> Ranking:
     """The secretariat recomputes the ranking in force (ranking or voting stage), e.g. after a
     dispute was resolved; the reason goes to the audit log."""
-    cycle.require_secretariat(by)
-    cycle.require_stage(Cycle.Stage.RANKING, Cycle.Stage.VOTING, action="tính lại bảng xếp hạng")
+    cycle.require_step(workflow.RECOMPUTE, by)
     return rank_cycle(cycle, by=by, reason=reason)
 
 

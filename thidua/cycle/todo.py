@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from thidua.cycle import workflow
 from thidua.cycle.models import Cycle, HonourVote, Inspection, Proposal, Registration, ResultSheet
 from thidua.org.models import User
 
@@ -33,7 +34,7 @@ def tasks_for(user: User) -> list[Task]:
     for cycle in cycles:
         members = {m.unit_id for m in cycle.cluster.memberships.all()}
         where = str(cycle.cluster)
-        if user.is_secretariat_of(cycle.cluster):
+        if workflow.ADVANCE.may(user, cycle):
             tasks.append(
                 Task(
                     f"Điều hành năm thi đua: giai đoạn “{cycle.get_stage_display()}”",
@@ -43,7 +44,7 @@ def tasks_for(user: User) -> list[Task]:
             )
         if user.unit_id in members:
             tasks.extend(_unit_tasks(user, cycle, where))
-        if user.role == User.Role.INSPECTOR and cycle.stage == Cycle.Stage.INSPECTION:
+        if user.role == User.Role.INSPECTOR and workflow.SCORE.open_now(cycle):
             for inspection in (
                 Inspection.objects.filter(cycle=cycle, state=Inspection.State.DRAFT)
                 .filter_by_inspector_unit(user.unit_id)
@@ -58,11 +59,11 @@ def tasks_for(user: User) -> list[Task]:
                         urgent=True,
                     )
                 )
-        if user.role == User.Role.MINISTRY_APPROVER and cycle.stage == Cycle.Stage.VOTING:
+        if workflow.SET_VOTE_KEY.may(user, cycle):  # and the tally: the trustee's two steps
             tasks.extend(_trustee_tasks(cycle, where))
         if cycle.stage == Cycle.Stage.APPROVAL:
             tasks.extend(_review_tasks(user, cycle, where))
-        if user.role == User.Role.MINISTRY_APPROVER and cycle.stage == Cycle.Stage.APPROVAL:
+        if user.role == User.Role.MINISTRY_APPROVER and workflow.DECIDE.open_now(cycle):
             waiting = Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED).count()
             if waiting:
                 tasks.append(
@@ -118,22 +119,22 @@ def _trustee_tasks(cycle: Cycle, where: str) -> list[Task]:
 
 
 def _unit_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:
-    if user.role not in (User.Role.UNIT_OFFICER, User.Role.SECRETARIAT):
+    unit = user.unit
+    if not workflow.ENTER_RESULTS.permits(user, cycle, unit=unit):  # the unit's own officers
         return []
     tasks = []
-    unit = user.unit
     args = _args(cycle)
     covenant = getattr(cycle, "covenant", None)
     if covenant is not None and not covenant.signatures.filter(unit=unit).exists():
         tasks.append(Task("Ký giao ước thi đua", reverse("cycle_covenant", args=args), where))
     if (
-        cycle.stage in (Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS)
+        workflow.REGISTER.open_now(cycle)
         and not Registration.objects.filter(cycle=cycle, unit=unit).exists()
     ):
         tasks.append(
             Task("Đăng ký danh hiệu thi đua", reverse("cycle_registrations", args=args), where)
         )
-    if cycle.stage == Cycle.Stage.IN_PROGRESS:
+    if workflow.ENTER_RESULTS.open_now(cycle):
         sheet = ResultSheet.objects.filter(cycle=cycle, unit=unit).first()
         url = reverse("cycle_result_sheet", args=[*args, unit.code])
         if sheet is None or sheet.state == ResultSheet.State.DRAFT:

@@ -14,13 +14,13 @@ from ninja import Router, Schema
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     get_cycle_for_user,
     get_proposal_for_user,
     get_ranking_for_user,
     get_unit_scores_for_user,
     get_vote_for_user,
-    may_vote,
     proposals_for_user,
     ranking_is_published,
 )
@@ -28,7 +28,6 @@ from thidua.cycle.models import Proposal, ScoreSheet
 from thidua.cycle.scoring import scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.lib.workflow import WorkflowError
-from thidua.org.access import require
 
 router = Router(tags=["Năm thi đua"])
 
@@ -355,7 +354,7 @@ def list_proposals(request, year: int, number: int):
 def decide_proposal(request, year: int, number: int, proposal_id: int, payload: DecisionIn):
     access = get_cycle_for_user(request.user, year, number)
     proposal, _ = get_proposal_for_user(access, proposal_id)
-    require(access.is_approver, "Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng.")
+    workflow.DECIDE.require_actor(request.user, access.cycle)
     proposal.decide(
         by=request.user,
         decision=payload.decision,
@@ -378,7 +377,7 @@ def decide_proposal(request, year: int, number: int, proposal_id: int, payload: 
 )
 def cast_ballot(request, year: int, number: int, payload: BallotIn):
     access = get_cycle_for_user(request.user, year, number)
-    require(may_vote(access), "Chỉ cán bộ của đơn vị thành viên Cụm được biểu quyết.")
+    workflow.CAST_VOTE.require_actor(request.user, access.cycle)
     vote, _ = get_vote_for_user(access)
     if vote is None:
         raise WorkflowError("Biểu quyết suy tôn chưa mở.")

@@ -1,12 +1,11 @@
-"""API for the rest of a cluster's year (mounted under /api/v1/clusters/): returning a submission,
-cross-inspection teams, disputes, recomputing the ranking, opening and closing the honouring vote,
-adjusting and resubmitting proposals, the handover that closes the year.
+"""API for the middle of a cluster's year (mounted under /api/v1/clusters/): returning a submission,
+cross-inspection teams, disputes, recomputing the ranking. The honouring vote is in `cycle_vote`,
+the adjustments of proposals and the handover that closes the year in `cycle_closing`.
 
-Every operation loads through the same access helpers as the pages and acts through the same
-model steps (which check the stage, write the audit row and run in one transaction). Refusals are
-JSON in Vietnamese: 404 out of scope, 403 forbidden, 409 wrong stage or a concurrent edit (send the
-`version` you read), 422 invalid input, named per field (`loc`). No response ever says how a unit
-voted; the tally appears only once the vote is closed.
+Every operation loads through the same access helpers as the pages, asks the year's table
+(`thidua.cycle.workflow`) who may act and when, and acts through the same model steps (which check
+the stage, write the audit row and run in one transaction). Refusals are JSON in Vietnamese: 404 out of scope, 403 forbidden, 409 wrong stage or a concurrent edit (send the
+`version` you read), 422 invalid input, named per field (`loc`).
 """
 
 from __future__ import annotations
@@ -19,35 +18,32 @@ from django.db.models import Prefetch
 from ninja import Router, Schema, Status
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
-from thidua.api.routers.cycle_outcome import ProposalOut, RankingOut, _proposal_out, get_ranking
+from thidua.api.routers.cycle_outcome import RankingOut, get_ranking
 from thidua.api.routers.cycle_results import RESULTS, ResultsOut, _results_out
-from thidua.api.schemas import HandoverOut, UnitRef
-from thidua.cycle import proposals as rules
+from thidua.api.schemas import UnitRef
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     disputes_for_user,
     get_cycle_for_user,
     get_dispute_for_user,
-    get_handover_for_user,
-    get_proposal_for_user,
     get_result_sheet_for_user,
-    get_vote_for_user,
     inspections_for_user,
-    may_raise_dispute,
-    proposals_for_user,
 )
-from thidua.cycle.models import Cycle, Dispute, HonourVote, Inspection, InspectionTeam
+from thidua.cycle.models import Dispute, Inspection, InspectionTeam
 from thidua.cycle.scoring import criterion_names, recompute_ranking
-from thidua.cycle.views.inspection import DISPUTE_STAGES, TEAM_STAGES
 from thidua.engine.text import normalize
-from thidua.lib.workflow import WorkflowError
-from thidua.org.access import require
-from thidua.org.forms import HandoverForm
 from thidua.org.models import Unit
 
 router = Router(tags=["Năm thi đua"])
 
 BASE = "/{year}/{number}"
+
+
+def operation_id(name: str) -> str:
+    """The id an operation had when all the year's later steps were in this module (Ninja names
+    an operation after its module and function): the routers split from it keep their ids."""
+    return f"thidua_api_routers_cycle_workflow_{name}"
 
 
 def _member(access: CycleAccess, code: str, field: str) -> Unit:
@@ -83,7 +79,7 @@ class ReturnIn(Schema):
 def return_results(request, year: int, number: int, code: str, payload: ReturnIn):
     access = get_cycle_for_user(request.user, year, number)
     sheet, _ = get_result_sheet_for_user(access, code)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được trả lại số liệu.")
+    workflow.RETURN_RESULTS.require_actor(request.user, access.cycle)
     sheet.return_to_unit(by=request.user, reason=payload.reason, expected_version=payload.version)
     return _results_out(access, *get_result_sheet_for_user(access, code))
 
@@ -163,7 +159,7 @@ def list_teams(request, year: int, number: int):
     covered = {i.unit_id for team in teams for i in team.inspections.all()}
     return {
         "stage": access.cycle.stage,
-        "can_form": access.is_secretariat and access.cycle.stage in TEAM_STAGES,
+        "can_form": workflow.FORM_TEAM.may(request.user, access.cycle),
         "teams": [_team_out(team, visible) for team in teams],
         "uncovered": [u for u in access.cycle.members() if u.pk not in covered]
         if access.is_secretariat
@@ -183,7 +179,7 @@ def list_teams(request, year: int, number: int):
 )
 def form_team(request, year: int, number: int, payload: TeamIn):
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được lập đoàn kiểm tra.")
+    workflow.FORM_TEAM.require_actor(request.user, access.cycle)
     team = InspectionTeam.form(
         access.cycle,
         by=request.user,
@@ -266,8 +262,7 @@ def _disputes_out(access: CycleAccess, disputes: list[Dispute]) -> list[dict[str
             "reported": figures[d.pk]["reported"],
             "verified": [{"team": t, "value": v} for t, v in figures[d.pk]["verified"]],
             "can_resolve": d.state == Dispute.State.OPEN
-            and cycle.stage in DISPUTE_STAGES
-            and d.may_resolve(access.user),
+            and workflow.RESOLVE_DISPUTE.may(access.user, cycle, unit=d.unit),
         }
         for d in disputes
     ]
@@ -292,11 +287,10 @@ def _dispute_out(access: CycleAccess, pk: int) -> dict[str, Any]:
 def list_disputes(request, year: int, number: int):
     access = get_cycle_for_user(request.user, year, number)
     disputes = list(disputes_for_user(access).select_related("unit", "raised_by", "resolved_by"))
-    open_stage = access.cycle.stage in DISPUTE_STAGES
     return {
         "stage": access.cycle.stage,
-        "open_stage": open_stage,
-        "may_raise": may_raise_dispute(access) and open_stage,
+        "open_stage": workflow.RAISE_DISPUTE.open_now(access.cycle),
+        "may_raise": workflow.RAISE_DISPUTE.may(request.user, access.cycle),
         "disputes": _disputes_out(access, disputes),
     }
 
@@ -312,9 +306,7 @@ def list_disputes(request, year: int, number: int):
 )
 def raise_dispute(request, year: int, number: int, payload: DisputeIn):
     access = get_cycle_for_user(request.user, year, number)
-    require(
-        may_raise_dispute(access), "Chỉ cán bộ thi đua của đơn vị được khiếu nại điểm của đơn vị."
-    )
+    workflow.RAISE_DISPUTE.require_actor(request.user, access.cycle)
     dispute = Dispute.raise_(
         access.cycle,
         by=request.user,
@@ -368,364 +360,8 @@ class RecomputeIn(Schema):
 )
 def recompute(request, year: int, number: int, payload: RecomputeIn | None = None):
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được tính lại bảng xếp hạng.")
+    workflow.RECOMPUTE.require_actor(request.user, access.cycle)
     recompute_ranking(
         access.cycle, by=request.user, reason=normalize(payload.reason) if payload else ""
     )
     return get_ranking(request, year, number)
-
-
-# -- the honouring vote (step 9) ----------------------------------------------------------------
-
-
-class VoterOut(Schema):
-    unit: UnitRef
-
-
-class TallyOut(Schema):
-    """Counts only when the quorum was met and both trustees tallied (null otherwise)."""
-
-    yes: int | None
-    no: int | None
-    abstain: int | None
-    present: int
-    quorum_met: bool
-    passed: bool | None
-    outcome: str
-    receipts: list[str]  # every counted ballot's receipt, sorted
-
-
-class VoteOut(Schema):
-    state: Literal["not_open", "setup", "open", "tallying", "closed"]
-    state_label: str
-    candidate: UnitRef | None
-    member_count: int
-    rules: str
-    opened_at: dt.datetime | None
-    closed_at: dt.datetime | None
-    voters: list[VoterOut]  # who voted, never how nor when
-    not_voted: list[UnitRef]
-    own_unit_voted: bool
-    can_cast: bool
-    can_open: bool
-    can_close: bool
-    can_set_key: bool  # the Ministry's approver, before ballots open
-    can_tally: bool  # the Ministry's approver, once the secretariat ended the ballot
-    tally: TallyOut | None  # only once closed
-
-
-class OpenVoteIn(Schema):
-    candidate: str
-    passphrase: str = ""  # the secretariat trustee's passphrase (never stored)
-
-
-class PassphraseIn(Schema):
-    passphrase: str = ""
-
-
-def _vote_out(access: CycleAccess) -> dict[str, Any]:
-    cycle = access.cycle
-    vote, can_cast = get_vote_for_user(access)
-    if vote is None:
-        return {
-            "state": "not_open",
-            "state_label": "Chưa mở biểu quyết",
-            "candidate": None,
-            "member_count": len(cycle.member_ids()),
-            "rules": "",
-            "opened_at": None,
-            "closed_at": None,
-            "voters": [],
-            "not_voted": [],
-            "own_unit_voted": False,
-            "can_cast": False,
-            "can_open": access.is_secretariat and cycle.stage == Cycle.Stage.VOTING,
-            "can_close": False,
-            "can_set_key": False,
-            "can_tally": False,
-            "tally": None,
-        }
-    voters = vote.voter_rows()
-    voted = {v.unit_id for v in voters}
-    closed = vote.state == HonourVote.State.CLOSED
-    trustee = HonourVote.is_ministry_trustee(access.user)
-    return {
-        "state": vote.state,
-        "state_label": vote.get_state_display(),
-        "candidate": vote.candidate,
-        "member_count": vote.member_count,
-        "rules": vote.rules_text(),
-        "opened_at": vote.opened_at,
-        "closed_at": vote.closed_at,
-        "voters": [{"unit": v.unit} for v in voters],
-        "not_voted": [u for u in cycle.members() if u.pk not in voted],
-        "own_unit_voted": access.own_unit is not None and access.own_unit.pk in voted,
-        "can_cast": can_cast,
-        "can_open": False,
-        "can_close": access.is_secretariat and vote.is_open,
-        "can_set_key": trustee and vote.state == HonourVote.State.SETUP,
-        "can_tally": trustee and vote.state == HonourVote.State.TALLYING,
-        "tally": {
-            "yes": vote.yes,
-            "no": vote.no,
-            "abstain": vote.abstain,
-            "present": vote.present,
-            "quorum_met": vote.quorum_met,
-            "passed": vote.passed,
-            "outcome": vote.outcome_text(),
-            "receipts": vote.receipts() if vote.published else [],
-        }
-        if closed
-        else None,
-    }
-
-
-@router.get(
-    BASE + "/vote",
-    response={200: VoteOut, **COMMON_ERRORS},
-    summary="Biểu quyết suy tôn: trạng thái, đơn vị đã/chưa biểu quyết; kết quả chỉ khi đã kết thúc",
-    description=(
-        "Phiếu kín: không phản hồi nào cho biết đơn vị nào chọn gì; trong khi đang bỏ phiếu cũng "
-        "không có số phiếu (`tally` là null đến khi Thường trực Cụm kết thúc biểu quyết)."
-    ),
-)
-def get_vote(request, year: int, number: int):
-    access = get_cycle_for_user(request.user, year, number)
-    return _vote_out(access)
-
-
-@router.post(
-    BASE + "/vote/open",
-    response={200: VoteOut, **WRITE_ERRORS},
-    summary="Thường trực Cụm mở biểu quyết suy tôn một đơn vị thành viên",
-    description=(
-        "`candidate` là mã đơn vị (thường là đơn vị xếp hạng 1); `passphrase` là cụm mật khẩu "
-        "của Thường trực Cụm (ít nhất 12 ký tự, không được lưu). Chỉ ở giai đoạn suy tôn, "
-        "mỗi năm một lần (409 nếu khác). Bỏ phiếu bắt đầu khi đại diện Bộ đặt cụm mật khẩu "
-        "thứ hai (`vote/key`)."
-    ),
-)
-def open_vote(request, year: int, number: int, payload: OpenVoteIn):
-    access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được mở biểu quyết suy tôn.")
-    candidate = _member(access, payload.candidate, "candidate")
-    HonourVote.open_vote(
-        access.cycle, by=request.user, candidate=candidate, passphrase=payload.passphrase
-    )
-    return _vote_out(access)
-
-
-@router.post(
-    BASE + "/vote/key",
-    response={200: VoteOut, **WRITE_ERRORS},
-    summary="Đại diện Bộ đặt cụm mật khẩu thứ hai; từ đó các đơn vị bắt đầu biểu quyết",
-    description="Chỉ cán bộ phê duyệt của Bộ, khi biểu quyết đang chờ khóa của Bộ (409 nếu khác).",
-)
-def set_vote_key(request, year: int, number: int, payload: PassphraseIn):
-    access = get_cycle_for_user(request.user, year, number)
-    require(
-        HonourVote.is_ministry_trustee(request.user),
-        "Chỉ cán bộ phê duyệt của Bộ đặt cụm mật khẩu của Bộ cho biểu quyết suy tôn.",
-    )
-    vote, _ = get_vote_for_user(access)
-    if vote is None:
-        raise WorkflowError("Biểu quyết suy tôn chưa mở.")
-    vote.set_ministry_key(by=request.user, passphrase=payload.passphrase)
-    return _vote_out(access)
-
-
-@router.post(
-    BASE + "/vote/tally",
-    response={200: VoteOut, **WRITE_ERRORS},
-    summary="Đại diện Bộ kiểm phiếu bằng cụm mật khẩu của Bộ; kết quả được công bố",
-    description=(
-        "Sau khi Thường trực Cụm kết thúc bỏ phiếu (đủ số đơn vị). Chỉ tổng số phiếu được giải mã, "
-        "không phiếu riêng nào."
-    ),
-)
-def tally_vote(request, year: int, number: int, payload: PassphraseIn):
-    access = get_cycle_for_user(request.user, year, number)
-    require(
-        HonourVote.is_ministry_trustee(request.user),
-        "Chỉ cán bộ phê duyệt của Bộ kiểm phiếu suy tôn cùng Thường trực Cụm.",
-    )
-    vote, _ = get_vote_for_user(access)
-    if vote is None:
-        raise WorkflowError("Biểu quyết suy tôn chưa mở.")
-    vote.tally(by=request.user, passphrase=payload.passphrase)
-    return _vote_out(access)
-
-
-@router.post(
-    BASE + "/vote/close",
-    response={200: VoteOut, **WRITE_ERRORS},
-    summary="Thường trực Cụm kết thúc bỏ phiếu suy tôn (kèm cụm mật khẩu nếu đủ số đơn vị)",
-    description=(
-        "Không đủ số đơn vị tham gia: biểu quyết kết thúc, không kiểm phiếu, không công bố số phiếu. "
-        "Đủ số: cần `passphrase` của Thường trực Cụm; kết quả công bố khi đại diện Bộ kiểm phiếu."
-    ),
-)
-def close_vote(request, year: int, number: int, payload: PassphraseIn | None = None):
-    access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được kết thúc biểu quyết suy tôn.")
-    vote, _ = get_vote_for_user(access)
-    if vote is None:
-        raise WorkflowError("Biểu quyết suy tôn chưa mở.")
-    vote.close(by=request.user, passphrase=payload.passphrase if payload else "")
-    return _vote_out(access)
-
-
-# -- proposals (step 10) ------------------------------------------------------------------------
-
-
-class AddProposalIn(Schema):
-    unit: str
-    award_code: str
-    reason: str
-
-
-class WithdrawIn(Schema):
-    reason: str
-    version: int
-
-
-class ResubmitOut(Schema):
-    submitted: int
-    proposals: list[ProposalOut]
-
-
-@router.post(
-    # Not POST …/proposals: a path shared with another router hides one router's methods (405).
-    BASE + "/proposals/add",
-    response={201: ProposalOut, **WRITE_ERRORS},
-    summary="Thường trực Cụm thêm một đề nghị trong phạm vi quy chế (kèm lý do điều chỉnh)",
-    description=(
-        "Chỉ ở giai đoạn đề nghị khen thưởng (409 nếu khác). Đề nghị ngoài quy chế, vượt chỉ tiêu "
-        "hoặc đơn vị không đủ điều kiện bị từ chối với từng lý do (422, `loc` = award_code)."
-    ),
-)
-def add_proposal(request, year: int, number: int, payload: AddProposalIn):
-    access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được điều chỉnh đề nghị khen thưởng.")
-    unit = _member(access, payload.unit, "unit")
-    proposal = rules.with_unit_names(
-        access.cycle,
-        lambda: rules.add_proposal(
-            access.cycle,
-            by=request.user,
-            unit=unit,
-            award_code=normalize(payload.award_code),
-            reason=payload.reason,
-        ),
-    )()
-    return Status(201, _proposal_out(proposal))
-
-
-@router.post(
-    BASE + "/proposals/{proposal_id}/withdraw",
-    response={200: ProposalOut, **WRITE_ERRORS},
-    summary="Thường trực Cụm rút một đề nghị đang dự kiến hoặc bị Bộ trả lại (kèm lý do)",
-    description=(
-        "Ở giai đoạn đề nghị khen thưởng hoặc Bộ xét duyệt. `version` là phiên bản đề nghị đã "
-        "đọc (409 nếu đề nghị đã thay đổi); `reason` bắt buộc (422)."
-    ),
-)
-def withdraw_proposal(request, year: int, number: int, proposal_id: int, payload: WithdrawIn):
-    access = get_cycle_for_user(request.user, year, number)
-    proposal, _ = get_proposal_for_user(access, proposal_id)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được rút đề nghị khen thưởng.")
-    proposal.withdraw(by=request.user, reason=payload.reason, expected_version=payload.version)
-    return _proposal_out(proposal)
-
-
-@router.post(
-    BASE + "/proposals/resubmit",
-    response={200: ResubmitOut, **WRITE_ERRORS},
-    summary="Thường trực Cụm trình lại Bộ các đề nghị đã điều chỉnh sau khi Bộ trả lại",
-    description=(
-        "Ở giai đoạn Bộ xét duyệt (409 nếu khác). Các đề nghị còn hiệu lực phải đúng quy chế: "
-        "nếu không, từ chối với từng lý do (422)."
-    ),
-)
-def resubmit_proposals(request, year: int, number: int):
-    access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được trình lại đề nghị.")
-    count = rules.with_unit_names(
-        access.cycle, lambda: rules.resubmit(access.cycle, by=request.user)
-    )()
-    return {"submitted": count, "proposals": [_proposal_out(p) for p in proposals_for_user(access)]}
-
-
-# -- handover and closing the year (step 12) ----------------------------------------------------
-
-
-class HandoverStateOut(Schema):
-    stage: str
-    closed_at: dt.datetime | None
-    handover: HandoverOut | None
-    can_record: bool
-    pending: list[ProposalOut]  # proposals not yet decided for good: the year cannot close
-
-
-class HandoverIn(Schema):
-    next_leader: str
-    next_deputy: str
-    reason: str = ""
-
-
-def _handover_out(access: CycleAccess) -> dict[str, Any]:
-    handover, can_record = get_handover_for_user(access)
-    return {
-        "stage": access.cycle.stage,
-        "closed_at": access.cycle.closed_at,
-        "handover": handover,
-        "can_record": can_record,
-        "pending": [_proposal_out(p) for p in proposals_for_user(access) if p.pending],
-    }
-
-
-@router.get(
-    BASE + "/handover",
-    response={200: HandoverStateOut, **COMMON_ERRORS},
-    summary="Bàn giao: Cụm trưởng, Cụm phó năm sau và các đề nghị còn chờ trước khi kết thúc năm",
-)
-def get_handover(request, year: int, number: int):
-    return _handover_out(get_cycle_for_user(request.user, year, number))
-
-
-@router.post(
-    BASE + "/handover",
-    response={200: HandoverStateOut, **WRITE_ERRORS},
-    summary="Thường trực Cụm ghi nhận Cụm trưởng, Cụm phó năm sau và kết thúc năm thi đua",
-    description=(
-        "Đơn vị ghi bằng mã. Theo nguyên tắc luân phiên: Cụm trưởng giữ lại phải nêu `reason`, "
-        "Cụm phó khác Cụm trưởng, đơn vị còn tồn tại năm sau (422, theo từng trường). Chỉ ở giai "
-        "đoạn Bộ xét duyệt, khi mọi đề nghị đã được quyết định (409 nếu khác)."
-    ),
-)
-def hand_over(request, year: int, number: int, payload: HandoverIn):
-    access = get_cycle_for_user(request.user, year, number)
-    handover, _ = get_handover_for_user(access)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được bàn giao và kết thúc năm thi đua.")
-    cycle = access.cycle
-    # The page's form: its choices are next year's candidates, its checks the rotation rule.
-    codes = {"next_leader": payload.next_leader, "next_deputy": payload.next_deputy}
-    found = dict(Unit.objects.filter(code__in=codes.values()).values_list("code", "pk"))
-    unknown = {f: [f"Không có đơn vị mã “{c}”."] for f, c in codes.items() if c not in found}
-    if unknown:
-        raise ValidationError(unknown)
-    form = HandoverForm(
-        {**{f: found[c] for f, c in codes.items()}, "reason": payload.reason},
-        cluster=cycle.cluster,
-        instance=handover,
-    )
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_data())
-    data = form.cleaned_data
-    cycle.close(
-        by=request.user,
-        next_leader=data["next_leader"],
-        next_deputy=data["next_deputy"],
-        reason=data["reason"],
-    )
-    return _handover_out(access)

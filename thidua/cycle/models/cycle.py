@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle import workflow
+from thidua.cycle.workflow import Action, Stage
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.scale import parse_scale, validate_scale
 from thidua.engine.text import normalize
@@ -25,15 +27,7 @@ from thidua.org.models import Cluster, Unit, User
 
 
 class Cycle(models.Model):
-    class Stage(models.TextChoices):
-        PLANNING = "planning", "Lập kế hoạch, giao ước"
-        IN_PROGRESS = "in_progress", "Thực hiện, báo cáo kết quả"
-        INSPECTION = "inspection", "Kiểm tra chéo"
-        RANKING = "ranking", "Tổng hợp điểm, xếp hạng"
-        VOTING = "voting", "Suy tôn"
-        PROPOSALS = "proposals", "Đề nghị khen thưởng"
-        APPROVAL = "approval", "Bộ xét duyệt"
-        CLOSED = "closed", "Đã kết thúc"
+    Stage = Stage  # the year's stages and what each needs: thidua.cycle.workflow
 
     ORDER = list(Stage)
 
@@ -102,11 +96,11 @@ class Cycle(models.Model):
             )
 
     def require_stage(self, *stages: str, action: str) -> None:
-        if self.stage not in stages:
-            allowed = ", ".join(Cycle.Stage(s).label.lower() for s in stages)
-            raise WorkflowError(
-                f"Không thể {action} ở giai đoạn “{self.get_stage_display()}” (chỉ được ở giai đoạn: {allowed})."
-            )
+        workflow.require_stage(self, stages, action)
+
+    def require_step(self, action: Action, by: User, **matter) -> None:
+        """Who may take this step and at which stages, from the year's table (403, then 409)."""
+        action.require(by, self, **matter)
 
     def require_member(self, unit: Unit | None) -> None:
         if unit is None or unit.pk not in self.member_ids():
@@ -119,7 +113,7 @@ class Cycle(models.Model):
     def open(cls, cluster: Cluster, *, by: User, demo_note: str = "") -> Cycle:
         """Step 1: the secretariat opens the year for its cluster."""
         if not by.is_secretariat_of(cluster):
-            raise PermissionDenied("Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được mở năm thi đua.")
+            raise PermissionDenied(workflow.OPEN.refusal)
         if cls.objects.filter(cluster=cluster).exists():
             raise WorkflowError(f"{cluster} đã được mở.")
         if cluster.leader is None:
@@ -142,7 +136,7 @@ class Cycle(models.Model):
         reason: str = "",
     ) -> MethodVersion:
         """Adopt or change the method. Locked after scoring starts: then a new version with a reason."""
-        self.require_secretariat(by)
+        workflow.CHANGE_METHOD.require_actor(by, self)
         if self.stage == Cycle.Stage.CLOSED:
             raise WorkflowError("Năm thi đua đã kết thúc: không thể thay đổi phương pháp chấm.")
         reason = normalize(reason)
@@ -222,16 +216,14 @@ class Cycle(models.Model):
 
     @transaction.atomic
     def advance(self, to: str, *, by: User) -> None:
-        """Move to the next stage, checking what that stage needs."""
-        self.require_secretariat(by)
+        """Move to the next stage, checking what that stage needs (thidua.cycle.workflow.STAGES)."""
+        workflow.ADVANCE.require_actor(by, self)
         to = Cycle.Stage(to)
         if self.stage_index(to) != self.stage_index() + 1:
             raise WorkflowError(
                 f"Chỉ chuyển được sang giai đoạn kế tiếp (đang ở “{self.get_stage_display()}”)."
             )
-        from thidua.cycle import gates
-
-        problems = gates.problems_before(self, to)
+        problems = workflow.problems_before(self, to)
         if problems:
             raise WorkflowError("Chưa thể chuyển sang “" + to.label + "”: " + " ".join(problems))
         before = snapshot(self, ["stage"])
@@ -240,7 +232,7 @@ class Cycle(models.Model):
             self.lock_method(by=by)
         self.save(update_fields=["stage"])
         audit(actor=by, action="advance", obj=self, before=before, after=snapshot(self, ["stage"]))
-        gates.on_enter(self, to, by=by)
+        workflow.on_enter(self, to, by=by)
 
 
 class MethodVersion(models.Model):
@@ -368,8 +360,7 @@ def _close(
 ) -> None:
     """Step 12: record next year's leader and deputy (rotation rule), then close the year."""
     with transaction.atomic():
-        self.require_secretariat(by)
-        self.require_stage(Cycle.Stage.APPROVAL, action="bàn giao và kết thúc năm thi đua")
+        self.require_step(workflow.HAND_OVER, by)
         self.cluster.record_handover(
             next_leader=next_leader, next_deputy=next_deputy, by=by, reason=reason
         )

@@ -11,13 +11,7 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.impartiality import (
-    OWN_UNIT_DISPUTE,
-    OWN_UNIT_INSPECTION,
-    arbiter_for,
-    concerns,
-    may_decide_for,
-)
+from thidua.cycle import workflow
 from thidua.cycle.models.cycle import Cycle
 from thidua.engine.text import normalize
 from thidua.lib.workflow import WorkflowError, save_versioned
@@ -61,13 +55,7 @@ class InspectionTeam(models.Model):
         inspected_units: list[Unit],
     ) -> InspectionTeam:
         """Step 7: the secretariat forms a team of other members; no unit inspects itself."""
-        cycle.require_secretariat(by)
-        cycle.require_stage(
-            Cycle.Stage.PLANNING,
-            Cycle.Stage.IN_PROGRESS,
-            Cycle.Stage.INSPECTION,
-            action="lập đoàn kiểm tra",
-        )
+        cycle.require_step(workflow.FORM_TEAM, by)
         members = cycle.member_ids()
         errors: dict[str, list[str]] = {}
         inspectors = {leader_unit.pk, *(u.pk for u in member_units)}
@@ -159,25 +147,18 @@ class Inspection(models.Model):
         """An inspector of the assigned team, or whoever decides the cluster's matters about this
         unit (the secretariat, which may enter a team's sheet; the deputy unit or the Ministry
         when the inspected unit is the leader's) — never anyone of the inspected unit itself."""
-        if concerns(user, self.unit):
-            return False
-        return self.is_inspector(user) or may_decide_for(user, self.cycle.cluster, self.unit)
+        return workflow.SCORE.permits(
+            user, self.cycle, unit=self.unit, inspects=self.is_inspector(user)
+        )
 
     def require_scorer(self, by: User) -> None:
-        if concerns(by, self.unit):
-            raise PermissionDenied(OWN_UNIT_INSPECTION)
-        if not self.may_score(by):
-            arbiter = arbiter_for(self.cycle.cluster, self.unit)
-            raise PermissionDenied(
-                f"Chỉ thành viên đoàn kiểm tra được phân công hoặc {arbiter.label} mới được "
-                "chấm đơn vị này."
-            )
+        workflow.SCORE.require_actor(by, self.cycle, unit=self.unit, inspects=self.is_inspector(by))
 
     def require_editable(self, *, by: User) -> None:
         """What every change needs: an assigned inspector (or the secretariat), the inspection
         stage, and results not yet submitted."""
         self.require_scorer(by)
-        self.cycle.require_stage(Cycle.Stage.INSPECTION, action="chấm kiểm tra chéo")
+        workflow.SCORE.require_stage(self.cycle)
         if self.state != self.State.DRAFT:
             raise WorkflowError("Kết quả kiểm tra đã gửi: không thể sửa.")
 
@@ -208,7 +189,7 @@ class Inspection(models.Model):
     @transaction.atomic
     def submit(self, *, by: User, expected_version: int | None = None):
         self.require_scorer(by)
-        self.cycle.require_stage(Cycle.Stage.INSPECTION, action="gửi kết quả kiểm tra")
+        workflow.SUBMIT_INSPECTION.require_stage(self.cycle)
         if self.state != self.State.DRAFT:
             raise WorkflowError("Kết quả kiểm tra đã gửi.")
         from thidua.cycle.models.results import score_inspection
@@ -340,7 +321,7 @@ class Dispute(models.Model):
             raise PermissionDenied(
                 "Chỉ cán bộ của đơn vị được kiểm tra mới được khiếu nại điểm của đơn vị."
             )
-        cycle.require_stage(Cycle.Stage.INSPECTION, Cycle.Stage.RANKING, action="khiếu nại")
+        workflow.RAISE_DISPUTE.require_stage(cycle)
         from thidua.cycle.scales import criterion_names
 
         statement = normalize(statement)
@@ -366,9 +347,7 @@ class Dispute(models.Model):
         Decided by the secretariat, or by the deputy unit or the Ministry when the dispute is the
         leader unit's own; never by anyone of the disputing unit."""
         self.require_resolver(by)
-        self.cycle.require_stage(
-            Cycle.Stage.INSPECTION, Cycle.Stage.RANKING, action="giải quyết khiếu nại"
-        )
+        workflow.RESOLVE_DISPUTE.require_stage(self.cycle)
         if self.state != self.State.OPEN:
             raise WorkflowError("Khiếu nại đã được giải quyết.")
         resolution = normalize(resolution)
@@ -403,16 +382,10 @@ class Dispute(models.Model):
             apply_dispute(self, by=by)
 
     def may_resolve(self, user: User) -> bool:
-        return may_decide_for(user, self.cycle.cluster, self.unit)
+        return workflow.RESOLVE_DISPUTE.permits(user, self.cycle, unit=self.unit)
 
     def require_resolver(self, user: User) -> None:
-        if concerns(user, self.unit):
-            raise PermissionDenied(OWN_UNIT_DISPUTE)
-        if not self.may_resolve(user):
-            arbiter = arbiter_for(self.cycle.cluster, self.unit)
-            raise PermissionDenied(
-                f"Khiếu nại của {self.unit.short_name} do {arbiter.label} giải quyết."
-            )
+        workflow.RESOLVE_DISPUTE.require_actor(user, self.cycle, unit=self.unit)
 
     @staticmethod
     def figures(cycle: Cycle, disputes: list[Dispute]) -> dict[int, dict[str, Any]]:

@@ -6,12 +6,13 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle import workflow
 from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.engine.text import normalize
 from thidua.lib.workflow import WorkflowError, save_versioned
@@ -254,8 +255,7 @@ class Proposal(models.Model):
     @transaction.atomic
     def withdraw(self, *, by: User, reason: str, expected_version: int | None = None) -> None:
         """Step 10: the secretariat withdraws a draft or returned proposal, with a reason."""
-        self.cycle.require_secretariat(by)
-        self.cycle.require_stage(Cycle.Stage.PROPOSALS, Cycle.Stage.APPROVAL, action="rút đề nghị")
+        self.cycle.require_step(workflow.WITHDRAW_PROPOSAL, by)
         if self.state not in (self.State.DRAFT, self.State.RETURNED):
             raise WorkflowError("Chỉ rút được đề nghị đang dự kiến hoặc bị Bộ trả lại.")
         reason = normalize(reason)
@@ -278,11 +278,7 @@ class Proposal(models.Model):
         self, *, by: User, decision: str, reason: str = "", expected_version: int | None = None
     ) -> None:
         """Step 11: the Ministry approves, returns (with a reason) or rejects (with a reason)."""
-        if by.role != User.Role.MINISTRY_APPROVER and not by.is_superuser:
-            raise PermissionDenied(
-                "Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng."
-            )
-        self.cycle.require_stage(Cycle.Stage.APPROVAL, action="xét duyệt đề nghị")
+        self.cycle.require_step(workflow.DECIDE, by)
         if self.state != self.State.SUBMITTED:
             raise WorkflowError("Chỉ xét duyệt được đề nghị đã trình Bộ.")
         targets = {

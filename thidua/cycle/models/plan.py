@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle import workflow
 from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.engine.text import normalize
 from thidua.lib.workflow import StaleEdit, WorkflowError, save_versioned
@@ -63,8 +64,7 @@ class Covenant(models.Model):
         expected_version: int | None = None,
     ) -> Covenant:
         """Step 2: the secretariat writes the covenant; once anyone signed, the text is frozen."""
-        cycle.require_secretariat(by)
-        cycle.require_stage(Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS, action="sửa giao ước")
+        cycle.require_step(workflow.WRITE_COVENANT, by)
         text = normalize(text)
         if not text:
             raise ValidationError({"text": "Nội dung giao ước không được để trống."})
@@ -96,9 +96,7 @@ class Covenant(models.Model):
     def sign(self, *, unit: Unit, by: User) -> CovenantSignature:
         """A member unit signs (its officer, or the secretariat on its behalf)."""
         self.cycle.require_member(unit)
-        self.cycle.require_stage(
-            Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS, action="ký giao ước"
-        )
+        workflow.SIGN_COVENANT.require_stage(self.cycle)
         if by.unit_id != unit.pk and not by.is_secretariat_of(self.cycle.cluster):
             raise WorkflowError(
                 "Chỉ cán bộ của chính đơn vị (hoặc Thường trực Cụm) được ký giao ước thay đơn vị."
@@ -228,9 +226,7 @@ class Registration(models.Model):
         cycle.require_member(unit)
         if by.unit_id != unit.pk and not by.is_secretariat_of(cycle.cluster):
             raise WorkflowError("Chỉ cán bộ của chính đơn vị được đăng ký danh hiệu cho đơn vị.")
-        cycle.require_stage(
-            Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS, action="đăng ký danh hiệu"
-        )
+        workflow.REGISTER.require_stage(cycle)
         titles, counts = cls.clean_values(collective_titles, individual_counts)
         registration = cls.objects.filter(cycle=cycle, unit=unit).first()
         if registration is None:
@@ -321,7 +317,7 @@ class Drive(models.Model):
         expected_version: int | None = None,
         **values,
     ) -> Drive:
-        cycle.require_secretariat(by)
+        (workflow.ADD_DRIVE if drive is None else workflow.EDIT_DRIVE).require_actor(by, cycle)
         if cycle.stage == Cycle.Stage.CLOSED:
             raise WorkflowError("Năm thi đua đã kết thúc.")
         for key in ("name", "targets", "results"):

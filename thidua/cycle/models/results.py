@@ -7,12 +7,13 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle import workflow
 from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.cycle.scales import (
     _score,
@@ -88,15 +89,12 @@ class ResultSheet(models.Model):
         )
 
     def _require_unit_officer(self, by: User) -> None:
-        if not self.is_reporter(by):
-            raise PermissionDenied(
-                "Chỉ cán bộ thi đua của chính đơn vị được nhập, gửi số liệu của đơn vị."
-            )
+        workflow.ENTER_RESULTS.require_actor(by, self.cycle, unit=self.unit)
 
     def require_editable(self, *, by: User) -> None:
         """What every change to the draft needs: the unit's officer, the reporting stage, a draft."""
         self._require_unit_officer(by)
-        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="nhập số liệu")
+        workflow.ENTER_RESULTS.require_stage(self.cycle)
         if not self.editable_by_unit:
             raise WorkflowError(
                 "Số liệu đã gửi: không thể sửa. Nếu cần sửa, đề nghị Thường trực Cụm trả lại."
@@ -138,7 +136,7 @@ class ResultSheet(models.Model):
     def submit(self, *, by: User, expected_version: int | None = None) -> ScoreSheet:
         """Submit to the secretariat; the engine scores the self-assessment at once."""
         self._require_unit_officer(by)
-        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="gửi số liệu")
+        workflow.SUBMIT_RESULTS.require_stage(self.cycle)
         if not self.editable_by_unit:
             raise WorkflowError("Số liệu đã được gửi.")
         missing = missing_required(self.cycle.method, self.values)
@@ -197,9 +195,8 @@ class ResultSheet(models.Model):
 
         `expected_version`: the version the secretariat read (StaleEdit if the sheet changed since).
         """
-        self.cycle.require_secretariat(by)
         # After reporting closes, a wrong figure is corrected through the inspection and disputes.
-        self.cycle.require_stage(Cycle.Stage.IN_PROGRESS, action="trả lại số liệu")
+        self.cycle.require_step(workflow.RETURN_RESULTS, by)
         reason = normalize(reason)
         if not reason:
             raise ValidationError({"reason": "Phải nêu lý do trả lại."})

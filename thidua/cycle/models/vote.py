@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
+from thidua.cycle import workflow
 from thidua.cycle.models.cycle import Cycle
 from thidua.engine import ballot as crypto
 from thidua.lib.workflow import WorkflowError
@@ -186,8 +187,7 @@ class HonourVote(models.Model):
     @transaction.atomic
     def open_vote(cls, cycle: Cycle, *, by: User, candidate: Unit, passphrase: str) -> HonourVote:
         """The secretariat opens the vote and sets its passphrase; ballots wait for the Ministry's."""
-        cycle.require_secretariat(by)
-        cycle.require_stage(Cycle.Stage.VOTING, action="mở biểu quyết suy tôn")
+        cycle.require_step(workflow.OPEN_VOTE, by)
         cycle.require_member(candidate)
         if cls.objects.filter(cycle=cycle).exists():  # told before typing a passphrase for nothing
             raise WorkflowError("Biểu quyết suy tôn đã được mở.")
@@ -274,7 +274,7 @@ class HonourVote(models.Model):
         """The secretariat ends the ballot. Quorum not met: closed, nothing counted or published.
         Otherwise the secretariat's passphrase gives its partial decryption of the product of the
         ballots, and the Ministry's approver completes the tally (`tally`)."""
-        self.cycle.require_secretariat(by)
+        workflow.CLOSE_VOTE.require_actor(by, self.cycle)
         locked = HonourVote.objects.select_for_update().get(pk=self.pk)
         if locked.state != self.State.OPEN:
             raise WorkflowError(

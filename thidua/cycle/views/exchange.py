@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from thidua.cycle import excel, excel_scale
+from thidua.cycle import excel, excel_scale, workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
@@ -27,7 +27,7 @@ from thidua.cycle.forms_plan import MethodForm
 from thidua.cycle.models import Cycle, Registration, ResultSheet
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
 from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
-from thidua.cycle.views.results import NOT_REPORTER, _rows_for_list
+from thidua.cycle.views.results import _rows_for_list
 from thidua.honours.exports import exported_by, workbook, xlsx_response
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
@@ -103,7 +103,7 @@ def results_template(request: HttpRequest, year: int, number: int, code: str) ->
 def results_upload(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     sheet, _ = get_result_sheet_for_user(access, code)
-    require(sheet.is_reporter(request.user), NOT_REPORTER)
+    workflow.ENTER_RESULTS.require_actor(request.user, access.cycle, unit=sheet.unit)
     back = reverse("cycle_result_sheet", args=[year, number, code])
     try:
         sheet.require_editable(by=request.user)
@@ -146,7 +146,7 @@ def results_upload(request: HttpRequest, year: int, number: int, code: str) -> H
 
 # -- targets per unit ------------------------------------------------------------------------------
 
-ONLY_SECRETARIAT = "Chỉ Thường trực Cụm được nhập chỉ tiêu của các đơn vị."
+ONLY_SECRETARIAT = workflow.SET_TARGETS.refusal
 
 
 def targets_template(request: HttpRequest, year: int, number: int) -> HttpResponse:
@@ -159,7 +159,7 @@ def targets_template(request: HttpRequest, year: int, number: int) -> HttpRespon
 
 def targets_upload(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, ONLY_SECRETARIAT)
+    workflow.SET_TARGETS.require_actor(request.user, access.cycle)
     cycle = access.cycle
     back = reverse("cycle_method", args=[year, number])
     if cycle.stage == Cycle.Stage.CLOSED:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     disputes_for_user,
@@ -23,7 +24,6 @@ from thidua.cycle.access import (
     get_inspection_for_user,
     inspections_for_user,
     leader_handover,
-    may_raise_dispute,
 )
 from thidua.cycle.forms_results import (
     DisputeForm,
@@ -37,11 +37,7 @@ from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, Resu
 from thidua.cycle.scoring import criterion_names
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
-from thidua.org.access import require
 from thidua.org.models import User
-
-TEAM_STAGES = (Cycle.Stage.PLANNING, Cycle.Stage.IN_PROGRESS, Cycle.Stage.INSPECTION)
-DISPUTE_STAGES = (Cycle.Stage.INSPECTION, Cycle.Stage.RANKING)
 
 
 def _url(name: str, cycle: Cycle, *args: Any) -> str:
@@ -72,7 +68,7 @@ def _teams_page(
         if user.role == User.Role.INSPECTOR and user.unit_id in team.inspector_unit_ids()
         for i in team.inspections.all()
     ]
-    can_form = access.is_secretariat and cycle.stage in TEAM_STAGES
+    can_form = workflow.FORM_TEAM.may(user, cycle)
     leader = cycle.cluster.leader
     inspected = {i.unit_id for team in teams for i in team.inspections.all()}
     handover_note = (
@@ -81,7 +77,7 @@ def _teams_page(
             leader,
             f"thay đoàn nhập, sửa hay gửi kết quả kiểm tra chéo của {leader.short_name}",
         )
-        if leader is not None and leader.pk in inspected and cycle.stage in TEAM_STAGES
+        if leader is not None and leader.pk in inspected and workflow.FORM_TEAM.open_now(cycle)
         else ""
     )
     return render(
@@ -113,7 +109,7 @@ def cycle_teams(request: HttpRequest, year: int, number: int) -> HttpResponse:
 @require_POST
 def cycle_team_new(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được lập đoàn kiểm tra.")
+    workflow.FORM_TEAM.require_actor(request.user, access.cycle)
     form = TeamForm(request.POST, cycle=access.cycle)
     status = 422
     if form.is_valid():
@@ -295,7 +291,7 @@ def _disputes_page(
     for dispute in disputes:
         dispute.cycle = cycle
         code = dispute.criterion
-        open_ = dispute.state == Dispute.State.OPEN and cycle.stage in DISPUTE_STAGES
+        open_ = dispute.state == Dispute.State.OPEN and workflow.RESOLVE_DISPUTE.open_now(cycle)
         form, handover = None, ""
         if open_ and dispute.may_resolve(access.user):
             form = bound if dispute.pk == bound_pk else ResolveForm(prefix=f"kn{dispute.pk}")
@@ -318,8 +314,8 @@ def _disputes_page(
             "access": access,
             "cycle": cycle,
             "rows": rows,
-            "may_raise": may_raise_dispute(access) and cycle.stage in DISPUTE_STAGES,
-            "open_stage": cycle.stage in DISPUTE_STAGES,
+            "may_raise": workflow.RAISE_DISPUTE.may(access.user, cycle),
+            "open_stage": workflow.RAISE_DISPUTE.open_now(cycle),
         },
         status=status,
     )
@@ -331,9 +327,7 @@ def cycle_disputes(request: HttpRequest, year: int, number: int) -> HttpResponse
 
 def cycle_dispute_new(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(
-        may_raise_dispute(access), "Chỉ cán bộ thi đua của đơn vị được khiếu nại điểm của đơn vị."
-    )
+    workflow.RAISE_DISPUTE.require_actor(request.user, access.cycle)
     cycle = access.cycle
     form = DisputeForm(request.POST or None, method=cycle.method)
     status = 200
@@ -358,7 +352,7 @@ def cycle_dispute_new(request: HttpRequest, year: int, number: int) -> HttpRespo
         "access": access,
         "cycle": cycle,
         "form": form,
-        "open_stage": cycle.stage in DISPUTE_STAGES,
+        "open_stage": workflow.RAISE_DISPUTE.open_now(cycle),
     }
     return render(request, "cycle/inspection/dispute_new.html", context, status=status)
 

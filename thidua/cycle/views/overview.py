@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from thidua.cycle import gates
+from thidua.cycle import workflow
 from thidua.cycle.access import get_cycle_for_user
 from thidua.cycle.models import Cycle, Proposal
 from thidua.lib.workflow import WorkflowError
@@ -24,7 +24,7 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
         )
     access = get_cycle_for_user(request.user, year, number)
     cycle = access.cycle
-    upcoming = gates.next_stage(cycle)
+    upcoming = workflow.next_stage(cycle)
     stages = [
         {
             "value": s.value,
@@ -43,8 +43,8 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
             "cluster": cycle.cluster,
             "stages": stages,
             "upcoming": upcoming,
-            "blockers": gates.problems_before(cycle, upcoming)
-            if upcoming and access.is_secretariat
+            "blockers": workflow.problems_before(cycle, upcoming)
+            if upcoming and workflow.ADVANCE.permits(request.user, cycle)
             else [],
             "method": cycle.method,
             "review_step": review_step(cycle),
@@ -72,7 +72,7 @@ def review_step(cycle: Cycle) -> str:
 @require_POST
 def cycle_open(request: HttpRequest, year: int, number: int) -> HttpResponse:
     cluster, can_manage = get_cluster_for_user(request.user, year, number)
-    require(can_manage, "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được mở năm thi đua.")
+    require(can_manage, workflow.OPEN.refusal)
     try:
         Cycle.open(cluster, by=request.user)
     except WorkflowError as exc:
@@ -85,7 +85,7 @@ def cycle_open(request: HttpRequest, year: int, number: int) -> HttpResponse:
 @require_POST
 def cycle_advance(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được chuyển giai đoạn.")
+    workflow.ADVANCE.require_actor(request.user, access.cycle)
     target = request.POST.get("to", "")
     try:
         access.cycle.advance(target, by=request.user)

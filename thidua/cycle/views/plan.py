@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_covenant_for_user,
@@ -72,7 +73,7 @@ from thidua.engine.scale import Scale
 from thidua.lib.steps import run_step
 from thidua.org.access import require
 
-SECRETARIAT_ONLY = "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được thay đổi phương pháp chấm."
+SECRETARIAT_ONLY = workflow.CHANGE_METHOD.refusal
 
 
 # -- the method pages ----------------------------------------------------------------------------------
@@ -365,7 +366,7 @@ def cycle_covenant(request: HttpRequest, year: int, number: int) -> HttpResponse
     covenant, can_write = get_covenant_for_user(access)
     if request.method != "POST":
         return _covenant_page(request, access, covenant, can_write)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được soạn, sửa giao ước thi đua.")
+    workflow.WRITE_COVENANT.require_actor(request.user, access.cycle)
     frozen = covenant is not None and covenant.signatures.exists()
     form = CovenantForm(
         request.POST,
@@ -474,7 +475,7 @@ def cycle_registration_edit(
 ) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     unit, registration, may_edit = get_registration_for_user(access, code)
-    require(may_edit, "Chỉ cán bộ thi đua của chính đơn vị được đăng ký danh hiệu cho đơn vị.")
+    require(may_edit, workflow.REGISTER.refusal)
     status = 200
     if request.method == "POST":
         form = RegistrationForm(request.POST)
@@ -588,12 +589,12 @@ def _drive_form_page(
 
 def cycle_drive_new(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được thêm đợt thi đua.")
+    workflow.ADD_DRIVE.require_actor(request.user, access.cycle)
     return _drive_form_page(request, access, None)
 
 
 def cycle_drive_edit(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     drive, _ = get_drive_for_user(access, pk)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được sửa đợt thi đua.")
+    workflow.EDIT_DRIVE.require_actor(request.user, access.cycle)
     return _drive_form_page(request, access, drive)

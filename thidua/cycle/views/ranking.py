@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
@@ -31,7 +32,6 @@ from thidua.cycle.scoring import recompute_ranking, scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
 from thidua.lib.steps import run_step
-from thidua.org.access import require
 
 # -- the ranking -----------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def cycle_ranking(request: HttpRequest, year: int, number: int) -> HttpResponse:
 @require_POST
 def cycle_ranking_recompute(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được tính lại bảng xếp hạng.")
+    workflow.RECOMPUTE.require_actor(request.user, access.cycle)
     form = RecomputeForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     run_step(

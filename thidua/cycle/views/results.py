@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
@@ -23,12 +24,11 @@ from thidua.cycle.access import (
     get_result_sheet_for_user,
 )
 from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
-from thidua.cycle.models import Cycle, Evidence, ResultSheet, ScoreSheet
+from thidua.cycle.models import Evidence, ResultSheet, ScoreSheet
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
-from thidua.org.access import require
 
-NOT_REPORTER = "Chỉ cán bộ thi đua của chính đơn vị được nhập, gửi số liệu của đơn vị."
+NOT_REPORTER = workflow.ENTER_RESULTS.refusal
 
 
 def _sheet_url(sheet: ResultSheet) -> str:
@@ -123,10 +123,8 @@ def _sheet_page(
     for item in sheet.evidence.order_by("uploaded_at"):
         evidence[item.criterion].append(item)
     assessment = sheet.self_assessment()
-    can_return = (
-        access.is_secretariat
-        and sheet.state == ResultSheet.State.SUBMITTED
-        and cycle.stage == Cycle.Stage.IN_PROGRESS
+    can_return = sheet.state == ResultSheet.State.SUBMITTED and workflow.RETURN_RESULTS.may(
+        access.user, cycle
     )
     context = {
         "access": access,
@@ -179,7 +177,7 @@ def cycle_result_sheet(request: HttpRequest, year: int, number: int, code: str) 
 
 def _refuse_unless_editable(request: HttpRequest, sheet: ResultSheet) -> HttpResponse | None:
     """403 for anyone but the unit's officers; back to the (read-only) sheet if it is locked."""
-    require(sheet.is_reporter(request.user), NOT_REPORTER)
+    workflow.ENTER_RESULTS.require_actor(request.user, sheet.cycle, unit=sheet.unit)
     try:
         sheet.require_editable(by=request.user)
     except WorkflowError as exc:
@@ -218,7 +216,7 @@ def cycle_result_submit(request: HttpRequest, year: int, number: int, code: str)
 def cycle_result_return(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     sheet, can_edit = get_result_sheet_for_user(access, code)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được trả lại số liệu.")
+    workflow.RETURN_RESULTS.require_actor(request.user, access.cycle)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return _sheet_page(request, access, sheet, can_edit, return_form=form, status=422)

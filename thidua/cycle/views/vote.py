@@ -8,16 +8,19 @@ themselves; pages show who voted, never how, and counts only after the tally.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from thidua.cycle import workflow
 from thidua.cycle.access import CycleAccess, get_cycle_for_user, get_vote_for_user, may_vote
 from thidua.cycle.forms_outcome import BallotForm, NewPassphraseForm, OpenVoteForm, PassphraseForm
 from thidua.cycle.models import Cycle, HonourVote
 from thidua.lib.steps import run_step
-from thidua.org.access import require
 
 NOT_OPEN = "Biểu quyết suy tôn chưa mở."
 
@@ -31,7 +34,7 @@ def cycle_vote(request: HttpRequest, year: int, number: int) -> HttpResponse:
 @require_POST
 def cycle_vote_open(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được mở biểu quyết suy tôn.")
+    workflow.OPEN_VOTE.require_actor(request.user, access.cycle)
     form = OpenVoteForm(request.POST, cycle=access.cycle)
     if not form.is_valid():
         return _page(request, access, forms={"open": form}, status=422)
@@ -57,30 +60,22 @@ def cycle_vote_open(request: HttpRequest, year: int, number: int) -> HttpRespons
 
 @require_POST
 def cycle_vote_key(request: HttpRequest, year: int, number: int) -> HttpResponse:
-    access = get_cycle_for_user(request.user, year, number)
-    require(
-        HonourVote.is_ministry_trustee(request.user),
-        "Chỉ cán bộ phê duyệt của Bộ đặt cụm mật khẩu của Bộ cho biểu quyết suy tôn.",
-    )
-    vote, _ = get_vote_for_user(access)
-    if vote is None:
-        return _page(request, access, status=409, error=NOT_OPEN)
-    form = NewPassphraseForm(request.POST)
-    if not form.is_valid():
-        return _page(request, access, forms={"key": form}, status=422)
-    ok, _, status = run_step(
+    return _passphrase_step(
         request,
-        lambda: vote.set_ministry_key(by=request.user, passphrase=form.cleaned_data["passphrase"]),
-        success="Đã đặt cụm mật khẩu của Bộ: các đơn vị thành viên bắt đầu biểu quyết được.",
-        form=form,
+        year,
+        number,
+        workflow.SET_VOTE_KEY,
+        "key",
+        NewPassphraseForm,
+        lambda vote, passphrase: vote.set_ministry_key(by=request.user, passphrase=passphrase),
+        "Đã đặt cụm mật khẩu của Bộ: các đơn vị thành viên bắt đầu biểu quyết được.",
     )
-    return _done(year, number) if ok else _page(request, access, forms={"key": form}, status=status)
 
 
 @require_POST
 def cycle_vote_cast(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(may_vote(access), "Chỉ cán bộ của đơn vị thành viên Cụm được biểu quyết.")
+    workflow.CAST_VOTE.require_actor(request.user, access.cycle)
     vote, _ = get_vote_for_user(access)
     if vote is None:
         return _page(request, access, status=409, error=NOT_OPEN)
@@ -104,7 +99,7 @@ def cycle_vote_cast(request: HttpRequest, year: int, number: int) -> HttpRespons
 @require_POST
 def cycle_vote_close(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được kết thúc biểu quyết suy tôn.")
+    workflow.CLOSE_VOTE.require_actor(request.user, access.cycle)
     vote, _ = get_vote_for_user(access)
     if vote is None:
         return _page(request, access, status=409, error=NOT_OPEN)
@@ -125,26 +120,41 @@ def cycle_vote_close(request: HttpRequest, year: int, number: int) -> HttpRespon
 
 @require_POST
 def cycle_vote_tally(request: HttpRequest, year: int, number: int) -> HttpResponse:
-    access = get_cycle_for_user(request.user, year, number)
-    require(
-        HonourVote.is_ministry_trustee(request.user),
-        "Chỉ cán bộ phê duyệt của Bộ kiểm phiếu suy tôn cùng Thường trực Cụm.",
+    return _passphrase_step(
+        request,
+        year,
+        number,
+        workflow.TALLY_VOTE,
+        "tally",
+        PassphraseForm,
+        lambda vote, passphrase: vote.tally(by=request.user, passphrase=passphrase),
+        "Đã kiểm phiếu và công bố kết quả biểu quyết suy tôn.",
     )
+
+
+def _passphrase_step(
+    request: HttpRequest,
+    year: int,
+    number: int,
+    action: workflow.Action,
+    name: str,
+    form_class: type[forms.Form],
+    step: Callable[[HonourVote, str], object],
+    success: str,
+) -> HttpResponse:
+    """The Ministry trustee's two steps (its key, then the tally): one passphrase form each."""
+    access = get_cycle_for_user(request.user, year, number)
+    action.require_actor(request.user, access.cycle)
     vote, _ = get_vote_for_user(access)
     if vote is None:
         return _page(request, access, status=409, error=NOT_OPEN)
-    form = PassphraseForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _page(request, access, forms={"tally": form}, status=422)
+        return _page(request, access, forms={name: form}, status=422)
     ok, _, status = run_step(
-        request,
-        lambda: vote.tally(by=request.user, passphrase=form.cleaned_data["passphrase"]),
-        success="Đã kiểm phiếu và công bố kết quả biểu quyết suy tôn.",
-        form=form,
+        request, lambda: step(vote, form.cleaned_data["passphrase"]), success=success, form=form
     )
-    return (
-        _done(year, number) if ok else _page(request, access, forms={"tally": form}, status=status)
-    )
+    return _done(year, number) if ok else _page(request, access, forms={name: form}, status=status)
 
 
 def _done(year: int, number: int) -> HttpResponse:
@@ -177,7 +187,7 @@ def _page(
         and vote.is_closed,
     }
     if vote is None:
-        can_open = access.is_secretariat and cycle.stage == Cycle.Stage.VOTING
+        can_open = workflow.OPEN_VOTE.may(request.user, cycle)
         open_form = forms.get("open")
         if can_open and open_form is None:
             open_form = OpenVoteForm(cycle=cycle, initial={"candidate": _leading_unit(cycle)})
