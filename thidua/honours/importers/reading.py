@@ -10,6 +10,7 @@ from typing import Any
 
 from thidua import untrusted
 from thidua.engine import text
+from thidua.engine.eligibility_catalogue import load_catalogue
 from thidua.honours.importers.sheets import (
     GUIDE_SHEET,
     LISTS_SHEET,
@@ -142,7 +143,11 @@ def read_rows(ws, spec: SheetSpec, errors: list[CellError]) -> Iterator[Row]:
                 values[col.key] = None
                 continue
             try:
-                if col.kind == "choice":
+                if col.key == "award_code":
+                    # The catalogue's names and aliases, accent-, case- and variant-insensitive
+                    # (“Bằng khen của Bộ Công an”, “chiến sỹ”): the engine's one resolver.
+                    values[col.key] = load_catalogue().resolve(plain(raw))
+                elif col.kind == "choice":
                     values[col.key] = _parse_choice(raw, col.choices)
                 else:
                     values[col.key] = _PARSERS[col.kind](raw)
