@@ -199,3 +199,15 @@ def test_the_register_s_titles_appear_in_the_years_of_the_unit(cast, world):
     )
     rows, _ = next_year.unit_years(cast.approver, world.unit("bac-giang"), 2021)
     assert "Bằng khen của Bộ trưởng Bộ Công an" in rows[-1].awards
+
+
+def test_the_method_page_offers_the_draft_and_the_dashboard_links_each_units_years(cast, world):
+    cast.client(cast.approver).post("/cum-thi-dua/2021/3/cong-bo-nam-sau/")
+    secretariat = make_user("tt.thainguyen2", User.Role.SECRETARIAT, "thai-nguyen")
+    Cycle.open(_cluster(2022, 3), by=secretariat)
+    page = cast.client(secretariat).get("/cum-thi-dua/2022/3/thi-dua/phuong-phap/")
+    assert 'href="/cum-thi-dua/2022/3/thi-dua/phuong-phap/ke-thua/"' in page.content.decode()
+    board = cast.client(cast.approver).get("/cum-thi-dua/2021/3/thi-dua/bang-dieu-khien/")
+    assert (
+        'href="/cum-thi-dua/2021/3/thi-dua/don-vi/bac-giang/qua-cac-nam/"' in board.content.decode()
+    )
