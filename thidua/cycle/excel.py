@@ -34,8 +34,6 @@ from thidua.engine.scale import Criterion, Scale
 from thidua.engine.text import normalize
 from thidua.lib import workbook_style as style
 from thidua.lib.cells import CellError, UploadError
-from thidua.lib.workbook_style import HEADER_FILL as HEADER_FILL  # excel_scale takes it from here
-from thidua.lib.workbook_style import HEADER_FONT as HEADER_FONT
 from thidua.lib.workbook_style import (
     INPUT_FILL,
     LOCKED,
@@ -68,10 +66,6 @@ UNIT_LINE = re.compile(r"\(mã ([^()\s]+)\)\s*$")
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-_save = style.to_bytes  # the names excel_scale takes from here
-_protect = style.protect_layout
-
-
 def _header(ws, headers: Sequence[str], widths: Sequence[int], row: int = HEADER_ROW) -> None:
     style.header_row(ws, row, headers, widths, locked=True)
     ws.freeze_panes = ws.cell(row=row + 1, column=3)
@@ -83,7 +77,7 @@ def _help_sheet(wb: Workbook, title: str, lines: Iterable[str]) -> None:
     for row, line in enumerate(lines, start=3):
         put(ws, row, 1, line).alignment = Alignment(wrap_text=True)
     ws.column_dimensions["A"].width = 110
-    _protect(ws)
+    style.protect_layout(ws)
 
 
 def _text(value: Any) -> str:
@@ -196,7 +190,7 @@ def results_template(
         for cell in (value, remark):
             cell.protection, cell.fill = UNLOCKED, INPUT_FILL
         (yes_no if kind == "bool" else number).add(value.coordinate)
-    _protect(ws)
+    style.protect_layout(ws)
     _help_sheet(
         wb,
         "HƯỚNG DẪN NHẬP SỐ LIỆU KẾT QUẢ",
@@ -213,7 +207,7 @@ def results_template(
         ],
     )
     wb.active = 1
-    return _save(wb)
+    return style.to_bytes(wb)
 
 
 def _rows(ws, first: int) -> Iterable[tuple[int, tuple]]:
@@ -380,7 +374,7 @@ def targets_template(method, units: Sequence) -> bytes:
             cell = put(ws, row, col, _cell_value(own.get(criterion.code)))
             cell.protection, cell.fill = UNLOCKED, INPUT_FILL
             positive.add(cell.coordinate)
-    _protect(ws)
+    style.protect_layout(ws)
     _help_sheet(
         wb,
         "HƯỚNG DẪN NHẬP CHỈ TIÊU THEO ĐƠN VỊ",
@@ -395,7 +389,7 @@ def targets_template(method, units: Sequence) -> bytes:
         ],
     )
     wb.active = 1
-    return _save(wb)
+    return style.to_bytes(wb)
 
 
 def parse_targets(data: bytes, method, unit_codes: Iterable[str]) -> dict[str, dict[str, str]]:

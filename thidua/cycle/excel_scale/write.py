@@ -6,21 +6,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from thidua.cycle.excel import (
-    HEADER_FILL,
-    HEADER_FONT,
-    HEADER_ROW,
-    HELP_SHEET,
-    INPUT_FILL,
-    LOCKED,
-    UNLOCKED,
-    _protect,
-    _save,
-)
+from thidua.cycle.excel import HEADER_ROW, HELP_SHEET
 from thidua.cycle.excel_scale.columns import (
     CRITERIA_SHEET,
     CRITERION_COLUMNS,
@@ -41,6 +30,8 @@ from thidua.cycle.excel_scale.columns import (
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import NumberError
 from thidua.engine.scale import parse_scale
+from thidua.lib import workbook_style as style
+from thidua.lib.workbook_style import INPUT_FILL, LOCKED, UNLOCKED
 from thidua.untrusted import put
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -65,10 +56,8 @@ def _show(column: Column, value: Any) -> Any:
 
 
 def _title(ws, title: str, note: str) -> None:
-    put(ws, 1, 1, title)
-    ws["A1"].font = Font(bold=True, size=13)
-    put(ws, 2, 1, note)
-    ws["A2"].font = Font(italic=True, color="555555")
+    style.title(ws, title)
+    style.note(ws, note)
 
 
 def _headers(ws, columns: Iterable[Column | str], freeze_col: int, rows: int = 0) -> int:
@@ -76,14 +65,10 @@ def _headers(ws, columns: Iterable[Column | str], freeze_col: int, rows: int = 0
     for count, column in enumerate(columns, start=1):
         header = column if isinstance(column, str) else column.header
         width = 50 if isinstance(column, str) else column.width
-        cell = put(ws, HEADER_ROW, count, header)
-        cell.fill, cell.font, cell.protection = HEADER_FILL, HEADER_FONT, LOCKED
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        letter = get_column_letter(count)
-        ws.column_dimensions[letter].width = width
+        style.header_cell(ws, HEADER_ROW, count, header).protection = LOCKED
+        ws.column_dimensions[get_column_letter(count)].width = width
     ws.row_dimensions[HEADER_ROW].height = 45
-    ws.freeze_panes = ws.cell(row=FIRST, column=freeze_col)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(count)}{HEADER_ROW + max(rows, 1)}"
+    style.filter_header(ws, HEADER_ROW, count, rows, freeze_col=freeze_col)
     return count
 
 
@@ -129,10 +114,10 @@ def _general_sheet(wb: Workbook, doc: Mapping[str, Any]) -> None:
     ws.column_dimensions["B"].protection = UNLOCKED
     for row, column in enumerate(GENERAL, start=FIRST):
         label = put(ws, row, 1, column.header)
-        label.font, label.protection = Font(bold=True), LOCKED
+        label.font, label.protection = style.LABEL_FONT, LOCKED
         value = put(ws, row, 2, _show(column, _get(doc, column.key)))
         value.fill, value.protection = INPUT_FILL, UNLOCKED
-        value.alignment = Alignment(wrap_text=True, vertical="top")
+        value.alignment = style.TEXT_ALIGNMENT
         if column.key == "version":
             value.number_format = "@"  # "2021.10" stays text, not the number 2021.1
         put(ws, row, 3, column.help).protection = LOCKED
@@ -143,7 +128,7 @@ def _general_sheet(wb: Workbook, doc: Mapping[str, Any]) -> None:
             ws.add_data_validation(dv)
             dv.add(value.coordinate)
     ws.auto_filter.ref = None
-    _protect(ws)
+    style.protect_layout(ws)
 
 
 def _words(criterion) -> str:
@@ -186,9 +171,9 @@ def scale_workbook(
     for row, group in enumerate(groups, start=FIRST):
         for col, column in enumerate(GROUP_COLUMNS, start=1):
             put(ws, row, col, _show(column, _get(group, column.key)))
-        ws.cell(row=row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=row, column=2).alignment = style.TEXT_ALIGNMENT
     _input_columns(ws, GROUP_COLUMNS, FIRST + INPUT_ROWS)
-    _protect(ws)
+    style.protect_layout(ws)
 
     ws = wb.create_sheet(CRITERIA_SHEET)
     _title(
@@ -210,7 +195,7 @@ def scale_workbook(
         if parsed is not None and parsed.has_criterion(str(code)):
             put(ws, row, count, _words(parsed.criterion(str(code))))
         for col in (3, count):
-            ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row=row, column=col).alignment = style.TEXT_ALIGNMENT
     _input_columns(ws, CRITERION_COLUMNS, FIRST + max(INPUT_ROWS, len(rows) + 50))
     groups_list = DataValidation(
         type="list",
@@ -226,7 +211,7 @@ def scale_workbook(
     ws.column_dimensions[words].width = 60
     for row in range(FIRST, FIRST + len(rows)):
         ws[f"{words}{row}"].fill = WORDS_FILL
-    _protect(ws)
+    style.protect_layout(ws)
 
     ws = wb.create_sheet(TIES_SHEET)
     _title(
@@ -241,11 +226,11 @@ def scale_workbook(
         put(ws, row, 1, TIES.get(by, by))
         put(ws, row, 2, ref or None)
     _input_columns(ws, TIE_COLUMNS, FIRST + 50)
-    _protect(ws)
+    style.protect_layout(ws)
 
     _help(wb)
     wb.active = wb.sheetnames.index(CRITERIA_SHEET)
-    return _save(wb)
+    return style.to_bytes(wb)
 
 
 HELP_LINES = (
@@ -299,12 +284,11 @@ HELP_LINES = (
 
 def _help(wb: Workbook) -> None:
     ws = wb.create_sheet(HELP_SHEET, 0)
-    ws["A1"] = "HƯỚNG DẪN LẬP THANG ĐIỂM BẰNG EXCEL"
-    ws["A1"].font = Font(bold=True, size=13)
+    style.title(ws, "HƯỚNG DẪN LẬP THANG ĐIỂM BẰNG EXCEL")
     for row, line in enumerate(HELP_LINES, start=3):
         cell = put(ws, row, 1, line)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = style.TEXT_ALIGNMENT
         if line.isupper() or line.startswith(("TRANG", "CÚ PHÁP", "TẢI LÊN")):
-            cell.font = Font(bold=True)
+            cell.font = style.LABEL_FONT
     ws.column_dimensions["A"].width = 120
-    _protect(ws)
+    style.protect_layout(ws)
