@@ -205,7 +205,9 @@ def test_a_proposal_for_a_unit_under_discipline_review_cannot_go_to_the_ministry
     )
     problems = gates.problems_before(cycle, S.APPROVAL)
     assert any(
-        p.startswith("Quảng Ninh: không đủ điều kiện Cờ thi đua của Bộ Công an") and "R15" in p
+        p.startswith("Quảng Ninh: không đủ điều kiện Cờ thi đua của Bộ Công an")
+        and "đang bị xem xét kỷ luật" in p
+        and "R15" not in p  # officers read the condition in words, not rule ids (issue 15)
         for p in problems
     )
     with pytest.raises(WorkflowError, match="Quảng Ninh"):
