@@ -211,3 +211,8 @@ def test_the_method_page_offers_the_draft_and_the_dashboard_links_each_units_yea
     assert (
         'href="/cum-thi-dua/2021/3/thi-dua/don-vi/bac-giang/qua-cac-nam/"' in board.content.decode()
     )
+
+
+def test_the_cluster_list_offers_publication_to_the_ministry_only(cast):
+    assert 'id="publish"' in cast.client(cast.approver).get("/cum-thi-dua/").content.decode()
+    assert 'id="publish"' not in cast.client(cast.secretariat).get("/cum-thi-dua/").content.decode()

@@ -120,3 +120,10 @@ def test_records_written_by_a_signed_decision_are_counted(world):
     assert (stats.total.collectives, stats.total.individuals) == (6, 0)
     assert {p.label for p in stats.by_unit} >= {"Công an tỉnh Bắc Giang", "Công an tỉnh Quảng Ninh"}
     assert [p.label for p in stats.by_level] == ["Bộ Công an"]
+
+
+def test_counts_are_written_the_vietnamese_way():
+    from thidua.honours.statistics import Pair
+
+    pair = Pair("Cụm 3 năm 2021", collectives=3356, individuals=7918)
+    assert pair.text == {"collectives": "3.356", "individuals": "7.918", "total": "11.274"}

@@ -147,6 +147,10 @@ class Total:
     amount: Decimal = Decimal(0)
     without_amount: int = 0
 
+    @property
+    def count_text(self) -> str:
+        return fmt_number(self.count)
+
     def add(self, amount: Decimal | None) -> None:
         self.count += 1
         if amount is None:

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from thidua.engine import text
 from thidua.engine.eligibility_catalogue import ISSUERS
+from thidua.engine.numbers import fmt_number
 from thidua.honours.models import Commendation
 from thidua.honours.models.common import catalogue
 from thidua.lib import workbook_style as style
@@ -47,6 +48,15 @@ class Pair:
     @property
     def total(self) -> int:
         return self.collectives + self.individuals
+
+    @property
+    def text(self) -> dict[str, str]:
+        """The counts in Vietnamese format (3.356), for the page."""
+        return {
+            "collectives": fmt_number(self.collectives),
+            "individuals": fmt_number(self.individuals),
+            "total": fmt_number(self.total),
+        }
 
     def add(self, kind: str, n: int) -> None:
         if kind == COLLECTIVE:
