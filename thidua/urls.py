@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("khen-thuong/", include("thidua.honours.urls")),
     path("in-phoi/", include("thidua.documents.urls_certificates")),
+    path("quyet-dinh-khen-thuong/", include("thidua.documents.urls_decisions")),
     path("bang-dieu-khien/", include("thidua.cycle.urls_ministry")),
     path("tac-vu/van-ban/<int:year>/", documents_year, name="jobs_documents_year"),
     path("tac-vu/", include("thidua.jobs.urls")),

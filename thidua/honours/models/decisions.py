@@ -146,7 +146,7 @@ class Decision(models.Model):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("honours_decision", args=[self.pk])
+        return reverse("decision_detail", args=[self.pk])
 
     @staticmethod
     def format_number(seq: int | None, authority: str) -> str:
