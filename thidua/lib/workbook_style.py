@@ -29,6 +29,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=13)
 NOTE_FONT = Font(italic=True, color="555555")
 LABEL_FONT = Font(bold=True)
+REQUIRED_FONT = Font(italic=True, color="A8191F")  # "bắt buộc" written next to a field
 HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 TEXT_ALIGNMENT = Alignment(wrap_text=True, vertical="top")  # long text in a data cell
 LOCKED = Protection(locked=True)
@@ -45,6 +46,7 @@ __all__ = [
     "LOCKED",
     "NOTE_FONT",
     "REQUIRED_FILL",
+    "REQUIRED_FONT",
     "TEXT_ALIGNMENT",
     "TITLE_FONT",
     "UNLOCKED",

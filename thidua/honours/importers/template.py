@@ -5,7 +5,7 @@ in the house style (thidua.lib.workbook_style)."""
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -137,7 +137,7 @@ def _write_guide(ws) -> None:
             )
         lines.append(("", "", ""))
     for r, (a, b, c) in enumerate(lines, start=1):
-        put(ws, r, 1, a).font = Font(bold=True, size=13 if r == 1 else 11)
-        put(ws, r, 2, b).font = Font(italic=True, color="A8191F")
+        put(ws, r, 1, a).font = style.TITLE_FONT if r == 1 else style.LABEL_FONT
+        put(ws, r, 2, b).font = style.REQUIRED_FONT
         put(ws, r, 3, c).alignment = Alignment(wrap_text=True, vertical="top")
     ws.protection.sheet = True
