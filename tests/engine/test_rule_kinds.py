@@ -27,7 +27,7 @@ from thidua.engine.scoring import UnitInput, score_unit, score_units
 from thidua.engine.testing import example, group, scale_doc
 
 KINDS = list(SCALE_RULE_KINDS)
-CONTRACT = ("parse", "evaluate", "explain", "describe", "inputs", "family")
+CONTRACT = ("parse", "evaluate", "explain", "describe", "inputs")  # "family" defaults to "ref"
 
 
 def example_doc(kind: str) -> dict[str, Any]:

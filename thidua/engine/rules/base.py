@@ -170,8 +170,9 @@ class ScaleRuleKind:
         raise NotImplementedError
 
     def family(self, rule: Any) -> str:
-        """The vectorised family of :class:`thidua.engine.kernel.Kernel` that scores the rule."""
-        raise NotImplementedError
+        """The vectorised family of :class:`thidua.engine.kernel.Kernel` that scores the rule
+        (``"ref"``: cell by cell with :meth:`evaluate`, for a kind without a family of its own)."""
+        return "ref"
 
     # -- what the rule means for the sheet -----------------------------------------------------
 
