@@ -25,6 +25,9 @@ from thidua.untrusted import put
 HEADER_FILL = PatternFill("solid", fgColor="0F2747")
 REQUIRED_FILL = PatternFill("solid", fgColor="A8191F")  # the header of a required column
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")  # a cell the user fills in
+WORDS_FILL = PatternFill(
+    "solid", fgColor="EEF1F5"
+)  # written by the system, to read (a rule in words)
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=13)
 NOTE_FONT = Font(italic=True, color="555555")
@@ -50,6 +53,7 @@ __all__ = [
     "TEXT_ALIGNMENT",
     "TITLE_FONT",
     "UNLOCKED",
+    "WORDS_FILL",
     "column_widths",
     "filter_header",
     "header_cell",

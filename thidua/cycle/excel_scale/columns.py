@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.styles import PatternFill
-
 from thidua.cycle.excel import (
     HEADER_ROW,
     NO,
@@ -29,7 +27,6 @@ TIES_SHEET = "Khi bằng điểm"
 FIRST = HEADER_ROW + 1  # the first data row of every sheet
 INPUT_ROWS = 300  # rows prepared with validation lists below the data
 MAX_ROWS = 2000  # more than any scale has: a sheet longer than this is not a scale
-WORDS_FILL = PatternFill("solid", fgColor="EEF1F5")
 
 # -- the vocabularies (label shown in Excel ↔ value in the document) ---------------------------------
 

@@ -22,7 +22,6 @@ from thidua.cycle.excel_scale.columns import (
     TIE_COLUMNS,
     TIES,
     TIES_SHEET,
-    WORDS_FILL,
     WORDS_HEADER,
     Column,
     _choice_list,
@@ -31,7 +30,7 @@ from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import NumberError
 from thidua.engine.scale import parse_scale
 from thidua.lib import workbook_style as style
-from thidua.lib.workbook_style import INPUT_FILL, LOCKED, UNLOCKED
+from thidua.lib.workbook_style import INPUT_FILL, LOCKED, UNLOCKED, WORDS_FILL
 from thidua.untrusted import put
 
 # -- writing ---------------------------------------------------------------------------------------
