@@ -374,3 +374,28 @@ def test_a_reviewer_is_reminded_on_the_home_page(world):
     assert any(f"Cho ý kiến Hội đồng về {len(items)} đề nghị" in t.text for t in tasks_for(chair))
     Proposal.objects.filter(pk=items[0].pk).update(state=Proposal.State.RETURNED)
     assert any("Bộ trả lại 1 đề nghị" in t.text for t in tasks_for(world.cast.secretariat))
+
+
+def test_the_council_is_composed_in_the_admin_site_and_every_change_is_audited(world):
+    admin = make_user("quantri", User.Role.VIEWER, None, is_staff=True, is_superuser=True)
+    chair = make_user("chutich2", User.Role.VIEWER, "x03", full_name="Trần Quốc Chủ")
+    response = world.cast.client(admin).post(
+        reverse("admin:cycle_council_add"),
+        {
+            "name": "Hội đồng Thi đua – Khen thưởng Bộ Công an",
+            "opinions_needed": 3,
+            "chair_must_opine": "on",
+            "active": "on",
+            "members-TOTAL_FORMS": 1,
+            "members-INITIAL_FORMS": 0,
+            "members-0-user": chair.pk,
+            "members-0-role": "chair",
+            "members-0-title": "Thứ trưởng",
+        },
+    )
+    assert response.status_code == 302
+    body = Council.current()
+    assert body.opinions_needed == 3 and body.members.get().role == CouncilMember.Role.CHAIR
+    assert AuditRecord.objects.filter(action="create", object_pk=str(body.pk)).exists()
+    member = body.members.get()
+    assert AuditRecord.objects.filter(action="create", object_pk=str(member.pk)).exists()
