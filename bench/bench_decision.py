@@ -135,7 +135,7 @@ def bare_insert(people) -> float:
 def main() -> None:
     from thidua.audit.models import AuditRecord
     from thidua.honours.models import Commendation, Decision
-    from thidua.honours.signing import LineInput, create_draft
+    from thidua.honours.signing import LineInput, create_draft, sign
 
     approver, people = build()
     decision = create_draft(
@@ -160,7 +160,7 @@ def main() -> None:
     check_person(people[0], AWARD, YEAR)
     records_before, audit_before = Commendation.objects.count(), AuditRecord.objects.count()
     start = time.perf_counter()
-    decision.sign(by=approver, seq=1, date=dt.date(YEAR + 1, 3, 1))
+    sign(decision, by=approver, seq=1, date=dt.date(YEAR + 1, 3, 1))
     signing = time.perf_counter() - start
     decision = Decision.objects.get(pk=decision.pk)
     written = Commendation.objects.count() - records_before

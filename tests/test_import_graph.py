@@ -38,10 +38,6 @@ ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
         "Dispute.resolve applies an accepted dispute and re-ranks (apply_dispute): the resolving "
         "step (the inspection page and the API) should call it (DESIGN.md §4.7)"
     ),
-    ("thidua.honours.models.decisions", "thidua.honours.signing"): (
-        "Decision's steps call the signing module, which imports the models: the decisions' "
-        "author moves what the model needs below it, or has the step call signing"
-    ),
 }
 # Imports from an app to a higher layer still to remove.
 ALLOWED_UPWARD: dict[tuple[str, str], str] = {}

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from thidua.audit.models import AuditRecord
+from thidua.honours import revoking, signing
 from thidua.honours.eligibility import check_person
 from thidua.honours.models import Commendation, Decision, Person
 from thidua.honours.signing import LineInput, create_draft
@@ -64,8 +65,8 @@ def draft(world, people, *, award=BK, year=2024, ref="") -> Decision:
 
 
 def sign(world, decision, seq, day=dt.date(2025, 3, 1), **extra) -> Decision:
-    return decision.sign(
-        by=world.cast.approver, seq=seq, date=day, signer_name="Lương Tam Quang", **extra
+    return signing.sign(
+        decision, by=world.cast.approver, seq=seq, date=day, signer_name="Lương Tam Quang", **extra
     )
 
 
@@ -98,7 +99,7 @@ def test_signing_writes_one_record_per_line_linked_and_audited(world):
 def test_only_the_ministry_approver_signs(world):
     decision = draft(world, [officer(world)])
     with pytest.raises(PermissionDenied):
-        decision.sign(by=world.cast.secretariat, seq=1, date=dt.date(2025, 3, 1))
+        signing.sign(decision, by=world.cast.secretariat, seq=1, date=dt.date(2025, 3, 1))
     decision.refresh_from_db()
     assert decision.state == Decision.State.DRAFT
 
@@ -169,7 +170,8 @@ def test_revoking_one_line_revokes_its_record_with_the_reason_and_keeps_the_othe
     sign(world, decision, 50)
     first, second = decision.lines.order_by("position")
 
-    first.revoke(
+    revoking.revoke_line(
+        first,
         by=world.cast.approver,
         decision_no="60/QĐ-BCA",
         decision_date=dt.date(2025, 6, 1),
@@ -189,7 +191,8 @@ def test_revoking_one_line_revokes_its_record_with_the_reason_and_keeps_the_othe
 def test_revoking_the_decision_revokes_every_record_and_it_is_never_signed_again(world):
     decision = draft(world, [officer(world), officer(world, "QD-002", "Phạm Thị Hòa")])
     sign(world, decision, 51)
-    decision.revoke(
+    revoking.revoke_decision(
+        decision,
         by=world.cast.approver,
         decision_no="61/QĐ-BCA",
         decision_date=dt.date(2025, 6, 1),
@@ -207,7 +210,8 @@ def test_a_revoked_line_is_not_signed_again_in_a_new_decision(world):
     a = officer(world)
     decision = draft(world, [a], ref="QD-TEST-2024")
     sign(world, decision, 70)
-    decision.lines.get().revoke(
+    revoking.revoke_line(
+        decision.lines.get(),
         by=world.cast.approver,
         decision_no="71/QĐ-BCA",
         decision_date=dt.date(2025, 6, 1),
@@ -277,7 +281,8 @@ def test_signing_a_2024_decision_changes_the_2025_check_of_the_same_person(world
     assert "2024" not in before.conditions[0].detail.split("danh hiệu năm")[-1]
 
     # ... and revoking it changes it back.
-    Decision.objects.get(seq=300).revoke(
+    revoking.revoke_decision(
+        Decision.objects.get(seq=300),
         by=world.cast.approver,
         decision_no="301/QĐ-BCA",
         decision_date=dt.date(2025, 6, 1),

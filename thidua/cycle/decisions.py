@@ -18,7 +18,7 @@ from thidua.cycle.models import Cycle, Proposal
 from thidua.honours.models import Authority, Decision, DecisionLine
 from thidua.honours.models.common import catalogue
 from thidua.honours.models.decisions import AUTHORITY_LEVEL
-from thidua.honours.signing import LineInput, create_draft, require_approver
+from thidua.honours.signing import LineInput, create_draft, require_approver, sign
 from thidua.org.models import User
 
 
@@ -233,6 +233,6 @@ def build_demo_decisions(cycle: Cycle) -> list[Decision]:
             )
             decision.signer_title = title or decision.signer_title
             decision.save(update_fields=["signer_title"])
-            decision.sign(by=signer, seq=seq, date=dt.date(*day))
+            sign(decision, by=signer, seq=seq, date=dt.date(*day))
             made.append(decision)
     return made

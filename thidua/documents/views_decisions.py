@@ -10,6 +10,7 @@ units and secretariats the signed ones that concern them. Acting: the Ministry a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import forms
 from django.db.models import Count
@@ -22,6 +23,7 @@ from thidua.cycle.access import get_cycle_for_user
 from thidua.cycle.decisions import approved, authorities_of, draft_from_cycle
 from thidua.cycle.models import Cycle, Proposal
 from thidua.documents import decision as document
+from thidua.honours import revoking, signing
 from thidua.honours.access import can_sign_decisions, get_decision_for_user
 from thidua.honours.forms import RevokeForm, ViDateField
 from thidua.honours.models import Authority, Decision
@@ -159,7 +161,7 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
             version = data.pop("version")
             ok, _, status = run_step(
                 request,
-                lambda: decision.sign(by=request.user, expected_version=version, **data),
+                lambda: signing.sign(decision, by=request.user, expected_version=version, **data),
                 success="Đã ký ban hành quyết định; hồ sơ khen thưởng đã được ghi vào sổ.",
                 form=form,
             )
@@ -189,7 +191,11 @@ def decision_revoke(request: HttpRequest, pk: int, line: int | None = None) -> H
         if form.is_valid():
             data = dict(form.cleaned_data)
             data.pop("version")
-            step = (target or decision).revoke
+            step = (
+                functools.partial(revoking.revoke_line, target)
+                if target is not None
+                else functools.partial(revoking.revoke_decision, decision)
+            )
             ok, _, status = run_step(
                 request,
                 lambda: step(by=request.user, **data),

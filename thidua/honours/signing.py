@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from thidua.audit.log import prepare, record_many, snapshot
 from thidua.engine import eligibility as engine
 from thidua.engine import text
-from thidua.honours.models import REVOCATION_GROUNDS, Commendation, Person
+from thidua.honours.models import Commendation, Person
 from thidua.honours.models.common import catalogue, date_error, year_error
 from thidua.honours.models.decisions import (
     AUTHORITY_LEVEL,
@@ -63,7 +63,7 @@ class LineInput:
     leads_cluster: bool = False
 
 
-def _label(position: int, name: str, award: str) -> str:
+def line_label(position: int, name: str, award: str) -> str:
     return f"Dòng {position} ({name} — {catalogue().name(award)})"
 
 
@@ -163,7 +163,7 @@ def _static_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list[s
     seen: dict[tuple, int] = {}
     for row in rows:
         name = row.person.full_name if row.person is not None else row.unit.name
-        label = _label(row.position, name, row.award_code)
+        label = line_label(row.position, name, row.award_code)
         if row.award_code not in cat:
             problems.append(
                 f"Dòng {row.position} ({name}): hình thức “{row.award_code}” không có trong danh mục."
@@ -300,7 +300,7 @@ def _register_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list
             if row.person_id
             else [("u", pk) for pk in (u.pk for u in row.unit.current().lineage())]
         )
-        label = _label(row.position, row.recipient_name, row.award_code)
+        label = line_label(row.position, row.recipient_name, row.award_code)
         if row.award_code in cat and cat.get(row.award_code).annual:
             twin = next(
                 (held[k] for w in whos if (k := (w, row.award_code, decision.year)) in held), None
@@ -354,7 +354,9 @@ def _eligibility_problems(decision: Decision, rows: Sequence[DecisionLine]) -> l
                 candidate, row.award_code, year, rules, achievement_ref=row.achievement_ref or None
             )
         except engine.EligibilityError as exc:
-            problems.append(f"{_label(row.position, row.recipient_name, row.award_code)}: {exc}.")
+            problems.append(
+                f"{line_label(row.position, row.recipient_name, row.award_code)}: {exc}."
+            )
             continue
         if verdict.eligible is False:
             reasons = "; ".join(
@@ -362,7 +364,7 @@ def _eligibility_problems(decision: Decision, rows: Sequence[DecisionLine]) -> l
                 for c in verdict.failing
             )
             problems.append(
-                f"{_label(row.position, row.recipient_name, row.award_code)}: không đủ điều kiện — "
+                f"{line_label(row.position, row.recipient_name, row.award_code)}: không đủ điều kiện — "
                 f"{reasons}."
             )
     return problems
@@ -404,7 +406,7 @@ def sign(
         from thidua.lib.workflow import StaleEdit
 
         raise StaleEdit("Quyết định vừa được người khác thay đổi; tải lại trang để xem bản mới.")
-    decision = locked
+    original, decision = decision, locked
     seq = seq if seq is not None else decision.seq
     date = date or decision.date
     gap_reason = text.normalize(gap_reason or "")
@@ -421,7 +423,7 @@ def sign(
     signed = [r for r in rows if r.commendation_id]
     if signed:
         raise WorkflowError(
-            f"{_label(signed[0].position, signed[0].recipient_name, signed[0].award_code)} đã có "
+            f"{line_label(signed[0].position, signed[0].recipient_name, signed[0].award_code)} đã có "
             "hồ sơ khen thưởng: một dòng chỉ được ký một lần."
         )
     problems = _static_problems(decision, rows) or _register_problems(decision, rows)
@@ -458,6 +460,8 @@ def sign(
     ]
     audits += [prepare(actor=by, action="create", obj=c, after=snapshot(c)) for c in records]
     record_many(audits)
+    if original is not decision:
+        original.refresh_from_db()
     return decision
 
 
@@ -506,143 +510,3 @@ def _link(rows: Sequence[DecisionLine], batch: int = 500) -> None:
                 f"WHERE {table}.id = v.column1",
                 params,
             )
-
-
-# ---------------------------------------------------------------------------------------------
-# Revoking
-
-
-def _revocation_input(
-    decision: Decision, decision_no: str, decision_date: dt.date | None, ground: str, reason: str
-) -> tuple[str, str]:
-    reason, decision_no = text.normalize(reason or ""), text.normalize(decision_no or "")
-    errors = {}
-    if not decision_no:
-        errors["decision_no"] = "Phải ghi số quyết định hủy bỏ, thu hồi."
-    if decision_date is None:
-        errors["decision_date"] = "Phải ghi ngày quyết định hủy bỏ."
-    elif decision.date and decision_date < decision.date:
-        errors["decision_date"] = (
-            f"Ngày hủy bỏ {decision_date:%d/%m/%Y} trước ngày ký quyết định ({decision.date:%d/%m/%Y})."
-        )
-    if ground not in dict(REVOCATION_GROUNDS):
-        errors["ground"] = "Chọn căn cứ hủy bỏ theo Luật Thi đua, khen thưởng."
-    if not reason:
-        errors["reason"] = "Phải nêu lý do hủy bỏ, thu hồi."
-    if errors:
-        raise ValidationError(errors)
-    return decision_no, reason
-
-
-REVOKE_FIELDS = [
-    "revoked",
-    "revocation_decision_no",
-    "revocation_date",
-    "revocation_ground",
-    "revocation_reason",
-    "revoked_by",
-]
-
-
-def _revoke_records(
-    records: Iterable[Commendation], by: User, no: str, day: dt.date, ground: str, reason: str
-) -> list:
-    audits = []
-    changed = []
-    for c in records:
-        if c.revoked:
-            continue
-        before = snapshot(c, REVOKE_FIELDS)
-        c.revoked, c.revocation_decision_no, c.revocation_date = True, no, day
-        c.revocation_ground, c.revocation_reason, c.revoked_by = ground, reason, by
-        c.version += 1
-        changed.append(c)
-        audits.append(
-            prepare(
-                actor=by,
-                action="revoke",
-                obj=c,
-                before=before,
-                after=snapshot(c, REVOKE_FIELDS),
-                reason=reason,
-            )
-        )
-    Commendation.objects.bulk_update(changed, [*REVOKE_FIELDS, "version"], batch_size=500)
-    return audits
-
-
-@transaction.atomic
-def revoke_decision(
-    decision: Decision,
-    *,
-    by: User,
-    decision_no: str,
-    decision_date: dt.date | None,
-    ground: str,
-    reason: str,
-) -> Decision:
-    """Hủy bỏ the whole decision: every record it wrote is revoked with the reason (Law 2022,
-    ch. VII); the records stay, marked, and no longer count for later years."""
-    require_approver(by, "hủy bỏ quyết định khen thưởng")
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.state == Decision.State.DRAFT:
-        raise WorkflowError("Quyết định chưa ký: dự thảo không cần hủy bỏ.")
-    if decision.state == Decision.State.REVOKED:
-        raise WorkflowError(f"Quyết định số {decision.number} đã bị hủy bỏ trước đó.")
-    no, reason = _revocation_input(decision, decision_no, decision_date, ground, reason)
-    fields = [
-        "state",
-        "revocation_decision_no",
-        "revocation_date",
-        "revocation_ground",
-        "revocation_reason",
-        "revoked_by",
-    ]
-    before = snapshot(decision, fields)
-    decision.state = Decision.State.REVOKED
-    decision.revocation_decision_no, decision.revocation_date = no, decision_date
-    decision.revocation_ground, decision.revocation_reason, decision.revoked_by = ground, reason, by
-    decision.version += 1
-    decision.save(update_fields=[*fields, "version"])
-    records = Commendation.objects.filter(decision_line__decision=decision).select_related(
-        "person", "unit"
-    )
-    audits = [
-        prepare(
-            actor=by,
-            action="revoke",
-            obj=decision,
-            before=before,
-            after=snapshot(decision, fields),
-            reason=reason,
-        )
-    ]
-    audits += _revoke_records(records, by, no, decision_date, ground, reason)
-    record_many(audits)
-    return decision
-
-
-@transaction.atomic
-def revoke_line(
-    line: DecisionLine,
-    *,
-    by: User,
-    decision_no: str,
-    decision_date: dt.date | None,
-    ground: str,
-    reason: str,
-) -> None:
-    """Hủy bỏ one line: its record is revoked with the reason; the decision stays signed."""
-    require_approver(by, "hủy bỏ khen thưởng")
-    line = (
-        DecisionLine.objects.select_for_update(of=("self",))
-        .select_related("decision", "commendation__person", "commendation__unit")
-        .get(pk=line.pk)
-    )
-    if line.decision.state == Decision.State.DRAFT or line.commendation is None:
-        raise WorkflowError("Quyết định chưa ký: bỏ dòng khỏi dự thảo thay vì hủy bỏ.")
-    label = _label(line.position, line.recipient_name, line.award_code)
-    if line.commendation.revoked:
-        raise WorkflowError(f"{label} đã bị hủy bỏ trước đó.")
-    no, reason = _revocation_input(line.decision, decision_no, decision_date, ground, reason)
-    record_many(_revoke_records([line.commendation], by, no, decision_date, ground, reason))

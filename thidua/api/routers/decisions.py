@@ -24,6 +24,7 @@ from thidua.cycle.access import get_cycle_for_user
 from thidua.cycle.decisions import draft_from_cycle
 from thidua.documents import decision as document
 from thidua.engine import text
+from thidua.honours import revoking, signing
 from thidua.honours.access import get_decision_for_user
 from thidua.honours.models import REVOCATION_GROUNDS, Authority, Decision, DecisionLine
 from thidua.org.access import require
@@ -206,7 +207,8 @@ class SignIn(Schema):
 def sign_decision(request, decision_id: int, payload: SignIn):
     decision, can_sign = get_decision_for_user(request.user, decision_id)
     require(can_sign, _APPROVER_ONLY)
-    decision.sign(
+    signing.sign(
+        decision,
         by=request.user,
         seq=payload.seq,
         date=payload.date,
@@ -233,7 +235,7 @@ class RevokeIn(Schema):
 def revoke_decision(request, decision_id: int, payload: RevokeIn):
     decision, can_sign = get_decision_for_user(request.user, decision_id)
     require(can_sign, _APPROVER_ONLY)
-    decision.revoke(by=request.user, **payload.dict())
+    revoking.revoke_decision(decision, by=request.user, **payload.dict())
     return _detail(decision)
 
 
@@ -249,7 +251,7 @@ def revoke_line(request, decision_id: int, line_id: int, payload: RevokeIn):
     if line is None:
         raise Http404("Không có dòng này trong quyết định.")
     require(can_sign, _APPROVER_ONLY)
-    line.revoke(by=request.user, **payload.dict())
+    revoking.revoke_line(line, by=request.user, **payload.dict())
     decision.refresh_from_db()
     return _detail(decision)
 

@@ -4,7 +4,8 @@ A decision is drafted (lines: a collective or an individual, the form or title, 
 the achievement it rewards), then signed: the signature writes one commendation record per line
 into the register (Commendation, linked from `DecisionLine.commendation`) in the same
 transaction, audited. Revoking the decision, or one line, revokes those records with the reason.
-The work of signing and revoking is in thidua/honours/signing.py; these are the rows.
+Signing and revoking span the decision, its lines, the register and the eligibility engine: they
+are thidua/honours/signing.py (`sign`) and revoking.py (`revoke_decision`, `revoke_line`).
 
 Numbering (Nghị định 30/2020/NĐ-CP, Điều 15): a document's number is its order among the
 documents the authority issues in a calendar year, from 01 on 1 January, consecutive. The system
@@ -182,22 +183,6 @@ class Decision(models.Model):
         amounts = [line.amount for line in self.lines.all() if line.amount is not None]
         return sum(amounts, Decimal(0)) if amounts else None
 
-    # The workflow steps (thidua/honours/signing.py does the work, in one transaction each).
-
-    def sign(self, *, by: User, **fields) -> Decision:
-        from thidua.honours import signing
-
-        signing.sign(self, by=by, **fields)
-        self.refresh_from_db()
-        return self
-
-    def revoke(self, *, by: User, **fields) -> Decision:
-        from thidua.honours import signing
-
-        signing.revoke_decision(self, by=by, **fields)
-        self.refresh_from_db()
-        return self
-
 
 class DecisionLine(models.Model):
     """One recipient of a decision: a collective (unit) or an individual (person, with the unit
@@ -268,8 +253,3 @@ class DecisionLine(models.Model):
     @property
     def revoked(self) -> bool:
         return self.commendation_id is not None and self.commendation.revoked
-
-    def revoke(self, *, by: User, **fields) -> None:
-        from thidua.honours import signing
-
-        signing.revoke_line(self, by=by, **fields)
