@@ -196,3 +196,9 @@ def test_the_user_saves_a_printer_calibration_previews_it_and_bad_offsets_are_re
     assert "Phải đặt tên máy in." in text
     assert "Dịch ngang phải là số mm" in text and "Dịch dọc tối đa ±50 mm." in text
     assert client.get(f"{url}phoi.pdf", {"x": "abc"}).status_code == 422
+
+
+def test_the_signed_decisions_page_links_to_its_certificates(world):
+    decision = _demo_bca(world)
+    page = world.cast.client(world.cast.approver).get(f"/quyet-dinh-khen-thuong/{decision.pk}/")
+    assert f'href="/in-phoi/quyet-dinh/{decision.pk}/"' in page.content.decode()
