@@ -8,7 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -185,3 +185,68 @@ def test_the_fund_counts_the_records_a_signed_decision_wrote(world):
     assert [
         money.reward_amount(line.award_code, decision.date) for line in decision.lines.all()
     ].count(11_920_000) == 6
+
+
+@pytest.mark.django_db
+def test_fill_amounts_sets_the_lines_without_one_and_keeps_the_others(world):
+    from thidua.honours.models import DecisionLine
+
+    bg = world.unit("bac-giang")
+    lines = [
+        DecisionLine(award_code="co_thi_dua_bo_cong_an", unit=bg),
+        DecisionLine(award_code="giay_khen", unit=bg),
+        DecisionLine(award_code="don_vi_quyet_thang", unit=bg, amount=Decimal(1_000_000)),
+    ]
+    total = money.fill_amounts(lines, D(2025, 1, 20))
+    assert [line.amount for line in lines] == [18_720_000, None, 1_000_000]
+    assert total == 19_720_000
+
+
+records = st.lists(
+    st.tuples(
+        st.sampled_from(["chien_si_tien_tien", "co_thi_dua_bo_cong_an", "giay_khen"]),
+        st.integers(2018, 2025),
+        st.sampled_from(["1/QĐ-A", "2/QĐ-B", "3/QĐ-C"]),
+        st.sampled_from(["bac-giang", "quang-ninh", "yen-bai"]),
+        st.booleans(),
+    ),
+    max_size=25,
+)
+
+
+@pytest.mark.django_db
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(rows=records)
+def test_property_every_total_adds_up_to_the_grand_total(reference, rows):
+    """Unsaved register rows (real model objects): per year, unit and decision the totals add up
+    to the grand total; revoked rows count nowhere."""
+    from thidua.honours.models import Commendation
+    from thidua.org.models import Unit
+
+    units = {
+        u.code: u for u in Unit.objects.filter(code__in=["bac-giang", "quang-ninh", "yen-bai"])
+    }
+    made = [
+        Commendation(
+            recipient_kind="tap_the",
+            unit=units[code],
+            award_code=award,
+            year=year,
+            decision_no=number,
+            decision_date=D(year + 1, 1, 15),
+            issuer="Bộ Công an",
+            revoked=revoked,
+        )
+        for award, year, number, code, revoked in rows
+    ]
+    fund = money.fund(made)
+    live = [c for c in made if not c.revoked]
+    assert fund.total.count == len(live)
+    for part in (fund.by_year, fund.by_unit, fund.by_decision):
+        assert sum(t.amount for t in part.values()) == fund.total.amount
+        assert sum(t.count for t in part.values()) == fund.total.count
+        assert sum(t.without_amount for t in part.values()) == fund.total.without_amount
+    expected = sum(
+        (money.reward_amount(c.award_code, c.decision_date) or 0 for c in live), Decimal(0)
+    )
+    assert fund.total.amount == expected

@@ -132,6 +132,20 @@ def reward_amount(
     return round_up(multiple * table.on(on_date).amount, table.rounding_step)
 
 
+def fill_amounts(lines: Iterable[Any], on_date: dt.date) -> Decimal:
+    """Set the reward of every decision line that has none (`award_code`, `amount` attributes)
+    from the base salary in force on `on_date` (the decision's date); lines given an amount by
+    hand keep it. Returns the total of the lines' amounts. The caller saves the lines."""
+    table = salary_table()
+    total = Decimal(0)
+    for line in lines:
+        if line.amount is None:
+            line.amount = reward_amount(line.award_code, on_date, table)
+        if line.amount is not None:
+            total += line.amount
+    return total
+
+
 def vnd(amount: Decimal | int | None) -> str:
     """``2340000 → '2.340.000 đ'``; None (no multiple) → an en dash."""
     return "–" if amount is None else f"{fmt_number(Decimal(amount))} đ"
