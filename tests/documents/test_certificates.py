@@ -18,6 +18,7 @@ from tests.honours.test_decisions import officer
 from thidua.audit.models import AuditRecord
 from thidua.documents import certificates as C
 from thidua.documents.models import PrinterCalibration
+from thidua.honours import signing
 from thidua.honours.models import Decision
 from thidua.honours.signing import LineInput, create_draft
 
@@ -37,9 +38,15 @@ def _signed(world) -> Decision:
             for p in people
         ],
     )
-    return decision.sign(
-        by=world.cast.approver, seq=1777, date=dt.date(2025, 3, 1), signer_name="Lương Tam Quang"
+    signing.sign(
+        decision,
+        by=world.cast.approver,
+        seq=1777,
+        date=dt.date(2025, 3, 1),
+        signer_name="Lương Tam Quang",
     )
+    decision.refresh_from_db()
+    return decision
 
 
 def _demo_bca(world) -> Decision:
