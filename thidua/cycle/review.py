@@ -21,6 +21,7 @@ from django.db import transaction
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.cycle import review_checks as checks
+from thidua.cycle import workflow
 from thidua.cycle.models import (
     AnswerFile,
     Council,
@@ -185,9 +186,7 @@ def decide_many(
 ) -> int:
     """The approver's decision on many items at once (all or nothing). Approving needs the
     council's opinions, eligibility and the quotas; returning or rejecting needs a reason."""
-    if by.role != User.Role.MINISTRY_APPROVER and not by.is_superuser:
-        raise PermissionDenied("Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng.")
-    cycle.require_stage(Cycle.Stage.APPROVAL, action="xét duyệt đề nghị")
+    cycle.require_step(workflow.DECIDE, by)
     if decision not in DECISIONS:
         raise ValidationError({"decision": "Chọn phê duyệt, trả lại hoặc không phê duyệt."})
     if not ids:
@@ -233,8 +232,7 @@ def decide_many(
 
 @transaction.atomic
 def answer_return(proposal: Proposal, *, by: User, note: str, files: Sequence = ()) -> ReturnAnswer:
-    proposal.cycle.require_secretariat(by)
-    proposal.cycle.require_stage(Cycle.Stage.APPROVAL, action="giải trình đề nghị bị trả lại")
+    proposal.cycle.require_step(workflow.ANSWER_RETURNED, by)
     if proposal.state != Proposal.State.RETURNED:
         raise WorkflowError("Chỉ giải trình được đề nghị Bộ đã trả lại.")
     note = normalize(note)

@@ -394,6 +394,13 @@ DECIDE = _action(
     Who.APPROVER,
     "Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng.",
 )
+ANSWER_RETURNED = _action(
+    "answer_returned",
+    "giải trình đề nghị bị trả lại",
+    (S.APPROVAL,),
+    Who.SECRETARIAT,
+    _SECRETARIAT_ONLY + "giải trình đề nghị bị trả lại.",
+)
 # step 12: handover
 HAND_OVER = _action(
     "hand_over",

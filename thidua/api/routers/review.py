@@ -11,12 +11,11 @@ from ninja import Router, Schema
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
-from thidua.cycle import review
+from thidua.cycle import review, workflow
 from thidua.cycle import review_checks as checks
 from thidua.cycle.access import get_cycle_for_user, get_proposal_for_user, require_outcome_scope
 from thidua.cycle.models import Council, Proposal
 from thidua.honours.models import Person
-from thidua.org.access import require
 
 router = Router(tags=["Bộ xét duyệt"])
 
@@ -290,7 +289,7 @@ class BulkDecisionOut(Schema):
 def decide_many(request, year: int, number: int, payload: BulkDecisionIn):
     access = get_cycle_for_user(request.user, year, number)
     require_outcome_scope(access)
-    require(access.is_approver, "Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng.")
+    workflow.DECIDE.require_actor(request.user, access.cycle)
     if not payload.confirm:
         raise ValidationError({"confirm": "Xác nhận quyết định cho tất cả các đề nghị đã chọn."})
     count = review.decide_many(
@@ -318,7 +317,7 @@ class AnswerIn(Schema):
 def answer_return(request, year: int, number: int, proposal_id: int, payload: AnswerIn):
     access = get_cycle_for_user(request.user, year, number)
     proposal, _ = get_proposal_for_user(access, proposal_id)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được giải trình đề nghị bị trả lại.")
+    workflow.ANSWER_RETURNED.require_actor(request.user, access.cycle)
     answer = review.answer_return(proposal, by=request.user, note=payload.note)
     return 201, {
         "note": answer.note,

@@ -24,7 +24,7 @@ from thidua.cycle.access import (
     get_result_sheet_for_user,
 )
 from thidua.cycle.forms_plan import MethodForm
-from thidua.cycle.models import Cycle, Registration, ResultSheet
+from thidua.cycle.models import Registration, ResultSheet
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
 from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
 from thidua.cycle.views.results import _rows_for_list
@@ -162,7 +162,7 @@ def targets_upload(request: HttpRequest, year: int, number: int) -> HttpResponse
     workflow.SET_TARGETS.require_actor(request.user, access.cycle)
     cycle = access.cycle
     back = reverse("cycle_method", args=[year, number])
-    if cycle.stage == Cycle.Stage.CLOSED:
+    if not workflow.SET_TARGETS.open_now(cycle):
         messages.error(request, "Năm thi đua đã kết thúc: không thể thay đổi chỉ tiêu.")
         return redirect(back)
     method = _method_or_404(access)
@@ -224,7 +224,7 @@ def scale_upload(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = _method_access(request, year, number)
     cycle = access.cycle
     back = reverse("cycle_method", args=[year, number])
-    if cycle.stage == Cycle.Stage.CLOSED:
+    if not workflow.CHANGE_METHOD.open_now(cycle):
         messages.error(request, "Năm thi đua đã kết thúc: không thể thay đổi thang điểm.")
         return redirect(back)
     form = ScaleUploadForm(**_method_form_kwargs(request, cycle))

@@ -97,7 +97,7 @@ def cycle_method(request: HttpRequest, year: int, number: int) -> HttpResponse:
         "access": access,
         "cycle": cycle,
         "method": method,
-        "can_change": access.is_secretariat and cycle.stage != Cycle.Stage.CLOSED,
+        "can_change": workflow.CHANGE_METHOD.may(access.user, cycle),
         "history": history(cycle) if method else [],
     }
     if method and method.scale:
@@ -532,7 +532,7 @@ def cycle_drives(request: HttpRequest, year: int, number: int) -> HttpResponse:
             "access": access,
             "cycle": access.cycle,
             "drives": [{"d": d, "phase": d.phase()} for d in drives],
-            "can_add": access.is_secretariat and access.cycle.stage != Cycle.Stage.CLOSED,
+            "can_add": workflow.ADD_DRIVE.may(access.user, access.cycle),
         },
     )
 
@@ -540,7 +540,7 @@ def cycle_drives(request: HttpRequest, year: int, number: int) -> HttpResponse:
 def _drive_form_page(
     request: HttpRequest, access: CycleAccess, drive: Drive | None
 ) -> HttpResponse:
-    can_edit = access.cycle.stage != Cycle.Stage.CLOSED
+    can_edit = workflow.EDIT_DRIVE.open_now(access.cycle)
     status = 200
     if request.method == "POST":
         form = DriveForm(request.POST)

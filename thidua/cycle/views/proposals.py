@@ -135,13 +135,13 @@ def _page(
         or access.national
         or p.unit_id == access.user.unit_id
     ]
-    can_adjust = access.is_secretariat and cycle.stage in (S.PROPOSALS, S.APPROVAL)
+    can_adjust = workflow.WITHDRAW_PROPOSAL.may(access.user, cycle)
     for p in proposals:
         # The engine's basis reads "<why>. Căn cứ: <legal basis>": the legal part set apart.
         p.basis_why, _, p.basis_legal = p.basis.partition(" Căn cứ: ")
         p.can_withdraw = can_adjust and p.state in (Proposal.State.DRAFT, Proposal.State.RETURNED)
-        p.can_decide = (
-            access.is_approver and cycle.stage == S.APPROVAL and p.state == Proposal.State.SUBMITTED
+        p.can_decide = p.state == Proposal.State.SUBMITTED and workflow.DECIDE.may(
+            access.user, cycle
         )
         if p.can_withdraw:
             p.withdraw_form = bound.get(p.pk) or WithdrawForm(prefix=f"w{p.pk}")
@@ -153,7 +153,7 @@ def _page(
     refusals: dict[str, list] = {}
     for d in ranking.refusals() if ranking else []:
         refusals.setdefault(d["award_name"], []).append(d)
-    can_add = access.is_secretariat and cycle.stage == S.PROPOSALS
+    can_add = workflow.ADJUST_PROPOSALS.may(access.user, cycle)
     states = [p.state for p in proposals]
     context = {
         "access": access,
@@ -165,8 +165,7 @@ def _page(
         "can_add": can_add,
         "add_form": add_form or (AddProposalForm(cycle=cycle, prefix="add") if can_add else None),
         "can_submit": access.is_secretariat and cycle.stage == S.PROPOSALS and proposals,
-        "can_resubmit": access.is_secretariat
-        and cycle.stage == S.APPROVAL
+        "can_resubmit": workflow.RESUBMIT.may(access.user, cycle)
         and Proposal.State.RETURNED in states,
         "ready_to_close": cycle.stage == S.APPROVAL and not any(p.pending for p in proposals),
         # Rules and eligibility (issue 5) problems that block sending the proposals to the Ministry.

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from thidua.cycle import review
+from thidua.cycle import review, workflow
 from thidua.cycle import review_checks as checks
 from thidua.cycle.access import (
     CycleAccess,
@@ -315,7 +315,7 @@ def cycle_review_opinion(request: HttpRequest, year: int, number: int, pk: int) 
 def cycle_review_decide(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     require_outcome_scope(access)
-    require(access.is_approver, "Chỉ cán bộ phê duyệt của Bộ được quyết định đề nghị khen thưởng.")
+    workflow.DECIDE.require_actor(request.user, access.cycle)
     waiting = Proposal.objects.filter(cycle=access.cycle, state=Proposal.State.SUBMITTED)
     form = BulkDecisionForm(
         request.POST, choices=[(p.pk, str(p.pk)) for p in waiting], prefix="bulk"
@@ -345,7 +345,7 @@ def cycle_review_decide(request: HttpRequest, year: int, number: int) -> HttpRes
 def cycle_review_answer(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     proposal, _ = get_proposal_for_user(access, pk)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được giải trình đề nghị bị trả lại.")
+    workflow.ANSWER_RETURNED.require_actor(request.user, access.cycle)
     form = AnswerForm(request.POST, request.FILES, prefix=f"a{pk}")
     ok, status = False, 422
     if form.is_valid():

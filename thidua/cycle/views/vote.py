@@ -173,7 +173,6 @@ def _page(
     cycle = access.cycle
     forms = forms or {}
     vote, can_cast = get_vote_for_user(access)
-    trustee = HonourVote.is_ministry_trustee(request.user)
     context = {
         "access": access,
         "cycle": cycle,
@@ -181,7 +180,7 @@ def _page(
         "can_cast": can_cast,
         "error": error,
         "receipt": receipt,
-        "can_advance": access.is_secretariat
+        "can_advance": workflow.ADVANCE.permits(request.user, cycle)
         and cycle.stage == Cycle.Stage.VOTING
         and vote is not None
         and vote.is_closed,
@@ -203,13 +202,13 @@ def _page(
         may_vote=may_vote(access),
         ballot_form=forms.get("ballot") or BallotForm(),
         key_form=(forms.get("key") or NewPassphraseForm())
-        if trustee and vote.state == S.SETUP
+        if workflow.SET_VOTE_KEY.permits(request.user, cycle) and vote.state == S.SETUP
         else None,
         close_form=(forms.get("close") or PassphraseForm())
-        if access.is_secretariat and vote.state == S.OPEN
+        if workflow.CLOSE_VOTE.permits(request.user, cycle) and vote.state == S.OPEN
         else None,
         tally_form=(forms.get("tally") or PassphraseForm())
-        if trustee and vote.state == S.TALLYING
+        if workflow.TALLY_VOTE.permits(request.user, cycle) and vote.state == S.TALLYING
         else None,
         receipts=vote.receipts() if vote.published else [],
     )
