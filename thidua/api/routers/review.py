@@ -20,20 +20,20 @@ from thidua.honours.models import Person
 router = Router(tags=["Bộ xét duyệt"])
 
 
-class ConditionOut(Schema):
+class ReviewConditionOut(Schema):
     text: str
     detail: str
     legal_basis: str
     status: str
 
 
-class WhyOut(Schema):
+class ReviewWhyOut(Schema):
     eligible: bool | None
     summary: str
-    failing: list[ConditionOut]
+    failing: list[ReviewConditionOut]
 
 
-class OpinionOut(Schema):
+class ReviewOpinionOut(Schema):
     member: str
     role: str
     stance: str
@@ -42,7 +42,7 @@ class OpinionOut(Schema):
     at: dt.datetime
 
 
-class AnswerOut(Schema):
+class ReviewAnswerOut(Schema):
     note: str
     return_reason: str
     at: dt.datetime
@@ -62,13 +62,13 @@ class ReviewItemOut(Schema):
     state_label: str
     decision_reason: str
     version: int
-    why: WhyOut | None
-    opinions: list[OpinionOut]
+    why: ReviewWhyOut | None
+    opinions: list[ReviewOpinionOut]
     opinions_missing: str | None
-    answers: list[AnswerOut]
+    answers: list[ReviewAnswerOut]
 
 
-class QuotaOut(Schema):
+class ReviewQuotaOut(Schema):
     award_code: str
     award_name: str
     unit: str
@@ -84,7 +84,7 @@ class ReviewOut(Schema):
     council: str | None
     opinions_needed: int
     items: list[ReviewItemOut]
-    quotas: list[QuotaOut]
+    quotas: list[ReviewQuotaOut]
 
 
 def _why(verdict) -> dict | None:
@@ -308,7 +308,7 @@ class AnswerIn(Schema):
 
 @router.post(
     "/{year}/{number}/proposals/{proposal_id}/answer",
-    response={201: AnswerOut, **WRITE_ERRORS},
+    response={201: ReviewAnswerOut, **WRITE_ERRORS},
     summary="Cụm giải trình một đề nghị Bộ trả lại (nội dung; tệp kèm theo gửi trên trang xét duyệt)",
     description=(
         "Chỉ Thường trực Cụm (403), với đề nghị đang bị trả lại (409); `note` bắt buộc (422)."
