@@ -358,3 +358,15 @@ def test_roster_counts_never_exceed_the_roster(members: int, held: int) -> None:
             RosterCounts(members, titles={CSTT: held})
     else:
         assert RosterCounts(members, titles={CSTT: held}).titles[CSTT] == held
+
+
+def test_a_batch_with_an_annual_title_needs_the_whole_year() -> None:
+    from thidua.engine.eligibility import Proposal, apply_quotas
+
+    batch = [
+        Proposal(_initiative_path(), BK_BO, unit="U1"),
+        Proposal(person(ratings={2024: TOT}), CSTT, unit="U1"),
+    ]
+    with pytest.raises(EligibilityError, match="trước khi kết thúc"):
+        apply_quotas(batch, 2024, as_of=date(2024, 9, 2))
+    assert apply_quotas(batch[:1], 2024, as_of=date(2024, 9, 2)).decisions[0].accepted is True

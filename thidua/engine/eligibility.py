@@ -386,7 +386,8 @@ def apply_quotas(
     is unknown keeps its slot (accepted None) so that completing its data cannot exceed the cap.
     """
     catalogue = catalogue or load_catalogue()
-    annual = all(catalogue.get(p.award).annual for p in proposals)
+    # One annual title in the batch is enough to need the whole year.
+    annual = any(catalogue.get(p.award).annual for p in proposals)
     day = consideration_day(year, as_of, annual)
     ruleset = rules or ruleset_for(year, as_of=as_of)
     existing = existing or {}
