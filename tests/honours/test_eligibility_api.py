@@ -70,3 +70,13 @@ def test_the_page_shows_an_unverified_basis_to_rule_set_administrators_only(cast
     assert ">Luật Thi đua, khen thưởng 2022 (06/2022/QH15), Nghị định 98/2023/NĐ-CP</a>" in officer
     admin = cast.client(cast.approver).get(url).content.decode()
     assert "Còn mở" in admin and "Nghị định 98/2023/NĐ-CP, Điều 4" in admin
+
+
+def test_the_award_may_be_named_as_written_and_an_unknown_name_is_an_error(cast):
+    p = person("bac-giang", titles={CSTDCS: [2023, 2024]})
+    client = bearer(cast.officer_a)
+    named = {"person": p.pk, "award": "Bằng khen của Bộ Công an", "year": 2024}
+    body = client.get("/api/v1/eligibility", named).json()
+    assert body["award"] == BK_BO and body["eligible"] is True
+    response = client.get("/api/v1/eligibility", {**named, "award": "Huy hiệu lạ"})
+    assert response.status_code == 422 and "không khớp" in response.content.decode()

@@ -221,8 +221,10 @@ def eligibility(
         raise ValidationError(
             {"person": "Ghi person (cá nhân) hoặc unit (tập thể), một trong hai."}
         )
-    if award not in catalogue:
-        raise ValidationError({"award": "Không có trong danh mục danh hiệu, hình thức."})
+    try:  # a code, a name or an alias ("Bằng khen của Bộ Công an", "chiến sỹ thi đua cơ sở")
+        award = catalogue.resolve(award)
+    except ValueError as exc:  # UnknownAward: resolves to nothing, an error never a skipped check
+        raise ValidationError({"award": str(exc)}) from None
     recipient = INDIVIDUAL if person is not None else COLLECTIVE
     if recipient not in catalogue.get(award).recipients:
         who = "cá nhân" if recipient == INDIVIDUAL else "tập thể"
