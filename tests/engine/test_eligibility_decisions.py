@@ -370,3 +370,15 @@ def test_a_batch_with_an_annual_title_needs_the_whole_year() -> None:
     with pytest.raises(EligibilityError, match="trước khi kết thúc"):
         apply_quotas(batch, 2024, as_of=date(2024, 9, 2))
     assert apply_quotas(batch[:1], 2024, as_of=date(2024, 9, 2)).decisions[0].accepted is True
+
+
+@given(st.data())
+def test_every_catalogue_name_resolves_however_it_is_cased_spaced_or_spelt(data) -> None:
+    catalogue = load_catalogue()
+    kind = data.draw(st.sampled_from(list(catalogue)))
+    label = data.draw(st.sampled_from([kind.name, *kind.aliases]))
+    flips = data.draw(st.lists(st.booleans(), min_size=len(label), max_size=len(label)))
+    written = "".join(c.upper() if f else c for c, f in zip(label, flips, strict=True))
+    written = "  ".join(written.split()).replace("sĩ", "sỹ")
+    form = data.draw(st.sampled_from(["NFC", "NFD"]))
+    assert catalogue.resolve(unicodedata.normalize(form, f" {written} ")) == kind.code
