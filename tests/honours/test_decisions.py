@@ -164,6 +164,14 @@ def test_a_signed_decision_is_not_signed_twice(world):
         sign(world, decision, 8)
 
 
+def test_a_stale_version_is_refused_and_nothing_signed(world):
+    decision = draft(world, [officer(world)])
+    with pytest.raises(WorkflowError, match="đã được người khác cập nhật"):
+        sign(world, decision, 9, expected_version=decision.version + 1)
+    decision.refresh_from_db()
+    assert decision.state == Decision.State.DRAFT
+
+
 def test_revoking_one_line_revokes_its_record_with_the_reason_and_keeps_the_others(world):
     a, b = officer(world), officer(world, "QD-002", "Phạm Thị Hòa")
     decision = draft(world, [a, b])

@@ -32,7 +32,7 @@ from thidua.honours.models.decisions import (
     Decision,
     DecisionLine,
 )
-from thidua.lib.workflow import WorkflowError
+from thidua.lib.workflow import StaleEdit, WorkflowError
 from thidua.org.models import Cluster, Unit, User
 
 MAX_MESSAGES = 20
@@ -403,9 +403,7 @@ def sign(
             "cần khen thưởng lại."
         )
     if expected_version is not None and locked.version != expected_version:
-        from thidua.lib.workflow import StaleEdit
-
-        raise StaleEdit("Quyết định vừa được người khác thay đổi; tải lại trang để xem bản mới.")
+        raise StaleEdit("quyết định khen thưởng")
     original, decision = decision, locked
     seq = seq if seq is not None else decision.seq
     date = date or decision.date
