@@ -20,15 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # Imports that still close a circle, each with who removes it and how. Taking these edges out of
 # the graph must leave no circle; an entry that no longer exists must be deleted from here.
 ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
-    # The year's table (thidua/cycle/workflow.py) is asked by every model, and its stages' readiness
-    # checks and entry actions (rank, allocate, submit the proposals) call the modules above the
-    # models: the table's owner splits the checks and actions from the table (a module above the
-    # models that Cycle.advance's callers, or the step itself, call), then these two go.
-    (
-        "thidua.cycle.workflow",
-        "thidua.cycle.proposals",
-    ): "workflow: readiness checks, entry actions",
-    ("thidua.cycle.workflow", "thidua.cycle.scoring"): "workflow: the ranking stage's entry action",
     ("thidua.cycle.models.cycle", "thidua.cycle.scoring"): (
         "Cycle.set_method recomputes every sheet after a change once the method is locked "
         "(recompute_cycle): the steps that change the method (models/plan.change_method, the "

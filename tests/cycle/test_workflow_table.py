@@ -236,6 +236,15 @@ def test_each_stage_has_its_readiness_check_and_entering_ranking_ranks(world):
     assert all(step.ready is not None for step in steps[1:])
     entering = {s.stage for s in steps if s.on_enter is not None}
     assert entering == {Cycle.Stage.RANKING, Cycle.Stage.PROPOSALS, Cycle.Stage.APPROVAL}
+    # The work above the models is handed to the table at start-up (CycleConfig.ready).
+    from thidua.cycle import proposals, scoring
+
+    assert {
+        "rank": scoring.rank_cycle,
+        "allocate": proposals.allocate,
+        "submit_all": proposals.submit_all,
+        "selection_problems": proposals.selection_problems,
+    } == workflow._WORK
     cycle = world.cycle2021
     assert workflow.next_stage(cycle) is None  # closed
     cycle.stage = Cycle.Stage.INSPECTION

@@ -13,3 +13,16 @@ class CycleConfig(AppConfig):
         from thidua.honours.eligibility import register_cluster_standing
 
         register_cluster_standing(cluster_standing)
+
+        # The year's table (workflow) sits below the models; the work its stages start lives
+        # above them: handed to it here, explicitly (no import reaches up from the table).
+        from thidua.cycle import workflow
+        from thidua.cycle.proposals import allocate, selection_problems, submit_all
+        from thidua.cycle.scoring import rank_cycle
+
+        workflow.register_stage_work(
+            rank=rank_cycle,
+            allocate=allocate,
+            submit_all=submit_all,
+            selection_problems=selection_problems,
+        )

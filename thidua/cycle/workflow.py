@@ -9,9 +9,11 @@ Models (`Cycle.require_step`), the access helpers, the to-do list, the pages and
 this table instead of writing the permission again; the permission tests walk it. A new step is a
 row here, its model step and its pages.
 
-The module imports no model of its own app: the models import it (the stages are defined here), the
-readiness checks reach the year's objects through the cycle's own relations, and the entry actions
-(ranking, allocation, submission) are called by name when a stage is entered.
+The module imports nothing of its own app: the models import it (the stages are defined here) and
+the readiness checks reach the year's objects through the cycle's own relations. The work that lives
+above the models (ranking the year, allocating and submitting the proposals, checking a selection
+against the rules) is handed to the table when the app starts (`register_stage_work`, called from
+CycleConfig.ready), as the register is told who led a cluster: no import reaches up from here.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 
 from thidua.cycle.impartiality import (
@@ -487,9 +489,7 @@ def _ready_for_approval(cycle: Cycle) -> list[str]:
     state = proposals.model.State
     if not proposals.filter(state__in=[state.DRAFT, state.RETURNED]).exists():
         return ["Chưa có đề nghị khen thưởng nào để trình Bộ."]
-    from thidua.cycle.proposals import selection_problems
-
-    return selection_problems(cycle)
+    return _work("selection_problems")(cycle)
 
 
 def _ready_to_close(cycle: Cycle) -> list[str]:
@@ -504,22 +504,41 @@ def _ready_to_close(cycle: Cycle) -> list[str]:
     return problems
 
 
-def _rank(cycle: Cycle, by: User) -> None:
-    from thidua.cycle.scoring import rank_cycle
+# The work above the models that the stages call: set once at start-up (register_stage_work).
+_WORK: dict[str, Callable] = {}
 
-    rank_cycle(cycle, by=by)
+
+def register_stage_work(
+    *,
+    rank: Callable[..., object],
+    allocate: Callable[..., object],
+    submit_all: Callable[..., object],
+    selection_problems: Callable[[Cycle], list[str]],
+) -> None:
+    """Hand the table the steps it runs on entering a stage and the rules check before approval
+    (thidua.cycle.scoring.rank_cycle, thidua.cycle.proposals.allocate / submit_all /
+    selection_problems): called by CycleConfig.ready."""
+    _WORK.update(
+        rank=rank, allocate=allocate, submit_all=submit_all, selection_problems=selection_problems
+    )
+
+
+def _work(name: str) -> Callable:
+    if name not in _WORK:
+        raise ImproperlyConfigured(f"thidua.cycle.workflow: chưa đăng ký bước “{name}”.")
+    return _WORK[name]
+
+
+def _rank(cycle: Cycle, by: User) -> None:
+    _work("rank")(cycle, by=by)
 
 
 def _allocate(cycle: Cycle, by: User) -> None:
-    from thidua.cycle.proposals import allocate
-
-    allocate(cycle, by=by)
+    _work("allocate")(cycle, by=by)
 
 
 def _submit_all(cycle: Cycle, by: User) -> None:
-    from thidua.cycle.proposals import submit_all
-
-    submit_all(cycle, by=by)
+    _work("submit_all")(cycle, by=by)
 
 
 STAGES: dict[Stage, StageStep] = {
