@@ -32,6 +32,7 @@ from thidua.honours.views.common import history
 from thidua.lib.steps import VersionedForm, run_step
 from thidua.org.access import require
 
+STEP_NAMES = {"sign": "Ký ban hành", "revoke": "Hủy bỏ"}
 APPROVER_ONLY = "Chỉ cán bộ phê duyệt của Bộ được lập, ký hoặc hủy bỏ quyết định khen thưởng."
 
 
@@ -97,7 +98,9 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_sign": can_sign,
             "collectives": sum(1 for x in lines if not x.person_id),
             "people": sum(1 for x in lines if x.person_id),
-            "history": history(decision),
+            "history": [
+                {**h, "action": STEP_NAMES.get(h["action"], h["action"])} for h in history(decision)
+            ],
         },
     )
 
