@@ -6,8 +6,10 @@ import json
 
 import pytest
 
+from tests.conftest import make_user
 from tests.cycle.test_review import approvable, at_stage, council, soldier, submitted
 from thidua.cycle.models import Cycle, Opinion, Proposal, ReturnAnswer
+from thidua.org.models import User
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/clusters/2021/3"
@@ -98,3 +100,26 @@ def test_council_opinions_bulk_decision_and_the_clusters_answer(world):
     review = world.cast.client(world.cast.officer_a).get(f"{BASE}/review").json()
     item = next(i for i in review["items"] if i["id"] == items[1].pk)
     assert item["state"] == "returned" and item["answers"][0]["note"] == "Đã bổ sung biên bản."
+
+
+def test_a_units_individual_proposals_are_not_shown_to_other_members(world):
+    at_stage(world.cycle2021, Cycle.Stage.PROPOSALS)
+    officer = soldier("Vũ Thị Riêng")
+    Proposal.objects.create(
+        cycle=world.cycle2021,
+        unit=officer.current_unit,
+        person=officer,
+        award_code="chien_si_thi_dua_co_so",
+        award_name="Chiến sĩ thi đua cơ sở",
+        basis="—",
+        origin=Proposal.Origin.UNIT,
+    )
+
+    def names(user) -> list:
+        body = world.cast.client(user).get(f"{BASE}/proposals").json()
+        return [p["award_name"] for p in body["proposals"]]
+
+    other_member = make_user("cb.qn", User.Role.UNIT_OFFICER, "quang-ninh")
+    assert "Chiến sĩ thi đua cơ sở" not in names(other_member)
+    for user in (world.cast.officer_a, world.cast.secretariat, world.cast.approver):
+        assert "Chiến sĩ thi đua cơ sở" in names(user)

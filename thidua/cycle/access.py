@@ -435,13 +435,13 @@ def may_vote(access: CycleAccess) -> bool:
 
 
 def proposals_for_user(access: CycleAccess) -> QuerySet[Proposal]:
-    """Every proposal of the year, in rank order, for the members, secretariat and Ministry."""
+    """Every proposal of the year, in rank order, for the members, secretariat and Ministry; a
+    unit's individual proposals name its people: the unit, the secretariat and the Ministry only."""
     require_outcome_scope(access)
-    return (
-        Proposal.objects.filter(cycle=access.cycle)
-        .select_related("unit", "decided_by")
-        .order_by("rank", "pk")
-    )
+    rows = Proposal.objects.filter(cycle=access.cycle)
+    if not (access.is_secretariat or access.national):
+        rows = rows.filter(Q(person__isnull=True) | Q(unit_id=access.user.unit_id))
+    return rows.select_related("unit", "decided_by").order_by("rank", "pk")
 
 
 def get_handover_for_user(access: CycleAccess) -> tuple[Handover | None, bool]:
