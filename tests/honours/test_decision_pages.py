@@ -23,7 +23,7 @@ def test_a_recipient_reads_the_decision_with_its_recipients_and_records(world):
     assert page.status_code == 200
     text = page.content.decode()
     assert "401/QĐ-BCA" in text and "Công an tỉnh Bắc Giang" in text and "Đã ghi" in text
-    assert "Ký ban hành" not in text and "Hủy bỏ dòng" not in text
+    assert reverse("decision_sign", args=[d.pk]) not in text and "Hủy bỏ dòng" not in text
 
 
 def test_the_ministry_list_offers_the_documents_and_the_decisions(world):
