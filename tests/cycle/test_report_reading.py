@@ -110,7 +110,7 @@ def test_a_value_the_scale_refuses_changes_nothing():
         {
             "version": sheet.version,
             "accept": ["TP1", "TP4"],
-            "value_TP1": "hơn 90",
+            "value_TP1": "chín mươi",  # words: the report's reader reads them, a value cell not
             "value_TP4": "94,2",
         },
     )

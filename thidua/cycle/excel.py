@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua import untrusted
 from thidua.cycle.rule_kinds import goal_criteria, goal_label
+from thidua.cycle.scales import NOT_A_NUMBER, parse_result_value
 from thidua.cycle.scoring import clean_results, input_kind, parse_number, scale_of
 from thidua.engine.numbers import NumberError, fmt_number, to_decimal
 from thidua.engine.rules import ValueProblem, check_target, kind_of
@@ -243,13 +244,29 @@ def _parse_bool(raw: Any) -> bool:
     raise ValueError(raw)
 
 
-def _cell_number(raw: Any) -> str:
+def _cell_number(raw: Any, criterion: Criterion | None = None) -> str:
+    """A value cell as the form reads it: a number, or text such as "92,5", "hơn 98", "92%"
+    (read by the same parse_result_value as the page and the API; the qualifier stays in the
+    text, for the sheet to keep)."""
     if isinstance(raw, float) and not math.isfinite(raw):  # a NaN/∞ cell (written by a program)
-        raise ValueError(raw)
+        raise ValueError(NOT_A_NUMBER.format(raw=raw))
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         # A numeric cell: Excel's float, read back as the figure the user typed (not 92.50000001).
         return str(Decimal(repr(raw)).normalize()) if isinstance(raw, float) else str(raw)
-    return str(parse_number(raw))
+    if not isinstance(raw, str) or criterion is None:  # a target: a plain number
+        return str(parse_number(raw))
+    text = normalize(raw)
+    number, qualifier = parse_result_value(criterion, text)
+    return text if qualifier else str(number)
+
+
+def _qualified(text: str) -> bool:
+    """Whether a value read by _cell_number kept its qualifier (a plain number never does)."""
+    try:
+        parse_number(text)
+    except ValueError:
+        return True
+    return False
 
 
 def parse_results(data: bytes, method, unit) -> tuple[dict[str, Any], dict[str, str]]:
@@ -310,21 +327,27 @@ def parse_results_sheet(ws, method, unit) -> tuple[dict[str, Any], dict[str, str
             remarks[code] = remark
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
-        kind = input_kind(scale.criterion(code))
+        criterion = scale.criterion(code)
+        kind = input_kind(criterion)
         try:
-            values[code] = _parse_bool(raw) if kind == "bool" else _cell_number(raw)
-        except (ValueError, ArithmeticError):
+            values[code] = _parse_bool(raw) if kind == "bool" else _cell_number(raw, criterion)
+        except (ValueError, ArithmeticError) as exc:
             error(
                 row,
                 COL_VALUE,
                 "chọn Có hoặc Không."
                 if kind == "bool"
-                else f"“{raw}” không phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 92,5).",
+                else str(exc)
+                if isinstance(raw, str)
+                else NOT_A_NUMBER.format(raw=raw),
             )
     if not errors:
         # The form's own validation (engine checks included), mapped back to the rows.
+        # A qualified value ("hơn 98") goes on as written, for the sheet to keep its qualifier.
+        qualified = {c: v for c, v in values.items() if isinstance(v, str) and _qualified(v)}
         try:
             values, remarks = clean_results(method, unit, values, remarks)
+            values.update(qualified)
         except ValidationError as exc:
             for code, messages in exc.message_dict.items():
                 for message in messages:

@@ -18,7 +18,7 @@ from django.forms import BoundField
 from thidua.cycle.models import Cycle, Evidence, MethodVersion
 from thidua.cycle.models.results import EVIDENCE_TYPES
 from thidua.cycle.rule_kinds import goal_label
-from thidua.cycle.scales import show_value
+from thidua.cycle.scales import parse_result_value, show_value, with_qualifier
 from thidua.cycle.scoring import input_kind, parse_number, scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
@@ -51,6 +51,7 @@ class CriterionRow:
     field: BoundField | None = None
     remark: BoundField | None = None
     value: str = ""  # the stored value shown read-only ("" = missing)
+    qualifier: str | None = None  # the word written with it ("hơn" of "hơn 98"), not scored
     remark_text: str = ""
     reported: str | None = None  # inspection: the unit's own figure
     reported_remark: str = ""
@@ -73,7 +74,9 @@ class CriterionRow:
 
     @property
     def value_text(self) -> str:
-        return with_unit(self.value, self.unit) if self.value else ""
+        return (
+            with_qualifier(with_unit(self.value, self.unit), self.qualifier) if self.value else ""
+        )
 
     @property
     def reported_text(self) -> str:
@@ -172,12 +175,13 @@ class CriterionValuesForm(VersionedForm):
         unit: Unit,
         values: dict[str, Any] | None = None,
         remarks: dict[str, str] | None = None,
+        qualifiers: dict[str, str] | None = None,
         version: int | None = None,
         **kwargs,
     ) -> None:
         initial = {"version": version}
         for code, value in (values or {}).items():
-            initial[code] = _input_value(value)
+            initial[code] = with_qualifier(_input_value(value), (qualifiers or {}).get(code))
         for code, text in (remarks or {}).items():
             initial[code + REMARK_SUFFIX] = text
         super().__init__(data, initial=initial, **kwargs)
@@ -231,12 +235,9 @@ class CriterionValuesForm(VersionedForm):
                 values[code] = raw == YES
                 continue
             try:
-                number = parse_number(raw)
-            except ValueError:
-                self.add_error(
-                    code,
-                    f"“{raw}” không phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 92,5).",
-                )
+                number, qualifier = parse_result_value(criterion, raw)
+            except ValueError as exc:
+                self.add_error(code, str(exc))
                 continue
             if kind == "judged":
                 if not 0 <= number <= criterion.max_points:
@@ -249,7 +250,8 @@ class CriterionValuesForm(VersionedForm):
                         code + REMARK_SUFFIX,
                         "Chấm dưới điểm tối đa: phải ghi nhận xét, giải trình lý do.",
                     )
-            values[code] = number
+            # A qualified value travels as written ("hơn 98"): the sheet keeps the word beside it.
+            values[code] = with_qualifier(fmt_number(number), qualifier) if qualifier else number
         self.values, self.remarks = values, remarks
         return cleaned
 
@@ -258,6 +260,7 @@ class CriterionValuesForm(VersionedForm):
         *,
         stored: dict[str, Any] | None = None,
         stored_remarks: dict[str, str] | None = None,
+        qualifiers: dict[str, str] | None = None,
         reported: dict[str, Any] | None = None,
         reported_remarks: dict[str, str] | None = None,
         evidence: dict[str, list[Evidence]] | None = None,
@@ -287,6 +290,7 @@ class CriterionValuesForm(VersionedForm):
                         field=self[code] if editable else None,
                         remark=self[code + REMARK_SUFFIX] if editable else None,
                         value=show_value(stored.get(code)),
+                        qualifier=(qualifiers or {}).get(code),
                         remark_text=stored_remarks.get(code, ""),
                         reported=None if reported is None else show_value(reported.get(code)),
                         reported_remark=(reported_remarks or {}).get(code, ""),

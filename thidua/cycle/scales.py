@@ -8,7 +8,6 @@ thidua/cycle/scoring.py.
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 
 from thidua.engine import scoring as engine_scoring
-from thidua.engine.numbers import fmt_number
+from thidua.engine.numbers import NumberError, fmt_number, read_number, read_qualified
 from thidua.engine.rules import kind_of
 from thidua.engine.scale import Criterion, Scale, fingerprint, parse_scale
 from thidua.engine.text import normalize
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 _TRUE = {"1", "true", "có", "co", "x", "yes", "đạt", "dat"}
 _FALSE = {"0", "false", "không", "khong", "no", "không đạt", "khong dat"}
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
 @lru_cache(maxsize=64)
@@ -73,18 +71,74 @@ def parse_number(text: Any) -> Decimal:
         if not math.isfinite(text):
             raise ValueError(text)
         return Decimal(repr(text))
-    raw = str(text).strip().replace(" ", "").replace("\u00a0", "")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.match(raw):
-        raw = raw.replace(".", "")
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
+        return read_number(str(text))
+    except NumberError:
         raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
+
+
+NOT_A_NUMBER = "“{raw}” không phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 92,5)."
+
+
+def parse_result_value(criterion: Criterion, raw: Any) -> tuple[Decimal, str | None]:
+    """A measured or judged value as typed on the form, sent through the API or written in an
+    Excel cell: its number (what is scored) and its qualifier ("hơn 98" → 98, "hơn"), or
+    ValueError with the Vietnamese message. The same function on every path, so that the same
+    text is accepted or refused the same way everywhere. A unit written after the number must
+    be the criterion's ("92%" for a rate, "3.100 thẻ" for a count of cards)."""
+    if not isinstance(raw, str):
+        return parse_number(raw), None
+    try:
+        value = read_qualified(raw)
+    except NumberError:
+        raise ValueError(NOT_A_NUMBER.format(raw=raw)) from None
+    if input_kind(criterion) == "judged":
+        if value.qualifier:
+            raise ValueError(
+                f"“{raw}”: điểm tự chấm là một số cụ thể, không kèm “{value.qualifier}”."
+            )
+        own = "điểm"
+    else:
+        own = getattr(criterion.rule, "unit", "") or ""
+    if value.unit and value.unit.casefold() != own.casefold():
+        said = f"tính bằng {own}" if own else "không có đơn vị tính"
+        raise ValueError(f"“{raw}”: tiêu chí {said}, không phải “{value.unit}”.")
+    return value.number, value.qualifier
+
+
+def qualifiers_of(scale: Scale, values: dict[str, Any]) -> dict[str, str]:
+    """The qualifier written with each value ("hơn" of "hơn 98"), by criterion code; values
+    already refused by :func:`_clean_values` are skipped."""
+    out: dict[str, str] = {}
+    for code, raw in values.items():
+        if not isinstance(raw, str) or not scale.has_criterion(code):
+            continue
+        criterion = scale.criterion(code)
+        if input_kind(criterion) == "bool":
+            continue
+        try:
+            _, qualifier = parse_result_value(criterion, normalize(raw))
+        except ValueError:
+            continue
+        if qualifier:
+            out[code] = qualifier
+    return out
+
+
+def written_value(shown: str, qualifier: str | None) -> str:
+    """A figure's number with the qualifier the report wrote ("hơn 3.100"), when that qualifier
+    is one a value keeps ("đạt hơn" → "hơn"; "tăng", "vượt" describe a change and are dropped)."""
+    if not qualifier:
+        return shown
+    try:
+        return read_qualified(f"{qualifier} {shown}").text()
+    except NumberError:
+        return shown
+
+
+def with_qualifier(shown: str, qualifier: str | None) -> str:
+    """ "hơn 98%" from "98%" and "hơn"."""
+    return f"{qualifier} {shown}" if qualifier and shown else shown
 
 
 def _parse_bool(text: Any) -> bool:
@@ -113,12 +167,17 @@ def _clean_values(scale: Scale, values: dict[str, Any]) -> tuple[dict[str, Any],
             if input_kind(criterion) == "bool":
                 cleaned[code] = _parse_bool(raw)
             else:
-                cleaned[code] = str(parse_number(raw))
-        except ValueError:
+                number, _ = parse_result_value(
+                    criterion, normalize(raw) if isinstance(raw, str) else raw
+                )
+                cleaned[code] = str(number)
+        except ValueError as exc:
             errors[code] = (
                 "Chọn có hoặc không."
                 if input_kind(criterion) == "bool"
-                else f"“{raw}” không phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 92,5)."
+                else str(exc)
+                if isinstance(raw, str)
+                else NOT_A_NUMBER.format(raw=raw)
             )
     return cleaned, errors
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import decimal
 import numbers
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,13 +34,17 @@ __all__ = [
     "MAX_ABS",
     "MAX_DIGITS",
     "NOT_FINITE",
+    "QUALIFIERS",
     "ROUNDING_MODES",
     "NumberError",
+    "Qualified",
     "Rounding",
     "dsum",
     "fmt_number",
     "fmt_percent",
     "fmt_points",
+    "read_number",
+    "read_qualified",
     "to_decimal",
 ]
 
@@ -174,3 +180,100 @@ def fmt_points(value: Decimal) -> str:
 def fmt_percent(value: Decimal, places: int | None = None) -> str:
     """``Decimal('86.2') → '86,2%'``."""
     return f"{fmt_number(value, places)}%"
+
+
+# -- a value as a person writes it -----------------------------------------------------------------
+
+#: Words and signs that qualify a stated value, as written before the number ("hơn 98", "≥ 95").
+#: The value is scored on its number; the qualifier is kept beside it and shown.
+QUALIFIERS: tuple[str, ...] = (
+    "xấp xỉ",
+    "ít nhất",
+    "tối thiểu",
+    "tối đa",
+    "khoảng",
+    "hơn",
+    "trên",
+    "gần",
+    "dưới",
+    "≥",
+    "≤",
+    ">",
+    "<",
+    "~",
+)
+_SIGN_SPELLINGS = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
+#: Words that say nothing about the number ("đạt 92%" is 92%): accepted and dropped.
+_NEUTRAL = ("đạt", "=")
+_THOUSANDS_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_QUALIFIED_RE = re.compile(
+    r"^(?P<qualifier>(?:"
+    + "|".join(re.escape(q) for q in (*QUALIFIERS, *_SIGN_SPELLINGS))
+    + r")\s*)?(?P<number>[-+−]?\s*\d[\d.,\s]*)(?P<unit>\D.*)?$"
+)
+
+
+#: A unit written after a number: "%" or words ("vụ", "tin, bài", "tỷ đồng"); never digits.
+_UNIT_RE = re.compile(r"^[^\W\d_]+(?:[ ,/]+[^\W\d_]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Qualified:
+    """A written value: its number, its qualifier (None for a plain number) and its unit as
+    written after the number ("%", "vụ"; "" when none)."""
+
+    number: Decimal
+    qualifier: str | None = None
+    unit: str = ""
+
+    def text(self) -> str:
+        """Back in Vietnamese notation: ``hơn 98%``, ``gần 3.100 thẻ``."""
+        shown = fmt_number(self.number)
+        if self.unit:
+            shown = f"{shown}{self.unit}" if self.unit == "%" else f"{shown} {self.unit}"
+        return f"{self.qualifier} {shown}" if self.qualifier else shown
+
+
+def read_number(text: str) -> Decimal:
+    """A number as Vietnamese users write it: "92,5" and "520.000", as well as "92.5" and "-5".
+
+    A comma is the decimal mark (dots before it group thousands); without a comma, dots in
+    groups of three are thousands ("3.264"), any other dot a decimal point ("92.5"); the rest is
+    read as Python's Decimal reads it (so a stored "1E+2" is read back).
+    Raises :class:`NumberError` for anything else, NaN or infinity.
+    """
+    raw = text.strip().replace(" ", "").replace("\u00a0", "").replace("−", "-")
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif _THOUSANDS_RE.match(raw):
+        raw = raw.replace(".", "")
+    try:
+        value = Decimal(raw)
+    except decimal.InvalidOperation:
+        raise NumberError(f"'{text}' không phải là số") from None
+    if not value.is_finite():
+        raise NumberError(NOT_FINITE)
+    return value
+
+
+def read_qualified(text: str) -> Qualified:
+    """A value as written in a report or typed in a form: ``hơn 98``, ``92%``, ``≥ 95 %``,
+    ``gần 3.100 thẻ``, ``đạt 86,2%``. The number is read by :func:`read_number`; a qualifier
+    (:data:`QUALIFIERS`, ``>=`` spelled ``≥``) is kept, "đạt" dropped; the unit is returned as
+    written for the caller to check against the criterion's. Raises :class:`NumberError`."""
+    raw = " ".join(unicodedata.normalize("NFC", text).split())
+    low = raw.casefold()
+    for word in _NEUTRAL:
+        if low.startswith(word) and not low[len(word) : len(word) + 1].isalpha():
+            raw, low = raw[len(word) :].lstrip(), low[len(word) :].lstrip()
+            break
+    match = _QUALIFIED_RE.match(low)
+    if match is None:
+        raise NumberError(f"'{text}' không phải là số")
+    qualifier = (match.group("qualifier") or "").strip() or None
+    qualifier = _SIGN_SPELLINGS.get(qualifier, qualifier) if qualifier else None
+    number = read_number(match.group("number"))
+    unit = raw[match.start("unit") :].strip() if match.group("unit") else ""
+    if unit and not (unit == "%" or _UNIT_RE.match(unit)):
+        raise NumberError(f"'{text}' không phải là số")
+    return Qualified(number, qualifier, unit)

@@ -24,6 +24,7 @@ from thidua.cycle.access import (
     inspections_for_user,
 )
 from thidua.cycle.models import Inspection, ResultSheet
+from thidua.cycle.models.reading import source_out, value_sources
 
 router = Router(tags=["Năm thi đua: số liệu, kiểm tra chéo"])
 
@@ -55,6 +56,9 @@ class ResultsOut(Schema):
     state: str
     state_label: str
     values: dict[str, Any]
+    # the word written with a value ("hơn" of "hơn 98"): shown, not scored; send it back in the
+    # value's text ("hơn 98") to keep it
+    qualifiers: dict[str, str]
     remarks: dict[str, str]
     version: int
     revision: int
@@ -102,15 +106,23 @@ class InspectionIn(Schema):
     version: int
 
 
-def _score(stored) -> dict[str, Any] | None:
+def _score(stored, sources: dict[str, dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """A stored score sheet; with ``sources`` (value_sources of the unit's sheet) each criterion
+    whose value was accepted from a report carries ``source``: the sentence it came from."""
     if stored is None:
         return None
     sheet = stored.sheet
+    criteria = sheet.get("criteria", [])
+    if sources:
+        criteria = [
+            {**c, "source": source_out(sources[c["code"]])} if c.get("code") in sources else c
+            for c in criteria
+        ]
     return {
         "total": sheet.get("total"),
         "total_formula": sheet.get("total_formula", ""),
         "groups": sheet.get("groups", []),
-        "criteria": sheet.get("criteria", []),
+        "criteria": criteria,
         "vetoes": sheet.get("vetoes", []),
         "missing": sheet.get("missing", []),
     }
@@ -123,6 +135,7 @@ def _results_out(access: CycleAccess, sheet: ResultSheet, can_edit: bool) -> dic
         "state": sheet.state,
         "state_label": sheet.get_state_display(),
         "values": sheet.values,
+        "qualifiers": sheet.qualifiers,
         "remarks": sheet.remarks,
         "version": sheet.version,
         "revision": sheet.revision,
@@ -145,7 +158,7 @@ def _results_out(access: CycleAccess, sheet: ResultSheet, can_edit: bool) -> dic
             }
             for e in sheet.evidence.order_by("uploaded_at")
         ],
-        "self_assessment": _score(sheet.self_assessment()),
+        "self_assessment": _score(sheet.self_assessment(), value_sources(sheet)),
     }
 
 

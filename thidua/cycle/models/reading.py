@@ -150,7 +150,7 @@ class ReportReading(models.Model):
             raise ValidationError(
                 {"values": "Chỉ nhận được giá trị của tiêu chí có gợi ý từ báo cáo này."}
             )
-        merged = {**sheet.values, **values}
+        merged = {**sheet.written_values(), **values}
         sheet.save_values(
             by=by, values=merged, remarks=sheet.remarks, expected_version=expected_version
         )
@@ -209,3 +209,18 @@ def value_sources(sheet: ResultSheet) -> dict[str, dict[str, Any]]:
                 "corrected": not same_value(item["value"], str(item["suggested"])),
             }
     return sources
+
+
+def source_out(source: dict[str, Any]) -> dict[str, Any]:
+    """One entry of :func:`value_sources` as data (the API's score output): the sentence, the
+    figure as written in it, and the report it stands in."""
+    reading = source["reading"]
+    return {
+        "sentence": f"{source['before']}{source['figure']}{source['after']}",
+        "figure": source["figure"],
+        "report": reading.original_name,
+        "reading": reading.pk,
+        "uploaded_at": reading.uploaded_at.isoformat(),
+        "suggested": source["suggested"],
+        "corrected": source["corrected"],
+    }

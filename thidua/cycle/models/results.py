@@ -21,8 +21,11 @@ from thidua.cycle.scales import (
     criterion_names,
     display_value,
     missing_required,
+    qualifiers_of,
     same_value,
+    scale_of,
 )
+from thidua.engine.numbers import fmt_number
 from thidua.engine.text import normalize
 from thidua.lib.files import FILE_TYPES, MAX_BYTES, StoredFile
 from thidua.lib.workflow import WorkflowError, save_versioned
@@ -50,6 +53,8 @@ class ResultSheet(models.Model):
     )
     values = models.JSONField("số liệu", default=dict, blank=True)
     remarks = models.JSONField("giải trình", default=dict, blank=True)
+    # code → the qualifier written with the value ("hơn" of "hơn 98"): kept and shown, not scored
+    qualifiers = models.JSONField("từ kèm số liệu", default=dict, blank=True)
     revision = models.PositiveIntegerField("lần gửi", default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -100,6 +105,15 @@ class ResultSheet(models.Model):
                 "Số liệu đã gửi: không thể sửa. Nếu cần sửa, đề nghị Thường trực Cụm trả lại."
             )
 
+    def written_values(self) -> dict[str, Any]:
+        """The stored values as they were written: a qualified one as text ("hơn 98"), for a
+        save that keeps the other values as they are."""
+        out = dict(self.values)
+        for code, qualifier in (self.qualifiers or {}).items():
+            if code in out and not isinstance(out[code], bool):
+                out[code] = f"{qualifier} {fmt_number(Decimal(str(out[code])))}"
+        return out
+
     @transaction.atomic
     def save_values(
         self,
@@ -115,12 +129,13 @@ class ResultSheet(models.Model):
         if method is None or not method.scale:
             raise WorkflowError("Cụm chưa ban hành thang điểm: chưa thể nhập số liệu.")
         cleaned, cleaned_remarks = clean_results(method, self.unit, values, remarks or {})
-        before = snapshot(self, ["values", "remarks", "state"])
+        before = snapshot(self, ["values", "qualifiers", "remarks", "state"])
         self.values, self.remarks = cleaned, cleaned_remarks
+        self.qualifiers = qualifiers_of(scale_of(method), values)
         self.updated_at, self.updated_by = timezone.now(), by
         save_versioned(
             self,
-            ["values", "remarks", "updated_at", "updated_by"],
+            ["values", "qualifiers", "remarks", "updated_at", "updated_by"],
             expected_version,
             "bảng số liệu",
         )
@@ -129,7 +144,7 @@ class ResultSheet(models.Model):
             action="update",
             obj=self,
             before=before,
-            after=snapshot(self, ["values", "remarks", "state"]),
+            after=snapshot(self, ["values", "qualifiers", "remarks", "state"]),
         )
 
     @transaction.atomic

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from thidua.cycle.access import CycleAccess, get_cycle_for_user, get_result_sheet_for_user
 from thidua.cycle.forms_results import show_value
 from thidua.cycle.models import ReportReading, ResultSheet
+from thidua.cycle.scales import written_value
 from thidua.cycle.scoring import scale_of
 from thidua.cycle.views.results import _refuse_unless_editable, _sheet_url
 from thidua.lib.steps import run_step
@@ -101,7 +102,9 @@ def _review_rows(access: CycleAccess, sheet: ResultSheet, reading: ReportReading
                 "criterion": scale.criterion(code),
                 "current": show_value(sheet.values.get(code)),
                 "suggested": show_value(str(suggestion["value"])),
-                "typed": typed if typed is not None else show_value(str(suggestion["value"])),
+                "typed": typed
+                if typed is not None
+                else written_value(show_value(str(suggestion["value"])), f.get("qualifier")),
                 "confidence": round(suggestion["confidence"] * 100),
                 "before": before,
                 "figure": figure,

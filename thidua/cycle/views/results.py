@@ -117,6 +117,7 @@ def _sheet_page(
         unit=sheet.unit,
         values=sheet.values,
         remarks=sheet.remarks,
+        qualifiers=sheet.qualifiers,
         version=sheet.version,
     )
     evidence = defaultdict(list)
@@ -135,6 +136,7 @@ def _sheet_page(
         "groups": form.rows(
             stored=sheet.values,
             stored_remarks=sheet.remarks,
+            qualifiers=sheet.qualifiers,
             evidence=evidence,
             score=assessment.sheet if assessment else None,
             editable=can_edit,
