@@ -29,6 +29,9 @@ OWN_UNIT_SEES = dict(zip(BAC_GIANG, (302, 200, 404, 200, 404, 200, 404), strict=
 # Yên Bái (the secretariat's unit) while Team 1 inspects it, then once the inspection is over.
 INSPECTED_SEES = dict(zip(BAC_GIANG, (302, 404, 404, 200, 200, 200, 404), strict=True))
 INSPECTION_OVER = {**INSPECTED_SEES, "inspector": 404}
+# Deleting evidence: only the unit's officer, only while the sheet is editable (Bắc Giang's 2021
+# sheet was sent, so even its own officer is refused); those who may not see it get 404.
+DELETE_EVIDENCE = dict(zip(BAC_GIANG, (302, 403, 404, 403, 404, 403, 404), strict=True))
 
 
 def sheet_args(world) -> list:
@@ -102,6 +105,7 @@ ENTRIES = [
     ),
     Entry("cycle_evidence_upload", ONLY_OWN_OFFICER, args=sheet_args, method="post"),
     Entry("cycle_evidence_download", OWN_UNIT_SEES, args=evidence_args),
+    Entry("cycle_evidence_delete", DELETE_EVIDENCE, args=evidence_args, method="post"),
     Entry("cycle_evidence_download", INSPECTED_SEES, args=yen_bai_evidence(stage_inspection=True)),
     Entry(
         "cycle_evidence_download", INSPECTION_OVER, args=yen_bai_evidence(stage_inspection=False)

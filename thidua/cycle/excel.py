@@ -341,20 +341,41 @@ def parse_results_sheet(ws, method, unit) -> tuple[dict[str, Any], dict[str, str
                 if isinstance(raw, str)
                 else NOT_A_NUMBER.format(raw=raw),
             )
-    if not errors:
-        # The form's own validation (engine checks included), mapped back to the rows.
-        # A qualified value ("hơn 98") goes on as written, for the sheet to keep its qualifier.
-        qualified = {c: v for c, v in values.items() if isinstance(v, str) and _qualified(v)}
-        try:
-            values, remarks = clean_results(method, unit, values, remarks)
-            values.update(qualified)
-        except ValidationError as exc:
-            for code, messages in exc.message_dict.items():
-                for message in messages:
-                    error(row_of.get(code, HEADER_ROW + 1), COL_VALUE, message)
+    # The form's own validation (engine checks included) of the cells that did parse, mapped back
+    # to their rows: every problem of the file in one pass, not the parse errors first.
+    # A qualified value ("hơn 98") goes on as written, for the sheet to keep its qualifier.
+    qualified = {c: v for c, v in values.items() if isinstance(v, str) and _qualified(v)}
+    try:
+        values, remarks = clean_results(method, unit, values, remarks)
+        values.update(qualified)
+    except ValidationError as exc:
+        for code, messages in exc.message_dict.items():
+            for message in messages:
+                error(row_of.get(code, HEADER_ROW + 1), COL_VALUE, message)
     if errors:
+        errors.sort(key=lambda e: e.row or 0)
         raise UploadError(errors)
     return values, remarks
+
+
+def result_warnings(method, unit, values: dict[str, Any], previous: dict[str, Any]) -> list[str]:
+    """The import report's warnings (implausible figures, accepted): one per row, as
+    "Trang …, dòng N, cột Số liệu: …", in the order of the sheet."""
+    from thidua.cycle.plausibility import value_warnings
+
+    warnings = value_warnings(method, unit, values, previous)
+    lines = []
+    for row, criterion in enumerate(_scale(method).criteria, start=HEADER_ROW + 1):
+        if criterion.code in warnings:
+            cell = CellError(
+                RESULTS_SHEET,
+                row,
+                COL_VALUE,
+                RESULT_HEADERS[COL_VALUE - 1],
+                warnings[criterion.code],
+            )
+            lines.append(str(cell))
+    return lines
 
 
 # -- targets per unit ------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ class CriterionRow:
     reported_remark: str = ""
     evidence: list[Evidence] = dataclasses.field(default_factory=list)
     score: dict[str, Any] | None = None  # the engine's explanation of this criterion
+    warning: str = ""  # an implausible figure (thidua.cycle.plausibility), never a refusal
 
     @property
     def code(self) -> str:
@@ -96,6 +97,50 @@ class GroupRows:
     score: dict[str, Any] | None = None
 
 
+def _signed(points: Decimal) -> str:
+    """ "+0,5" / "−1" (the typographic minus, as printed scales write it)."""
+    text = show_value(abs(points))
+    return f"+{text}" if points > 0 else (f"−{text}" if points < 0 else text)
+
+
+def points_display(entry: dict[str, Any]) -> dict[str, str]:
+    """What a criterion's points are, in words: a bonus or a deduction with its sign, a veto as
+    whether the event occurred, points above the maximum as the maximum plus the bonus — never
+    "−1 / 0" or "11,43 / 10"."""
+    rule = str(entry.get("rule", ""))
+    points = Decimal(str(entry.get("points") or 0))
+    maximum = Decimal(str(entry.get("max_points") or 0))
+    if rule.startswith("veto"):
+        occurred = (entry.get("inputs") or {}).get("occurred") is True
+        return {
+            "kind": "veto" if occurred else "none",
+            "text": "Điểm liệt" if occurred else "Không xảy ra",
+            "note": "không được xếp hạng" if occurred and rule == "veto/ranking" else "",
+        }
+    if maximum == 0:  # bonus and deduction items sit outside the nominal maximum
+        deduction = rule.endswith("deduction") or points < 0
+        label = "điểm trừ" if deduction else "điểm cộng"
+        if points == 0:
+            return {"kind": "none", "text": "0 điểm", "note": f"không có {label}"}
+        return {
+            "kind": "minus" if points < 0 else "plus",
+            "text": f"{_signed(points)} điểm",
+            "note": label,
+        }
+    if points > maximum:
+        extra = points - maximum
+        return {
+            "kind": "plus",
+            "text": f"{show_value(points)} điểm",
+            "note": f"tối đa {show_value(maximum)} + {show_value(extra)} điểm thưởng vượt chỉ tiêu",
+        }
+    return {
+        "kind": "points",
+        "text": f"{show_value(points)} / {show_value(maximum)} điểm",
+        "note": "",
+    }
+
+
 def _explained(entry: dict[str, Any], stage: str) -> dict[str, Any]:
     """The engine's explanation of a criterion, for a table row that already shows its name."""
     formula, name = entry.get("formula", ""), entry.get("name", "")
@@ -109,6 +154,7 @@ def _explained(entry: dict[str, Any], stage: str) -> dict[str, Any]:
         "explanation": formula[:1].upper() + formula[1:],
         "points_text": show_value(entry.get("points")),
         "max_text": show_value(entry.get("max_points")),
+        "display": points_display(entry),
     }
 
 
@@ -266,6 +312,7 @@ class CriterionValuesForm(VersionedForm):
         evidence: dict[str, list[Evidence]] | None = None,
         score: dict[str, Any] | None = None,
         editable: bool = True,
+        warnings: dict[str, str] | None = None,
     ) -> list[GroupRows]:
         """The table, group by group, with what the page knows about each criterion."""
         stored, stored_remarks = stored or {}, stored_remarks or {}
@@ -296,6 +343,7 @@ class CriterionValuesForm(VersionedForm):
                         reported_remark=(reported_remarks or {}).get(code, ""),
                         evidence=(evidence or {}).get(code, []),
                         score=explained.get(code),
+                        warning=(warnings or {}).get(code, ""),
                     )
                 )
             groups.append(

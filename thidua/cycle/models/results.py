@@ -148,8 +148,12 @@ class ResultSheet(models.Model):
         )
 
     @transaction.atomic
-    def submit(self, *, by: User, expected_version: int | None = None) -> ScoreSheet:
-        """Submit to the secretariat; the engine scores the self-assessment at once."""
+    def submit(
+        self, *, by: User, expected_version: int | None = None, confirmed: str = ""
+    ) -> ScoreSheet:
+        """Submit to the secretariat; the engine scores the self-assessment at once.
+
+        `confirmed`: the warnings (implausible figures) the officer confirmed, kept in the audit."""
         self._require_unit_officer(by)
         workflow.SUBMIT_RESULTS.require_stage(self.cycle)
         if not self.editable_by_unit:
@@ -178,6 +182,7 @@ class ResultSheet(models.Model):
             obj=self,
             before=before,
             after=snapshot(self, ["state", "revision"]),
+            reason=confirmed,
         )
         self.cycle.lock_method(by=by)
         return score_self(self, by=by)
@@ -190,11 +195,12 @@ class ResultSheet(models.Model):
         values: dict[str, Any],
         remarks: dict[str, str] | None = None,
         expected_version: int | None = None,
+        confirmed: str = "",
     ) -> ScoreSheet:
         """Save what is on the form and submit it, as one action: if submitting is refused (a
         required value is missing), the draft is not changed either."""
         self.save_values(by=by, values=values, remarks=remarks, expected_version=expected_version)
-        return self.submit(by=by, expected_version=self.version)
+        return self.submit(by=by, expected_version=self.version, confirmed=confirmed)
 
     def self_assessment(self) -> ScoreSheet | None:
         """The engine's self-assessment of the submitted sheet (None before submission)."""
@@ -259,6 +265,21 @@ class ResultSheet(models.Model):
         evidence.save()
         audit(actor=by, action="upload", obj=evidence, after=snapshot(evidence))
         return evidence
+
+    @transaction.atomic
+    def remove_evidence(self, *, by: User, evidence: Evidence) -> None:
+        """The unit's officer deletes one of its files while the sheet is still a draft; the
+        record is audited and the stored file goes once the deletion is committed."""
+        self._require_unit_officer(by)
+        if evidence.sheet_id != self.pk:
+            raise ValidationError({"evidence": "Tệp minh chứng không thuộc bảng số liệu này."})
+        if not self.editable_by_unit:
+            raise WorkflowError("Số liệu đã gửi: không thể xóa minh chứng.")
+        before = snapshot(evidence)
+        storage, name = evidence.file.storage, evidence.file.name
+        audit(actor=by, action="delete", obj=evidence, before=before)
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name) if name else None)
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -19,6 +19,11 @@ urlpatterns = [
         results.cycle_evidence_download,
         name="cycle_evidence_download",
     ),
+    path(
+        "so-lieu/<slug:code>/minh-chung/<int:pk>/xoa/",
+        results.cycle_evidence_delete,
+        name="cycle_evidence_delete",
+    ),
     path("so-lieu/<slug:code>/doc-bao-cao/", reading.reading_upload, name="cycle_reading_upload"),
     path(
         "so-lieu/<slug:code>/doc-bao-cao/<int:pk>/",

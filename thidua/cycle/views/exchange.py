@@ -26,6 +26,7 @@ from thidua.cycle.access import (
 from thidua.cycle.forms_plan import MethodForm
 from thidua.cycle.models import Registration, ResultSheet
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
+from thidua.cycle.plausibility import previous_values
 from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
 from thidua.cycle.views.results import _rows_for_list
 from thidua.honours.exports import exported_by, workbook, xlsx_response
@@ -131,6 +132,10 @@ def results_upload(request: HttpRequest, year: int, number: int, code: str) -> H
                     form=form,
                 )
                 if ok:
+                    # Implausible figures are imported, and named by row for the officer to check.
+                    previous = previous_values(access.cycle, sheet.unit)
+                    for line in excel.result_warnings(method, sheet.unit, values, previous):
+                        messages.warning(request, f"Cần kiểm tra — {line}")
                     return redirect(back)
     context = {
         "access": access,

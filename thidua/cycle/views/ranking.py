@@ -26,6 +26,7 @@ from thidua.cycle.access import (
     require_outcome_scope,
 )
 from thidua.cycle.forms_outcome import RecomputeForm
+from thidua.cycle.forms_results import points_display
 from thidua.cycle.models import Cycle, Ranking, ScoreSheet
 from thidua.cycle.models.outcome import readable_units
 from thidua.cycle.scoring import recompute_ranking, scale_of
@@ -274,6 +275,7 @@ def score_context(sheets: list[ScoreSheet]) -> dict[str, Any]:
             c["inputs_text"] = inputs_text(c["inputs"])
             c["points_text"] = _pts(Decimal(c["points"]))
             c["max_text"] = _pts(Decimal(c["max_points"])) if Decimal(c["max_points"]) else None
+            c["display"] = points_display(c)
         groups.append({**group, "criteria": criteria})
     return {
         "main": main,

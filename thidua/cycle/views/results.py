@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,7 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
 from thidua.cycle.models import Evidence, ResultSheet, ScoreSheet
+from thidua.cycle.plausibility import empty_criteria, is_complete, sheet_warnings
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
 
@@ -78,8 +80,16 @@ def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     rows = _rows_for_list(access)
     counts = defaultdict(int)
+    method = access.cycle.method
     for row in rows:
         counts[row["sheet"].state if row["sheet"] else "none"] += 1
+        submitted = row["sheet"] is not None and row["sheet"].state == ResultSheet.State.SUBMITTED
+        row["complete"] = (
+            submitted and method is not None and is_complete(method, row["sheet"].values)
+        )
+        counts["complete"] += bool(row["complete"])
+    # Counted against the cluster's members, never against the sheets that happen to exist.
+    counts["members"] = len(access.cycle.member_ids())
     return render(
         request,
         "cycle/results/list.html",
@@ -103,6 +113,7 @@ def _sheet_page(
     return_form: ReturnForm | None = None,
     evidence_form: EvidenceForm | None = None,
     status: int = 200,
+    confirm: dict[str, str] | None = None,
 ) -> HttpResponse:
     cycle, method = access.cycle, access.cycle.method
     if method is None or not method.scale:
@@ -124,6 +135,9 @@ def _sheet_page(
     for item in sheet.evidence.order_by("uploaded_at"):
         evidence[item.criterion].append(item)
     assessment = sheet.self_assessment()
+    # Warnings for the figures on the page: those just posted, else those stored.
+    shown = getattr(form, "values", None) if form.is_bound else None
+    warnings = sheet_warnings(sheet, shown)
     can_return = sheet.state == ResultSheet.State.SUBMITTED and workflow.RETURN_RESULTS.may(
         access.user, cycle
     )
@@ -140,7 +154,13 @@ def _sheet_page(
             evidence=evidence,
             score=assessment.sheet if assessment else None,
             editable=can_edit,
+            warnings=warnings,
         ),
+        "warnings": warnings,
+        "confirm": confirm,
+        "empty": empty_criteria(method, shown if shown is not None else sheet.values)
+        if can_edit
+        else [],
         "assessment": assessment,
         "summary": score_summary(assessment.sheet) if assessment else None,
         "evidence_count": sum(len(v) for v in evidence.values()),
@@ -199,15 +219,30 @@ def cycle_result_submit(request: HttpRequest, year: int, number: int, code: str)
     if not form.is_valid():
         return _sheet_page(request, access, sheet, can_edit, form=form, status=422)
     version = form.cleaned_data["version"]
+    values = form.values if form.has_values() else sheet.values
+    # Implausible figures are not refused: the officer confirms them (kept in the audit).
+    warnings = sheet_warnings(sheet, values)
+    if warnings and request.POST.get("xac_nhan") != "co":
+        return _sheet_page(request, access, sheet, can_edit, form=form, confirm=warnings)
+    confirmed = "Đã xác nhận số liệu được cảnh báo: " + " | ".join(warnings.values())
+    confirmed = confirmed if warnings else ""
     if form.has_values():
         step = lambda: sheet.save_and_submit(  # noqa: E731
-            by=request.user, values=form.values, remarks=form.remarks, expected_version=version
+            by=request.user,
+            values=form.values,
+            remarks=form.remarks,
+            expected_version=version,
+            confirmed=confirmed,
         )
     else:
-        step = lambda: sheet.submit(by=request.user, expected_version=version)  # noqa: E731
-    ok, _, status = run_step(
-        request, step, success="Đã gửi số liệu tới Thường trực Cụm.", form=form
-    )
+        step = lambda: sheet.submit(  # noqa: E731
+            by=request.user, expected_version=version, confirmed=confirmed
+        )
+    empty = empty_criteria(access.cycle.method, values)
+    success = "Đã gửi số liệu tới Thường trực Cụm."
+    if empty:
+        success += f" Còn trống {len(empty)} tiêu chí: " + "; ".join(e.text for e in empty) + "."
+    ok, _, status = run_step(request, step, success=success, form=form)
     if ok:
         return redirect(_sheet_url(sheet) + "#tu-cham")
     sheet.refresh_from_db()
@@ -257,8 +292,28 @@ def cycle_evidence_upload(request: HttpRequest, year: int, number: int, code: st
     if request.htmx:
         return _evidence_card(request, access, sheet, form, evidence, status)
     if ok:
-        return redirect(_sheet_url(sheet) + "#minh-chung")
+        return redirect(_sheet_url(sheet) + f"#tc-{evidence.criterion}")
     return _sheet_page(request, access, sheet, can_edit, evidence_form=form, status=status)
+
+
+@require_POST
+def cycle_evidence_delete(
+    request: HttpRequest, year: int, number: int, code: str, pk: int
+) -> HttpResponse:
+    """The unit's officer deletes a file of its own draft sheet; 403 for anyone else, and once
+    the sheet is sent (a sent sheet's evidence is what the secretariat and inspectors rely on)."""
+    access = get_cycle_for_user(request.user, year, number)
+    evidence = get_evidence_for_user(access, code, pk)
+    sheet = evidence.sheet
+    workflow.ENTER_RESULTS.require_actor(request.user, access.cycle, unit=sheet.unit)
+    if not sheet.editable_by_unit:
+        raise PermissionDenied("Số liệu đã gửi: không thể xóa minh chứng.")
+    run_step(
+        request,
+        lambda: sheet.remove_evidence(by=request.user, evidence=evidence),
+        success=f"Đã xóa tệp minh chứng “{evidence.original_name}” ({evidence.criterion}).",
+    )
+    return redirect(_sheet_url(sheet) + f"#tc-{evidence.criterion}")
 
 
 def _evidence_card(
