@@ -115,7 +115,9 @@ def test_the_blank_template_has_instructions_lists_locked_headers_and_frozen_pan
     assert ws.cell(xs.FIRST, 1).value is None  # no criteria yet
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     kind = get_letter(ws, "Loại")
-    assert lists[f"{kind}5"] == '"Chỉ tiêu,Kế hoạch,Cộng/trừ theo lần,Chấm điểm,Điểm liệt,Có/Không"'
+    assert lists[f"{kind}5"] == (
+        '"Chỉ tiêu,Kế hoạch,Cộng/trừ theo lần,Chấm điểm,Điểm liệt,Có/Không,Thông tin"'
+    )
     assert lists["B5"] == f"'{xs.GROUPS_SHEET}'!$A$5:$A$305"  # the groups declared on “Nhóm”
     assert lists[f"{get_letter(ws, 'Câu trả lời được điểm')}5"] == '"Có,Không"'
     assert lists[f"{get_letter(ws, 'Chiều')}5"] == '"Càng cao càng tốt,Càng thấp càng tốt"'

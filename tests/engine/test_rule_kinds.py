@@ -35,8 +35,8 @@ def example_doc(kind: str) -> dict[str, Any]:
     return scale_doc([group("G", [example(kind, name=f"Tiêu chí loại {kind}")])])
 
 
-def test_the_registry_lists_the_six_kinds_of_the_scale_schema_in_order() -> None:
-    assert KINDS == ["target", "plan", "count", "judged", "veto", "yes_no"]
+def test_the_registry_lists_the_seven_kinds_of_the_scale_schema_in_order() -> None:
+    assert KINDS == ["target", "plan", "count", "judged", "veto", "yes_no", "info"]
     assert {t.kind for t in ScaleRule.__args__} == set(KINDS)
 
 

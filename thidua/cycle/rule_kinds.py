@@ -119,6 +119,14 @@ def _yes_no_words(rule: Any, top: Decimal, award_names: Mapping[str, str]) -> st
     return f"{yes}: {_pts(top)}; {no}: 0 điểm"
 
 
+def _info_words(rule: Any, top: Decimal, award_names: Mapping[str, str]) -> str:
+    text = "Chỉ tiêu thông tin: báo cáo, tổng hợp, không tính điểm"
+    if rule.rate:
+        part = "tử số" if rule.role == "numerator" else "mẫu số"
+        text += f" ({part} của tỷ lệ {rule.rate}, tổng hợp toàn Cụm theo tỷ lệ gộp)"
+    return text
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 _BONUS = ("rule.bonus.per", "rule.bonus.points", "rule.bonus.cap", "rule.bonus.whole_steps")
@@ -179,6 +187,13 @@ RULE_KIND_ROWS: Mapping[str, RuleKindRow] = MappingProxyType(
             ),
             RuleKindRow(
                 "yes_no", "Có/Không", _fixed("Có/không"), ("rule.expected",), _yes_no_words
+            ),
+            RuleKindRow(
+                "info",
+                "Thông tin",
+                _fixed("Thông tin"),
+                ("rule.unit", "rule.rate", "rule.role"),
+                _info_words,
             ),
         )
     }

@@ -7,6 +7,7 @@ indicators are computed from the consolidated inputs of every ranked or excluded
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
@@ -84,6 +85,7 @@ class Indicator:
     target: Decimal | None = None
     met: int | None = None
     counted: int = 0
+    pooled: Decimal | None = None  # a rate with its parts: Σ numerators / Σ denominators × 100
 
 
 @dataclass(frozen=True)
@@ -343,6 +345,54 @@ def _veto_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator 
     )
 
 
+def _info_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator | None:
+    """An information-only figure: summed over the units that reported it (a rate: averaged)."""
+    values = [v for v in (_decimal(i.get("value")) for i in inputs) if v is not None]
+    if not values:
+        return None
+    unit = c.rule.unit
+    if unit == "%":
+        value, text = _mean(values), f"bình quân {vn.number(_mean(values), 1)}%"
+    else:
+        value = dsum(values)
+        text = f"toàn Cụm {vn.number(value)}{f' {unit}' if unit else ''}"
+    text = f"{c.name}: {text} ({len(values)} đơn vị báo cáo; chỉ tiêu thông tin, không tính điểm)."
+    return Indicator(c.code, c.name, c.rule.kind, text, value, None, None, len(values))
+
+
+def _pooled(indicator: Indicator, scale: Scale, sheets: list[ScoreSheet]) -> Indicator:
+    """A rate whose numerator and denominator the scale asks as information figures: the
+    cluster's rate is Σ numerators / Σ denominators (units that reported both), the mean of the
+    units' rates stays beside it."""
+    parts = {
+        c.rule.role: c
+        for c in scale.criteria
+        if c.rule.kind == "info" and c.rule.rate == indicator.code
+    }
+    if set(parts) != {"numerator", "denominator"}:
+        return indicator
+    top = bottom = Decimal(0)
+    for sheet in sheets:
+        lines = {
+            line["code"]: _decimal((line.get("inputs") or {}).get("value"))
+            for line in sheet.sheet.get("criteria", [])
+            if not line.get("missing")
+        }
+        n, d = lines.get(parts["numerator"].code), lines.get(parts["denominator"].code)
+        if n is not None and d:
+            top, bottom = top + n, bottom + d
+    if not bottom:
+        return indicator
+    pooled = CONTEXT.divide(top * 100, bottom)
+    unit = parts["denominator"].rule.unit
+    head, _, rest = indicator.sentence.partition(": ")
+    sentence = (
+        f"{head}: toàn Cụm đạt {vn.number(pooled, 1)}% (tính gộp {vn.number(top)}/"
+        f"{vn.number(bottom)}{f' {unit}' if unit else ''}); {rest}"
+    )
+    return dataclasses.replace(indicator, sentence=sentence, pooled=pooled)
+
+
 #: the report's cluster-level sentence, one per scale rule kind (judged criteria are assessments,
 #: not indicators: they have none)
 INDICATORS: dict[str, Callable[[Criterion, list[dict], str], Indicator | None] | None] = {
@@ -352,6 +402,7 @@ INDICATORS: dict[str, Callable[[Criterion, list[dict], str], Indicator | None] |
     "judged": None,
     "veto": _veto_indicator,
     "yes_no": _yes_no_indicator,
+    "info": _info_indicator,
 }
 assert INDICATORS.keys() == SCALE_RULE_KINDS.keys(), "every scale rule kind needs its report entry"
 
@@ -377,6 +428,8 @@ def _indicators(scale: Scale | None, sheets: list[ScoreSheet]) -> list[Indicator
     for criterion in scale.criteria:
         indicator = _indicator(criterion, by_code.get(criterion.code, []))
         if indicator is not None:
+            if criterion.rule.kind == "target":
+                indicator = _pooled(indicator, scale, sheets)
             found.append(indicator)
     return found
 

@@ -194,6 +194,8 @@ def _criterion(
     max_points = r.number(spec, "max_points", path, required=not derived, minimum=ZERO)
     rule = _rule(r, rule_spec, join_path(path, "rule"), max_points) if rule_spec else None
     missing = r.choice(spec, "missing", path, ("zero", "block"), default_missing)
+    if kind is not None and not kind.scored:
+        missing = "zero"  # an information-only figure never blocks a total
     if rule is None or not code or not name:
         return None
     points = kind_of(rule).points_range(r, path, rule, max_points)

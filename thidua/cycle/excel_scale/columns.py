@@ -35,6 +35,7 @@ MISSING = {"zero": "Tính 0 điểm", "block": "Bắt buộc có số liệu"}
 DIRECTIONS = {"higher": "Càng cao càng tốt", "lower": "Càng thấp càng tốt"}
 METHODS = {"linear": "Tuyến tính", "thresholds": "Theo mức", "all_or_nothing": "Đạt hoặc không"}
 SCOPES = {"ranking": "Không xếp hạng", "awards": "Không xét khen thưởng"}
+ROLES = {"numerator": "Tử số", "denominator": "Mẫu số"}
 ROUNDING = {
     "half_up": "Làm tròn nửa lên",
     "half_even": "Làm tròn nửa về số chẵn",
@@ -314,6 +315,8 @@ CRITERION_COLUMNS = (
     _choice(
         "rule.expected", "Câu trả lời được điểm", BOOLS, width=12, kinds=_kinds("rule.expected")
     ),
+    _text_column("rule.rate", "Thuộc tỷ lệ (mã)", 12, line=True, kinds=_kinds("rule.rate")),
+    _choice("rule.role", "Tử số / mẫu số", ROLES, width=12, kinds=_kinds("rule.role")),
     _text_column("description", "Mô tả", 40),
     _text_column("source", "Nguồn số liệu", 24),
 )

@@ -9,7 +9,8 @@ document) is one :class:`~thidua.engine.rules.base.ScaleRuleKind` object in
 ``count``   ± points per event, limited to a cap (:mod:`.count`);
 ``judged``  points entered by an inspector within 0..max (:mod:`.judged`);
 ``veto``    điểm liệt: disqualifies from the ranking or named awards (:mod:`.veto`);
-``yes_no``  full points when the answer is the expected one (:mod:`.yes_no`).
+``yes_no``  full points when the answer is the expected one (:mod:`.yes_no`);
+``info``    an information-only figure: reported, shown, summed, never scored (:mod:`.info`).
 
 :func:`evaluate` is the *reference* computation of one criterion for one unit, in exact Decimal
 arithmetic. The vectorised NumPy path in :mod:`thidua.engine.kernel` must give the same points;
@@ -35,6 +36,7 @@ from typing import Any
 from ..numbers import Rounding
 from .base import INPUTS, Bonus, Outcome, ScaleRuleKind, Step, ValueProblem
 from .count import CountKind, CountRule
+from .info import InfoKind, InfoRule
 from .judged import JudgedKind, JudgedRule
 from .plan import PlanKind, PlanRule
 from .target import TargetKind, TargetRule
@@ -46,6 +48,7 @@ __all__ = [
     "SCALE_RULE_KINDS",
     "Bonus",
     "CountRule",
+    "InfoRule",
     "JudgedRule",
     "Outcome",
     "PlanRule",
@@ -63,7 +66,7 @@ __all__ = [
     "kind_of",
 ]
 
-ScaleRule = TargetRule | PlanRule | CountRule | JudgedRule | VetoRule | YesNoRule
+ScaleRule = TargetRule | PlanRule | CountRule | JudgedRule | VetoRule | YesNoRule | InfoRule
 
 _KINDS: tuple[ScaleRuleKind, ...] = (
     TargetKind(),
@@ -72,6 +75,7 @@ _KINDS: tuple[ScaleRuleKind, ...] = (
     JudgedKind(),
     VetoKind(),
     YesNoKind(),
+    InfoKind(),
 )
 
 #: every scale rule kind by its ``kind`` name, in the order the documents list them

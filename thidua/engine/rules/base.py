@@ -99,6 +99,7 @@ class ScaleRuleKind:
     input: ClassVar[str] = "number"  # one of INPUTS
     target_field: ClassVar[str | None] = None  # "target" | "plan": the unit's own goal, if any
     nominal_points: ClassVar[bool] = True  # False: max_points is derived (0), not given
+    scored: ClassVar[bool] = True  # False: information only (no points, a missing one never blocks)
     combine: ClassVar[str] = "points"  # inspections: "points" (the scale's method) | "any"
     keys: ClassVar[frozenset[str]] = frozenset({"kind"})
     example: ClassVar[Mapping[str, Any]]  # a valid criterion: {"max_points": …, "rule": {…}}
