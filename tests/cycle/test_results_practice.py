@@ -7,6 +7,7 @@ have submitted complete sheets; the secretariat is Cao Bằng's (thuongtruc.caob
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -323,3 +324,42 @@ def test_three_bad_cells_in_different_rows_are_all_reported_and_nothing_is_writt
         before.version,
     )
     assert AuditRecord.objects.count() == audits
+
+
+def test_the_api_answer_carries_the_warnings_and_submitting_asks_to_confirm_them():
+    from thidua.api.models import ApiToken
+
+    _, token = ApiToken.issue(User.objects.get(username="canbo.laocai"), "kiểm thử")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    api = "/api/v1/clusters/2025/3/units/lao-cai-2025/results"
+    body = Client().get(api, **auth).json()
+    assert body["warnings"] == {}
+    saved = Client().put(
+        api,
+        json.dumps(
+            {
+                "values": {**body["values"], "TP1": "150"},
+                "remarks": body["remarks"],
+                "version": body["version"],
+            }
+        ),
+        content_type="application/json",
+        **auth,
+    )
+    assert saved.status_code == 200, saved.content  # a warning, not a refusal
+    assert "nằm ngoài khoảng hợp lý" in saved.json()["warnings"]["TP1"]
+    version = saved.json()["version"]
+    refused = Client().post(
+        api + "/submit", json.dumps({"version": version}), content_type="application/json", **auth
+    )
+    assert refused.status_code == 422
+    assert "confirm_warnings" in refused.content.decode()
+    assert lao_cai().state == ResultSheet.State.DRAFT
+    sent = Client().post(
+        api + "/submit",
+        json.dumps({"version": version, "confirm_warnings": True}),
+        content_type="application/json",
+        **auth,
+    )
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["state"] == "submitted"

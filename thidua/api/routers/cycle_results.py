@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Router, Schema
 
@@ -25,6 +26,7 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.models import Inspection, ResultSheet
 from thidua.cycle.models.reading import source_out, value_sources
+from thidua.cycle.plausibility import sheet_warnings
 
 router = Router(tags=["Năm thi đua: số liệu, kiểm tra chéo"])
 
@@ -68,6 +70,9 @@ class ResultsOut(Schema):
     return_reason: str
     evidence: list[EvidenceOut]
     self_assessment: ScoreOut | None
+    # code → why the figure looks implausible (outside its range, far from last year): accepted,
+    # but submitting asks `confirm_warnings`
+    warnings: dict[str, str]
 
 
 class ResultsIn(Schema):
@@ -78,6 +83,8 @@ class ResultsIn(Schema):
 
 class SubmitIn(Schema):
     version: int | None = None
+    # true: the officer has checked the figures listed in `warnings` and sends them as they are
+    confirm_warnings: bool = False
 
 
 class InspectionSummaryOut(Schema):
@@ -159,6 +166,7 @@ def _results_out(access: CycleAccess, sheet: ResultSheet, can_edit: bool) -> dic
             for e in sheet.evidence.order_by("uploaded_at")
         ],
         "self_assessment": _score(sheet.self_assessment(), value_sources(sheet)),
+        "warnings": sheet_warnings(sheet) if sheet.editable_by_unit else {},
     }
 
 
@@ -202,7 +210,22 @@ def put_results(request, year: int, number: int, code: str, payload: ResultsIn):
 )
 def submit_results(request, year: int, number: int, code: str, payload: SubmitIn | None = None):
     access, sheet = _load_sheet(request, year, number, code)
-    sheet.submit(by=request.user, expected_version=payload.version if payload else None)
+    warnings = sheet_warnings(sheet) if sheet.editable_by_unit else {}
+    if warnings and not (payload and payload.confirm_warnings):
+        raise ValidationError(
+            {
+                "confirm_warnings": [
+                    f"{text} Gửi lại với confirm_warnings: true nếu số liệu đúng."
+                    for text in warnings.values()
+                ]
+            }
+        )
+    confirmed = "Đã xác nhận số liệu được cảnh báo: " + " | ".join(warnings.values())
+    sheet.submit(
+        by=request.user,
+        expected_version=payload.version if payload else None,
+        confirmed=confirmed if warnings else "",
+    )
     return _results_out(access, *get_result_sheet_for_user(access, code))
 
 
