@@ -20,6 +20,12 @@ ON_CLUSTER3 = {**MINISTRY_ONLY, "officer_b": 404}
 ENTRIES = [
     Entry("cluster_publish", MINISTRY_ONLY),
     Entry("cluster_composition", ON_CLUSTER3, args=lambda w: [2021, 3]),
+    # Issue 19: the published year figures: the cluster's secretariat or the Ministry.
+    Entry(
+        "cluster_figures",
+        {**ON_CLUSTER3, "secretariat": 200},
+        args=lambda w: [2021, 3],
+    ),
     Entry(
         "cluster_publish_next",
         {**ON_CLUSTER3, "approver": OK},

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from thidua.org import password, second_factor, views, views_publish
+from thidua.org import password, second_factor, views, views_figures, views_publish
 
 urlpatterns = [
     path("don-vi/", views.unit_list, name="unit_list"),
@@ -19,6 +19,11 @@ urlpatterns = [
         "cum-thi-dua/<int:year>/<int:number>/thanh-phan/",
         views_publish.cluster_composition,
         name="cluster_composition",
+    ),
+    path(
+        "cum-thi-dua/<int:year>/<int:number>/so-lieu-cong-bo/",
+        views_figures.cluster_figures,
+        name="cluster_figures",
     ),
     path(
         "cum-thi-dua/<int:year>/<int:number>/ban-giao/",
