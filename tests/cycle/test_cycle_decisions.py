@@ -16,6 +16,14 @@ from thidua.honours.signing import sign
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def demo_decisions(world):
+    """The demo's signed decisions of Cluster 3 / 2021 (load_demo makes them)."""
+    from thidua.cycle.decisions import build_demo_decisions
+
+    return build_demo_decisions(world.cycle2021)
+
+
 def individual_proposal(world) -> Proposal:
     """An approved Bằng khen for a Bắc Giang officer with two years of Chiến sĩ thi đua cơ sở."""
     p = Person.create(

@@ -20,9 +20,10 @@ APPROVER_ACTS = expect(302, 403, 404, 403, 403, OK, 403)
 
 
 def _decision(world):
-    from thidua.honours.models import Decision
+    """The demo's signed Ministry decision (made here once per test, as load_demo makes it)."""
+    from thidua.cycle.decisions import build_demo_decisions
 
-    return Decision.objects.get(cluster__year=2021, cluster__number=3, authority="BCA")
+    return next(d for d in build_demo_decisions(world.cycle2021) if d.authority == "BCA")
 
 
 def decision(world) -> list:

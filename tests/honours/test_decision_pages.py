@@ -13,6 +13,14 @@ from thidua.honours.signing import LineInput, create_draft
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def demo_decisions(world):
+    """The demo's signed decisions of Cluster 3 / 2021 (load_demo makes them)."""
+    from thidua.cycle.decisions import build_demo_decisions
+
+    return build_demo_decisions(world.cycle2021)
+
+
 def ministry_decision() -> Decision:
     return Decision.objects.get(cluster__year=2021, cluster__number=3, authority="BCA")
 

@@ -13,6 +13,14 @@ from thidua.honours.models import Commendation, Decision
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def demo_decisions(world):
+    """The demo's signed decisions of Cluster 3 / 2021 (load_demo makes them)."""
+    from thidua.cycle.decisions import build_demo_decisions
+
+    return build_demo_decisions(world.cycle2021)
+
+
 def api(user) -> Client:
     token = ApiToken.issue(user, "kiểm thử quyết định")[1]
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")

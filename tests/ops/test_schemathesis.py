@@ -70,11 +70,14 @@ CHECKS = [
 
 def real_values() -> dict[int, dict[str, list[Any]]]:
     """Per demo year of Cluster 3: path and query values that name real objects of that year."""
+    from thidua.cycle.decisions import build_demo_decisions
     from thidua.cycle.models import Cycle
     from thidua.documents import generate
     from thidua.honours.eligibility import rulesets
     from thidua.honours.models import Attachment, Commendation, Decision, DecisionLine, Person
 
+    for cycle in Cycle.objects.filter(cluster__year=2021, cluster__number=3):
+        build_demo_decisions(cycle)  # as load_demo: the year's signed decisions
     decisions = Decision.objects.order_by("pk")
 
     people = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:20])

@@ -260,9 +260,4 @@ def build_cluster3_2025() -> Cycle:
 
 
 def build_demo_years() -> list[Cycle]:
-    from thidua.cycle.decisions import build_demo_decisions
-
-    closed = build_cluster3_2021()
-    # The year's outcome in the register: the published recipients as signed decisions.
-    build_demo_decisions(closed)
-    return [closed, build_cluster3_2025()]
+    return [build_cluster3_2021(), build_cluster3_2025()]

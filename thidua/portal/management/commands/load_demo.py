@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from thidua.cycle.decisions import build_demo_decisions
 from thidua.cycle.demo import build_demo_years
 from thidua.honours.demo import build_demo_honours
 from thidua.org.demo import ensure_demo_accounts
@@ -21,6 +22,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Cụm thi đua: {stats}.")
         accounts = ensure_demo_accounts()
         self.stdout.write(f"Tài khoản mẫu: {len(accounts)}.")
-        for cycle in build_demo_years():
+        cycles = build_demo_years()
+        for cycle in cycles:
             self.stdout.write(f"Năm thi đua: {cycle} — {cycle.get_stage_display()}.")
+        # The 2021 outcome in the register: the published recipients as signed decisions. Not in
+        # build_demo_years, which the tests' world replays from its proposals onwards.
+        for decision in build_demo_decisions(cycles[0]):
+            self.stdout.write(
+                f"Quyết định khen thưởng: {decision.number} ({decision.lines.count()} dòng)."
+            )
         self.stdout.write(f"Hồ sơ khen thưởng: {build_demo_honours()}.")
