@@ -20,6 +20,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         DOCUMENTS_YEAR = "documents_year", "Lập văn bản tổng kết của các cụm, khối"
         HONOURS_IMPORT = "honours_import", "Nhập hồ sơ khen thưởng từ Excel"
+        REPORT_READING = "report_reading", "Đọc số liệu từ báo cáo tổng kết"
         SYSTEM_ALERT = "system_alert", "Cảnh báo của hệ thống"
 
     class State(models.TextChoices):
