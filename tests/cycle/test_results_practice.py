@@ -158,6 +158,16 @@ def test_the_excel_import_reports_implausible_figures_by_row_and_imports_them(me
     assert lao_cai().values["TP2"] == "-5"
 
 
+def test_the_secretariat_sees_which_sent_sheets_hold_figures_to_check():
+    cycle = cycle2025()
+    son_la = ResultSheet.objects.get(cycle=cycle, unit__code="son-la")
+    ResultSheet.objects.filter(pk=son_la.pk).update(values={**son_la.values, "TP4": "186.4"})
+    page = client_for("thuongtruc.caobang").get(url("cycle_results")).content.decode()
+    assert page.count("số liệu cần kiểm tra") == 1
+    row = page[page.index("Công an tỉnh Sơn La") :]
+    assert "1 số liệu cần kiểm tra" in row[: row.index("</tr>")]
+
+
 # -- 2. completeness ---------------------------------------------------------------------------
 
 
@@ -285,6 +295,18 @@ def test_bonus_deduction_and_veto_points_read_as_what_they_are():
     assert "11,61 điểm" in above and "tối đa 10 + 1,61 điểm thưởng vượt chỉ tiêu" in above
     assert "Không xảy ra" in row_html(page, "XD_LIET")
     assert "/ 0 điểm" not in page and "11,61 / 10" not in page
+
+
+def test_the_published_score_explanation_reads_deductions_and_vetoes_as_what_they_are():
+    secretariat = client_for("thuongtruc.caobang")
+    page = secretariat.get(reverse("cycle_unit_score", args=[2025, 3, "cao-bang"]))
+    assert page.status_code == 200
+    page = page.content.decode()
+    deduction = page[page.index('id="criterion-XD_TRU"') :]
+    deduction = deduction[: deduction.index("</tr>")]
+    assert "−1 điểm" in deduction and "điểm trừ" in deduction
+    veto = page[page.index('id="criterion-XD_LIET"') :]
+    assert "Không xảy ra" in veto[: veto.index("</tr>")]
 
 
 # -- 5. the results workbook reports every bad cell in one pass --------------------------------

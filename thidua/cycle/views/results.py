@@ -88,6 +88,12 @@ def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
             submitted and method is not None and is_complete(method, row["sheet"].values)
         )
         counts["complete"] += bool(row["complete"])
+        # Implausible figures of a sent sheet, flagged to those who check it.
+        row["warnings"] = (
+            sheet_warnings(row["sheet"])
+            if submitted and (access.is_secretariat or access.national)
+            else {}
+        )
     # Counted against the cluster's members, never against the sheets that happen to exist.
     counts["members"] = len(access.cycle.member_ids())
     return render(
