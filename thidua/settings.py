@@ -239,6 +239,8 @@ JOBS_QUEUE_FILE = Path(env_str("THIDUA_JOBS_QUEUE_FILE") or VAR_DIR / "jobs-queu
 JOBS_WORKERS = env_int("THIDUA_JOBS_WORKERS", 2)
 JOBS_MAX_ATTEMPTS = env_int("THIDUA_JOBS_MAX_ATTEMPTS", 2)  # runs of a job whose worker died
 JOBS_IMMEDIATE = env_bool("THIDUA_JOBS_IMMEDIATE", ENVIRONMENT == "test")
+# A year-end report larger than this is read in the background, with progress (issue 19).
+THIDUA_READING_BACKGROUND_BYTES = env_int("THIDUA_READING_BACKGROUND_BYTES", 512 * 1024)
 if not (JOBS_REDIS_URL or JOBS_IMMEDIATE):
     JOBS_QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
 HUEY = {

@@ -68,9 +68,16 @@ class ReportReading(models.Model):
 
     @classmethod
     @transaction.atomic
-    def read(cls, sheet: ResultSheet, *, by: User, upload) -> ReportReading:
+    def read(cls, sheet: ResultSheet, *, by: User, upload, progress=None) -> ReportReading:
         """Read an uploaded report for ``sheet`` (the unit's officer, a draft in the reporting
-        stage). Refused with a Vietnamese message when the file is not a readable report."""
+        stage). Refused with a Vietnamese message when the file is not a readable report.
+        ``progress(done, total, step=…)``: told each step (a long report runs as a job)."""
+
+        def step(done: int, text: str) -> None:
+            if progress is not None:
+                progress(done, total=4, step=text)
+
+        step(0, "Đang kiểm tra tệp…")
         sheet.require_editable(by=by)
         from thidua.cycle.scales import scale_of
 
@@ -86,6 +93,7 @@ class ReportReading(models.Model):
         if upload.size == 0:
             raise ValidationError({"file": "Tệp rỗng."})
         data = b"".join(upload.chunks())
+        step(1, "Đang đọc nội dung báo cáo…")
         if suffix == ".docx":
             from thidua import untrusted
 
@@ -97,6 +105,7 @@ class ReportReading(models.Model):
             text = text_of_bytes(data, name)
         except SourceError as exc:
             raise ValidationError({"file": str(exc)}) from None
+        step(2, "Đang tìm số liệu trong báo cáo…")
         figures = find_figures(text)
         if not figures:
             raise ValidationError(
@@ -104,6 +113,7 @@ class ReportReading(models.Model):
                     "file": "Không tìm thấy số liệu nào trong báo cáo (số kèm đơn vị như “92%”, “3.264 vụ”)."
                 }
             )
+        step(3, f"Đã thấy {len(figures)} số liệu; đang gợi ý theo tiêu chí…")
         suggestions = suggest(scale_of(method), figures)
         digest = hashlib.sha256(data).hexdigest()
         reading = cls(
@@ -125,6 +135,7 @@ class ReportReading(models.Model):
             obj=reading,
             after=snapshot(reading, ["original_name", "sha256", "size"]),
         )
+        step(4, "Đã đọc xong.")
         return reading
 
     def suggestion_for(self, code: str) -> dict[str, Any] | None:

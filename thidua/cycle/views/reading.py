@@ -8,9 +8,11 @@ sheet itself; the model methods check the workflow.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +24,8 @@ from thidua.cycle.models import ReportReading, ResultSheet
 from thidua.cycle.scales import written_value
 from thidua.cycle.scoring import scale_of
 from thidua.cycle.views.results import _refuse_unless_editable, _sheet_url
+from thidua.jobs.models import Job
+from thidua.jobs.runner import start
 from thidua.lib.steps import run_step
 
 
@@ -48,6 +52,21 @@ def _get_reading(sheet: ResultSheet, pk: int) -> ReportReading:
     )
 
 
+def _start_reading(request: HttpRequest, sheet: ResultSheet, upload):
+    """Checks the page's reading would make first (the officer, the stage, a draft), then starts
+    the job with the file; the job reads it exactly as the page does."""
+    sheet.require_editable(by=request.user)
+    name = PurePath(upload.name or "bao-cao").name
+    return start(
+        Job.Kind.REPORT_READING,
+        request.user,
+        title=f"Đọc số liệu từ báo cáo “{name}” — {sheet.unit.short_name}",
+        params={"sheet": sheet.pk, "name": name},
+        upload=upload,
+        upload_name="bao-cao" + PurePath(name).suffix.lower(),
+    )
+
+
 def reading_upload(request: HttpRequest, year: int, number: int, code: str) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     sheet, can_edit = get_result_sheet_for_user(access, code)
@@ -59,7 +78,20 @@ def reading_upload(request: HttpRequest, year: int, number: int, code: str) -> H
             return refused
         form = ReportUploadForm(request.POST, request.FILES)
         status = 422
-        if form.is_valid():
+        if (
+            form.is_valid()
+            and form.cleaned_data["file"].size > settings.THIDUA_READING_BACKGROUND_BYTES
+        ):
+            # A long report is read by a worker, with progress on the job's page.
+            ok, job, status = run_step(
+                request,
+                lambda: _start_reading(request, sheet, form.cleaned_data["file"]),
+                success="Báo cáo dài: đang đọc trên máy chủ, xem tiến độ dưới đây.",
+                form=form,
+            )
+            if ok and job is not None:
+                return redirect(job)
+        elif form.is_valid():
             ok, reading, status = run_step(
                 request,
                 lambda: ReportReading.read(
