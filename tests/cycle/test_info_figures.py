@@ -81,3 +81,16 @@ def test_without_both_parts_the_rate_stays_the_mean():
     ]
     rate = {i.code: i for i in _indicators(SCALE, partial)}["TP1"]
     assert rate.pooled is None and rate.sentence.startswith("Tỷ lệ điều tra khám phá: bình quân")
+
+
+def test_the_results_sheet_shows_an_information_figure_as_not_scored():
+    from thidua.cycle.forms_results import _explained
+
+    entry = next(c for c in sheets()[0].sheet["criteria"] if c["code"] == "CCCD")
+    shown = _explained(entry, "self")
+    assert shown["display"] == {
+        "kind": "none",
+        "text": "Không tính điểm",
+        "note": "chỉ tiêu thông tin",
+    }
+    assert shown["explanation"] == "3.100 thẻ (chỉ tiêu thông tin, không tính điểm)"

@@ -110,6 +110,8 @@ def points_display(entry: dict[str, Any]) -> dict[str, str]:
     rule = str(entry.get("rule", ""))
     points = Decimal(str(entry.get("points") or 0))
     maximum = Decimal(str(entry.get("max_points") or 0))
+    if rule == "info":  # an information-only figure (issue 19): shown, never scored
+        return {"kind": "none", "text": "Không tính điểm", "note": "chỉ tiêu thông tin"}
     if rule.startswith("veto"):
         occurred = (entry.get("inputs") or {}).get("occurred") is True
         return {
