@@ -145,6 +145,14 @@ def test_the_excel_upload_keeps_the_qualifier_and_refuses_on_the_row():
     sheet = lao_cai()
     assert (sheet.values["TP1"], sheet.values["DA2"]) == ("98", "92")
     assert sheet.qualifiers.get("TP1") == "hơn" and "DA2" not in sheet.qualifiers
+    # The next template downloaded shows the value as written, so a re-upload keeps the word.
+    again = load_workbook(
+        io.BytesIO(
+            officer.get(reverse("cycle_excel_results_template", args=[2025, 3, LAO_CAI])).content
+        )
+    )[excel.RESULTS_SHEET]
+    assert again.cell(row=rows["TP1"], column=excel.COL_VALUE).value == "hơn 98"
+    assert again.cell(row=rows["DA2"], column=excel.COL_VALUE).value == 92
 
     ws.cell(row=rows["TP1"], column=excel.COL_VALUE, value="92 vụ")
     response = officer.post(url, {"file": upload()})

@@ -127,7 +127,10 @@ def _cell_value(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         return YES if value else NO
-    number = Decimal(str(value))
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:  # a value with its qualifier ("hơn 98") stays as written
+        return str(value)
     return int(number) if number == number.to_integral_value() else float(number)
 
 

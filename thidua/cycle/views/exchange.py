@@ -97,7 +97,9 @@ def results_template(request: HttpRequest, year: int, number: int, code: str) ->
     access = get_cycle_for_user(request.user, year, number)
     sheet, _ = get_result_sheet_for_user(access, code)
     method = _method_or_404(access)
-    data = excel.results_template(method, sheet.unit, values=sheet.values, remarks=sheet.remarks)
+    data = excel.results_template(
+        method, sheet.unit, values=sheet.written_values(), remarks=sheet.remarks
+    )
     return xlsx_response(data, f"so-lieu-{sheet.unit.code}-{year}.xlsx")
 
 
