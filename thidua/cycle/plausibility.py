@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import Subquery
+
 from thidua.cycle.models import Cycle, MethodVersion, ResultSheet
 from thidua.cycle.scales import input_kind, parse_number, scale_of
 from thidua.engine.numbers import fmt_number
@@ -150,6 +152,26 @@ def previous_values(cycle: Cycle, unit: Unit) -> dict[str, Any]:
         .first()
         or {}
     )
+
+
+def previous_values_by_unit(cycle: Cycle) -> dict[str, dict[str, Any]]:
+    """{unit code: what it reported in the cluster's previous year} in one query, whether or not
+    there was a previous year (for lists: the same number of queries every year). The previous
+    year as next_year.previous_cycle finds it."""
+    cluster = cycle.cluster
+    before = (
+        Cycle.objects.filter(
+            cluster__movement=cluster.movement_id,
+            cluster__kind=cluster.kind,
+            cluster__number=cluster.number,
+            cluster__year__lt=cluster.year,
+            methods__isnull=False,
+        )
+        .order_by("-cluster__year")
+        .values("pk")[:1]
+    )
+    sheets = ResultSheet.objects.filter(cycle=Subquery(before))
+    return dict(sheets.values_list("unit__code", "values"))
 
 
 def sheet_warnings(sheet: ResultSheet, values: dict[str, Any] | None = None) -> dict[str, str]:

@@ -26,7 +26,13 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
 from thidua.cycle.models import Evidence, ResultSheet, ScoreSheet
-from thidua.cycle.plausibility import empty_criteria, is_complete, sheet_warnings
+from thidua.cycle.plausibility import (
+    empty_criteria,
+    is_complete,
+    previous_values_by_unit,
+    sheet_warnings,
+    value_warnings,
+)
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
 
@@ -81,6 +87,10 @@ def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
     rows = _rows_for_list(access)
     counts = defaultdict(int)
     method = access.cycle.method
+    checks = (
+        method is not None and bool(method.scale) and (access.is_secretariat or access.national)
+    )
+    previous = previous_values_by_unit(access.cycle) if checks else {}
     for row in rows:
         counts[row["sheet"].state if row["sheet"] else "none"] += 1
         submitted = row["sheet"] is not None and row["sheet"].state == ResultSheet.State.SUBMITTED
@@ -90,8 +100,8 @@ def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
         counts["complete"] += bool(row["complete"])
         # Implausible figures of a sent sheet, flagged to those who check it.
         row["warnings"] = (
-            sheet_warnings(row["sheet"])
-            if submitted and (access.is_secretariat or access.national)
+            value_warnings(method, row["unit"], row["sheet"].values, previous.get(row["unit"].code))
+            if submitted and checks
             else {}
         )
     # Counted against the cluster's members, never against the sheets that happen to exist.
