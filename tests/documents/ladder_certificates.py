@@ -18,9 +18,9 @@ SEEN = {
 
 
 def demo_decision(world) -> list:
-    from thidua.honours.models import Decision
+    from thidua.cycle.decisions import build_demo_decisions  # as load_demo makes them
 
-    return [Decision.objects.get(cluster=world.cycle2021.cluster, authority="BCA").pk]
+    return [next(d for d in build_demo_decisions(world.cycle2021) if d.authority == "BCA").pk]
 
 
 ENTRIES = [

@@ -50,7 +50,9 @@ def _signed(world) -> Decision:
 
 
 def _demo_bca(world) -> Decision:
-    return Decision.objects.get(cluster=world.cycle2021.cluster, authority="BCA")
+    from thidua.cycle.decisions import build_demo_decisions  # as load_demo makes them
+
+    return next(d for d in build_demo_decisions(world.cycle2021) if d.authority == "BCA")
 
 
 def _pdftotext(pdf: bytes, *args: str) -> str:

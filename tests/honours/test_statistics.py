@@ -113,6 +113,9 @@ def test_bad_filters_are_refused_in_vietnamese(cast):
 
 def test_records_written_by_a_signed_decision_are_counted(world):
     """The demo signs Cluster 3 / 2021's published recipients: six Ministry flags by 401/QĐ-BCA."""
+    from thidua.cycle.decisions import build_demo_decisions  # as load_demo makes them
+
+    build_demo_decisions(world.cycle2021)
     stats = statistics(
         Commendation.objects.filter(decision_line__isnull=False),
         Filters(year_from=2021, year_to=2021, award="co_thi_dua_bo_cong_an"),
