@@ -70,3 +70,22 @@ def test_the_score_explanation_names_the_sentence_on_the_page_and_in_the_api():
     page = client_for("thuongtruc.caobang").get(url("cycle_result_sheet")).content.decode()
     assert "Số liệu lấy từ báo cáo “bao-cao.txt”" in page
     assert "khám phá án hình sự đạt <mark>91,6%</mark>" in page
+
+
+def test_a_difference_to_the_target_alone_is_flagged_and_never_suggested():
+    officer = client_for("canbo.laocai")
+    report = (
+        "BÁO CÁO TỔNG KẾT NĂM 2025\n"
+        "Tỷ lệ giải quyết tin báo, tố giác tội phạm cao hơn chỉ tiêu 16%.\n"
+        "Tỷ lệ điều tra khám phá án hình sự đạt 91,6%.\n"
+    ).encode()
+    response = officer.post(
+        url("cycle_reading_upload"), {"file": SimpleUploadedFile("bao-cao.txt", report)}
+    )
+    assert response.status_code == 302
+    reading = ReportReading.objects.get(sheet=lao_cai())
+    assert "TP4" not in {s["criterion"] for s in reading.suggestions}  # 16 is not the rate
+    assert "TP1" in {s["criterion"] for s in reading.suggestions}
+    page = officer.get(url("cycle_reading_review", reading.pk)).content.decode()
+    assert "Cần xem lại: báo cáo chỉ nêu mức chênh so với chỉ tiêu" in page
+    assert "tố giác tội phạm cao hơn chỉ tiêu <mark>16%</mark>" in page

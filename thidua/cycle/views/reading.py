@@ -167,6 +167,12 @@ def _review_page(request, access, sheet, reading, can_edit, *, errors=(), posted
         "can_edit": can_edit and sheet.editable_by_unit and sheet.is_reporter(request.user),
         "rows": _review_rows(access, sheet, reading, posted),
         "figure_count": len(reading.figures),
+        # "cao hơn chỉ tiêu 16%" with no rate of its own: flagged, never suggested
+        "to_check": [
+            dict(zip(("before", "figure", "after"), reading.highlighted(i), strict=True))
+            for i, f in enumerate(reading.figures)
+            if (f.get("comparison") or {}).get("alone")
+        ],
         "errors": errors,
     }
     return render(request, "cycle/results/reading_review.html", context, status=status)

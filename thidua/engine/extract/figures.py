@@ -51,6 +51,13 @@ _COMPARATIVE = re.compile(
     re.IGNORECASE,
 )
 _AGAINST = re.compile(r"chỉ\s+tiêu|kế\s+hoạch|so\s+với|cùng\s+kỳ|năm\s+trước", re.IGNORECASE)
+# "… cao hơn chỉ tiêu 16%" with no figure of its own before: the report states only the
+# difference to the target (points or relative?), never the rate itself.
+_ALONE_AGAINST_TARGET = re.compile(
+    r"(?P<word>vượt|cao\s+hơn|thấp\s+hơn)\s+(?:so\s+với\s+)?(?:chỉ\s+tiêu|kế\s+hoạch)"
+    r"[^,;.\d]{0,40}$",
+    re.IGNORECASE,
+)
 _RATE_AFTER = re.compile(rf"(?:\s*[^\W\d_]+){{0,3}}\s*\(\s*(?P<num>{NUMBER_PATTERN})\s*%\s*\)")
 _SUFFIX_STOP = re.compile(
     r"[,;.:()\[\]/]|\s-\s|\s–\s|\d|\b(?:đạt|tăng|giảm|vượt|cao hơn|thấp hơn|so với|chiếm|"
@@ -338,6 +345,16 @@ def find_figures(text: str) -> list[Figure]:
                 _suffix=" ".join(x for x in (unit_text, suffix) if x),
                 context=context,
             )
+            alone = _ALONE_AGAINST_TARGET.search(between) if hit.unit == "%" else None
+            if alone is not None:
+                word = " ".join(alone["word"].lower().split())
+                figure.comparison = {
+                    "kind": "below_target" if word == "thấp hơn" else "above_target",
+                    "value": number_json(abs(hit.value)),
+                    "unit": "%",
+                    "ambiguous": True,
+                    "alone": True,  # no rate stated: nothing to suggest, the officer decides
+                }
             # "1.252 vụ/ 2.254 đối tượng phạm tội về ma túy": the chain shares its words
             chained = s[boundary : hit.start].strip() in ("/", "và", "-", "hoặc")
             if previous is not None and chained and not _clean(own):

@@ -117,8 +117,10 @@ def _candidates(f: Figure) -> list[_Candidate]:
     change = "down" if "giảm" in q else "up" if "tăng" in q else None
     if change is None and f.value < 0:  # "-6,2" in a column of changes: a fall, signed
         change = "down"
-    out = [_Candidate(f.value, f.unit, change)]
     c = f.comparison
+    if c and c.get("alone"):
+        return []  # "cao hơn chỉ tiêu 16%": a difference to the target, not the rate itself
+    out = [_Candidate(f.value, f.unit, change)]
     if c and c.get("kind") == "change":
         out.append(_Candidate(Decimal(str(c["value"])), c["unit"], c["direction"]))
         if "rate" in c:
