@@ -385,3 +385,17 @@ def test_the_api_answer_carries_the_warnings_and_submitting_asks_to_confirm_them
     )
     assert sent.status_code == 200, sent.content
     assert sent.json()["state"] == "submitted"
+
+
+def test_the_inspection_team_sees_the_units_implausible_figures_flagged(world):
+    cycle = world.cycle2021
+    Cycle.objects.filter(pk=cycle.pk).update(stage=Cycle.Stage.INSPECTION)
+    report = ResultSheet.objects.get(cycle=cycle, unit__code="yen-bai")
+    ResultSheet.objects.filter(pk=report.pk).update(values={**report.values, "TP2": "-5"})
+    inspection = world.inspection("yen-bai")
+    inspector = world.cast.client(world.cast.inspector)
+    page = inspector.get(reverse("cycle_inspection", args=[2021, 3, inspection.pk]))
+    page = page.content.decode()
+    row = row_html(page, "TP2")
+    assert 'id="canh-bao-TP2"' in row and "nằm ngoài khoảng hợp lý" in row
+    assert 'id="canh-bao-TP1"' not in page

@@ -34,6 +34,7 @@ from thidua.cycle.forms_results import (
     show_value,
 )
 from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
+from thidua.cycle.plausibility import sheet_warnings
 from thidua.cycle.scoring import criterion_names
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
@@ -191,6 +192,8 @@ def _inspection_page(
                 evidence=evidence,
                 score=scored.sheet if scored else None,
                 editable=can_edit,
+                # The unit's figures that look implausible, flagged for the team to verify.
+                warnings=sheet_warnings(report) if report else {},
             ),
             "scored": scored,
             "summary": score_summary(scored.sheet) if scored else None,
