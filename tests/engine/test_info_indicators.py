@@ -66,3 +66,23 @@ def test_an_information_figure_has_no_points_and_its_parts_go_together():
     ]
     informed = scales("zero")[1]
     assert informed.criterion("TP1_KP").max_points == Decimal(0)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(1, 10**6)).filter(lambda t: t[0] <= t[1]),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_pooled_rate_is_total_over_total_and_lies_between_the_units_rates(pairs):
+    from thidua.engine.rules.info import pooled_rate
+
+    informed = scales("zero")[1]
+    units = [{"TP1_KP": Decimal(n), "TP1_XR": Decimal(d)} for n, d in pairs]
+    rate, top, bottom, unit = pooled_rate(informed, "TP1", units)
+    assert (top, bottom, unit) == (sum(n for n, _ in pairs), sum(d for _, d in pairs), "vụ")
+    assert rate * bottom == top * 100 or abs(rate - Decimal(top) * 100 / bottom) < Decimal("1e-20")
+    rates = [Decimal(n) * 100 / d for n, d in pairs]
+    assert min(rates) - Decimal("1e-20") <= rate <= max(rates) + Decimal("1e-20")
+    assert pooled_rate(informed, "CCCD", units) is None  # no parts: no pooled rate

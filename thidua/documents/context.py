@@ -32,6 +32,7 @@ from thidua.cycle.scoring import scale_of
 from thidua.documents import numbers as vn
 from thidua.engine.numbers import CONTEXT, dsum
 from thidua.engine.rules import SCALE_RULE_KINDS
+from thidua.engine.rules.info import pooled_rate
 from thidua.engine.scale import Criterion, Scale
 from thidua.org.models import Cluster, Unit
 
@@ -361,30 +362,19 @@ def _info_indicator(c: Criterion, inputs: list[dict], suffix: str) -> Indicator 
 
 
 def _pooled(indicator: Indicator, scale: Scale, sheets: list[ScoreSheet]) -> Indicator:
-    """A rate whose numerator and denominator the scale asks as information figures: the
-    cluster's rate is Σ numerators / Σ denominators (units that reported both), the mean of the
-    units' rates stays beside it."""
-    parts = {
-        c.rule.role: c
-        for c in scale.criteria
-        if c.rule.kind == "info" and c.rule.rate == indicator.code
-    }
-    if set(parts) != {"numerator", "denominator"}:
-        return indicator
-    top = bottom = Decimal(0)
-    for sheet in sheets:
-        lines = {
-            line["code"]: _decimal((line.get("inputs") or {}).get("value"))
-            for line in sheet.sheet.get("criteria", [])
-            if not line.get("missing")
+    """A rate asked with its numerator and denominator (information figures): the cluster's
+    pooled rate first, the mean of the units' rates beside it (engine/rules/info.pooled_rate)."""
+    units = [
+        {
+            c["code"]: _decimal((c.get("inputs") or {}).get("value"))
+            for c in s.sheet.get("criteria", [])
         }
-        n, d = lines.get(parts["numerator"].code), lines.get(parts["denominator"].code)
-        if n is not None and d:
-            top, bottom = top + n, bottom + d
-    if not bottom:
+        for s in sheets
+    ]
+    found = pooled_rate(scale, indicator.code, units)
+    if found is None:
         return indicator
-    pooled = CONTEXT.divide(top * 100, bottom)
-    unit = parts["denominator"].rule.unit
+    pooled, top, bottom, unit = found
     head, _, rest = indicator.sentence.partition(": ")
     sentence = (
         f"{head}: toàn Cụm đạt {vn.number(pooled, 1)}% (tính gộp {vn.number(top)}/"

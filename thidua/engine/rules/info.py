@@ -9,16 +9,16 @@ rate is then the pooled one, Σ numerators / Σ denominators, not the mean of th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..docreader import DocReader, join_path
-from ..numbers import Rounding, fmt_number
+from ..numbers import CONTEXT, Rounding, fmt_number
 from .base import ZERO, Outcome, ScaleRuleKind, ValueProblem
 
-__all__ = ["ROLES", "InfoKind", "InfoRule"]
+__all__ = ["ROLES", "InfoKind", "InfoRule", "pooled_rate"]
 
 #: what an information figure is to the rate it feeds
 ROLES = ("numerator", "denominator")
@@ -111,3 +111,26 @@ class InfoKind(ScaleRuleKind):
 
     def inputs(self, rule: InfoRule, value: Any, target: Any, remark: str | None) -> dict:
         return {"value": value, "unit": rule.unit}
+
+
+def pooled_rate(
+    scale: Any, code: str, units: Iterable[Mapping[str, Decimal | None]]
+) -> tuple[Decimal, Decimal, Decimal, str] | None:
+    """The cluster's rate of criterion ``code`` pooled from its information parts:
+    ``(Σ numerators / Σ denominators × 100, Σ numerators, Σ denominators, the parts' unit)`` over
+    the units (each a mapping code → value) that reported both parts with a denominator ≠ 0;
+    None when the scale gives the rate no numerator and denominator, or nobody reported them."""
+    parts = {
+        c.rule.role: c.code for c in scale.criteria if c.rule.kind == "info" and c.rule.rate == code
+    }
+    if set(parts) != set(ROLES):
+        return None
+    top = bottom = ZERO
+    for values in units:
+        n, d = values.get(parts["numerator"]), values.get(parts["denominator"])
+        if n is not None and d:
+            top, bottom = CONTEXT.add(top, n), CONTEXT.add(bottom, d)
+    if not bottom:
+        return None
+    unit = scale.criterion(parts["denominator"]).rule.unit
+    return CONTEXT.divide(CONTEXT.multiply(top, Decimal(100)), bottom), top, bottom, unit
