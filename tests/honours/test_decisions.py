@@ -331,3 +331,18 @@ def test_the_demo_year_2021_has_signed_decisions_for_its_published_recipients(wo
     assert {line.unit.code for line in by_authority["TTg"].lines.all()} == {"yen-bai"}
     for proposal in world.cycle2021.proposals.filter(state="approved"):
         assert proposal.decision_line.commendation.decision_no
+
+
+def test_signing_fills_each_lines_reward_from_the_base_salary_of_the_signing_date(world):
+    """NĐ 152/2025: a Chiến sĩ thi đua toàn lực lượng receives 3 × the base salary in force on the
+    decision's date (2.340.000 đ from 01/07/2024); an amount typed on the draft is kept."""
+    a, b = officer(world), officer(world, "QD-002", "Phạm Thị Hòa")
+    decision = draft(world, [a, b], award=CAND)
+    typed = decision.lines.get(person=b)
+    typed.amount = 5_000_000
+    typed.save(update_fields=["amount"])
+
+    sign(world, decision, 77)
+
+    amounts = dict(decision.lines.values_list("person__full_name", "amount"))
+    assert amounts == {"Lê Văn Quyết": 7_020_000, "Phạm Thị Hòa": 5_000_000}

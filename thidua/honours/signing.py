@@ -24,6 +24,7 @@ from thidua.audit.log import prepare, record_many, snapshot
 from thidua.engine import eligibility as engine
 from thidua.engine import text
 from thidua.honours.models import Commendation, Person
+from thidua.honours.money import fill_amounts
 from thidua.honours.models.common import catalogue, date_error, year_error
 from thidua.honours.models.decisions import (
     AUTHORITY_LEVEL,
@@ -445,6 +446,9 @@ def sign(
         raise ValidationError(
             {"seq": f"Số {decision.number} năm {date.year} vừa được cấp cho quyết định khác."}
         ) from None
+    # The reward of each line follows the base salary in force on the signing date (NĐ 152/2025);
+    # an amount typed by hand on the draft is kept.
+    fill_amounts(rows, date)
     records = _write_records(decision, rows, by)
     audits = [
         prepare(
@@ -495,16 +499,23 @@ def _write_records(
 
 
 def _link(rows: Sequence[DecisionLine], batch: int = 500) -> None:
-    """Each line's commendation_id in one UPDATE … FROM (VALUES …) per batch (SQLite ≥ 3.33 and
-    PostgreSQL alike): bulk_update's CASE expression costs more than the records themselves."""
+    """Each line's commendation_id and reward amount in one UPDATE … FROM (VALUES …) per batch
+    (SQLite ≥ 3.33 and PostgreSQL alike): bulk_update's CASE expression costs more than the
+    records themselves."""
     table = connection.ops.quote_name(DecisionLine._meta.db_table)
+    # PostgreSQL types a VALUES column from its first row: cast the amount so a leading NULL works.
+    amount = "CAST(v.column3 AS NUMERIC)" if connection.vendor == "postgresql" else "v.column3"
     for i in range(0, len(rows), batch):
         chunk = rows[i : i + batch]
-        values = ", ".join(["(%s, %s)"] * len(chunk))
-        params = [v for row in chunk for v in (row.pk, row.commendation_id)]
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        params = [
+            v
+            for row in chunk
+            for v in (row.pk, row.commendation_id, None if row.amount is None else str(row.amount))
+        ]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET commendation_id = v.column2 FROM (VALUES {values}) AS v "
-                f"WHERE {table}.id = v.column1",
+                f"UPDATE {table} SET commendation_id = v.column2, amount = {amount} "
+                f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
                 params,
             )
