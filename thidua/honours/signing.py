@@ -24,7 +24,6 @@ from thidua.audit.log import prepare, record_many, snapshot
 from thidua.engine import eligibility as engine
 from thidua.engine import text
 from thidua.honours.models import Commendation, Person
-from thidua.honours.money import fill_amounts
 from thidua.honours.models.common import catalogue, date_error, year_error
 from thidua.honours.models.decisions import (
     AUTHORITY_LEVEL,
@@ -33,6 +32,7 @@ from thidua.honours.models.decisions import (
     Decision,
     DecisionLine,
 )
+from thidua.honours.money import fill_amounts
 from thidua.lib.workflow import StaleEdit, WorkflowError
 from thidua.org.models import Cluster, Unit, User
 
