@@ -239,6 +239,11 @@ def cycle_result_submit(request: HttpRequest, year: int, number: int, code: str)
     # Implausible figures are not refused: the officer confirms them (kept in the audit).
     warnings = sheet_warnings(sheet, values)
     if warnings and request.POST.get("xac_nhan") != "co":
+        messages.warning(
+            request,
+            f"Số liệu chưa được gửi: kiểm tra {len(warnings)} số liệu được cảnh báo ở cuối bảng, "
+            "đánh dấu ô “Tôi đã kiểm tra” nếu đúng rồi gửi lại.",
+        )
         return _sheet_page(request, access, sheet, can_edit, form=form, confirm=warnings)
     confirmed = "Đã xác nhận số liệu được cảnh báo: " + " | ".join(warnings.values())
     confirmed = confirmed if warnings else ""
