@@ -19,17 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Imports that still close a circle, each with who removes it and how. Taking these edges out of
 # the graph must leave no circle; an entry that no longer exists must be deleted from here.
-ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {
-    ("thidua.cycle.models.cycle", "thidua.cycle.scoring"): (
-        "Cycle.set_method recomputes every sheet after a change once the method is locked "
-        "(recompute_cycle): the steps that change the method (models/plan.change_method, the "
-        "exchange page, next_year, the demo) should call it themselves (DESIGN.md §4.7)"
-    ),
-    ("thidua.cycle.models.inspection", "thidua.cycle.scoring"): (
-        "Dispute.resolve applies an accepted dispute and re-ranks (apply_dispute): the resolving "
-        "step (the inspection page and the API) should call it (DESIGN.md §4.7)"
-    ),
-}
+ALLOWED_BACK_EDGES: dict[tuple[str, str], str] = {}
 # Imports from an app to a higher layer still to remove.
 ALLOWED_UPWARD: dict[tuple[str, str], str] = {}
 

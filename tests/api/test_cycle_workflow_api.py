@@ -28,6 +28,7 @@ from thidua.cycle.models import (
     Ranking,
     ResultSheet,
 )
+from thidua.cycle.scoring import resolve_dispute
 from thidua.lib.workflow import WorkflowError
 from thidua.org.models import Handover, User
 
@@ -273,8 +274,12 @@ def test_of_two_concurrent_resolutions_of_a_dispute_only_one_is_recorded(world):
     )
     assert first.status_code == 200
     with pytest.raises(WorkflowError, match="Khiếu nại đã được giải quyết"):
-        loaded_by_the_other_writer.resolve(
-            by=world.cast.secretariat, accept=True, resolution="Có căn cứ.", corrected_value="95"
+        resolve_dispute(
+            loaded_by_the_other_writer,
+            by=world.cast.secretariat,
+            accept=True,
+            resolution="Có căn cứ.",
+            corrected_value="95",
         )
     dispute = Dispute.objects.get(pk=dispute_id)
     assert (dispute.state, dispute.resolution) == ("rejected", "Không có căn cứ.")

@@ -69,12 +69,14 @@ def units(*codes):
 
 def open_year(y):
     from thidua.cycle.models import Covenant, Cycle
+    from thidua.cycle.scoring import set_method
 
     cycle = Cycle.open(y["cluster"], by=y["secretariat"], demo_note="Dữ liệu minh họa")
     targets = {
         code: row.get("targets", {}) for code, row in y["results"].items() if row.get("targets")
     }
-    cycle.set_method(
+    set_method(
+        cycle,
         by=y["secretariat"],
         scale=y["scale"],
         award_rules=y["awards"],

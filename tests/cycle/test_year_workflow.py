@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.cycle.conftest import form_teams, inspect_all, open_year, report_all, units
 from tests.vote_helpers import close_vote, open_vote
 from thidua.audit.log import verify_chain
-from thidua.cycle.models import Cycle, Proposal, ResultSheet
+from thidua.cycle.models import Cycle, Proposal, ResultSheet, ScoreSheet
+from thidua.cycle.scoring import set_method
 from thidua.lib.workflow import WorkflowError
 
 pytestmark = pytest.mark.django_db
@@ -115,13 +116,19 @@ def test_the_method_is_locked_once_scoring_starts_and_a_change_needs_a_reason(ye
     report_all(cycle, y)
     assert cycle.method_locked
     with pytest.raises(ValidationError, match="lý do"):
-        cycle.set_method(by=y["secretariat"], operating_rules="Sửa quy chế")
-    version = cycle.set_method(
+        set_method(cycle, by=y["secretariat"], operating_rules="Sửa quy chế")
+    version = set_method(
+        cycle,
         by=y["secretariat"],
         operating_rules="Sửa quy chế",
         reason="Hội nghị Cụm thống nhất bổ sung.",
     )
     assert version.number == 2
+    # The step rescored every submitted sheet with the new version (the model only stored it).
+    latest = {}
+    for sheet in ScoreSheet.objects.filter(cycle=cycle).order_by("pk"):
+        latest[(sheet.unit_id, sheet.stage)] = sheet.method_id
+    assert latest and set(latest.values()) == {version.pk}
 
 
 def test_no_unit_inspects_itself(year):

@@ -25,6 +25,7 @@ from thidua.cycle.models import (
     Registration,
     ResultSheet,
 )
+from thidua.cycle.scoring import set_method
 from thidua.org.models import Cluster, Unit, User, resolve_unit
 
 EXAMPLES = Path(settings.BASE_DIR) / "docs" / "examples" / "cum3-2021"
@@ -106,7 +107,8 @@ def _open(
 ) -> Cycle:
     cycle = Cycle.open(cluster, by=secretariat, demo_note=DEMO_NOTE)
     targets = {code: row["targets"] for code, row in results.items() if row.get("targets")}
-    cycle.set_method(
+    set_method(
+        cycle,
         by=secretariat,
         scale=scale,
         award_rules=awards,

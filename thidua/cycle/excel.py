@@ -440,7 +440,7 @@ def targets_template(method, units: Sequence) -> bytes:
 
 
 def parse_targets(data: bytes, method, unit_codes: Iterable[str]) -> dict[str, dict[str, str]]:
-    """{unit code: {criterion code: target}} for cycle.set_method(targets=…), or UploadError."""
+    """{unit code: {criterion code: target}} for scoring.set_method(cycle, targets=…), or UploadError."""
     wb = open_workbook(data)
     try:
         ws = _find_sheet(wb, TARGETS_SHEET)

@@ -4,7 +4,7 @@
   award rules, operating rules, vote rules, and the targets of the units that are still members),
   with what could not be carried (targets of units that left) and who has no target yet.
 - `adopt_method(cycle, by=…)`: the secretariat adopts the draft as this year's method, through
-  `Cycle.set_method` (validated against this year's members, audited, refused once locked); the
+  `scoring.set_method` (validated against this year's members, audited, refused once locked); the
   method pages then edit it as usual.
 - `unit_years(user, unit, year)`: for a unit (and the units merged into it), every year up to
   `year`: its cluster, score, rank among how many, and the titles and forms the register holds for
@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 
 from thidua.cycle.dashboards import PALETTE, may_see_ranking
 from thidua.cycle.models import Cycle, MethodVersion, RankingEntry
+from thidua.cycle.scoring import set_method
 from thidua.engine.numbers import fmt_number
 from thidua.honours.models import Commendation
 from thidua.lib.workflow import WorkflowError
@@ -118,7 +119,7 @@ def adopt_method(cycle: Cycle, *, by: User) -> MethodVersion:
         f"(phiên bản {draft.version.number}) làm bản nháp."
     )
     try:
-        return cycle.set_method(by=by, reason=reason, **draft.values)
+        return set_method(cycle, by=by, reason=reason, **draft.values)
     except ValidationError as exc:
         raise ValidationError(
             ["Phương pháp năm trước không dùng được cho năm nay:", *exc.messages]

@@ -10,6 +10,8 @@ sheet keeps the method version, the inputs and every criterion's explanation.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -19,11 +21,13 @@ from thidua.cycle.models import (
     Cycle,
     Dispute,
     Inspection,
+    MethodVersion,
     Ranking,
     RankingEntry,
     ResultSheet,
     ScoreSheet,
 )
+from thidua.cycle.models.plan import method_token
 from thidua.cycle.models.results import (  # noqa: F401  (the storing steps, beside ScoreSheet)
     clean_inspection,
     score_inspection,
@@ -47,6 +51,8 @@ from thidua.cycle.scales import (  # noqa: F401  (the pure part, below the model
 from thidua.engine.ranking import rank
 from thidua.engine.reconcile import Consolidation, reconcile
 from thidua.engine.robustness import robustness
+from thidua.engine.scoring import InputError
+from thidua.lib.workflow import StaleEdit, WorkflowError
 from thidua.org.models import User
 
 ROBUSTNESS_SAMPLES = 2000
@@ -219,3 +225,58 @@ def apply_dispute(dispute: Dispute, *, by: User) -> None:
         score_inspection(inspection, by=by, reason=dispute.resolution)
     if dispute.cycle.at_least(Cycle.Stage.RANKING):
         rank_cycle(dispute.cycle, by=by, reason=f"Giải quyết khiếu nại: {dispute.resolution}")
+
+
+# -- the steps that change what was scored (DESIGN.md §4.7: the step calls the recompute) ----------
+
+
+@transaction.atomic
+def set_method(cycle: Cycle, *, by: User, **changes: Any) -> MethodVersion:
+    """Adopt or change the method (Cycle.store_method); when that made a new version of a locked
+    method, every stored sheet is rescored from its inputs and the year re-ranked, in the same
+    transaction."""
+    previous = cycle.method
+    version = cycle.store_method(by=by, **changes)
+    if previous is not None and version.pk != previous.pk:
+        recompute_cycle(
+            cycle,
+            by=by,
+            reason=f"Phương pháp chấm phiên bản {version.number}: {version.reason}",
+        )
+    return version
+
+
+def change_method(cycle: Cycle, *, by: User, expected_token: str, **changes: Any) -> MethodVersion:
+    """set_method(cycle, by=, **changes) only if nobody changed the method since `expected_token`.
+
+    One transaction: the cycle row is locked, the token compared, the method set (and, once locked,
+    every sheet recomputed). Stored results the new scale cannot score refuse the whole change.
+    """
+    try:
+        with transaction.atomic():
+            Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
+            cycle._method = None  # read the method in force now, not the one cached at page load
+            if method_token(cycle.method) != expected_token:
+                raise StaleEdit("phương pháp chấm")
+            return set_method(cycle, by=by, **changes)
+    except InputError as exc:
+        cycle._method = None
+        problems = "; ".join(str(p) for p in exc.problems[:5])
+        more = f" (và {len(exc.problems) - 5} lỗi khác)" if len(exc.problems) > 5 else ""
+        raise WorkflowError(
+            "Không áp dụng được: số liệu đơn vị đã gửi không chấm được theo thang điểm mới — "
+            f"{problems}{more}. Chưa có gì thay đổi."
+        ) from None
+
+
+@transaction.atomic
+def resolve_dispute(
+    dispute: Dispute, *, by: User, accept: bool, resolution: str, corrected_value: Any = None
+) -> None:
+    """Conclude a dispute (Dispute.record_resolution); accepting corrects the value in every
+    submitted inspection of the unit, rescored and re-ranked, in the same transaction."""
+    dispute.record_resolution(
+        by=by, accept=accept, resolution=resolution, corrected_value=corrected_value
+    )
+    if accept:
+        apply_dispute(dispute, by=by)

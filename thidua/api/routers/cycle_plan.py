@@ -28,8 +28,8 @@ from thidua.cycle.access import CycleAccess, get_cycle_for_user
 from thidua.cycle.forms_plan import located, target_criteria, target_table, vote_fraction
 from thidua.cycle.method_words import history, vote_words
 from thidua.cycle.models import Cycle, MethodVersion
-from thidua.cycle.models.plan import change_method, method_token
-from thidua.cycle.scoring import scale_of
+from thidua.cycle.models.plan import method_token
+from thidua.cycle.scoring import change_method, scale_of
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.rules import kind_of
 from thidua.engine.scale import validate_scale
@@ -362,7 +362,7 @@ def _invalid(errors: list[dict[str, Any]]) -> Status:
 
 
 def _change(access: CycleAccess, request, token: str, **changes: Any) -> None:
-    """The one step every method write ends with: cycle.set_method if the token still matches."""
+    """The one step every method write ends with: scoring.set_method if the token still matches."""
     change_method(access.cycle, by=request.user, expected_token=token, **changes)
     access.cycle._method = None  # read the version now in force
 

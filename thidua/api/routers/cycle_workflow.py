@@ -21,7 +21,7 @@ from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.routers.cycle_outcome import RankingOut, get_ranking
 from thidua.api.routers.cycle_results import RESULTS, ResultsOut, _results_out
 from thidua.api.schemas import UnitRef
-from thidua.cycle import workflow
+from thidua.cycle import scoring, workflow
 from thidua.cycle.access import (
     CycleAccess,
     disputes_for_user,
@@ -336,7 +336,8 @@ def resolve_dispute(request, year: int, number: int, dispute_id: int, payload: R
     value = payload.corrected_value
     if isinstance(value, str):
         value = normalize(value) or None
-    dispute.resolve(
+    scoring.resolve_dispute(
+        dispute,
         by=request.user,
         accept=payload.decision == "accept",
         resolution=payload.resolution,

@@ -81,7 +81,7 @@ class MethodForm(forms.Form):
         return normalize(self.cleaned_data.get("reason", ""))
 
     def changes(self) -> dict[str, Any]:
-        """Keyword arguments for cycle.set_method (besides by=)."""
+        """Keyword arguments for scoring.set_method (besides the cycle and by=)."""
         return {"reason": self.cleaned_data["reason"]}
 
 

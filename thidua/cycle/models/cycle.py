@@ -2,7 +2,8 @@
 
 The method is versioned: before scoring starts the secretariat edits it freely (every change
 audited); once scoring has started it is locked, and a change is a new version with a reason, after
-which every sheet is recomputed from its stored inputs.
+which the step that made it (thidua.cycle.scoring.set_method) recomputes every sheet from its stored
+inputs.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class Cycle(models.Model):
         return cycle
 
     @transaction.atomic
-    def set_method(
+    def store_method(
         self,
         *,
         by: User,
@@ -135,7 +136,9 @@ class Cycle(models.Model):
         vote_threshold: str | None = None,
         reason: str = "",
     ) -> MethodVersion:
-        """Adopt or change the method. Locked after scoring starts: then a new version with a reason."""
+        """Store the method adopted or changed. Locked after scoring starts: then a new version with
+        a reason. Only stores: the step that changes the method (thidua.cycle.scoring.set_method)
+        rescores the year when a new version was made (DESIGN.md §4.7)."""
         workflow.CHANGE_METHOD.require_actor(by, self)
         if self.stage == Cycle.Stage.CLOSED:
             raise WorkflowError("Năm thi đua đã kết thúc: không thể thay đổi phương pháp chấm.")
@@ -176,11 +179,6 @@ class Cycle(models.Model):
                 reason=reason,
             )
             self._method = candidate
-            from thidua.cycle.scoring import recompute_cycle
-
-            recompute_cycle(
-                self, by=by, reason=f"Phương pháp chấm phiên bản {candidate.number}: {reason}"
-            )
             return candidate
         if current is None:
             candidate.number, candidate.created_by, candidate.reason = 1, by, reason

@@ -339,10 +339,11 @@ class Dispute(models.Model):
         return dispute
 
     @transaction.atomic
-    def resolve(
+    def record_resolution(
         self, *, by: User, accept: bool, resolution: str, corrected_value: Any = None
     ) -> None:
-        """Accepting corrects the value in every submitted inspection of the unit, then rescored.
+        """Record the secretariat's conclusion. Only records: the resolving step
+        (thidua.cycle.scoring.resolve_dispute) applies an accepted dispute (DESIGN.md §4.7).
 
         Decided by the secretariat, or by the deputy unit or the Ministry when the dispute is the
         leader unit's own; never by anyone of the disputing unit."""
@@ -376,10 +377,6 @@ class Dispute(models.Model):
             after=snapshot(self),
             reason=resolution,
         )
-        if accept:
-            from thidua.cycle.scoring import apply_dispute
-
-            apply_dispute(self, by=by)
 
     def may_resolve(self, user: User) -> bool:
         return workflow.RESOLVE_DISPUTE.permits(user, self.cycle, unit=self.unit)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from thidua.audit.log import snapshot
 from thidua.cycle import workflow
 from thidua.cycle.models.cycle import Cycle, MethodVersion
 from thidua.engine.text import normalize
-from thidua.lib.workflow import StaleEdit, WorkflowError, save_versioned
+from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
 
 # Collective titles a provincial police department registers for, and the individual titles whose
@@ -394,28 +393,3 @@ def method_token(method: MethodVersion | None) -> str:
             "vote_threshold": method.vote_threshold,
         }
     )[len("sha256:") :][:32]
-
-
-def change_method(cycle: Cycle, *, by: User, expected_token: str, **changes: Any) -> MethodVersion:
-    """cycle.set_method(by=, **changes) only if nobody changed the method since `expected_token`.
-
-    One transaction: the cycle row is locked, the token compared, the method set (and, once locked,
-    every sheet recomputed). Stored results the new scale cannot score refuse the whole change.
-    """
-    from thidua.engine.scoring import InputError
-
-    try:
-        with transaction.atomic():
-            Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
-            cycle._method = None  # read the method in force now, not the one cached at page load
-            if method_token(cycle.method) != expected_token:
-                raise StaleEdit("phương pháp chấm")
-            return cycle.set_method(by=by, **changes)
-    except InputError as exc:
-        cycle._method = None
-        problems = "; ".join(str(p) for p in exc.problems[:5])
-        more = f" (và {len(exc.problems) - 5} lỗi khác)" if len(exc.problems) > 5 else ""
-        raise WorkflowError(
-            "Không áp dụng được: số liệu đơn vị đã gửi không chấm được theo thang điểm mới — "
-            f"{problems}{more}. Chưa có gì thay đổi."
-        ) from None

@@ -27,6 +27,7 @@ from thidua.cycle.forms_plan import MethodForm
 from thidua.cycle.models import Registration, ResultSheet
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
 from thidua.cycle.plausibility import previous_values
+from thidua.cycle.scoring import set_method
 from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
 from thidua.cycle.views.results import _rows_for_list
 from thidua.honours.exports import exported_by, workbook, xlsx_response
@@ -187,8 +188,8 @@ def targets_upload(request: HttpRequest, year: int, number: int) -> HttpResponse
             else:
                 ok, _, status = run_step(
                     request,
-                    lambda: cycle.set_method(
-                        by=request.user, targets=targets, reason=form.cleaned_data["reason"]
+                    lambda: set_method(
+                        cycle, by=request.user, targets=targets, reason=form.cleaned_data["reason"]
                     ),
                     success=f"Đã cập nhật chỉ tiêu riêng của {len(targets)} đơn vị từ tệp Excel.",
                     form=form,

@@ -35,7 +35,7 @@ from thidua.cycle.forms_results import (
 )
 from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
 from thidua.cycle.plausibility import sheet_warnings
-from thidua.cycle.scoring import criterion_names
+from thidua.cycle.scoring import criterion_names, resolve_dispute
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
 from thidua.org.models import User
@@ -370,7 +370,8 @@ def cycle_dispute_resolve(request: HttpRequest, year: int, number: int, pk: int)
     if form.is_valid():
         ok, _, status = run_step(
             request,
-            lambda: dispute.resolve(
+            lambda: resolve_dispute(
+                dispute,
                 by=request.user,
                 accept=form.accept,
                 resolution=form.cleaned_data["resolution"],

@@ -62,11 +62,10 @@ from thidua.cycle.models.plan import (
     COLLECTIVE_TITLES,
     INDIVIDUAL_TITLES,
     Rate,
-    change_method,
     method_token,
     registration_rate,
 )
-from thidua.cycle.scoring import scale_of
+from thidua.cycle.scoring import change_method, scale_of
 from thidua.engine.awards import parse_award_rules
 from thidua.engine.numbers import fmt_number
 from thidua.engine.scale import Scale
