@@ -1,7 +1,7 @@
 """Benchmark of the Excel results upload: 50 units × 200 criteria = 10,000 result rows, each unit's
 workbook built by the real template code, filled in (numbers as Vietnamese text and as numeric
 cells, Có/Không, judged points with remarks), then parsed and validated by the same code path as an
-upload (thidua.cycle.excel.parse_results: cell parsing + the form's clean_results with the
+upload (thidua.cycle.results.excel.parse_results: cell parsing + the form's clean_results with the
 engine's checks), without HTTP or the database. Compared with a bare openpyxl read of the same
 files (read_only=True, values_only=True).
 
@@ -38,7 +38,7 @@ django.setup()
 
 from openpyxl import load_workbook  # noqa: E402
 
-from thidua.cycle import excel  # noqa: E402
+from thidua.cycle.results import excel  # noqa: E402
 
 UNITS, GROUPS, PER_GROUP = 50, 10, 20  # 10 × 20 = 200 criteria per unit
 TARGET_SECONDS = 3.0

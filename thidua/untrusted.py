@@ -1,7 +1,7 @@
 """What comes from outside, made safe once for every app: workbooks read, files attached, free text.
 
 Below the domain apps (it imports none of them): the results and targets workbooks
-(thidua.cycle.excel), the scale workbook (thidua.cycle.excel_scale), the commendation records
+(thidua.cycle.results.excel), the scale workbook (thidua.cycle.plan.excel_scale), the commendation records
 (thidua.honours.importers), evidence and decision attachments all go through it, and every workbook
 the application writes puts user text in its cells through ``put``.
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
-from thidua.cycle.excel import COL_VALUE, RESULTS_SHEET
+from thidua.cycle.results.excel import COL_VALUE, RESULTS_SHEET
 from thidua.org.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,8 +66,8 @@ METHOD = "/cum-thi-dua/2025/3/thi-dua/phuong-phap/"
 def test_scale_upload_reports_the_cells_then_adopts_the_corrected_workbook(page, world, tmp_path):
     """The secretariat downloads the blank template and the scale in force, uploads the scale with
     two mistakes, sees both on their cells, fixes them and the scale becomes a new version."""
-    from thidua.cycle import excel_scale as xs
     from thidua.cycle.models import Cycle
+    from thidua.cycle.plan import excel_scale as xs
 
     page.on("dialog", lambda dialog: dialog.accept())  # "the method is locked: go on?"
     login(page, "thuongtruc.caobang", DEMO_PASSWORD)

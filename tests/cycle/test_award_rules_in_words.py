@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from thidua.cycle.method_words import award_rows
 from thidua.cycle.models import Cycle, MethodVersion
-from thidua.cycle.proposals import allocate
+from thidua.cycle.outcome.proposals import allocate
+from thidua.cycle.plan.method_words import award_rows
 from thidua.engine.awards import parse_award_rules
 
 CUM8_2020 = {

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from thidua.cycle.decisions import decision_of, draft_from_cycle
 from thidua.cycle.models import Proposal
+from thidua.cycle.outcome.decisions import decision_of, draft_from_cycle
 from thidua.honours.models import Commendation, Person
 from thidua.honours.signing import sign
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def demo_decisions(world):
     """The demo's signed decisions of Cluster 3 / 2021 (load_demo makes them)."""
-    from thidua.cycle.decisions import build_demo_decisions
+    from thidua.cycle.outcome.decisions import build_demo_decisions
 
     return build_demo_decisions(world.cycle2021)
 

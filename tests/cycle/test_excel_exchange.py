@@ -14,8 +14,9 @@ from openpyxl import Workbook, load_workbook
 
 from tests.conftest import make_user
 from thidua.audit.models import AuditRecord
-from thidua.cycle import excel, excel_scale
 from thidua.cycle.models import Cycle, ResultSheet
+from thidua.cycle.plan import excel_scale
+from thidua.cycle.results import excel
 from thidua.cycle.scoring import input_kind, scale_of
 from thidua.org.models import User
 

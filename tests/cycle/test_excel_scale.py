@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from thidua.audit.models import AuditRecord
-from thidua.cycle import excel_scale as xs
-from thidua.cycle.excel import UploadError
 from thidua.cycle.models import Cycle, MethodVersion
+from thidua.cycle.plan import excel_scale as xs
+from thidua.cycle.results.excel import UploadError
 from thidua.engine import testing as build
 from thidua.engine.scale import fingerprint, parse_scale, validate_scale
 from thidua.org.models import User

@@ -84,7 +84,7 @@ def test_without_both_parts_the_rate_stays_the_mean():
 
 
 def test_the_results_sheet_shows_an_information_figure_as_not_scored():
-    from thidua.cycle.forms_results import _explained
+    from thidua.cycle.results.forms import _explained
 
     entry = next(c for c in sheets()[0].sheet["criteria"] if c["code"] == "CCCD")
     shown = _explained(entry, "self")

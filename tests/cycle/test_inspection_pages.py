@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.cycle.test_results_pages import client_for
-from thidua.cycle.forms_results import NO, REMARK_SUFFIX, YES, show_value
 from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
+from thidua.cycle.results.forms import NO, REMARK_SUFFIX, YES, show_value
 
 pytestmark = pytest.mark.django_db
 TEAM_1 = ("yen-bai", "thai-nguyen", "hoa-binh", "phu-tho")

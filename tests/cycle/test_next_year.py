@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import make_user
 from thidua.audit.models import AuditRecord
-from thidua.cycle import next_year
 from thidua.cycle.models import Cycle
+from thidua.cycle.plan import next_year
 from thidua.lib.workflow import WorkflowError
 from thidua.org.models import Cluster, Unit, User
 

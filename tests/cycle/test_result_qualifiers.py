@@ -19,9 +19,9 @@ from openpyxl import load_workbook
 from tests.api.test_cycle_results_api import LAO_CAI as API_URL
 from tests.api.test_cycle_results_api import bearer, put
 from thidua.audit.models import AuditRecord
-from thidua.cycle import excel
-from thidua.cycle.forms_results import REMARK_SUFFIX, ResultSheetForm
 from thidua.cycle.models import ResultSheet
+from thidua.cycle.results import excel
+from thidua.cycle.results.forms import REMARK_SUFFIX, ResultSheetForm
 from thidua.cycle.scales import _clean_values, scale_of
 from thidua.org.models import User
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.files import tiny_pdf
-from thidua.cycle.forms_results import NO, REMARK_SUFFIX, YES, show_value
 from thidua.cycle.models import Evidence, ResultSheet
+from thidua.cycle.results.forms import NO, REMARK_SUFFIX, YES, show_value
 from thidua.org.models import User
 
 pytestmark = pytest.mark.django_db

@@ -19,10 +19,10 @@ from openpyxl import load_workbook
 
 from tests.files import tiny_pdf
 from thidua.audit.models import AuditRecord
-from thidua.cycle import excel
-from thidua.cycle.forms_results import NO, REMARK_SUFFIX, YES, show_value
 from thidua.cycle.models import Cycle, Evidence, ResultSheet
-from thidua.cycle.plausibility import empty_criteria, value_warnings
+from thidua.cycle.results import excel
+from thidua.cycle.results.forms import NO, REMARK_SUFFIX, YES, show_value
+from thidua.cycle.results.plausibility import empty_criteria, value_warnings
 from thidua.org.models import User
 
 pytestmark = pytest.mark.django_db

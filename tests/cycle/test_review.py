@@ -17,9 +17,9 @@ from tests.conftest import make_user
 from tests.files import tiny_pdf
 from tests.honours.conftest import CSTDCS, CSTT, XS, person
 from thidua.audit.models import AuditRecord
-from thidua.cycle import proposals as rules
-from thidua.cycle import review_checks as checks
 from thidua.cycle.models import Council, CouncilMember, Cycle, Opinion, Proposal, ReturnAnswer
+from thidua.cycle.outcome import proposals as rules
+from thidua.cycle.outcome import review_checks as checks
 from thidua.org.models import User
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from thidua.cycle.excel_scale import CRITERION_COLUMNS, KINDS
-from thidua.cycle.rule_kinds import RULE_KIND_ROWS, goal_label, input_kind, kind_label, rule_words
+from thidua.cycle.plan.excel_scale import CRITERION_COLUMNS, KINDS
+from thidua.cycle.plan.rule_kinds import (
+    RULE_KIND_ROWS,
+    goal_label,
+    input_kind,
+    kind_label,
+    rule_words,
+)
 from thidua.documents.context import INDICATORS
 from thidua.engine.rules import SCALE_RULE_KINDS
 from thidua.engine.scale import parse_scale

@@ -237,7 +237,8 @@ def test_each_stage_has_its_readiness_check_and_entering_ranking_ranks(world):
     entering = {s.stage for s in steps if s.on_enter is not None}
     assert entering == {Cycle.Stage.RANKING, Cycle.Stage.PROPOSALS, Cycle.Stage.APPROVAL}
     # The work above the models is handed to the table at start-up (CycleConfig.ready).
-    from thidua.cycle import proposals, scoring
+    from thidua.cycle import scoring
+    from thidua.cycle.outcome import proposals
 
     assert {
         "rank": scoring.rank_cycle,

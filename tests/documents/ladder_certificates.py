@@ -18,7 +18,7 @@ SEEN = {
 
 
 def demo_decision(world) -> list:
-    from thidua.cycle.decisions import build_demo_decisions  # as load_demo makes them
+    from thidua.cycle.outcome.decisions import build_demo_decisions  # as load_demo makes them
 
     return [next(d for d in build_demo_decisions(world.cycle2021) if d.authority == "BCA").pk]
 

@@ -50,7 +50,7 @@ def _signed(world) -> Decision:
 
 
 def _demo_bca(world) -> Decision:
-    from thidua.cycle.decisions import build_demo_decisions  # as load_demo makes them
+    from thidua.cycle.outcome.decisions import build_demo_decisions  # as load_demo makes them
 
     return next(d for d in build_demo_decisions(world.cycle2021) if d.authority == "BCA")
 

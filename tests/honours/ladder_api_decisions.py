@@ -32,7 +32,7 @@ CLUSTER_APPROVER = {**APPROVER_ACTS}
 
 def ministry_decision(world):
     """The demo's signed Ministry decision (made here once per test, as load_demo makes it)."""
-    from thidua.cycle.decisions import build_demo_decisions
+    from thidua.cycle.outcome.decisions import build_demo_decisions
 
     return next(d for d in build_demo_decisions(world.cycle2021) if d.authority == "BCA")
 

@@ -21,7 +21,7 @@ APPROVER_ACTS = expect(302, 403, 404, 403, 403, OK, 403)
 
 def _decision(world):
     """The demo's signed Ministry decision (made here once per test, as load_demo makes it)."""
-    from thidua.cycle.decisions import build_demo_decisions
+    from thidua.cycle.outcome.decisions import build_demo_decisions
 
     return next(d for d in build_demo_decisions(world.cycle2021) if d.authority == "BCA")
 

@@ -316,7 +316,7 @@ def test_an_achievement_rewarded_by_a_signed_2024_decision_is_refused_in_2025(wo
 
 
 def test_the_demo_year_2021_has_signed_decisions_for_its_published_recipients(world):
-    from thidua.cycle.decisions import build_demo_decisions
+    from thidua.cycle.outcome.decisions import build_demo_decisions
 
     made = build_demo_decisions(world.cycle2021)
     by_authority = {d.authority: d for d in made}

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def demo_decisions(world):
     """The demo's signed decisions of Cluster 3 / 2021 (load_demo makes them)."""
-    from thidua.cycle.decisions import build_demo_decisions
+    from thidua.cycle.outcome.decisions import build_demo_decisions
 
     return build_demo_decisions(world.cycle2021)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.honours.conftest import CSTT
-from thidua.cycle.eligibility import catalogue_code, ineligible, verdict_for
 from thidua.cycle.models import Proposal
+from thidua.cycle.outcome.eligibility import catalogue_code, ineligible, verdict_for
 
 pytestmark = pytest.mark.django_db
 

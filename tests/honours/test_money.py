@@ -171,7 +171,7 @@ def test_fund_filters_refuse_bad_input_in_vietnamese(cast):
 def test_the_fund_counts_the_records_a_signed_decision_wrote(world):
     """The demo's signed 401/QĐ-BCA of 20/01/2022: six Cờ thi đua của Bộ Công an (8 × 1.490.000)
     and one Bằng khen (no multiple in the catalogue)."""
-    from thidua.cycle.decisions import build_demo_decisions  # as load_demo makes them
+    from thidua.cycle.outcome.decisions import build_demo_decisions  # as load_demo makes them
     from thidua.honours.models import Commendation, Decision
 
     build_demo_decisions(world.cycle2021)

@@ -113,7 +113,7 @@ def test_bad_filters_are_refused_in_vietnamese(cast):
 
 def test_records_written_by_a_signed_decision_are_counted(world):
     """The demo signs Cluster 3 / 2021's published recipients: six Ministry flags by 401/QĐ-BCA."""
-    from thidua.cycle.decisions import build_demo_decisions  # as load_demo makes them
+    from thidua.cycle.outcome.decisions import build_demo_decisions  # as load_demo makes them
 
     build_demo_decisions(world.cycle2021)
     stats = statistics(

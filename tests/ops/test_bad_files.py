@@ -1,7 +1,7 @@
 """Bad files for every importer: generated from the real templates, uploaded through the real pages.
 
-The importers: a unit's results workbook and the cluster's targets workbook (thidua.cycle.excel), the
-scale workbook (thidua.cycle.excel_scale), the scale and award rules as JSON (the method upload),
+The importers: a unit's results workbook and the cluster's targets workbook (thidua.cycle.results.excel), the
+scale workbook (thidua.cycle.plan.excel_scale), the scale and award rules as JSON (the method upload),
 the commendation records workbook (thidua.honours.importers), evidence files of a result sheet and
 attachments of a commendation decision.
 

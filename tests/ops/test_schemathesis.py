@@ -70,8 +70,8 @@ CHECKS = [
 
 def real_values() -> dict[int, dict[str, list[Any]]]:
     """Per demo year of Cluster 3: path and query values that name real objects of that year."""
-    from thidua.cycle.decisions import build_demo_decisions
     from thidua.cycle.models import Cycle
+    from thidua.cycle.outcome.decisions import build_demo_decisions
     from thidua.documents import generate
     from thidua.honours.eligibility import rulesets
     from thidua.honours.models import Attachment, Commendation, Decision, DecisionLine, Person

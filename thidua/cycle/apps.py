@@ -9,7 +9,7 @@ class CycleConfig(AppConfig):
     def ready(self) -> None:
         # The register (honours) sits below the year and never imports it: the year tells it who
         # led a cluster (eligibility rules R10-R13), explicitly, here.
-        from thidua.cycle.eligibility import cluster_standing
+        from thidua.cycle.outcome.eligibility import cluster_standing
         from thidua.honours.eligibility import register_cluster_standing
 
         register_cluster_standing(cluster_standing)
@@ -17,7 +17,7 @@ class CycleConfig(AppConfig):
         # The year's table (workflow) sits below the models; the work its stages start lives
         # above them: handed to it here, explicitly (no import reaches up from the table).
         from thidua.cycle import workflow
-        from thidua.cycle.proposals import allocate, selection_problems, submit_all
+        from thidua.cycle.outcome.proposals import allocate, selection_problems, submit_all
         from thidua.cycle.scoring import rank_cycle
 
         workflow.register_stage_work(

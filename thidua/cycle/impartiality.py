@@ -1,6 +1,6 @@
 """Nobody judges their own unit (rule 22): who decides a matter that concerns a member unit.
 
-One place for the rule, read by the model steps (`Inspection.may_score`, `Dispute.resolve`), the
+One place for the rule, read by the model steps (`Inspection.may_score`, `Dispute.record_resolution`), the
 access helpers that decide what the pages and the API offer, and the pages' sentences:
 
 - No user, whatever the role (the cluster secretariat and an administrator with a unit included),

@@ -79,7 +79,7 @@ def tasks_for(user: User) -> list[Task]:
 
 def _review_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:
     """Items the Ministry returned wait for the cluster; items submitted wait for the council."""
-    from thidua.cycle.review import council_seat
+    from thidua.cycle.outcome.review import council_seat
 
     tasks = []
     url = reverse("cycle_review", args=_args(cycle))

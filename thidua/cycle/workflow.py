@@ -516,7 +516,7 @@ def register_stage_work(
     selection_problems: Callable[[Cycle], list[str]],
 ) -> None:
     """Hand the table the steps it runs on entering a stage and the rules check before approval
-    (thidua.cycle.scoring.rank_cycle, thidua.cycle.proposals.allocate / submit_all /
+    (thidua.cycle.scoring.rank_cycle, thidua.cycle.outcome.proposals.allocate / submit_all /
     selection_problems): called by CycleConfig.ready."""
     _WORK.update(
         rank=rank, allocate=allocate, submit_all=submit_all, selection_problems=selection_problems

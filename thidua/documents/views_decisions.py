@@ -20,8 +20,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from thidua.cycle.access import get_cycle_for_user
-from thidua.cycle.decisions import approved, authorities_of, draft_from_cycle
 from thidua.cycle.models import Cycle, Proposal
+from thidua.cycle.outcome.decisions import approved, authorities_of, draft_from_cycle
 from thidua.documents import decision as document
 from thidua.honours import revoking, signing
 from thidua.honours.access import can_sign_decisions, get_decision_for_user

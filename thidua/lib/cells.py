@@ -1,7 +1,7 @@
 """A bad cell or row of any uploaded file, and the refusal of an upload that has some (issue #12).
 
 :class:`CellError` is the one type for a problem in an uploaded workbook or file, whoever reads it
-(the year's workbooks in ``thidua.cycle.excel``/``excel_scale``, the register's import in
+(the year's workbooks in ``thidua.cycle.results.excel``/``excel_scale``, the register's import in
 ``thidua.honours.importers``, the engine's JSON and CSV files). It is defined in
 :mod:`thidua.engine.cells` because the engine (the lowest layer, no Django) reads files too and may
 import nothing above itself; this module is where the apps take it from.

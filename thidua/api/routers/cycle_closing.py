@@ -18,7 +18,6 @@ from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.routers.cycle_outcome import ProposalOut, _proposal_out
 from thidua.api.routers.cycle_workflow import BASE, _member, operation_id
 from thidua.api.schemas import HandoverOut
-from thidua.cycle import proposals as rules
 from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
@@ -27,6 +26,7 @@ from thidua.cycle.access import (
     get_proposal_for_user,
     proposals_for_user,
 )
+from thidua.cycle.outcome import proposals as rules
 from thidua.engine.text import normalize
 from thidua.org.forms import HandoverForm
 from thidua.org.models import Unit

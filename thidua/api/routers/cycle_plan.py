@@ -25,10 +25,10 @@ from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
 from thidua.cycle import gates
 from thidua.cycle.access import CycleAccess, get_cycle_for_user
-from thidua.cycle.forms_plan import located, target_criteria, target_table, vote_fraction
-from thidua.cycle.method_words import history, vote_words
 from thidua.cycle.models import Cycle, MethodVersion
 from thidua.cycle.models.plan import method_token
+from thidua.cycle.plan.forms import located, target_criteria, target_table, vote_fraction
+from thidua.cycle.plan.method_words import history, vote_words
 from thidua.cycle.scoring import change_method, scale_of
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.rules import kind_of

@@ -26,7 +26,7 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.models import Inspection, ResultSheet
 from thidua.cycle.models.reading import source_out, value_sources
-from thidua.cycle.plausibility import sheet_warnings
+from thidua.cycle.results.plausibility import sheet_warnings
 
 router = Router(tags=["Năm thi đua: số liệu, kiểm tra chéo"])
 

@@ -21,7 +21,7 @@ from pydantic import AfterValidator, Field
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
 from thidua.cycle.access import get_cycle_for_user
-from thidua.cycle.decisions import draft_from_cycle
+from thidua.cycle.outcome.decisions import draft_from_cycle
 from thidua.documents import decision as document
 from thidua.engine import text
 from thidua.honours import revoking, signing

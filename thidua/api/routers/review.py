@@ -1,5 +1,5 @@
 """API of the Ministry's council review and of proposals outside the ranking (mounted under
-/api/v1/clusters/): the same access helpers and steps as the pages (thidua.cycle.review)."""
+/api/v1/clusters/): the same access helpers and steps as the pages (thidua.cycle.outcome.review)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from ninja import Router, Schema
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
-from thidua.cycle import review, workflow
-from thidua.cycle import review_checks as checks
+from thidua.cycle import workflow
 from thidua.cycle.access import get_cycle_for_user, get_proposal_for_user, require_outcome_scope
 from thidua.cycle.models import Council, Proposal
+from thidua.cycle.outcome import review
+from thidua.cycle.outcome import review_checks as checks
 from thidua.honours.models import Person
 
 router = Router(tags=["Bộ xét duyệt"])

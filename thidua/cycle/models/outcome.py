@@ -209,7 +209,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    # The line of the Ministry's decision that confers it (thidua/cycle/decisions.py): set when
+    # The line of the Ministry's decision that confers it (thidua/cycle/outcome/decisions.py): set when
     # the draft is built from the approved proposals; the approval is recorded by its signature.
     decision_line = models.ForeignKey(
         "honours.DecisionLine",

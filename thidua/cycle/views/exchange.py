@@ -1,7 +1,7 @@
 """Excel in and out for a cluster's year: templates to download, uploads, list exports.
 
 Who may do what is decided by thidua.cycle.access and the model methods, exactly as for the forms:
-an upload is parsed in full (thidua.cycle.excel), then written by the same model step the form
+an upload is parsed in full (thidua.cycle.results.excel), then written by the same model step the form
 uses, so the same checks, atomicity and audit apply.
 """
 
@@ -16,17 +16,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from thidua.cycle import excel, excel_scale, workflow
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
     get_ranking_for_user,
     get_result_sheet_for_user,
 )
-from thidua.cycle.forms_plan import MethodForm
 from thidua.cycle.models import Registration, ResultSheet
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
-from thidua.cycle.plausibility import previous_values
+from thidua.cycle.plan import excel_scale
+from thidua.cycle.plan.forms import MethodForm
+from thidua.cycle.results import excel
+from thidua.cycle.results.plausibility import previous_values
 from thidua.cycle.scoring import set_method
 from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
 from thidua.cycle.views.results import _rows_for_list

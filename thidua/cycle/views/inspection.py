@@ -25,7 +25,8 @@ from thidua.cycle.access import (
     inspections_for_user,
     leader_handover,
 )
-from thidua.cycle.forms_results import (
+from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
+from thidua.cycle.results.forms import (
     DisputeForm,
     InspectionForm,
     ResolveForm,
@@ -33,8 +34,7 @@ from thidua.cycle.forms_results import (
     score_summary,
     show_value,
 )
-from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
-from thidua.cycle.plausibility import sheet_warnings
+from thidua.cycle.results.plausibility import sheet_warnings
 from thidua.cycle.scoring import criterion_names, resolve_dispute
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError

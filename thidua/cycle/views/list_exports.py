@@ -22,8 +22,8 @@ from thidua.cycle.access import (
     get_cycle_for_user,
     proposals_for_user,
 )
-from thidua.cycle.forms_results import show_value
 from thidua.cycle.models import Drive, Inspection, InspectionTeam, ResultSheet
+from thidua.cycle.results.forms import show_value
 from thidua.cycle.scoring import criterion_names
 from thidua.honours.exports import exported_by, workbook, xlsx_response
 

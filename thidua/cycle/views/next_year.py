@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from thidua.cycle import next_year
 from thidua.cycle.access import get_cycle_for_user
+from thidua.cycle.plan import next_year
 from thidua.lib.steps import run_step
 from thidua.org.access import require
 

@@ -28,29 +28,6 @@ from thidua.cycle.access import (
     plan_is_open,
     units_user_may_sign_for,
 )
-from thidua.cycle.forms_plan import (
-    CovenantForm,
-    CriterionDeleteForm,
-    CriterionEditForm,
-    CriterionNewForm,
-    DriveForm,
-    MethodUploadForm,
-    RegistrationForm,
-    RulesForm,
-    TargetsForm,
-    group_index,
-    target_criteria,
-)
-from thidua.cycle.method_words import (
-    award_rows,
-    history,
-    kind_label,
-    num,
-    rule_words,
-    scale_groups,
-    targets_table,
-    vote_words,
-)
 from thidua.cycle.models import (
     Covenant,
     Cycle,
@@ -64,6 +41,29 @@ from thidua.cycle.models.plan import (
     Rate,
     method_token,
     registration_rate,
+)
+from thidua.cycle.plan.forms import (
+    CovenantForm,
+    CriterionDeleteForm,
+    CriterionEditForm,
+    CriterionNewForm,
+    DriveForm,
+    MethodUploadForm,
+    RegistrationForm,
+    RulesForm,
+    TargetsForm,
+    group_index,
+    target_criteria,
+)
+from thidua.cycle.plan.method_words import (
+    award_rows,
+    history,
+    kind_label,
+    num,
+    rule_words,
+    scale_groups,
+    targets_table,
+    vote_words,
 )
 from thidua.cycle.scoring import change_method, scale_of
 from thidua.engine.awards import parse_award_rules

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from thidua.cycle import proposals as rules
 from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
@@ -18,8 +17,9 @@ from thidua.cycle.access import (
     get_proposal_for_user,
     proposals_for_user,
 )
-from thidua.cycle.forms_outcome import AddProposalForm, DecisionForm, WithdrawForm
 from thidua.cycle.models import Cycle, Proposal
+from thidua.cycle.outcome import proposals as rules
+from thidua.cycle.outcome.forms import AddProposalForm, DecisionForm, WithdrawForm
 from thidua.lib.steps import run_step
 from thidua.org.forms import HandoverForm
 

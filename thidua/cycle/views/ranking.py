@@ -25,10 +25,10 @@ from thidua.cycle.access import (
     ranking_is_published,
     require_outcome_scope,
 )
-from thidua.cycle.forms_outcome import RecomputeForm
-from thidua.cycle.forms_results import points_display
 from thidua.cycle.models import Cycle, Ranking, ScoreSheet
 from thidua.cycle.models.outcome import readable_units
+from thidua.cycle.outcome.forms import RecomputeForm
+from thidua.cycle.results.forms import points_display
 from thidua.cycle.scoring import recompute_ranking, scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number

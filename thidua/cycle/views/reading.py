@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from thidua.cycle.access import CycleAccess, get_cycle_for_user, get_result_sheet_for_user
-from thidua.cycle.forms_results import show_value
 from thidua.cycle.models import ReportReading, ResultSheet
+from thidua.cycle.results.forms import show_value
 from thidua.cycle.scales import written_value
 from thidua.cycle.scoring import scale_of
 from thidua.cycle.views.results import _refuse_unless_editable, _sheet_url

@@ -24,9 +24,9 @@ from thidua.cycle.access import (
     get_evidence_for_user,
     get_result_sheet_for_user,
 )
-from thidua.cycle.forms_results import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
 from thidua.cycle.models import Evidence, ResultSheet, ScoreSheet
-from thidua.cycle.plausibility import (
+from thidua.cycle.results.forms import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
+from thidua.cycle.results.plausibility import (
     empty_criteria,
     is_complete,
     previous_values_by_unit,

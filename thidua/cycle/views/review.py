@@ -12,16 +12,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from thidua.cycle import review, workflow
-from thidua.cycle import review_checks as checks
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
     get_proposal_for_user,
     require_outcome_scope,
 )
-from thidua.cycle.forms_outcome import ReasonField, UnitChoiceField
 from thidua.cycle.models import AnswerFile, Council, Cycle, Opinion, Proposal
+from thidua.cycle.outcome import review
+from thidua.cycle.outcome import review_checks as checks
+from thidua.cycle.outcome.forms import ReasonField, UnitChoiceField
 from thidua.honours.models import Person
 from thidua.lib.steps import run_step
 from thidua.org.access import require

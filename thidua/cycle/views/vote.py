@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from thidua.cycle import workflow
 from thidua.cycle.access import CycleAccess, get_cycle_for_user, get_vote_for_user, may_vote
-from thidua.cycle.forms_outcome import BallotForm, NewPassphraseForm, OpenVoteForm, PassphraseForm
 from thidua.cycle.models import Cycle, HonourVote
+from thidua.cycle.outcome.forms import BallotForm, NewPassphraseForm, OpenVoteForm, PassphraseForm
 from thidua.lib.steps import run_step
 
 NOT_OPEN = "Biểu quyết suy tôn chưa mở."

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from thidua.cycle.decisions import build_demo_decisions
 from thidua.cycle.demo import build_demo_years
+from thidua.cycle.outcome.decisions import build_demo_decisions
 from thidua.honours.demo import build_demo_honours
 from thidua.org.demo import ensure_demo_accounts
 from thidua.org.loaders import load_clusters

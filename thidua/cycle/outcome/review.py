@@ -20,7 +20,6 @@ from django.db import transaction
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle import review_checks as checks
 from thidua.cycle import workflow
 from thidua.cycle.models import (
     AnswerFile,
@@ -32,6 +31,7 @@ from thidua.cycle.models import (
     Proposal,
     ReturnAnswer,
 )
+from thidua.cycle.outcome import review_checks as checks
 from thidua.engine.eligibility_rules import reference_date
 from thidua.engine.text import normalize
 from thidua.honours.models import Person

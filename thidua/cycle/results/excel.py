@@ -1,5 +1,5 @@
 """Excel exchange of a cluster's year: templates to fill in, uploads read back, lists exported.
-(The scale, both ways: thidua.cycle.excel_scale.)
+(The scale, both ways: thidua.cycle.plan.excel_scale.)
 
 Templates carry an instructions sheet in Vietnamese, Có/Không and number validation, locked
 headers (the sheet is protected without a password: only the input cells are unlocked, so a user
@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua import untrusted
-from thidua.cycle.rule_kinds import goal_criteria, goal_label
+from thidua.cycle.plan.rule_kinds import goal_criteria, goal_label
 from thidua.cycle.scales import NOT_A_NUMBER, parse_result_value
 from thidua.cycle.scoring import clean_results, input_kind, parse_number, scale_of
 from thidua.engine.numbers import NumberError, fmt_number, to_decimal
@@ -364,7 +364,7 @@ def parse_results_sheet(ws, method, unit) -> tuple[dict[str, Any], dict[str, str
 def result_warnings(method, unit, values: dict[str, Any], previous: dict[str, Any]) -> list[str]:
     """The import report's warnings (implausible figures, accepted): one per row, as
     "Trang …, dòng N, cột Số liệu: …", in the order of the sheet."""
-    from thidua.cycle.plausibility import value_warnings
+    from thidua.cycle.results.plausibility import value_warnings
 
     warnings = value_warnings(method, unit, values, previous)
     lines = []

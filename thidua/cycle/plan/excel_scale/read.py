@@ -6,11 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from thidua.cycle.excel import (
-    HEADER_ROW,
-    open_workbook,
-)
-from thidua.cycle.excel_scale.columns import (
+from thidua.cycle.plan.excel_scale.columns import (
     CRITERIA_SHEET,
     CRITERION_COLUMNS,
     FIRST,
@@ -27,6 +23,10 @@ from thidua.cycle.excel_scale.columns import (
     _free_text,
     _line,
     _read_choice,
+)
+from thidua.cycle.results.excel import (
+    HEADER_ROW,
+    open_workbook,
 )
 from thidua.engine.scale import SCHEMA, Problem, validate_scale
 from thidua.lib.cells import CellError, UploadError

@@ -10,11 +10,11 @@ from django.db import transaction
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle import review_checks as checks
 from thidua.cycle import workflow
-from thidua.cycle.eligibility import ineligible
 from thidua.cycle.models import Cycle, Proposal
 from thidua.cycle.models.outcome import readable_units
+from thidua.cycle.outcome import review_checks as checks
+from thidua.cycle.outcome.eligibility import ineligible
 from thidua.cycle.scoring import consolidations, scale_of
 from thidua.engine.award_checks import check_selection
 from thidua.engine.awards import allocate_awards, parse_award_rules

@@ -141,7 +141,7 @@ def value_warnings(
 
 def previous_values(cycle: Cycle, unit: Unit) -> dict[str, Any]:
     """What the same unit reported in the cluster's previous year ({} if it did not)."""
-    from thidua.cycle.next_year import previous_cycle
+    from thidua.cycle.plan.next_year import previous_cycle
 
     before = previous_cycle(cycle)
     if before is None:

@@ -9,8 +9,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from thidua.cycle.excel import HEADER_ROW, HELP_SHEET
-from thidua.cycle.excel_scale.columns import (
+from thidua.cycle.plan.excel_scale.columns import (
     CRITERIA_SHEET,
     CRITERION_COLUMNS,
     FIRST,
@@ -26,6 +25,7 @@ from thidua.cycle.excel_scale.columns import (
     Column,
     _choice_list,
 )
+from thidua.cycle.results.excel import HEADER_ROW, HELP_SHEET
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import NumberError
 from thidua.engine.scale import parse_scale

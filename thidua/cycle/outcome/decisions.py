@@ -36,7 +36,7 @@ def award_code_of(proposal: Proposal) -> str | None:
 
 def achievement_ref(proposal: Proposal) -> str:
     """The achievement a cluster proposal rewards (the same key the proposal's eligibility check
-    uses, thidua/cycle/eligibility.py), so "one achievement, one reward" holds across years."""
+    uses, thidua/cycle/outcome/eligibility.py), so "one achievement, one reward" holds across years."""
     cluster = proposal.cycle.cluster
     return f"thi-dua:{cluster.year}:cum-{cluster.number}:{proposal.unit.code}"
 

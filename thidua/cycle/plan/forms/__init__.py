@@ -8,8 +8,8 @@ carries), :mod:`.method` (uploaded documents, targets, vote rules), :mod:`.scale
 scale in the page) and :mod:`.records` (covenant, registrations, drives).
 """
 
-from thidua.cycle.forms_plan.common import MethodForm, json_number
-from thidua.cycle.forms_plan.method import (
+from thidua.cycle.plan.forms.common import MethodForm, json_number
+from thidua.cycle.plan.forms.method import (
     MethodUploadForm,
     RulesForm,
     TargetsForm,
@@ -18,8 +18,8 @@ from thidua.cycle.forms_plan.method import (
     target_table,
     vote_fraction,
 )
-from thidua.cycle.forms_plan.records import CovenantForm, DriveForm, RegistrationForm
-from thidua.cycle.forms_plan.scale import (
+from thidua.cycle.plan.forms.records import CovenantForm, DriveForm, RegistrationForm
+from thidua.cycle.plan.forms.scale import (
     NEW_KINDS,
     CriterionDeleteForm,
     CriterionEditForm,

@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from thidua.audit.models import AuditRecord
-from thidua.cycle.forms_plan import target_criteria
 from thidua.cycle.models import Cycle, MethodVersion
-from thidua.cycle.rule_kinds import _v, kind_label, num, rule_words
+from thidua.cycle.plan.forms import target_criteria
+from thidua.cycle.plan.rule_kinds import _v, kind_label, num, rule_words
 from thidua.engine.awards import AwardRule, AwardRules
 from thidua.engine.rules import kind_of
 from thidua.engine.scale import Scale

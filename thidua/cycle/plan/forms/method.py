@@ -10,15 +10,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from thidua.cycle.forms_plan.common import (
+from thidua.cycle.models import MethodVersion
+from thidua.cycle.plan.forms.common import (
     MAX_JSON_BYTES,
     MethodForm,
     _number,
     _show,
     json_number,
 )
-from thidua.cycle.models import MethodVersion
-from thidua.cycle.rule_kinds import goal_criteria
+from thidua.cycle.plan.rule_kinds import goal_criteria
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.numbers import NumberError, to_decimal
 from thidua.engine.rules import ValueProblem, check_target

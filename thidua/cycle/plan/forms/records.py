@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from thidua.cycle.forms_plan.common import (
-    _date_field,
-)
 from thidua.cycle.models import Drive
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES, MAX_INDIVIDUAL_COUNT
+from thidua.cycle.plan.forms.common import (
+    _date_field,
+)
 from thidua.cycle.scoring import parse_number
 from thidua.engine.text import normalize
 

@@ -17,8 +17,7 @@ The workbook's parts live in three modules: :mod:`.columns` (vocabularies, cells
 each sheet), :mod:`.write` and :mod:`.read`.
 """
 
-from thidua.cycle.excel import HEADER_ROW, HELP_SHEET
-from thidua.cycle.excel_scale.columns import (
+from thidua.cycle.plan.excel_scale.columns import (
     CRITERIA_SHEET,
     CRITERION_COLUMNS,
     FIRST,
@@ -28,8 +27,9 @@ from thidua.cycle.excel_scale.columns import (
     TIES_SHEET,
     json_number,
 )
-from thidua.cycle.excel_scale.read import parse_scale_workbook
-from thidua.cycle.excel_scale.write import scale_workbook
+from thidua.cycle.plan.excel_scale.read import parse_scale_workbook
+from thidua.cycle.plan.excel_scale.write import scale_workbook
+from thidua.cycle.results.excel import HEADER_ROW, HELP_SHEET
 
 __all__ = [
     "CRITERIA_SHEET",

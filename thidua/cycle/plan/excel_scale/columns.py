@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from thidua.cycle.excel import (
+from thidua.cycle.plan.rule_kinds import RULE_KIND_ROWS
+from thidua.cycle.results.excel import (
     HEADER_ROW,
     NO,
     YES,
 )
-from thidua.cycle.rule_kinds import RULE_KIND_ROWS
 from thidua.cycle.scoring import parse_number
 from thidua.engine.numbers import NumberError, to_decimal
 from thidua.engine.text import normalize

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from thidua.cycle.forms_plan.common import (
+from thidua.cycle.plan.forms.common import (
     MethodForm,
     _number,
     _show,

@@ -17,7 +17,7 @@ from django.forms import BoundField
 
 from thidua.cycle.models import Cycle, Evidence, MethodVersion
 from thidua.cycle.models.results import EVIDENCE_TYPES
-from thidua.cycle.rule_kinds import goal_label
+from thidua.cycle.plan.rule_kinds import goal_label
 from thidua.cycle.scales import parse_result_value, show_value, with_qualifier
 from thidua.cycle.scoring import input_kind, parse_number, scale_of
 from thidua.engine.formulas import describe_rule
@@ -57,7 +57,7 @@ class CriterionRow:
     reported_remark: str = ""
     evidence: list[Evidence] = dataclasses.field(default_factory=list)
     score: dict[str, Any] | None = None  # the engine's explanation of this criterion
-    warning: str = ""  # an implausible figure (thidua.cycle.plausibility), never a refusal
+    warning: str = ""  # an implausible figure (thidua.cycle.results.plausibility), never a refusal
 
     @property
     def code(self) -> str:

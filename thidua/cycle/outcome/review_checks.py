@@ -104,14 +104,14 @@ def catalogue_code(proposal: Proposal) -> str | None:
     the one of the same name for the cluster's awards (None: the cluster's award has no equal)."""
     if proposal.award_code in load_catalogue():
         return proposal.award_code
-    from thidua.cycle.eligibility import catalogue_code as by_name
+    from thidua.cycle.outcome.eligibility import catalogue_code as by_name
 
     return by_name(proposal.award_name)
 
 
 def verdicts(proposals: Sequence[Proposal]) -> dict[int, Verdict | None]:
     """The eligibility engine's verdict of each proposal (None: nothing in the catalogue to check)."""
-    from thidua.cycle.eligibility import verdict_for
+    from thidua.cycle.outcome.eligibility import verdict_for
 
     people = candidates(
         Person.objects.filter(pk__in={p.person_id for p in proposals if p.person_id})
