@@ -1,2 +1,2 @@
-"""The units' results (steps 5–7): the forms of results, evidence, inspections and disputes, the Excel
-templates and uploads, and the plausibility warnings on a unit's figures."""
+"""The units' results (step 5): the forms of results, evidence and returns, the Excel templates and
+uploads, and the plausibility warnings on a unit's figures."""

@@ -1,4 +1,5 @@
-"""Forms of steps 5–7: a unit's results, evidence, returns, inspection teams, inspections, disputes.
+"""Forms of the units' results (step 5): a unit's results, evidence, returns; the criterion rows
+and the score summaries that the inspection forms (thidua.cycle.inspection.forms) share.
 
 The results form is generated from the scale: one input per criterion by its kind (a number in
 Vietnamese notation, a Có/Không select, or judged points) and one remark per criterion. The form
@@ -15,7 +16,7 @@ from typing import Any
 from django import forms
 from django.forms import BoundField
 
-from thidua.cycle.models import Cycle, Evidence, MethodVersion
+from thidua.cycle.models import Evidence, MethodVersion
 from thidua.cycle.models.results import EVIDENCE_TYPES
 from thidua.cycle.plan.rule_kinds import goal_label
 from thidua.cycle.scales import parse_result_value, show_value, with_qualifier
@@ -360,31 +361,6 @@ class ResultSheetForm(CriterionValuesForm):
     """The unit's results: values and the remark (explanation) per criterion."""
 
 
-class InspectionForm(CriterionValuesForm):
-    """The team's verified values and judged points, with a remark wherever they differ."""
-
-    judged_text = "Đoàn kiểm tra chấm từ 0 đến {max} điểm; dưới tối đa phải có nhận xét"
-
-    def __init__(self, data=None, *, reported: dict[str, Any] | None = None, **kwargs) -> None:
-        super().__init__(data, **kwargs)
-        self.reported = reported or {}
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        # The bridge compares the team's figure with the report as text: "-15" typed for a
-        # reported "-15.0" is the same figure and must not call for a remark.
-        for code, value in self.values.items():
-            report = self.reported.get(code)
-            if isinstance(value, Decimal) and isinstance(report, str | int | float):
-                try:
-                    same = parse_number(report) == value
-                except ValueError:
-                    same = False
-                if same:
-                    self.values[code] = report
-        return cleaned
-
-
 class EvidenceForm(forms.Form):
     criterion = forms.ChoiceField(label="Tiêu chí")
     file = forms.FileField(
@@ -418,97 +394,3 @@ class ReturnForm(forms.Form):
 
     def clean_reason(self) -> str:
         return normalize(self.cleaned_data["reason"])
-
-
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return obj.name
-
-
-class TeamForm(forms.Form):
-    name = forms.CharField(label="Tên đoàn", max_length=200, help_text="Ví dụ: Đoàn kiểm tra số 1.")
-    leader_unit = UnitChoiceField(
-        label="Đơn vị trưởng đoàn", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —"
-    )
-    member_units = UnitMultipleChoiceField(
-        label="Đơn vị thành viên đoàn",
-        queryset=Unit.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    inspected_units = UnitMultipleChoiceField(
-        label="Đơn vị được kiểm tra",
-        queryset=Unit.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Chọn ít nhất một đơn vị được kiểm tra."},
-    )
-
-    def __init__(self, *args, cycle: Cycle, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        members = Unit.objects.filter(pk__in=cycle.member_ids()).order_by("name")
-        for name in ("leader_unit", "member_units", "inspected_units"):
-            self.fields[name].queryset = members
-
-    def clean_name(self) -> str:
-        return normalize(self.cleaned_data["name"])
-
-
-class DisputeForm(forms.Form):
-    criterion = forms.ChoiceField(label="Tiêu chí khiếu nại")
-    statement = forms.CharField(
-        label="Nội dung khiếu nại",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Nêu điểm, số liệu đơn vị đề nghị xem xét lại và căn cứ (minh chứng).",
-        error_messages={"required": "Nêu nội dung khiếu nại."},
-    )
-
-    def __init__(self, *args, method: MethodVersion, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = [("", "— Chọn tiêu chí —")] + [
-            (c.code, f"{c.code}. {c.name}") for c in scale_of(method).criteria
-        ]
-
-    def clean_statement(self) -> str:
-        return normalize(self.cleaned_data["statement"])
-
-
-class ResolveForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Kết luận",
-        choices=[("accept", "Chấp nhận khiếu nại"), ("reject", "Không chấp nhận")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Chọn chấp nhận hoặc không chấp nhận."},
-    )
-    corrected_value = forms.CharField(
-        label="Giá trị đúng",
-        required=False,
-        max_length=40,
-        help_text="Khi chấp nhận: số liệu (ví dụ 92,5) hoặc Có/Không.",
-    )
-    resolution = forms.CharField(
-        label="Lý do kết luận",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Phải nêu lý do kết luận."},
-    )
-
-    def clean_resolution(self) -> str:
-        return normalize(self.cleaned_data["resolution"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        value = normalize(cleaned.get("corrected_value") or "")
-        cleaned["corrected_value"] = value or None
-        if cleaned.get("decision") == "accept" and not value:
-            self.add_error("corrected_value", "Chấp nhận khiếu nại thì phải nhập giá trị đúng.")
-        return cleaned
-
-    @property
-    def accept(self) -> bool:
-        return self.cleaned_data.get("decision") == "accept"

@@ -25,15 +25,9 @@ from thidua.cycle.access import (
     inspections_for_user,
     leader_handover,
 )
+from thidua.cycle.inspection.forms import DisputeForm, InspectionForm, ResolveForm, TeamForm
 from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
-from thidua.cycle.results.forms import (
-    DisputeForm,
-    InspectionForm,
-    ResolveForm,
-    TeamForm,
-    score_summary,
-    show_value,
-)
+from thidua.cycle.results.forms import score_summary, show_value
 from thidua.cycle.results.plausibility import sheet_warnings
 from thidua.cycle.scoring import criterion_names, resolve_dispute
 from thidua.lib.steps import run_step
