@@ -152,7 +152,8 @@ class Scale:
 def _rule(
     r: DocReader, spec: Mapping[str, Any], path: str, max_points: Decimal | None
 ) -> ScaleRule | None:
-    kind = SCALE_RULE_KINDS.get(spec.get("kind"))
+    raw_kind = spec.get("kind")
+    kind = SCALE_RULE_KINDS.get(raw_kind) if isinstance(raw_kind, str) else None
     if kind is None:
         r.add(
             join_path(path, "kind"),
@@ -188,7 +189,9 @@ def _criterion(
     rule_spec = r.obj(spec.get("rule"), join_path(path, "rule")) if "rule" in spec else None
     if "rule" not in spec:
         r.add(join_path(path, "rule"), "thiếu (bắt buộc)")
-    kind = SCALE_RULE_KINDS.get(rule_spec.get("kind")) if rule_spec else None
+    raw_kind = rule_spec.get("kind") if rule_spec else None
+    # a hostile file may put any JSON value here: only a string can name a kind
+    kind = SCALE_RULE_KINDS.get(raw_kind) if isinstance(raw_kind, str) else None
     # deductions and vetoes carry no nominal points: max_points is derived (and checked if given)
     derived = kind is not None and not kind.nominal_points
     max_points = r.number(spec, "max_points", path, required=not derived, minimum=ZERO)
