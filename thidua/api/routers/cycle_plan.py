@@ -23,7 +23,7 @@ from ninja import Field, Router, Schema, Status
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
-from thidua.cycle import gates
+from thidua.cycle import gates, workflow
 from thidua.cycle.access import CycleAccess, get_cycle_for_user
 from thidua.cycle.models import Cycle, MethodVersion
 from thidua.cycle.models.plan import method_token
@@ -42,7 +42,6 @@ YEAR_TAGS = ["Năm thi đua"]
 CYCLE = "/{year}/{number}/cycle"
 METHOD = "/{year}/{number}/method"
 
-SECRETARIAT_ONLY = "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được thay đổi phương pháp chấm."
 INVALID = "Dữ liệu gửi lên không hợp lệ."
 TOKEN_HELP = (
     "Mã phiên bản phương pháp chấm đã đọc (`token` của GET), hoặc “none” khi chưa có phương pháp."
@@ -264,7 +263,7 @@ def get_cycle(request, year: int, number: int):
 )
 def open_cycle(request, year: int, number: int):
     cluster, can_manage = get_cluster_for_user(request.user, year, number)
-    require(can_manage, "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được mở năm thi đua.")
+    require(can_manage, workflow.OPEN.refusal)
     Cycle.open(cluster, by=request.user)
     return Status(201, _cycle_out(get_cycle_for_user(request.user, year, number)))
 
@@ -281,7 +280,7 @@ def open_cycle(request, year: int, number: int):
 )
 def advance_cycle(request, year: int, number: int, payload: AdvanceIn):
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được chuyển giai đoạn.")
+    require(access.is_secretariat, workflow.ADVANCE.refusal)
     try:
         access.cycle.advance(payload.to, by=request.user)
     except WorkflowError as exc:
@@ -297,7 +296,7 @@ def advance_cycle(request, year: int, number: int, payload: AdvanceIn):
 
 def _method_access(request, year: int, number: int) -> CycleAccess:
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, SECRETARIAT_ONLY)
+    require(access.is_secretariat, workflow.CHANGE_METHOD.refusal)
     return access
 
 

@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
+from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_covenant_for_user,
@@ -210,7 +211,7 @@ def get_covenant(request, year: int, number: int):
 )
 def put_covenant(request, year: int, number: int, payload: CovenantIn):
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được soạn, sửa giao ước thi đua.")
+    require(access.is_secretariat, workflow.WRITE_COVENANT.refusal)
     Covenant.write(
         access.cycle,
         by=request.user,
@@ -314,7 +315,7 @@ def get_registration(request, year: int, number: int, code: str):
 def put_registration(request, year: int, number: int, code: str, payload: RegistrationIn):
     access = get_cycle_for_user(request.user, year, number)
     unit, _, may_edit = get_registration_for_user(access, code)
-    require(may_edit, "Chỉ cán bộ thi đua của chính đơn vị được đăng ký danh hiệu cho đơn vị.")
+    require(may_edit, workflow.REGISTER.refusal)
     registration = Registration.register(
         access.cycle,
         unit=unit,
@@ -374,7 +375,7 @@ def list_drives(request, year: int, number: int):
 )
 def create_drive(request, year: int, number: int, payload: DriveIn):
     access = get_cycle_for_user(request.user, year, number)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được thêm đợt thi đua.")
+    require(access.is_secretariat, workflow.ADD_DRIVE.refusal)
     drive = Drive.save_drive(access.cycle, by=request.user, **_drive_values(payload))
     return Status(201, _drive_out(drive, True))
 
@@ -399,7 +400,7 @@ def get_drive(request, year: int, number: int, drive_id: int):
 def put_drive(request, year: int, number: int, drive_id: int, payload: DriveUpdateIn):
     access = get_cycle_for_user(request.user, year, number)
     drive, _ = get_drive_for_user(access, drive_id)
-    require(access.is_secretariat, "Chỉ Thường trực Cụm được sửa đợt thi đua.")
+    require(access.is_secretariat, workflow.EDIT_DRIVE.refusal)
     drive = Drive.save_drive(
         access.cycle,
         by=request.user,
