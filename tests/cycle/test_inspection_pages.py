@@ -216,3 +216,14 @@ def test_only_a_units_own_officer_raises_a_dispute_and_only_in_its_stages(world)
     response = officer.post(url("cycle_dispute_new"), {"criterion": "TP1", "statement": "Xem lại."})
     assert response.status_code == 409  # the 2021 year is closed
     assert not Dispute.objects.filter(cycle=world.cycle2021).exists()
+
+
+def test_the_team_sees_the_units_figure_with_the_word_it_was_written_with(world):
+    """A unit that reported "hơn 92,1%" is shown to the inspection team as written, not as 92,1%."""
+    at_stage(world.cycle2021, Cycle.Stage.INSPECTION)
+    inspection = reopen(world.inspection("yen-bai"))
+    ResultSheet.objects.filter(cycle=world.cycle2021, unit__code="yen-bai").update(
+        qualifiers={"TP1": "hơn"}
+    )
+    page = world.cast.client(world.cast.inspector).get(url("cycle_inspection", inspection.pk))
+    assert "hơn 92,1" in page.content.decode()

@@ -55,6 +55,7 @@ class CriterionRow:
     qualifier: str | None = None  # the word written with it ("hơn" of "hơn 98"), not scored
     remark_text: str = ""
     reported: str | None = None  # inspection: the unit's own figure
+    reported_qualifier: str | None = None  # …and the word it was written with ("hơn")
     reported_remark: str = ""
     evidence: list[Evidence] = dataclasses.field(default_factory=list)
     score: dict[str, Any] | None = None  # the engine's explanation of this criterion
@@ -82,7 +83,9 @@ class CriterionRow:
 
     @property
     def reported_text(self) -> str:
-        return with_unit(self.reported, self.unit) if self.reported else ""
+        if not self.reported:
+            return ""
+        return with_qualifier(with_unit(self.reported, self.unit), self.reported_qualifier)
 
     @property
     def differs(self) -> bool:
@@ -312,6 +315,7 @@ class CriterionValuesForm(VersionedForm):
         qualifiers: dict[str, str] | None = None,
         reported: dict[str, Any] | None = None,
         reported_remarks: dict[str, str] | None = None,
+        reported_qualifiers: dict[str, str] | None = None,
         evidence: dict[str, list[Evidence]] | None = None,
         score: dict[str, Any] | None = None,
         editable: bool = True,
@@ -344,6 +348,7 @@ class CriterionValuesForm(VersionedForm):
                         remark_text=stored_remarks.get(code, ""),
                         reported=None if reported is None else show_value(reported.get(code)),
                         reported_remark=(reported_remarks or {}).get(code, ""),
+                        reported_qualifier=(reported_qualifiers or {}).get(code),
                         evidence=(evidence or {}).get(code, []),
                         score=explained.get(code),
                         warning=(warnings or {}).get(code, ""),

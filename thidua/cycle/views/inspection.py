@@ -183,6 +183,7 @@ def _inspection_page(
                 stored_remarks=inspection.remarks,
                 reported=reported,
                 reported_remarks=reported_remarks,
+                reported_qualifiers=report.qualifiers if report else {},
                 evidence=evidence,
                 score=scored.sheet if scored else None,
                 editable=can_edit,
