@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, Field
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
@@ -315,4 +315,4 @@ def draft_decision(request, year: int, number: int, payload: DraftIn):
     decision = draft_from_cycle(
         access.cycle, by=request.user, authority=payload.authority, proposal_ids=payload.proposals
     )
-    return 201, _detail(decision)
+    return Status(201, _detail(decision))

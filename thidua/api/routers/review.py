@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
@@ -241,7 +241,7 @@ def propose_outside(request, year: int, number: int, payload: OutsideIn):
         award_class=payload.award_class,
         dossier=payload.dossier,
     )
-    return 201, _items([proposal], Council.current())[0]
+    return Status(201, _items([proposal], Council.current())[0])
 
 
 class OpinionIn(Schema):
@@ -320,9 +320,12 @@ def answer_return(request, year: int, number: int, proposal_id: int, payload: An
     proposal, _ = get_proposal_for_user(access, proposal_id)
     workflow.ANSWER_RETURNED.require_actor(request.user, access.cycle)
     answer = review.answer_return(proposal, by=request.user, note=payload.note)
-    return 201, {
-        "note": answer.note,
-        "return_reason": answer.return_reason,
-        "at": answer.at,
-        "files": [],
-    }
+    return Status(
+        201,
+        {
+            "note": answer.note,
+            "return_reason": answer.return_reason,
+            "at": answer.at,
+            "files": [],
+        },
+    )
