@@ -99,3 +99,11 @@ def test_the_page_downloads_the_pdf(world):
         reverse("decision_document", args=[d.pk, "pdf"])
     )
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_decision_page_writes_each_reward_the_vietnamese_way(world):
+    """The demo's 401/QĐ-BCA gives each Ministry flag 8 × 1.490.000 đ: shown as 11.920.000 đ."""
+    d = ministry_decision()
+    text = world.cast.client(world.cast.approver).get(reverse("decision_detail", args=[d.pk]))
+    text = text.content.decode()
+    assert "11.920.000 đ" in text and "11920000" not in text

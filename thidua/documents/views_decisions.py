@@ -23,7 +23,7 @@ from thidua.cycle.access import get_cycle_for_user
 from thidua.cycle.models import Cycle, Proposal
 from thidua.cycle.outcome.decisions import approved, authorities_of, draft_from_cycle
 from thidua.documents import decision as document
-from thidua.honours import revoking, signing
+from thidua.honours import money, revoking, signing
 from thidua.honours.access import can_sign_decisions, get_decision_for_user
 from thidua.honours.forms import RevokeForm, ViDateField
 from thidua.honours.models import Authority, Decision
@@ -89,6 +89,8 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision, can_sign = get_decision_for_user(request.user, pk)
     lines = list(decision.lines.select_related("unit", "person", "commendation"))
+    for line in lines:  # money the Vietnamese way: 11.920.000 đ
+        line.amount_text = money.vnd(line.amount)
     return render(
         request,
         "honours/decision_detail.html",
