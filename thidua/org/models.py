@@ -66,6 +66,11 @@ class Unit(models.Model):
         MINISTRY = "ministry", "Bộ Công an"
         MINISTRY_DEPARTMENT = "ministry_department", "Đơn vị thuộc Bộ"
         PROVINCE_POLICE = "province_police", "Công an tỉnh, thành phố"
+        ACADEMY = "academy", "Học viện, trường Công an nhân dân"
+        COMMAND = "command", "Bộ Tư lệnh"
+        # Below a provincial department or a Ministry unit: its divisions (phòng), teams (đội),
+        # commune and ward police. They hold rosters for collective titles (Đơn vị quyết thắng, tiên tiến).
+        SUBORDINATE = "subordinate", "Đơn vị trực thuộc (phòng, đội, Công an xã, phường)"
 
     class Level(models.TextChoices):
         MINISTRY = "ministry", "Cấp Bộ"
