@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
 from thidua.api.schemas import UnitRef
@@ -25,6 +25,7 @@ from thidua.cycle.access import (
     ranking_is_published,
 )
 from thidua.cycle.models import Proposal, ScoreSheet
+from thidua.cycle.outcome.decisions import DECISION_RELATED, decision_of
 from thidua.cycle.scoring import scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.lib.workflow import WorkflowError
@@ -140,6 +141,30 @@ class UnitScoreOut(Schema):
     sheets: list[SheetSummaryOut]
 
 
+class DecisionRefOut(Schema):
+    """The signed decision that conferred a proposal: "Quyết định số 401/QĐ-BCA ngày 20/01/2022"."""
+
+    id: int
+    number: str
+    date: dt.date
+    authority: str
+    revoked: bool
+
+
+def decision_ref(p: Proposal) -> dict[str, Any] | None:
+    """The proposal's signed decision as DecisionRefOut (None while there is none)."""
+    decision = decision_of(p)
+    if decision is None:
+        return None
+    return {
+        "id": decision.pk,
+        "number": decision.number,
+        "date": decision.date,
+        "authority": decision.authority,
+        "revoked": decision.state == decision.State.REVOKED or p.decision_line.revoked,
+    }
+
+
 class ProposalOut(Schema):
     id: int
     unit: UnitRef
@@ -154,6 +179,9 @@ class ProposalOut(Schema):
     state_label: str
     decision_reason: str
     decided_at: dt.datetime | None
+    decision: DecisionRefOut | None = Field(
+        description="Quyết định khen thưởng đã ký trao hình thức này (null khi chưa có)."
+    )
     version: int
 
 
@@ -304,6 +332,7 @@ def _proposal_out(p: Proposal) -> dict[str, Any]:
         "state_label": p.get_state_display(),
         "decision_reason": p.decision_reason,
         "decided_at": p.decided_at,
+        "decision": decision_ref(p),
         "version": p.version,
     }
 
@@ -315,7 +344,8 @@ def _proposal_out(p: Proposal) -> dict[str, Any]:
 )
 def list_proposals(request, year: int, number: int):
     access = get_cycle_for_user(request.user, year, number)
-    proposals = [_proposal_out(p) for p in proposals_for_user(access)]
+    rows = proposals_for_user(access).select_related(*DECISION_RELATED)
+    proposals = [_proposal_out(p) for p in rows]
     ranking = access.cycle.rankings.first()
     units = {u.code: u for u in access.cycle.members()}
     refusals = [

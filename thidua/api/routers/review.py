@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema, Status
 
 from thidua.api.errors import COMMON_ERRORS, WRITE_ERRORS
+from thidua.api.routers.cycle_outcome import DecisionRefOut, decision_ref
 from thidua.api.schemas import UnitRef
 from thidua.cycle import workflow
 from thidua.cycle.access import get_cycle_for_user, get_proposal_for_user, require_outcome_scope
 from thidua.cycle.models import Council, Proposal
 from thidua.cycle.outcome import review
 from thidua.cycle.outcome import review_checks as checks
+from thidua.cycle.outcome.decisions import DECISION_RELATED
 from thidua.honours.models import Person
 
 router = Router(tags=["Bộ xét duyệt"])
@@ -67,6 +69,7 @@ class ReviewItemOut(Schema):
     opinions: list[ReviewOpinionOut]
     opinions_missing: str | None
     answers: list[ReviewAnswerOut]
+    decision: DecisionRefOut | None
 
 
 class ReviewQuotaOut(Schema):
@@ -146,6 +149,7 @@ def _items(proposals: list[Proposal], council: Council | None) -> list[dict]:
                 }
                 for a in p.answers.all()
             ],
+            "decision": decision_ref(p),
         }
         for p in proposals
     ]
@@ -161,7 +165,7 @@ def get_review(request, year: int, number: int):
     require_outcome_scope(access)
     rows = (
         Proposal.objects.filter(cycle=access.cycle)
-        .select_related("unit", "person", "cycle__cluster")
+        .select_related("unit", "person", "cycle__cluster", *DECISION_RELATED)
         .prefetch_related("opinions__member__user", "answers__files")
         .order_by("rank", "unit__sort_key", "pk")
     )

@@ -181,6 +181,30 @@ def decision_of(proposal: Proposal) -> Decision | None:
     return line.decision
 
 
+# What a page or the API loads with the proposals so that `with_decisions` reads no more rows.
+DECISION_RELATED = ("decision_line__decision", "decision_line__commendation")
+
+
+def with_decisions(proposals: list[Proposal], user: User) -> list[Proposal]:
+    """Each proposal with the signed decision that conferred it: `signed_decision` (None while
+    there is none), `decision_revoked` (the decision or the proposal's line revoked since) and
+    `decision_visible` (the user may open the decision's page: one query for the whole list)."""
+    for p in proposals:
+        p.signed_decision = decision_of(p)
+        p.decision_revoked = p.signed_decision is not None and (
+            p.signed_decision.state == Decision.State.REVOKED or p.decision_line.revoked
+        )
+    ids = {p.signed_decision.pk for p in proposals if p.signed_decision is not None}
+    visible = (
+        set(Decision.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        if ids
+        else set()
+    )
+    for p in proposals:
+        p.decision_visible = p.signed_decision is not None and p.signed_decision.pk in visible
+    return proposals
+
+
 # ---------------------------------------------------------------------------------------------
 # Demo: the published outcome of Cluster 3 / 2021 as signed decisions (illustrative numbers)
 

@@ -19,6 +19,7 @@ from thidua.cycle.access import (
 )
 from thidua.cycle.models import Cycle, Proposal
 from thidua.cycle.outcome import proposals as rules
+from thidua.cycle.outcome.decisions import DECISION_RELATED, with_decisions
 from thidua.cycle.outcome.forms import AddProposalForm, DecisionForm, WithdrawForm
 from thidua.lib.steps import run_step
 from thidua.org.forms import HandoverForm
@@ -126,15 +127,17 @@ def _page(
 ) -> HttpResponse:
     cycle = access.cycle
     bound = bound or {}
+    rows = proposals_for_user(access).select_related("person", *DECISION_RELATED)
     proposals = [
         p
-        for p in proposals_for_user(access).select_related("person")
+        for p in rows
         # A unit's individual proposals name its people: the unit, the secretariat, the Ministry.
         if not p.person_id
         or access.is_secretariat
         or access.national
         or p.unit_id == access.user.unit_id
     ]
+    with_decisions(proposals, access.user)
     can_adjust = workflow.WITHDRAW_PROPOSAL.may(access.user, cycle)
     for p in proposals:
         # The engine's basis reads "<why>. Căn cứ: <legal basis>": the legal part set apart.

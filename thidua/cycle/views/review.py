@@ -22,6 +22,7 @@ from thidua.cycle.access import (
 from thidua.cycle.models import AnswerFile, Council, Cycle, Opinion, Proposal
 from thidua.cycle.outcome import review
 from thidua.cycle.outcome import review_checks as checks
+from thidua.cycle.outcome.decisions import DECISION_RELATED, with_decisions
 from thidua.cycle.outcome.forms import ReasonField, UnitChoiceField
 from thidua.honours.models import Person
 from thidua.lib.steps import run_step
@@ -149,12 +150,12 @@ def visible_outside(access: CycleAccess) -> list[Proposal]:
     rows = (
         Proposal.objects.filter(cycle=access.cycle)
         .exclude(origin__in=[Proposal.Origin.ENGINE, Proposal.Origin.ADJUSTED])
-        .select_related("unit", "person", "cycle__cluster", "decided_by")
+        .select_related("unit", "person", "cycle__cluster", "decided_by", *DECISION_RELATED)
         .order_by("unit__sort_key", "pk")
     )
     if not (access.is_secretariat or access.national):
         rows = rows.filter(unit_id=access.user.unit_id)
-    return list(rows)
+    return with_decisions(list(rows), access.user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,12 +249,13 @@ def _review_page(
     ]
     rows = list(
         Proposal.objects.filter(cycle=cycle, state__in=sent)
-        .select_related("unit", "person", "cycle__cluster", "decided_by")
+        .select_related("unit", "person", "cycle__cluster", "decided_by", *DECISION_RELATED)
         .prefetch_related("opinions__member__user", "answers__files", "answers__by")
         .order_by("rank", "unit__sort_key", "pk")
     )
     if not (access.is_secretariat or access.national):
         rows = [p for p in rows if not p.person_id or p.unit_id == access.user.unit_id]
+    with_decisions(rows, access.user)
     council = Council.current()
     seat = review.council_seat(request.user)
     judged = checks.verdicts(rows)
