@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 
 from thidua.cycle.models import (
+    Council,
+    CouncilMember,
     Covenant,
     Cycle,
     HonourVote,
@@ -25,6 +27,7 @@ from thidua.cycle.models import (
     Registration,
     ResultSheet,
 )
+from thidua.cycle.outcome import review
 from thidua.cycle.scoring import set_method
 from thidua.org.models import Cluster, Unit, User, resolve_unit
 
@@ -86,6 +89,60 @@ def _inspector(unit: Unit) -> User:
     )
 
 
+# The Ministry's emulation council that reviews the 2021 proposals (the demo decisions say "Theo đề
+# nghị của Hội đồng Thi đua - Khen thưởng Bộ Công an"): its composition is illustrative, labelled
+# so; each member is a read-only Ministry account (hoidong.*) that records opinions.
+COUNCIL_NAME = "Hội đồng Thi đua – Khen thưởng Bộ Công an"
+COUNCIL_MEMBERS = [
+    (
+        "hoidong.chutich",
+        "Chủ tịch Hội đồng (minh họa)",
+        CouncilMember.Role.CHAIR,
+        "Thứ trưởng Bộ Công an",
+    ),
+    (
+        "hoidong.phochutich",
+        "Phó Chủ tịch Hội đồng (minh họa)",
+        CouncilMember.Role.VICE_CHAIR,
+        "Cục trưởng Cục Công tác đảng và công tác chính trị",
+    ),
+    (
+        "hoidong.thuky",
+        "Ủy viên thư ký Hội đồng (minh họa)",
+        CouncilMember.Role.SECRETARY,
+        "Trưởng phòng Thi đua, khen thưởng",
+    ),
+]
+
+
+def demo_council() -> Council:
+    """The active council, made once: two opinions per proposal, the chair's among them."""
+    council = Council.current()
+    if council is not None:
+        return council
+    council = Council.objects.create(name=COUNCIL_NAME, opinions_needed=2, chair_must_opine=True)
+    ministry = Unit.objects.get(code="x03")
+    for username, full_name, role, title in COUNCIL_MEMBERS:
+        CouncilMember.objects.create(
+            council=council,
+            user=_user(username, full_name, User.Role.VIEWER, ministry),
+            role=role,
+            title=title,
+        )
+    return council
+
+
+def _council_review(cycle: Cycle, approver: User) -> None:
+    """Every member opines on every submitted proposal, then the approver approves them at once
+    (the bulk step, which checks the council's opinions, eligibility and the quotas)."""
+    council = demo_council()
+    waiting = list(Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED))
+    for member in council.members.select_related("user"):
+        for proposal in waiting:
+            review.record_opinion(proposal, by=member.user, stance="agree")
+    review.decide_many(cycle, by=approver, ids=[p.pk for p in waiting], decision="approve")
+
+
 def _approver() -> User:
     existing = User.objects.filter(role=User.Role.MINISTRY_APPROVER).first()
     return existing or _user(
@@ -143,7 +200,9 @@ def _report(cycle: Cycle, unit: Unit, row: dict, *, submit: bool = True) -> None
 
 
 @transaction.atomic
-def build_cluster3_2021() -> Cycle:
+def build_cluster3_2021(*, council: bool = False) -> Cycle:
+    """The closed 2021 year; with `council` (load_demo) the Ministry's council reviews the
+    proposals before the approval (the tests' world is built without one)."""
     cluster = Cluster.objects.with_members().get(year=2021, number=3, kind=Cluster.Kind.CLUSTER)
     existing = Cycle.objects.filter(cluster=cluster).first()
     if existing is not None:
@@ -200,6 +259,8 @@ def build_cluster3_2021() -> Cycle:
     vote.tally(by=approver, passphrase=VOTE_PASSPHRASES["ministry"])
     cycle.advance(Cycle.Stage.PROPOSALS, by=secretariat)
     cycle.advance(Cycle.Stage.APPROVAL, by=secretariat)
+    if council:
+        _council_review(cycle, approver)
     for proposal in Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED):
         proposal.decide(by=approver, decision="approve")
     # The next leader of 2022 was not published: a member other than the 2021 leader, labelled so.
@@ -261,5 +322,5 @@ def build_cluster3_2025() -> Cycle:
     return cycle
 
 
-def build_demo_years() -> list[Cycle]:
-    return [build_cluster3_2021(), build_cluster3_2025()]
+def build_demo_years(*, council: bool = False) -> list[Cycle]:
+    return [build_cluster3_2021(council=council), build_cluster3_2025()]

@@ -19,6 +19,7 @@ DEMO_PASSWORD = "ThiDua@2025"
 DEMO_CLUSTER_NUMBER = 3
 DEMO_YEARS = (2021, 2025)
 PER_UNIT_PREFIXES = ("thuongtruc", "canbo", "kiemtra")
+COUNCIL_PREFIX = "hoidong."  # the Ministry's council of the demo (thidua/cycle/demo.py)
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,27 @@ def per_unit_accounts() -> list[DemoAccount]:
     return found
 
 
+def council_accounts() -> list[DemoAccount]:
+    """The members of the Ministry's council the demo's 2021 year made (`hoidong.*`, read-only
+    Ministry accounts that record opinions on proposals); only those that exist."""
+    users = User.objects.filter(username__startswith=COUNCIL_PREFIX).select_related("unit")
+    return [
+        DemoAccount(
+            u.username,
+            u.full_name,
+            u.role,
+            u.unit.code,
+            note="Thành viên Hội đồng Thi đua – Khen thưởng Bộ Công an: ghi ý kiến về đề nghị",
+        )
+        for u in users.order_by("pk")
+        if u.unit_id
+    ]
+
+
 def all_accounts() -> list[DemoAccount]:
     """Every demo account, by role (the order of User.Role), each role's fixed accounts first."""
     order = {role: i for i, role in enumerate(User.Role.values)}
-    accounts = [*DEMO_ACCOUNTS, *per_unit_accounts()]
+    accounts = [*DEMO_ACCOUNTS, *per_unit_accounts(), *council_accounts()]
     return sorted(accounts, key=lambda a: order[a.role])  # stable: keeps the order within a role
 
 

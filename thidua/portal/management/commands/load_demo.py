@@ -22,7 +22,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Cụm thi đua: {stats}.")
         accounts = ensure_demo_accounts()
         self.stdout.write(f"Tài khoản mẫu: {len(accounts)}.")
-        cycles = build_demo_years()
+        cycles = build_demo_years(council=True)
         for cycle in cycles:
             self.stdout.write(f"Năm thi đua: {cycle} — {cycle.get_stage_display()}.")
         # The 2021 outcome in the register: the published recipients as signed decisions. Not in
