@@ -156,7 +156,13 @@ def test_every_unit_has_the_documented_fields() -> None:
         assert set(unit) == set(FIELDS), unit["code"]
         for field, kind in FIELDS.items():
             assert isinstance(unit[field], kind), (unit["code"], field)
-        assert unit["kind"] in {"ministry", "ministry_department", "province_police"}
+        assert unit["kind"] in {
+            "ministry",
+            "ministry_department",
+            "province_police",
+            "academy",
+            "command",
+        }
         assert unit["level"] in {"ministry", "department"}
         assert 0 < len(unit["source"]) <= 300, unit["code"]
         for alias in unit["aliases"]:
@@ -396,3 +402,50 @@ def test_the_projects_copy_of_the_published_clusters_matches_shared_data():
             )
             return
     pytest.skip("shared/data/clusters.json is not beside this checkout: nothing to compare with")
+
+
+# ---------------------------------------------------------------------------------- blocks
+
+BLOCKS_FILE = UNITS_FILE.parent / "blocks.json"
+
+# Named at the 78th national conference (December 2022) among the units competing in blocks.
+CONFERENCE_78_UNITS = {
+    "Cục Kế hoạch và tài chính": "ministry_department",
+    "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao": "ministry_department",
+    "Học viện Cảnh sát nhân dân": "academy",
+    "Trường Đại học Phòng cháy chữa cháy": "academy",
+    "Bộ Tư lệnh Cảnh vệ": "command",
+}
+
+
+def blocks() -> list[dict[str, Any]]:
+    return json.loads(BLOCKS_FILE.read_text(encoding="utf-8"))["blocks"]
+
+
+def test_the_ministry_units_seen_at_the_78th_conference_are_in_the_reference_data() -> None:
+    by_name = {u["name"]: u for u in units()}
+    for name, kind in CONFERENCE_78_UNITS.items():
+        assert by_name[name]["kind"] == kind, name
+        assert by_name[name]["parent"] == "bca" and by_name[name]["source"], name
+    assert by_code()["k01"]["name"] == "Bộ Tư lệnh Cảnh vệ"
+    assert by_code()["a05"]["short_name"].startswith("Cục An ninh mạng")
+
+
+def test_ministry_unit_names_are_unique() -> None:
+    ministry_units = [u for u in units() if u["kind"] != "province_police"]
+    assert len(ministry_units) >= 25
+    assert len({normalize(u["short_name"]) for u in ministry_units}) == len(ministry_units)
+
+
+def test_every_block_member_is_a_ministry_unit_of_its_year_named_once() -> None:
+    seen: set[tuple[int, str]] = set()
+    for block in blocks():
+        when = dt.date(block["year"], 12, 31)
+        assert block["source"] and block["url"].startswith("http"), block
+        assert block["leader"] in block["members"]
+        for name in block["members"]:
+            (unit,) = resolve(name, when)
+            assert unit["kind"] in {"ministry_department", "academy", "command"}, name
+            assert (block["year"], unit["code"]) not in seen, name
+            seen.add((block["year"], unit["code"]))
+    assert {(b["block"], b["year"]) for b in blocks()} >= {(2, 2021), (8, 2022), (1, 2025)}

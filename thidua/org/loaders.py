@@ -21,6 +21,7 @@ from thidua.org.models import Cluster, Handover, Membership, Movement, Unit, Uni
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNITS_FILE = DATA_DIR / "units.json"
 CLUSTERS_FILE = DATA_DIR / "clusters.json"
+BLOCKS_FILE = DATA_DIR / "blocks.json"
 
 MOVEMENT_CODE = "vi-an-ninh-to-quoc"
 MOVEMENT_NAME = "Phong trào thi đua “Vì an ninh Tổ quốc”"
@@ -130,9 +131,32 @@ def movement() -> Movement:
 def load_clusters(path: Path = CLUSTERS_FILE) -> LoadStats:
     """The real clusters reported in the press, with members, leaders and published outcomes."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    return _load_groups(data["clusters"], kind=Cluster.Kind.CLUSTER, number_key="cluster")
+
+
+@transaction.atomic
+def load_blocks(path: Path = BLOCKS_FILE) -> LoadStats:
+    """The Ministry units' blocks (Khối thi đua) whose composition was published, with sources.
+
+    A block may carry the same number as a provinces' cluster of the same year: they are told
+    apart by `kind`. Loading twice changes nothing.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for row in data["blocks"]:
+        source = " — ".join(part for part in (row.get("source"), row.get("url")) if part)
+        notes = " ".join(
+            part for part in (row.get("notes"), f"Nguồn: {source}." if source else "") if part
+        )
+        rows.append({**row, "notes": notes})
+    return _load_groups(rows, kind=Cluster.Kind.BLOCK, number_key="block")
+
+
+def _load_groups(rows: list[dict], *, kind: str, number_key: str) -> LoadStats:
+    """Sync clusters or blocks (one `kind`), their members, leaders and handovers."""
     stats = LoadStats()
     mov = movement()
-    for row in data["clusters"]:
+    for row in rows:
         year = row["year"]
         published = {
             key: row[key]
@@ -152,7 +176,7 @@ def load_clusters(path: Path = CLUSTERS_FILE) -> LoadStats:
         host = resolve_unit(row["host"], year) if row.get("host") else None
         cluster = _sync(
             Cluster,
-            {"movement": mov, "year": year, "kind": Cluster.Kind.CLUSTER, "number": row["cluster"]},
+            {"movement": mov, "year": year, "kind": kind, "number": row[number_key]},
             {
                 "host": host,
                 "conference_date": _date(row.get("conference")),
