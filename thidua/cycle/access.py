@@ -361,9 +361,19 @@ from thidua.cycle.models import HonourVote, Ranking, ScoreSheet  # noqa: E402
 from thidua.org.models import Handover  # noqa: E402
 
 
+def sees_outcome(user: User, cycle: Cycle) -> bool:
+    """The year's outcome (ranking, vote, proposals, documents) is for its members, its
+    secretariat and the Ministry: the rule of `require_outcome_scope`, for links to those pages."""
+    return (
+        (user.unit_id is not None and user.unit_id in cycle.member_ids())
+        or user.is_secretariat_of(cycle.cluster)
+        or user.has_national_scope
+    )
+
+
 def require_outcome_scope(access: CycleAccess) -> None:
     """The year's outcome is for its members, its secretariat and the Ministry (others: 404)."""
-    if not (access.is_member or access.is_secretariat or access.national):
+    if not sees_outcome(access.user, access.cycle):
         raise Http404("Không tìm thấy kết quả thi đua của cụm trong phạm vi của bạn.")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from thidua.cycle.access import CycleAccess, get_cycle_for_user
+from thidua.cycle.access import CycleAccess, get_cycle_for_user, sees_outcome
 from thidua.cycle.models import Cycle
 from thidua.documents.context import DocumentContext, NotReady, build_context
 from thidua.org.models import User
@@ -17,7 +17,7 @@ from thidua.org.models import User
 
 def get_documents_for_user(user: User, year: int, number: int) -> CycleAccess:
     access = get_cycle_for_user(user, year, number)
-    if not (access.is_member or access.is_secretariat or access.national):
+    if not sees_outcome(user, access.cycle):
         raise Http404("Không tìm thấy văn bản của cụm thi đua trong phạm vi của bạn.")
     return access
 

@@ -1,0 +1,88 @@
+"""Issue #18, getting around: every role reaches what it may see by clicking, and is offered nothing
+that then refuses it (the links come from the checks the pages apply).
+
+The crawl starts at the home page as each member of the cast and follows every link of the site's
+pages (downloads and query strings aside): no link may answer 403, and the 2021 ranking and
+documents of Cluster 3 must be among the pages reached.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+HREF = re.compile(r'<a\b[^>]*\bhref="([^"#?]+)[^"]*"')
+NOT_PAGES = re.compile(r"(dang-xuat|\.xlsx|\.docx|\.pdf|\.ics|\.json|/tep/|/api/|/admin/|/static/)")
+
+
+def crawl(client, start: str = "/", limit: int = 600) -> tuple[set[str], dict[str, str]]:
+    """Pages reached from `start` by following links; the refused ones with the page linking them."""
+    seen: set[str] = set()
+    queue = [(start, "")]
+    refused: dict[str, str] = {}
+    while queue and len(seen) < limit:
+        url, parent = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code == 403:
+            refused[url] = parent
+            continue
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for href in HREF.findall(response.content.decode()):
+            target = urljoin(url, href.replace("&amp;", "&"))
+            if urlparse(target).netloc or NOT_PAGES.search(target) or target in seen:
+                continue
+            queue.append((target, url))
+    return seen, refused
+
+
+@pytest.mark.parametrize("who", ["viewer", "inspector", "officer_a", "secretariat", "approver"])
+def test_no_link_a_role_is_shown_leads_to_a_refusal(cast, who):
+    seen, refused = crawl(cast.client(getattr(cast, who)))
+    assert refused == {}, f"{who}: liên kết dẫn tới 403 (trang → trang chứa liên kết): {refused}"
+    assert len(seen) > 50
+
+
+@pytest.mark.parametrize("who", ["viewer", "inspector"])
+def test_viewer_and_inspector_reach_the_2021_ranking_and_documents_by_clicking(cast, who):
+    seen, _ = crawl(cast.client(getattr(cast, who)))
+    for name in ("cycle_ranking", "cycle_documents", "cycle_vote", "cycle_proposals"):
+        assert reverse(name, args=[2021, 3]) in seen, f"{who} cannot reach {name} of 2021"
+
+
+def test_cluster_page_links_into_its_year_for_members_only_to_what_they_see(cast, cluster3_2021):
+    url = cluster3_2021.get_absolute_url()
+    for who in ("viewer", "inspector", "officer_a", "secretariat", "approver"):
+        html = cast.client(getattr(cast, who)).get(url).content.decode()
+        assert 'id="year-pages"' in html
+        for name in ("cycle_overview", "cycle_ranking", "cycle_vote", "cycle_documents"):
+            assert f'href="{reverse(name, args=[2021, 3])}"' in html, (who, name)
+    # A cluster year not run on the system offers no year pages.
+    from thidua.org.models import Cluster
+
+    other = Cluster.objects.with_members().filter(cycle__isnull=True).first()
+    html = cast.client(cast.approver).get(other.get_absolute_url()).content.decode()
+    assert 'id="year-pages"' not in html
+
+
+def test_honours_import_tab_only_for_those_who_may_import(cast):
+    import_url = reverse("honours_import")
+    for who, shown in (
+        ("viewer", False),
+        ("inspector", False),
+        ("officer_a", True),
+        ("secretariat", True),
+        ("approver", True),
+    ):
+        client = cast.client(getattr(cast, who))
+        html = client.get(reverse("honours_home")).content.decode()
+        assert (f'href="{import_url}"' in html) is shown, who
+        assert (client.get(import_url).status_code == 200) is shown, who
