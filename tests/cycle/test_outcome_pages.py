@@ -462,7 +462,7 @@ def test_the_year_closes_only_once_every_proposal_is_decided(world):
     page = text_of(world.cast.client(world.cast.secretariat).get(url("cycle_handover")))
     assert (
         "Chưa thể kết thúc năm thi đua" in page
-        and "Bằng khen của Bộ Công an — Công an tỉnh Phú Thọ" in page
+        and "Bằng khen của Bộ trưởng Bộ Công an — Công an tỉnh Phú Thọ" in page
     )
     assert "Ghi nhận và kết thúc năm thi đua" not in page
 

@@ -61,7 +61,7 @@ def test_inspections_are_reconciled_and_the_consolidated_sheets_ranked(capsys) -
     assert (thai_nguyen["reconciliation"]["self_total"], thai_nguyen["total"]) == ("93.04", "92.04")
     (flag,) = thai_nguyen["reconciliation"]["flags"]
     assert flag["code"] == "ANQG1" and flag["difference"] == "1.00"
-    assert doc["awards"]["proposals"]["Bằng khen của Bộ Công an"] == ["Phú Thọ"]
+    assert doc["awards"]["proposals"]["Bằng khen của Bộ trưởng Bộ Công an"] == ["Phú Thọ"]
 
 
 def test_robustness_figures_are_seeded(capsys) -> None:

@@ -109,7 +109,8 @@ def ruleset_table(ruleset: RuleSet, catalogue: Catalogue) -> str:
         "",
         _cell(ruleset.title) + ".",
         "",
-        _cell(ruleset.basis),
+        _cell(ruleset.basis)
+        + (f" **Còn mở:** {_cell(ruleset.unverified)}" if ruleset.unverified else ""),
         "",
         "| Mã | Quy định | Áp dụng cho | Căn cứ pháp lý | Hiệu lực | Tham số | Điều kiện | Độ tin cậy | Ghi chú |",
         "|---|---|---|---|---|---|---|---|---|",

@@ -58,6 +58,7 @@ SET_KEYS = {
     "remove",
     "basis",
     "note",
+    "unverified",
     "rules",
 }
 _ID = re.compile(r"^R\d{2}(\.\d+)?[a-z]?$")
@@ -133,6 +134,8 @@ class RuleSet:
     rules: tuple[Rule, ...]
     basis: str = ""
     note: str = ""
+    # What of the set's basis is not verified yet: shown to the rule sets' maintainers only.
+    unverified: str = ""
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def in_force(self, day: date) -> bool:
@@ -200,6 +203,7 @@ class RuleSet:
             "effective_to": self.effective_to.isoformat() if self.effective_to else None,
             "basis": self.basis,
             "note": self.note,
+            **({"unverified": self.unverified} if self.unverified else {}),
             "rules": [r.to_dict() for r in self.rules],
         }
 
@@ -521,6 +525,7 @@ def parse_ruleset(
         rules=tuple(rules),
         basis=str(data.get("basis", "")),
         note=str(data.get("note", "")),
+        unverified=str(data.get("unverified", "")),
     )
 
 

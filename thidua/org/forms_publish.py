@@ -38,10 +38,16 @@ class ClusterPublishForm(forms.Form):
     )
     name = forms.CharField(label="Tên (nếu có)", required=False, max_length=200)
     leader = forms.ModelChoiceField(
-        label="Cụm trưởng", queryset=_units(), error_messages={"required": "Phải chọn Cụm trưởng."}
+        label="Cụm trưởng",
+        queryset=_units(),
+        empty_label="— Chọn đơn vị —",
+        error_messages={"required": "Phải chọn Cụm trưởng."},
     )
     deputy = forms.ModelChoiceField(
-        label="Cụm phó", queryset=_units(), error_messages={"required": "Phải chọn Cụm phó."}
+        label="Cụm phó",
+        queryset=_units(),
+        empty_label="— Chọn đơn vị —",
+        error_messages={"required": "Phải chọn Cụm phó."},
     )
     members = forms.ModelMultipleChoiceField(
         label="Các đơn vị thành viên khác",

@@ -14,7 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from thidua.engine import text
 from thidua.engine.eligibility import load_catalogue
+from thidua.engine.eligibility_model import UNVERIFIED_BASIS
 from thidua.engine.eligibility_rules import CONFIDENCE, RULE_KINDS, reference_date
+from thidua.engine.eligibility_words import parameter_words
 from thidua.honours import exports
 from thidua.honours.access import can_publish_rules, require_editor
 from thidua.honours.eligibility import ruleset_by_id, ruleset_for, rulesets
@@ -114,7 +116,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
     years = []
     for year in range(this_year + 1, 2016, -1):
         try:
-            years.append((year, reference_date(year), ruleset_for(year).id))
+            years.append((year, reference_date(year), ruleset_for(year)))
         except LookupError:
             continue
     return render(
@@ -142,9 +144,7 @@ def ruleset_detail(request: HttpRequest, set_id: str) -> HttpResponse:
             "awards": "tất cả"
             if r.applies_to is None
             else ", ".join(catalogue.name(c) for c in sorted(r.applies_to)),
-            "parameters": json.dumps(dict(r.parameters), ensure_ascii=False)
-            if r.parameters
-            else "",
+            "parameters": parameter_words(r.parameters, r.principle),
         }
         for r in ruleset.rules
     ]
@@ -157,6 +157,10 @@ def ruleset_detail(request: HttpRequest, set_id: str) -> HttpResponse:
             "version": RuleSetVersion.objects.filter(set_id=set_id).first(),
             "rules": rules,
             "can_publish": can_publish_rules(request.user),
+            # Rule ids, unverified bases and defaults without a basis: for the rule sets'
+            # maintainers; officers read the rules in words and the basis in force.
+            "admin": can_publish_rules(request.user),
+            "unverified_basis": UNVERIFIED_BASIS,
         },
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from thidua.engine.eligibility_catalogue import UnknownAward, load_catalogue
 from thidua.org import publishing
 from thidua.org.models import Cluster, Handover
 
@@ -26,3 +27,15 @@ def publish_actions(context: dict[str, Any], cluster: Cluster) -> dict[str, Any]
         "next_cluster": publishing.next_year_of(cluster),
         "next_year": cluster.year + 1,
     }
+
+
+@register.filter
+def award_name(name: str) -> str:
+    """A published award as the catalogue names it ("Bằng khen của Bộ Công an" in the press is
+    the catalogue's "Bằng khen của Bộ trưởng Bộ Công an"); a name the catalogue does not know is
+    shown as written."""
+    catalogue = load_catalogue()
+    try:
+        return catalogue.name(catalogue.resolve(name))
+    except UnknownAward:
+        return name
