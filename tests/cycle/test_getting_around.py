@@ -86,3 +86,63 @@ def test_honours_import_tab_only_for_those_who_may_import(cast):
         html = client.get(reverse("honours_home")).content.decode()
         assert (f'href="{import_url}"' in html) is shown, who
         assert (client.get(import_url).status_code == 200) is shown, who
+
+
+def _secretariat_2025():
+    from django.test import Client
+
+    from thidua.org.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="thuongtruc.caobang"))
+    return client
+
+
+BLOCKERS = re.compile(r'<ul id="blockers">(.*?)</ul>', re.S)
+LINK = re.compile(r'<a href="([^"]+)">([^<]+)</a>')
+
+
+def test_each_blocker_on_the_overview_links_to_where_it_is_fixed(world):
+    client = _secretariat_2025()
+    html = client.get(reverse("cycle_overview", args=[2025, 3])).content.decode()
+    blockers = BLOCKERS.search(html).group(1)
+    items = re.findall(r"<li>(.*?)</li>", blockers, re.S)
+    assert any(item.startswith("Chưa gửi số liệu: ") for item in items), items
+    sheets = dict(world.cycle2025.result_sheets.values_list("unit__code", "state"))
+    for item in items:
+        links = LINK.findall(item)
+        assert links, f"blocker without a link: {item}"
+        for url, _ in links:
+            assert client.get(url).status_code == 200, url
+    not_sent = next(i for i in items if i.startswith("Chưa gửi số liệu: "))
+    for unit in world.cycle2025.members():
+        if sheets.get(unit.code) == "submitted":
+            assert unit.short_name not in not_sent
+            continue
+        target = (
+            reverse("cycle_result_sheet", args=[2025, 3, unit.code])
+            if unit.code in sheets
+            else reverse("cycle_results", args=[2025, 3])
+        )
+        assert f'<a href="{target}">{unit.short_name}</a>' in not_sent
+
+
+def test_the_secretariat_home_lists_each_sheet_to_check_as_a_link(world):
+    html = _secretariat_2025().get("/").content.decode()
+    submitted = world.cycle2025.result_sheets.filter(state="submitted").select_related("unit")
+    assert submitted
+    for sheet in submitted:
+        url = reverse("cycle_result_sheet", args=[2025, 3, sheet.unit.code])
+        assert f'<a href="{url}">Kiểm tra số liệu {sheet.unit.name} đã gửi</a>' in html
+
+
+def test_the_secretariat_home_lists_returned_proposals_as_a_link(world):
+    from thidua.cycle.models import Cycle
+
+    Cycle.objects.filter(pk=world.cycle2021.pk).update(stage=Cycle.Stage.APPROVAL)
+    world.cycle2021.proposals.filter(pk=world.cycle2021.proposals.first().pk).update(
+        state="returned"
+    )
+    html = world.cast.client(world.cast.secretariat).get("/").content.decode()
+    url = reverse("cycle_review", args=[2021, 3])
+    assert f'<a href="{url}">Bộ trả lại 1 đề nghị' in html

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from thidua.cycle import workflow
-from thidua.cycle.models import Cycle, HonourVote, Inspection, Proposal, Registration, ResultSheet
+from thidua.cycle.models import (
+    Cycle,
+    Dispute,
+    HonourVote,
+    Inspection,
+    Proposal,
+    Registration,
+    ResultSheet,
+)
 from thidua.org.models import User
 
 
@@ -42,6 +50,7 @@ def tasks_for(user: User) -> list[Task]:
                     where,
                 )
             )
+            tasks.extend(_secretariat_tasks(user, cycle, where))
         if user.unit_id in members:
             tasks.extend(_unit_tasks(user, cycle, where))
         if user.role == User.Role.INSPECTOR and workflow.SCORE.open_now(cycle):
@@ -74,6 +83,41 @@ def tasks_for(user: User) -> list[Task]:
                         urgent=True,
                     )
                 )
+    return tasks
+
+
+def _secretariat_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:
+    """What waits for the secretariat itself: each sheet sent in to check (while it may still be
+    returned) and each dispute to settle, one link each."""
+    args = _args(cycle)
+    tasks = []
+    if workflow.RETURN_RESULTS.open_now(cycle):
+        for sheet in (
+            ResultSheet.objects.filter(cycle=cycle, state=ResultSheet.State.SUBMITTED)
+            .select_related("unit")
+            .order_by("submitted_at")
+        ):
+            tasks.append(
+                Task(
+                    f"Kiểm tra số liệu {sheet.unit.name} đã gửi",
+                    reverse("cycle_result_sheet", args=[*args, sheet.unit.code]),
+                    where,
+                )
+            )
+    if workflow.RESOLVE_DISPUTE.open_now(cycle):
+        for dispute in Dispute.objects.filter(cycle=cycle, state=Dispute.State.OPEN).select_related(
+            "unit"
+        ):
+            if not workflow.RESOLVE_DISPUTE.permits(user, cycle, unit=dispute.unit):
+                continue  # its own unit's: the deputy or the Ministry settles it
+            tasks.append(
+                Task(
+                    f"Giải quyết khiếu nại của {dispute.unit.name}",
+                    reverse("cycle_disputes", args=args),
+                    where,
+                    urgent=True,
+                )
+            )
     return tasks
 
 

@@ -429,32 +429,70 @@ class StageStep:
     on_enter: Callable[[Cycle, User], None] | None  # the work entering it starts (explicit)
 
 
+class Problem(str):
+    """A readiness problem: the sentence (a str, as every caller reads it) and where it is fixed,
+    for the pages to link: `fix` a page of the year (URL name), or `items` one page per unit named
+    in the sentence (label, URL name, arguments after the year and cluster number)."""
+
+    lead: str
+    items: tuple[tuple[str, str, tuple], ...]
+    tail: str
+    fix: str
+
+    def __new__(
+        cls,
+        text: str = "",
+        *,
+        fix: str = "",
+        lead: str = "",
+        items: tuple[tuple[str, str, tuple], ...] = (),
+        tail: str = "",
+    ) -> Problem:
+        if items:
+            text = lead + ", ".join(label for label, _, _ in items) + tail
+        problem = super().__new__(cls, text)
+        problem.lead, problem.items, problem.tail, problem.fix = lead, items, tail, fix
+        return problem
+
+
 def _ready_to_report(cycle: Cycle) -> list[str]:
     method = cycle.method
     problems = []
     if method is None or not method.scale:
-        problems.append("Chưa ban hành thang điểm.")
+        problems.append(Problem("Chưa ban hành thang điểm.", fix="cycle_method"))
     if method is None or not method.award_rules:
-        problems.append("Chưa ban hành quy chế xét khen thưởng.")
+        problems.append(Problem("Chưa ban hành quy chế xét khen thưởng.", fix="cycle_method_rules"))
     if not hasattr(cycle, "covenant"):
-        problems.append("Chưa có nội dung giao ước thi đua.")
+        problems.append(Problem("Chưa có nội dung giao ước thi đua.", fix="cycle_covenant"))
     return problems
 
 
 def _ready_to_inspect(cycle: Cycle) -> list[str]:
     sheets = cycle.result_sheets
-    submitted = set(
-        sheets.filter(state=sheets.model.State.SUBMITTED).values_list("unit_id", flat=True)
+    started = dict(sheets.values_list("unit_id", "state"))
+    submitted = sheets.model.State.SUBMITTED
+    # A unit's sheet once it has one (the secretariat reads drafts); else the list of sheets.
+    missing = tuple(
+        (u.short_name, "cycle_result_sheet", (u.code,))
+        if u.pk in started
+        else (u.short_name, "cycle_results", ())
+        for u in cycle.members()
+        if started.get(u.pk) != submitted
     )
-    missing = [u.short_name for u in cycle.members() if u.pk not in submitted]
     problems = []
     if missing:
-        problems.append(f"Chưa gửi số liệu: {', '.join(missing)}.")
+        problems.append(Problem(lead="Chưa gửi số liệu: ", items=missing, tail="."))
     inspected = set(cycle.inspections.values_list("unit_id", flat=True))
-    uncovered = [u.short_name for u in cycle.members() if u.pk not in inspected]
+    uncovered = tuple(
+        (u.short_name, "cycle_teams", ()) for u in cycle.members() if u.pk not in inspected
+    )
     if uncovered:
         problems.append(
-            f"Chưa có đoàn kiểm tra cho: {', '.join(uncovered)} (kể cả đơn vị Cụm trưởng)."
+            Problem(
+                lead="Chưa có đoàn kiểm tra cho: ",
+                items=uncovered,
+                tail=" (kể cả đơn vị Cụm trưởng).",
+            )
         )
     return problems
 
@@ -462,25 +500,31 @@ def _ready_to_inspect(cycle: Cycle) -> list[str]:
 def _ready_to_rank(cycle: Cycle) -> list[str]:
     inspections = cycle.inspections
     pending = inspections.exclude(state=inspections.model.State.SUBMITTED)
-    names = [i.unit.short_name for i in pending.select_related("unit")]
-    return [f"Đoàn kiểm tra chưa gửi kết quả chấm: {', '.join(names)}."] if names else []
+    items = tuple(
+        (i.unit.short_name, "cycle_inspection", (i.pk,)) for i in pending.select_related("unit")
+    )
+    if not items:
+        return []
+    return [Problem(lead="Đoàn kiểm tra chưa gửi kết quả chấm: ", items=items, tail=".")]
 
 
 def _ready_to_vote(cycle: Cycle) -> list[str]:
     problems = []
     if not cycle.rankings.exists():
-        problems.append("Chưa có bảng xếp hạng.")
+        problems.append(Problem("Chưa có bảng xếp hạng.", fix="cycle_ranking"))
     disputes = cycle.disputes
     open_disputes = disputes.filter(state=disputes.model.State.OPEN).count()
     if open_disputes:
-        problems.append(f"Còn {open_disputes} khiếu nại chưa giải quyết.")
+        problems.append(
+            Problem(f"Còn {open_disputes} khiếu nại chưa giải quyết.", fix="cycle_disputes")
+        )
     return problems
 
 
 def _ready_to_propose(cycle: Cycle) -> list[str]:
     vote = getattr(cycle, "honour_vote", None)
     if vote is None or vote.state != vote.State.CLOSED:
-        return ["Chưa kết thúc biểu quyết suy tôn."]
+        return [Problem("Chưa kết thúc biểu quyết suy tôn.", fix="cycle_vote")]
     return []
 
 
@@ -488,8 +532,8 @@ def _ready_for_approval(cycle: Cycle) -> list[str]:
     proposals = cycle.proposals
     state = proposals.model.State
     if not proposals.filter(state__in=[state.DRAFT, state.RETURNED]).exists():
-        return ["Chưa có đề nghị khen thưởng nào để trình Bộ."]
-    return _work("selection_problems")(cycle)
+        return [Problem("Chưa có đề nghị khen thưởng nào để trình Bộ.", fix="cycle_proposals")]
+    return [Problem(p, fix="cycle_proposals") for p in _work("selection_problems")(cycle)]
 
 
 def _ready_to_close(cycle: Cycle) -> list[str]:
@@ -498,9 +542,14 @@ def _ready_to_close(cycle: Cycle) -> list[str]:
     pending = proposals.filter(state__in=[state.SUBMITTED, state.DRAFT, state.RETURNED])
     problems = []
     if pending.exists():
-        problems.append(f"Còn {pending.count()} đề nghị khen thưởng chưa được Bộ quyết định.")
+        problems.append(
+            Problem(
+                f"Còn {pending.count()} đề nghị khen thưởng chưa được Bộ quyết định.",
+                fix="cycle_review",
+            )
+        )
     if not hasattr(cycle.cluster, "handover"):
-        problems.append("Chưa ghi nhận Cụm trưởng, Cụm phó năm sau.")
+        problems.append(Problem("Chưa ghi nhận Cụm trưởng, Cụm phó năm sau.", fix="cycle_handover"))
     return problems
 
 

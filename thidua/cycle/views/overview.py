@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -43,13 +45,35 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
             "cluster": cycle.cluster,
             "stages": stages,
             "upcoming": upcoming,
-            "blockers": workflow.problems_before(cycle, upcoming)
+            "blockers": linked(cycle, workflow.problems_before(cycle, upcoming))
             if upcoming and workflow.ADVANCE.permits(request.user, cycle)
             else [],
             "method": cycle.method,
             "review_step": review_step(cycle),
         },
     )
+
+
+def linked(cycle: Cycle, problems: list[str]) -> list[dict[str, Any]]:
+    """Each problem before the next stage with the page where it is fixed (each unit it names
+    linked to its own page): `workflow.Problem`'s fix and items, reversed for this year."""
+    args = [cycle.cluster.year, cycle.cluster.number]
+    rows = []
+    for problem in problems:
+        fix = getattr(problem, "fix", "")
+        items = getattr(problem, "items", ())
+        rows.append(
+            {
+                "text": str(problem),
+                "url": reverse(fix, args=args) if fix else "",
+                "lead": getattr(problem, "lead", ""),
+                "tail": getattr(problem, "tail", ""),
+                "links": [
+                    (label, reverse(name, args=[*args, *extra])) for label, name, extra in items
+                ],
+            }
+        )
+    return rows
 
 
 def review_step(cycle: Cycle) -> str:
