@@ -205,6 +205,8 @@ LANGUAGE_CODE = "vi"
 # numbers and dates in Vietnamese). English stays the source language of the code only.
 LANGUAGES = [("vi", "Tiếng Việt")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Thousands grouped as "3.356" wherever a page groups a number (intcomma), like the documents.
+FORMAT_MODULE_PATH = ["thidua.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
