@@ -152,6 +152,34 @@ class HonourVote(models.Model):
     def quorum_met(self) -> bool:
         return Fraction(self.present, self.member_count) >= Fraction(self.quorum)
 
+    def honoured_only_awards(self) -> list[str]:
+        """The awards the cluster's rules keep for the honoured unit alone (none if unreadable)."""
+        from thidua.engine.awards import AwardRulesError, parse_award_rules
+
+        method = self.cycle.method
+        try:
+            rules = parse_award_rules(method.award_rules) if method else None
+        except AwardRulesError:
+            return []
+        return [a.name for a in rules.awards if a.candidates == "honoured"] if rules else []
+
+    def closing_short_text(self) -> str:
+        """Before closing without the quorum: that it is not met and what that does to the result."""
+        awards = self.honoured_only_awards()
+        lost = (
+            f"; Cụm không có đơn vị được suy tôn nên không đề nghị được {', '.join(awards)} "
+            "(quy chế của Cụm chỉ dành cho đơn vị được suy tôn)"
+            if awards
+            else ""
+        )
+        return (
+            f"Chưa đủ số đơn vị tham gia biểu quyết: mới có {self.present}/{self.member_count} "
+            f"đơn vị, cần ít nhất {self.need_present} ({self.quorum} số thành viên). Kết thúc "
+            f"bây giờ thì biểu quyết không hợp lệ: phiếu không được kiểm, số phiếu không được "
+            f"công bố, {self.candidate.name} không được suy tôn năm {self.cycle.cluster.year}"
+            f"{lost}. Mỗi năm chỉ biểu quyết một lần, không mở lại được."
+        )
+
     def outcome_text(self) -> str:
         if not self.quorum_met:
             return (

@@ -110,7 +110,10 @@ def cycle_vote_close(request: HttpRequest, year: int, number: int) -> HttpRespon
     ok, _, status = run_step(
         request,
         lambda: vote.close(by=request.user, passphrase=passphrase),
-        success="Đã kết thúc bỏ phiếu suy tôn.",
+        success="Đã kết thúc bỏ phiếu suy tôn."
+        if vote.quorum_met
+        else "Đã kết thúc biểu quyết suy tôn khi chưa đủ số đơn vị tham gia: biểu quyết không "
+        "hợp lệ, phiếu không được kiểm, không có đơn vị được suy tôn.",
         form=form,
     )
     return (
