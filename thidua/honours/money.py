@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from thidua.engine import text
 from thidua.engine.numbers import fmt_number
 from thidua.honours.models.common import catalogue
 
@@ -244,6 +245,6 @@ def fund(records: Iterable[Any]) -> Fund:
         by_year[record.year].add(amount)
         result.total.add(amount)
     result.by_decision = dict(sorted(by_decision.items(), key=lambda kv: (kv[0][1], kv[0][0])))
-    result.by_unit = dict(sorted(by_unit.items()))
+    result.by_unit = dict(sorted(by_unit.items(), key=lambda kv: text.sort_key(kv[0])))
     result.by_year = dict(sorted(by_year.items()))
     return result

@@ -33,13 +33,15 @@ class HandoverForm(forms.ModelForm):
     def __init__(self, *args, cluster: Cluster, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.cluster = cluster
-        candidates = (
-            Unit.objects.valid_in_year(cluster.year + 1)
-            .filter(
-                kind__in=[m.unit.kind for m in cluster.members()] or [Unit.Kind.PROVINCE_POLICE]
-            )
-            .order_by("sort_key")
-        )
+        # Next year's leader and deputy come from the cluster's members (a merged member through
+        # the unit that carries it next year), in Vietnamese alphabetical order.
+        members = [m.unit for m in cluster.members()]
+        lineage = {u.pk for unit in members for u in (unit, *unit.successors())}
+        candidates = Unit.objects.valid_in_year(cluster.year + 1).order_by("sort_key")
+        if lineage:
+            candidates = candidates.filter(pk__in=lineage)
+        else:
+            candidates = candidates.filter(kind=Unit.Kind.PROVINCE_POLICE)
         for name in ("next_leader", "next_deputy"):
             self.fields[name].queryset = candidates
             self.fields[name].label_from_instance = lambda unit: unit.name

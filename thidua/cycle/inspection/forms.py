@@ -74,7 +74,7 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args, cycle: Cycle, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        members = Unit.objects.filter(pk__in=cycle.member_ids()).order_by("name")
+        members = Unit.objects.filter(pk__in=cycle.member_ids()).order_by("sort_key")
         for name in ("leader_unit", "member_units", "inspected_units"):
             self.fields[name].queryset = members
 
