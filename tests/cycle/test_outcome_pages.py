@@ -90,7 +90,14 @@ def test_ranking_shows_rank_total_tie_break_note_and_robustness_band(world):
     # The engine's note names units by code; the page by name.
     assert "bằng tổng điểm 94,6 với Hòa Bình; Hòa Bình xếp trên" in page
     assert "hoa-binh" not in page
-    assert "Hạng trung vị" in page and "Khoảng 5–95%" in page and "Xác suất đứng đầu" in page
+    # The robustness figures said for the unit, the figures kept as detail.
+    assert "Hạng 1 vững: cân nhắc các nhóm tiêu chí hơi khác đi, đơn vị vẫn đứng hạng 1." in page
+    assert (
+        "Hạng 4 có thể đổi: cân nhắc các nhóm tiêu chí hơi khác đi, đơn vị đứng từ hạng 4 đến hạng 5."
+        in page
+    )
+    assert "Số liệu: hạng trung vị 5; 90/100 lần tính đứng hạng 4–5; đứng đầu 0% số lần." in page
+    assert "Xác suất đứng đầu" not in page and "Khoảng 5–95%" not in page
     assert "Phương pháp chấm phiên bản 1" in page
     assert 'data-chart="chart-robustness"' in response.content.decode()
     assert "chart.umd.min.js" in response.content.decode()

@@ -59,6 +59,7 @@ class IndividualForm(forms.Form):
     person = forms.ModelChoiceField(
         label="Cán bộ, chiến sĩ",
         queryset=Person.objects.none(),
+        empty_label="— Chọn cán bộ, chiến sĩ —",
         error_messages={"required": "Chọn cán bộ, chiến sĩ được đề nghị."},
     )
     award = _award_field("ca_nhan")
