@@ -285,6 +285,7 @@ from thidua.api.routers import (  # noqa: E402
     honours_writes,  # noqa: F401
 )
 from thidua.api.routers import decisions as decisions_router  # noqa: E402
+from thidua.api.routers import honours_teams  # noqa: E402
 from thidua.api.routers import review as review_router  # noqa: E402
 
 api.add_router("/clusters/", cycle_plan.router)
@@ -299,3 +300,4 @@ api.add_router("/clusters/", review_router.router)
 api.add_router("/clusters/", documents.router)
 api.add_router("/", honours.router)
 api.add_router("/", decisions_router.router)
+api.add_router("/", honours_teams.router)

@@ -185,9 +185,8 @@ def _count(label: str, required: bool = False) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=required,
-        min_value=0,
+        # No bound here: the model step refuses a bad count with the API's and Excel's message.
         widget=forms.NumberInput(attrs={"class": "input--short"}),
-        error_messages={"min_value": "Số người không được âm."},
     )
 
 

@@ -41,17 +41,22 @@ def sheet(unit: Unit, user: User) -> bytes:
     )
 
 
-def _number(raw: Any) -> int:
+def number(raw: Any) -> int:
     if isinstance(raw, bool):
         raise ValueError
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, float):
+        if not raw.is_integer():  # 3.5 officers: not a count (never read as "35")
+            raise ValueError
         return int(raw)
     text = strip_control(str(raw)).strip().replace(".", "").replace(" ", "")
-    if not text.isdigit():
+    # A negative or huge number is a number: the model refuses it with the page's and the API's
+    # message (rosters.count_errors); only what is no whole number at all is refused here.
+    digits = text[1:] if text[:1] in ("-", "−") else text
+    if not digits.isdigit() or len(digits) > 15:
         raise ValueError
-    return int(text)
+    return -int(digits) if digits != text else int(digits)
 
 
 def read(source: bytes | IO[bytes]) -> tuple[list[tuple[int, dict[str, int | None]]], list[str]]:
@@ -87,9 +92,9 @@ def read(source: bytes | IO[bytes]) -> tuple[list[tuple[int, dict[str, int | Non
                 values[field] = None
                 continue
             try:
-                values[field] = _number(raw)
+                values[field] = number(raw)
             except ValueError:
-                errors.append(f"Dòng {offset}, cột “{header}”: “{raw}” không phải số nguyên ≥ 0.")
+                errors.append(f"Dòng {offset}, cột “{header}”: “{raw}” không phải số nguyên.")
                 values[field] = None
         if values.get("year") is not None and year_error(values["year"]):
             errors.append(f"Dòng {offset}, cột “Năm”: {year_error(values['year'])}")
@@ -107,14 +112,14 @@ def import_rosters(*, by: User, unit: Unit, source: bytes | IO[bytes]) -> int:
     """Record every row (all or nothing); the number of years recorded."""
     rows, errors = read(source)
     if not errors:
-        for number, values in rows:
+        for row_no, values in rows:
             try:
                 UnitYearRoster.set(by=by, unit=unit, **values)
             except ValidationError as exc:
                 labels = {f: h for h, f, _ in COLUMNS}
                 for field, messages in exc.message_dict.items():
                     where = f", cột “{labels[field]}”" if field in labels else ""
-                    errors += [f"Dòng {number}{where}: {m}" for m in messages]
+                    errors += [f"Dòng {row_no}{where}: {m}" for m in messages]
     if errors:  # raised inside the transaction: nothing of the file is kept
         raise ValidationError(errors)
     return len(rows)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from thidua.honours.views import commendations, data, eligibility, people
+from thidua.honours.views import commendations, data, eligibility, people, teams
 
 KINDS = "<str:kind>"  # cong-tac | xep-loai | sang-kien | ky-luat (checked by the view's table)
 
@@ -48,6 +48,14 @@ urlpatterns = [
         "don-vi/<slug:code>/quan-so/excel/",
         eligibility.unit_rosters_excel,
         name="honours_unit_rosters_excel",
+    ),
+    path("don-vi/<slug:code>/truc-thuoc/", teams.unit_teams, name="honours_unit_teams"),
+    path("don-vi/<slug:code>/truc-thuoc/them/", teams.team_create, name="honours_team_create"),
+    path("don-vi/<slug:code>/truc-thuoc/quan-so/", teams.team_roster, name="honours_team_roster"),
+    path(
+        "don-vi/<slug:code>/truc-thuoc/excel/",
+        teams.teams_excel_view,
+        name="honours_teams_excel",
     ),
     path("don-vi/<slug:code>/goi-y/", eligibility.unit_suggestions, name="honours_suggestions"),
     path("xet-dieu-kien/", eligibility.eligibility, name="honours_eligibility"),

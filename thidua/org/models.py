@@ -565,7 +565,12 @@ class User(AbstractUser):
         """Ministry users (approvers, and anyone in a Ministry body) see every cluster."""
         if self.is_superuser or self.role == self.Role.MINISTRY_APPROVER:
             return True
-        return self.unit is not None and self.unit.kind != Unit.Kind.PROVINCE_POLICE
+        # A province's or a Ministry body's subordinate unit (phòng, đội, Công an xã) is no
+        # Ministry body: its users see their own line only.
+        return self.unit is not None and self.unit.kind not in (
+            Unit.Kind.PROVINCE_POLICE,
+            Unit.Kind.SUBORDINATE,
+        )
 
     def unit_lineage_ids(self) -> list[int]:
         """The user's unit and every unit merged into it: their history is the user's too."""

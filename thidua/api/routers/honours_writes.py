@@ -55,6 +55,7 @@ from thidua.honours.models import (
     UnitRating,
     UnitYearRoster,
 )
+from thidua.honours.models.rosters import COUNT_MAX
 from thidua.org.access import require
 from thidua.org.models import Unit
 
@@ -418,7 +419,8 @@ def set_unit_rating(request, code: str, payload: RatingIn):
 
 # -- unit rosters (a unit's year data as counts, for collective titles) --------------------------
 
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
+# Bounds documented, checked by the model step (one message on the page, the API and Excel).
+Count = Annotated[int, Field(json_schema_extra={"minimum": 0, "maximum": COUNT_MAX})]
 
 
 class UnitRosterIn(Schema):
@@ -438,9 +440,7 @@ class UnitRosterOut(UnitRosterIn):
 
 def _unit_roster(r: UnitYearRoster) -> dict[str, Any]:
     fields = ("year", "members", "completed", "advanced", "emulation", "reprimanded", "warned")
-    return {"unit_code": r.unit.code, "unit_name": r.unit.name} | {
-        f: getattr(r, f) for f in fields
-    }
+    return {"unit_code": r.unit.code, "unit_name": r.unit.name} | {f: getattr(r, f) for f in fields}
 
 
 @router.get(

@@ -67,25 +67,52 @@ def line_ids(unit: Unit) -> frozenset[int]:
     return frozenset(u.pk for u in unit.lineage()) | {u.pk for u in unit.successors()}
 
 
+def with_subordinates(ids: frozenset[int]) -> frozenset[int]:
+    """``ids`` and every subordinate unit registered below them (phòng, đội, Công an xã, phường),
+    however deep: a unit's emulation officer keeps its teams' records. One query per
+    level of depth (one in all when there is none)."""
+    found, frontier = set(ids), set(ids)
+    while frontier:
+        frontier = (
+            set(
+                Unit.objects.filter(kind=Unit.Kind.SUBORDINATE, parent_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
+            )
+            - found
+        )
+        found |= frontier
+    return frozenset(found)
+
+
+def forget_scope(user: User | None) -> None:
+    """Drop the user's cached units (a team was just registered below their unit)."""
+    for attr in ("_honours_line", "_honours_write_line"):
+        if getattr(user, attr, None) is not None:
+            delattr(user, attr)  # through the request's lazy user too
+
+
 def user_line_ids(user: User) -> frozenset[int]:
+    """What a user reads: the unit's line and the subordinate units below it."""
     if getattr(user, "unit_id", None) is None:
         return frozenset()
     cached = getattr(user, "_honours_line", None)
     if cached is None:
-        cached = user._honours_line = line_ids(user.unit)
+        cached = user._honours_line = with_subordinates(line_ids(user.unit))
     return cached
 
 
 def user_write_ids(user: User) -> frozenset[int]:
     """The units a user writes records for: their own unit and the units merged into it (whose
-    history it carries), never the units it was merged into. History is read through the whole
-    line (`user_line_ids`); it is written only as the unit one belongs to now: an officer of a
-    dissolved unit writes nothing for its successor."""
+    history it carries), with the subordinate units below them, never the units it was merged
+    into. History is read through the whole line (`user_line_ids`); it is written only as the unit
+    one belongs to now: an officer of a dissolved unit writes nothing for its successor."""
     if getattr(user, "unit_id", None) is None:
         return frozenset()
     cached = getattr(user, "_honours_write_line", None)
     if cached is None:
-        cached = user._honours_write_line = frozenset(u.pk for u in user.unit.lineage())
+        own = frozenset(u.pk for u in user.unit.lineage())
+        cached = user._honours_write_line = with_subordinates(own)
     return cached
 
 

@@ -19,6 +19,28 @@ from thidua.honours.models.common import raise_on, require_edit, year_error
 from thidua.org.models import Unit, User
 
 COUNT_FIELDS = ("completed", "advanced", "emulation", "reprimanded", "warned")
+# No police unit counts a million officers: a larger number is a typing error (and one past 2^31
+# would not even fit PostgreSQL's integer column: a server error instead of a refusal).
+COUNT_MAX = 1_000_000
+COUNT_MAX_TEXT = "1.000.000"
+
+
+def count_errors(values: dict[str, object]) -> dict[str, str]:
+    """Each count that is not a whole number from 0 to COUNT_MAX, with its one message: the page,
+    the API and both Excel sheets pass their numbers here unbounded, so a bad count reads the same
+    everywhere."""
+    errors = {}
+    for name in ("members", *COUNT_FIELDS):
+        value = values.get(name)
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if value is None or (whole and 0 <= value <= COUNT_MAX):
+            continue
+        label = str(UnitYearRoster._meta.get_field(name).verbose_name)
+        errors[name] = (
+            f"{label[0].upper()}{label[1:]} phải là số nguyên từ 0 đến {COUNT_MAX_TEXT} "
+            f"(đang là {value})."
+        )
+    return errors
 
 
 class UnitYearRoster(models.Model):
@@ -89,6 +111,7 @@ class UnitYearRoster(models.Model):
         """Record (or replace) the unit's counts for ``year``; audited, one transaction."""
         if by is not None:
             require_edit(by, unit.pk, f"quân số của {unit.name}")
+        raise_on(count_errors({"members": members, **counts}))
         existing = cls.objects.select_for_update().filter(unit=unit, year=year).first()
         before = snapshot(existing) if existing else None
         row = existing or cls(unit=unit, year=year)

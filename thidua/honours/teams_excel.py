@@ -1,0 +1,131 @@
+"""The year data of a unit's subordinate units by Excel: one row per team (name, level, parent,
+rating, roster counts), downloaded with the teams already registered, filled, uploaded back.
+
+Rows go through the page's and the API's step (teams.set_rosters): a new team is registered from
+its row, a bad value is refused with the same sentence, prefixed by its row number and column. All
+rows or none."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from thidua.engine import text
+from thidua.honours.exports import exported_by, workbook
+from thidua.honours.models import UnitRating, UnitYearRoster
+from thidua.honours.rosters_excel import number
+from thidua.honours.teams import RowsRefused, set_rosters, teams_of
+from thidua.org.models import Unit, User
+from thidua.untrusted import FileRefused, open_workbook, strip_control
+
+# (header, field, is a number)
+COLUMNS = (
+    ("Năm", "year", True),
+    ("Tên đơn vị trực thuộc", "name", False),
+    ("Cấp", "level", False),
+    ("Thuộc (đơn vị cấp trên)", "parent", False),
+    ("Xếp loại đơn vị", "rating", False),
+    ("Tổng quân số", "members", True),
+    ("Hoàn thành nhiệm vụ trở lên", "completed", True),
+    ("Chiến sĩ tiên tiến", "advanced", True),
+    ("Chiến sĩ thi đua cơ sở", "emulation", True),
+    ("Kỷ luật khiển trách", "reprimanded", True),
+    ("Kỷ luật từ cảnh cáo trở lên", "warned", True),
+)
+HEADERS = tuple(h for h, _, _ in COLUMNS)
+HEADER_OF = {f: h for h, f, _ in COLUMNS}
+MAX_ROWS = 2000
+
+
+def sheet(unit: Unit, year: int, user: User) -> bytes:
+    """Every team of the unit with its data of ``year`` (empty cell = not known yet)."""
+    teams = teams_of(unit)
+    rosters = {r.unit_id: r for r in UnitYearRoster.objects.filter(unit__in=teams, year=year)}
+    ratings = {r.unit_id: r for r in UnitRating.objects.filter(unit__in=teams, year=year)}
+
+    def row(team: Unit) -> list[Any]:
+        roster, rating = rosters.get(team.pk), ratings.get(team.pk)
+        parent = "" if team.parent_id == unit.pk else team.parent.name
+        counts = [getattr(roster, f) if roster else None for _, f, _ in COLUMNS[5:]]
+        label = rating.get_rating_display() if rating else ""
+        return [year, team.name, team.get_level_display(), parent, label, *counts]
+
+    return workbook(
+        f"Quân số đơn vị trực thuộc năm {year} — {unit.name}",
+        HEADERS,
+        (row(t) for t in teams),
+        subtitle=(
+            f"{exported_by(user)}. Mỗi dòng một đơn vị trực thuộc (phòng, đội, Công an xã, "
+            "phường) trong một năm; dòng mới là đơn vị mới (ghi cấp: “Cấp cơ sở” hoặc “Cấp dưới "
+            "cơ sở”). Ô để trống là chưa rõ."
+        ),
+        widths=[8, 34, 16, 28, 26, 12, 16, 14, 16, 14, 18],
+        sheet="Đơn vị trực thuộc",
+    )
+
+
+def _cell(raw: Any) -> bool:
+    return raw is not None and str(raw).strip() != ""
+
+
+def read(source: bytes | IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
+    """(rows by sheet row number, errors) of an uploaded workbook; values are checked by the
+    step, only what is no number at all is refused here."""
+    try:
+        wb = open_workbook(source)
+    except FileRefused as exc:
+        return [], [str(exc)]
+    try:
+        rows = list(wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 10))
+    finally:
+        wb.close()
+    head = next(
+        (
+            i
+            for i, row in enumerate(rows[:10])
+            if row and text.search_key(str(row[0] or "")) == text.search_key(HEADERS[0])
+        ),
+        None,
+    )
+    if head is None:
+        return [], [f"Không thấy dòng tiêu đề (cột đầu là “{HEADERS[0]}”): dùng tệp mẫu tải về."]
+    found, errors = [], []
+    for row_no, row in enumerate(rows[head + 1 :], start=head + 2):
+        cells = (list(row or ()) + [None] * len(COLUMNS))[: len(COLUMNS)]
+        if not any(_cell(c) for c in cells):
+            continue
+        values: dict[str, Any] = {}
+        for (header, field, numeric), raw in zip(COLUMNS, cells, strict=True):
+            if not _cell(raw):
+                values[field] = None
+            elif not numeric:
+                values[field] = strip_control(str(raw))
+            else:
+                try:
+                    values[field] = number(raw)
+                except ValueError:
+                    errors.append(f"Dòng {row_no}, cột “{header}”: “{raw}” không phải số nguyên.")
+        found.append((row_no, values))
+    if not found and not errors:
+        errors.append("Tệp không có dòng số liệu nào.")
+    return found, errors
+
+
+@transaction.atomic
+def import_rosters(*, by: User, unit: Unit, source: bytes | IO[bytes]) -> int:
+    """Record every row (all or nothing); the number of rows recorded."""
+    rows, errors = read(source)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        set_rosters(by=by, unit=unit, rows=[values for _, values in rows])
+    except RowsRefused as exc:
+        raise ValidationError(
+            [
+                f"Dòng {rows[index][0]}, cột “{HEADER_OF[field]}”: {message}"
+                for index, field, message in exc.rows
+            ]
+        ) from None
+    return len(rows)
