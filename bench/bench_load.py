@@ -1,29 +1,38 @@
-"""Load benchmark: `make run`'s production server under 50 concurrent users, and the ranking page.
+"""Load benchmark on the production shape, beside `make run`'s shape, in the same run.
 
-The server is started the way `make run` starts it — gunicorn `thidua.wsgi:application` with the
-Makefile's worker count and SECRET_KEY_FILE — with THIDUA_ENV=production, on a free loopback port,
-against a COPY of the demo database in a temporary folder (the user's var/ is only read). The client
-speaks to it as the reverse proxy would (X-Forwarded-Proto: https, so the secure cookies, HSTS and
-CSRF Referer checks of production are all in play).
+Two shapes are started by the benchmark itself (bench/loadstack.py), one after the other, each on a
+fresh copy of the demo in a temporary folder, with production settings on loopback, and stopped
+with everything they started:
+
+- PostgreSQL: two app servers (gunicorn, the Makefile's worker count each, on two ports; the client
+  spreads the requests over them, round robin, as the reverse proxy would), one worker of the task
+  engine (Huey) in its own process, a private Redis (the engine's queue, the shared cache), on a
+  PostgreSQL database created for the run and dropped after it (LOAD_PG_URL).
+- SQLite: `make run`'s shape: one app server and one worker on the embedded database.
+
+The client speaks to them as the reverse proxy would (X-Forwarded-Proto: https, so the secure
+cookies, HSTS and CSRF Referer checks of production are all in play).
 
 (a) 50 users for 60 s, each sending its next request as soon as the last is answered (no think
     time): signed-in page readers of Cluster 3/2021 (home, cluster, year overview, ranking, results
     list, unit score) and API readers, and unit officers of Cluster 3/2025 saving their own result
     sheet through `PUT /api/v1/…/results` with the version they read (409 = someone else saved
     first: re-read and retry, the optimistic-concurrency protocol, not an error). Errors (any 5xx,
-    connection error or unexpected status) must be 0.
-(b) The ranking page's throughput as a ratio to the health check (/suc-khoe/, a DB ping) at
-    concurrency 8, measured in alternation in the same run, and the ranking page's p95 at
-    concurrency 8; the account page (the cheapest signed-in page) as the signed-in floor. Measured
-    with a lean asyncio client (see "a lean client" below), not the thread pool of (a).
+    connection error or unexpected status) must be 0. Throughput, p50/p95/p99.
+(b) The ranking page's throughput as a ratio to the account page (the cheapest signed-in page:
+    session, user, layout) at concurrency 8 on the same server, measured in alternation in the
+    same run (target ≥ 0.6); its ratio to the anonymous health check and to the year's overview,
+    and its p95, reported. Measured with a lean asyncio client (see "a lean client" below), not
+    the thread pool of (a).
 
-The load generators run in this process and share the machine's cores with the server: the
+The load generators run in this process and share the machine's cores with the servers: the
 figures are a floor, not what a separate client machine would measure.
 
     .venv/bin/python bench/bench_load.py            # LOAD_SECONDS=60 LOAD_USERS=50 by default
     LOAD_ONLY=mixed|ranking                         # one of the two measurements
-    LOAD_FRESH=1                                    # build the database (migrate + load_demo)
-                                                    # even when var/thidua.sqlite3 exists
+    LOAD_SHAPES=postgresql,sqlite                   # which shapes (both by default)
+    LOAD_PG_URL=postgres://postgres@127.0.0.1:5432/thidua_bench   # the server, and the database
+                                                    # the run creates and drops
 """
 
 from __future__ import annotations
@@ -32,11 +41,7 @@ import asyncio
 import json
 import os
 import random
-import re
 import shutil
-import socket
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,8 +53,9 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadstack import PG_URL, PROXY, Stack, pg_reachable
+
 PASSWORD = "ThiDua@2025"  # the demo accounts' password (thidua/org/demo.py)
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
@@ -95,144 +101,7 @@ def emit(name: str, value: float, unit: str, target: str, ok: bool, **extra: obj
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def workers_of_make_run() -> int:
-    """The worker count `make run` uses (WORKERS ?= n in the Makefile, or WORKERS in the env)."""
-    if os.environ.get("WORKERS"):
-        return int(os.environ["WORKERS"])
-    found = re.search(r"^WORKERS \?= (\d+)", (ROOT / "Makefile").read_text(), re.M)
-    return int(found.group(1)) if found else 3
-
-
-# -- the server ------------------------------------------------------------------------------------
-
-
-class Server:
-    """gunicorn with production settings on a copy of the demo database, in a temporary folder."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.workers = workers_of_make_run()
-        key = tmp / "secret_key"
-        key.write_text(os.urandom(32).hex())
-        key.chmod(0o600)
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MEDIA_ROOT")},
-            "THIDUA_ENV": "production",
-            "THIDUA_VAR_DIR": str(tmp),
-            "SECRET_KEY_FILE": str(key),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SETTINGS_MODULE": "thidua.settings",
-        }
-        self.proc: subprocess.Popen | None = None
-
-    def manage(self, *args: str, env: dict[str, str] | None = None) -> None:
-        done = subprocess.run(
-            [str(BIN / "python"), "manage.py", *args],
-            cwd=ROOT,
-            env=env or self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if done.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-
-    def prepare(self) -> str:
-        """Copy var/'s database and collected static files, or build them; return what was done."""
-        source = ROOT / "var" / "thidua.sqlite3"
-        db = self.tmp / "thidua.sqlite3"
-        if source.exists() and not os.environ.get("LOAD_FRESH"):
-            # The backup API gives a consistent copy even while a `make run` server writes to it.
-            with (
-                sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src,
-                sqlite3.connect(db) as dst,
-            ):
-                src.backup(dst)
-            how = "copy of var/thidua.sqlite3"
-        else:
-            # load_demo refuses a production database: build the copy with the development profile.
-            dev = {**self.env, "THIDUA_ENV": "development"}
-            self.manage("migrate", "--no-input", env=dev)
-            self.manage("load_demo", env=dev)
-            how = "fresh migrate + load_demo"
-        self.manage("migrate", "--no-input")  # the copy may predate a migration of the tree
-        static = ROOT / "var" / "staticfiles"
-        if (static / "staticfiles.json").exists():
-            shutil.copytree(static, self.tmp / "staticfiles")
-        self.manage("collectstatic", "--no-input", "--verbosity", "0")  # only what changed
-        self._return_open_sheets()
-        return how
-
-    def _return_open_sheets(self) -> None:
-        """On the copy, the 2025 secretariat returns the submitted sheets so every unit edits one."""
-        code = (
-            "from thidua.cycle.models import ResultSheet; from thidua.org.models import User\n"
-            "by = User.objects.get(username='thuongtruc.caobang')\n"
-            "for s in ResultSheet.objects.filter(cycle__cluster__year=2025, "
-            "cycle__cluster__number=3, state=ResultSheet.State.SUBMITTED):\n"
-            "    s.return_to_unit(by=by, reason='Đề nghị rà soát lại số liệu (đo tải)')\n"
-        )
-        self.manage("shell", "-c", code)
-
-    def start(self) -> None:
-        log = self.tmp / "gunicorn.log"
-        self.proc = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "thidua.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--access-logfile",
-                str(self.tmp / "access.log"),
-                "--error-logfile",
-                str(log),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-            try:
-                answer = requests.get(self.url + "/suc-khoe/", headers=PROXY, timeout=5)
-                if answer.status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer its health check within 60 s")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(15)
-
-    def server_errors(self) -> list[str]:
-        log = self.tmp / "gunicorn.log"
-        text = log.read_text(errors="replace") if log.exists() else ""
-        return [line for line in text.splitlines() if "Traceback" in line or "[ERROR]" in line]
-
-
 # -- one signed-in user ----------------------------------------------------------------------------
-
-PROXY = {"X-Forwarded-Proto": "https"}  # what nginx sends: TLS ends at the reverse proxy
 
 
 class CsrfField(HTMLParser):
@@ -265,33 +134,43 @@ class Stats:
 
 
 class User:
-    def __init__(self, server: Server, username: str, stats: Stats) -> None:
-        self.server, self.username, self.stats = server, username, stats
+    """A signed-in user of a stack; each request goes to the stack's next app server (round robin,
+    as the reverse proxy spreads them), the session (in the database) valid on every one."""
+
+    def __init__(self, stack: Stack, username: str, stats: Stats, *, offset: int = 0) -> None:
+        self.stack, self.username, self.stats = stack, username, stats
+        self.turn = offset
         self.http = requests.Session()
         self.http.headers.update(PROXY)
+
+    def next_server(self) -> str:
+        self.turn += 1
+        return self.stack.urls[self.turn % len(self.stack.urls)]
 
     def cookies(self) -> dict[str, str]:
         """The Secure cookies, sent on the loopback leg too: the browser's leg is HTTPS at the proxy
         (a cookie jar would keep them for https:// addresses only)."""
         return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)}
 
-    def origin(self, path: str) -> dict[str, str]:
-        return {"Referer": f"https://127.0.0.1:{self.server.port}{path}", **self.cookies()}
+    def origin(self, base: str, path: str) -> dict[str, str]:
+        """The Referer a browser on the proxy's HTTPS address would send to this server."""
+        return {"Referer": f"{base.replace('http://', 'https://')}{path}", **self.cookies()}
 
     def login(self) -> None:
-        page = self.http.get(self.server.url + "/dang-nhap/", timeout=TIMEOUT)
+        base = self.next_server()
+        page = self.http.get(base + "/dang-nhap/", timeout=TIMEOUT)
         if page.status_code != 200:
             raise LoadError(f"{self.username}: the login page answered {page.status_code}")
         parser = CsrfField()
         parser.feed(page.text)
         answer = self.http.post(
-            self.server.url + "/dang-nhap/",
+            base + "/dang-nhap/",
             data={
                 "username": self.username,
                 "password": PASSWORD,
                 "csrfmiddlewaretoken": parser.token,
             },
-            headers=self.origin("/dang-nhap/"),
+            headers=self.origin(base, "/dang-nhap/"),
             allow_redirects=False,
             timeout=TIMEOUT,
         )
@@ -299,14 +178,26 @@ class User:
             raise LoadError(f"{self.username}: login answered {answer.status_code}")
 
     def call(
-        self, name: str, method: str, path: str, expect: tuple[int, ...] = (200,), **kw
+        self,
+        name: str,
+        method: str,
+        path: str,
+        expect: tuple[int, ...] = (200,),
+        *,
+        write: bool = False,
+        **kw,
     ) -> requests.Response | None:
-        """One timed request; anything but an expected status (or no answer) is an error."""
-        kw["headers"] = {**self.cookies(), **kw.get("headers", {})}
+        """One timed request; anything but an expected status (or no answer) is an error. A write
+        carries the CSRF token and the Referer of the server it goes to."""
+        base = self.next_server()
+        headers = self.origin(base, path) if write else self.cookies()
+        if write:
+            headers["X-CSRFToken"] = self.http.cookies["csrftoken"]
+        kw["headers"] = {**headers, **kw.get("headers", {})}
         started = time.perf_counter()
         try:
             answer = self.http.request(
-                method, self.server.url + path, timeout=TIMEOUT, allow_redirects=False, **kw
+                method, base + path, timeout=TIMEOUT, allow_redirects=False, **kw
             )
         except requests.RequestException as exc:
             with self.stats.lock:
@@ -345,8 +236,8 @@ class Reader(User):
 
 
 class Writer(User):
-    def __init__(self, server: Server, username: str, stats: Stats) -> None:
-        super().__init__(server, username, stats)
+    def __init__(self, stack: Stack, username: str, stats: Stats, *, offset: int = 0) -> None:
+        super().__init__(stack, username, stats, offset=offset)
         self.unit = WRITERS[username]
         self.deadline = time.monotonic() + SECONDS
 
@@ -379,7 +270,7 @@ class Writer(User):
                 api,
                 expect=(200, 409),
                 json={"values": values, "remarks": sheet["remarks"], "version": sheet["version"]},
-                headers={"X-CSRFToken": self.http.cookies["csrftoken"], **self.origin(api)},
+                write=True,
             )
             if saved is None:
                 return
@@ -429,13 +320,15 @@ def ms(seconds: float) -> float:
 # -- the two measurements --------------------------------------------------------------------------
 
 
-def mixed_load(server: Server) -> None:
+def mixed_load(stack: Stack, label: str) -> None:
     stats = Stats()
     writers = round(USERS * WRITER_SHARE)
     users: list[User] = [
-        Writer(server, list(WRITERS)[i % len(WRITERS)], stats) for i in range(writers)
+        Writer(stack, list(WRITERS)[i % len(WRITERS)], stats, offset=i) for i in range(writers)
     ]
-    users += [Reader(server, READERS[i % len(READERS)], stats) for i in range(USERS - writers)]
+    users += [
+        Reader(stack, READERS[i % len(READERS)], stats, offset=i) for i in range(USERS - writers)
+    ]
     for user in users:
         user.login()
     for user in users:
@@ -443,22 +336,35 @@ def mixed_load(server: Server) -> None:
             user.deadline = time.monotonic() + SECONDS
     elapsed = run_users(users, SECONDS, lambda u, rng: u.actions(rng), seed=7)
     done, samples = stats.count(), stats.all()
-    tag = f"{USERS} users, {SECONDS:.0f} s, no think time; client shares the {os.cpu_count()} cores"
-    emit("load: requests", done, "requests", "> 0", done > 0, note=tag)
+    tag = (
+        f"{USERS} users, {SECONDS:.0f} s, no think time, over {len(stack.urls)} app server(s); "
+        f"client shares the {os.cpu_count()} cores"
+    )
+    emit(f"load ({label}): requests", done, "requests", "> 0", done > 0, note=tag)
     emit(
-        "load: errors",
+        f"load ({label}): errors",
         len(stats.errors),
         "requests",
         "0",
         not stats.errors,
         first=stats.errors[:5],
-        server_log=server.server_errors()[:5],
+        server_log=stack.server_errors()[:5],
     )
-    emit("load: throughput", round(done / elapsed, 1), "requests/s", "reported", True, note=tag)
-    for p in (50, 95, 99):
-        emit(f"load: p{p} latency", ms(pct(samples, p)), "ms", "reported", True)
     emit(
-        "load: sheet saves",
+        f"load ({label}): throughput",
+        round(done / elapsed, 1),
+        "requests/s",
+        "reported",
+        True,
+        p50_ms=ms(pct(samples, 50)),
+        p95_ms=ms(pct(samples, 95)),
+        p99_ms=ms(pct(samples, 99)),
+        note=tag,
+    )
+    for p in (50, 95, 99):
+        emit(f"load ({label}): p{p} latency", ms(pct(samples, p)), "ms", "reported", True)
+    emit(
+        f"load ({label}): sheet saves",
         stats.saves,
         "saves",
         "> 0 (409 then re-read is the protocol)",
@@ -468,7 +374,7 @@ def mixed_load(server: Server) -> None:
         sheets=len(set(WRITERS.values())),
     )
     emit(
-        "load: saves given up after 30 conflicts in a row",
+        f"load ({label}): saves given up after 30 conflicts in a row",
         stats.abandoned,
         "saves",
         "0",
@@ -477,7 +383,14 @@ def mixed_load(server: Server) -> None:
     per_kind = {
         k: {"n": len(v), "p95_ms": ms(pct(v, 95))} for k, v in sorted(stats.latencies.items())
     }
-    emit("load: requests by kind", len(per_kind), "kinds", "reported", True, kinds=per_kind)
+    emit(
+        f"load ({label}): requests by kind",
+        len(per_kind),
+        "kinds",
+        "reported",
+        True,
+        kinds=per_kind,
+    )
 
 
 # -- the page at concurrency 8: a lean client ------------------------------------------------------
@@ -538,53 +451,52 @@ async def _drive(port: int, probe: Probe, seconds: float, concurrency: int) -> N
     probe.seconds += time.perf_counter() - started
 
 
-def ranking_ratio(server: Server) -> None:
-    """The ranking page vs the health check at concurrency 8, alternated twice in the same run;
-    the account page (the cheapest signed-in page: session, user, layout) and the year's overview
-    (a signed-in page of the same year) for context."""
-    signed_in = User(server, "xem.thainguyen", Stats())
+def ranking_ratio(stack: Stack, label: str) -> None:
+    """The ranking page vs the account page (the cheapest signed-in page: session, user, layout)
+    at concurrency 8 on the same app server, alternated twice in the same run; the health check
+    (anonymous) and the year's overview (a signed-in page of the same year) for context."""
+    signed_in = User(stack, "xem.thainguyen", Stats())
+    signed_in.turn = -1  # signs in on the first server, the one measured
     signed_in.login()
     cookie = signed_in.cookies()["Cookie"]
     ranking = Probe(
         "ranking", f"{CLOSED}/thi-dua/xep-hang/", '">Bảng xếp hạng</h2>'.encode(), cookie
     )
     probes = [
-        Probe("trivial", "/suc-khoe/", b'"status": "ok"'),
-        ranking,
         Probe("account", "/tai-khoan/", "Tài khoản của tôi</h1>".encode(), cookie),
+        ranking,
+        Probe("trivial", "/suc-khoe/", b'"status": "ok"'),
         Probe("overview", f"{CLOSED}/thi-dua/", 'aria-current="page">Tổng quan'.encode(), cookie),
     ]
     for _ in range(2):
         for probe in probes:
-            asyncio.run(_drive(server.port, probe, RATIO_SECONDS, 8))
-    trivial, _, account, overview = probes
+            asyncio.run(_drive(stack.port, probe, RATIO_SECONDS, 8))
+    account, _, trivial, overview = probes
     errors = [e for p in probes for e in p.errors]
-    ratio = ranking.rate() / trivial.rate()
-    note = (
-        "concurrency 8, raw asyncio client on the same cores; trivial view = /suc-khoe/ "
-        "(health check: a DB query + storage check, anonymous)"
-    )
+    ratio = ranking.rate() / account.rate()
+    note = "concurrency 8, one app server, raw asyncio client on the same cores"
     emit(
-        "ranking page: throughput ratio to trivial view",
+        f"ranking page ({label}): throughput ratio to the account page",
         round(ratio, 3),
         "ratio",
-        ">= 0.5",
-        ratio >= 0.5 and not errors,
+        ">= 0.6 (was 0.45)",
+        ratio >= 0.6 and not errors,
         ranking_rps=round(ranking.rate(), 1),
-        trivial_rps=round(trivial.rate(), 1),
-        errors=errors[:5],
-        note=note,
-    )
-    emit(
-        "signed-in floor: account page throughput ratio to trivial view",
-        round(account.rate() / trivial.rate(), 3),
-        "ratio",
-        "reported (the cheapest signed-in page of the app: session + user + layout)",
-        not errors,
         account_rps=round(account.rate(), 1),
+        errors=errors[:5],
+        note=note + "; account page = the cheapest signed-in page (session + user + layout)",
     )
     emit(
-        "ranking page: throughput ratio to the year's overview page",
+        f"ranking page ({label}): throughput ratio to the health check",
+        round(ranking.rate() / trivial.rate(), 3),
+        "ratio",
+        "reported (anonymous: a DB query + storage check)",
+        not errors,
+        trivial_rps=round(trivial.rate(), 1),
+        account_to_trivial=round(account.rate() / trivial.rate(), 3),
+    )
+    emit(
+        f"ranking page ({label}): throughput ratio to the year's overview page",
         round(ranking.rate() / overview.rate(), 3),
         "ratio",
         "reported (a signed-in page of the same year: session, scope checks, layout)",
@@ -593,7 +505,7 @@ def ranking_ratio(server: Server) -> None:
     )
     p95 = ms(pct(ranking.latencies, 95))
     emit(
-        "ranking page: p95 at concurrency 8",
+        f"ranking page ({label}): p95 at concurrency 8",
         p95,
         "ms",
         "< 100",
@@ -606,35 +518,63 @@ def ranking_ratio(server: Server) -> None:
     )
 
 
-def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="thidua-load-"))
-    server = Server(tmp)
+SHAPES = {  # label, app servers, PostgreSQL
+    "postgresql": ("PostgreSQL, 2 app servers + worker", 2, True),
+    "sqlite": ("SQLite, 1 app server + worker", 1, False),
+}
+
+
+def run_shape(tmp: Path, shape: str) -> None:
+    label, servers, on_pg = SHAPES[shape]
+    if on_pg:
+        why = pg_reachable(PG_URL)
+        if why:
+            emit(f"load ({label}): setup", 0, "app servers", "PostgreSQL reachable", False, why=why)
+            return
+    stack = Stack(shape, tmp, servers=servers, database_url=PG_URL if on_pg else "")
     try:
-        how = server.prepare()
-        server.start()
-        load = os.getloadavg()
+        seconds = stack.prepare()
+        stack.start()
         emit(
-            "load: setup",
-            server.workers,
-            "gunicorn workers",
-            "as make run",
+            f"load ({label}): setup",
+            len(stack.urls),
+            "app servers",
+            "as the README's deployment" if on_pg else "as make run",
             True,
-            database=how,
-            machine_load_before=[round(x, 2) for x in load],
+            prepare_seconds=round(seconds, 1),
+            machine_load_before=[round(x, 2) for x in os.getloadavg()],
             cores=os.cpu_count(),
+            **stack.describe(),
         )
         only = os.environ.get("LOAD_ONLY", "")
         if only in ("", "mixed"):
-            mixed_load(server)
+            mixed_load(stack, label)
         if only in ("", "ranking"):
-            ranking_ratio(server)
+            ranking_ratio(stack, label)
+        alive = stack.alive()
+        emit(
+            f"load ({label}): every process still running at the end",
+            sum(alive.values()),
+            "processes",
+            f"{len(alive)} of {len(alive)}",
+            all(alive.values()),
+            processes=alive,
+        )
     except Exception:
-        log = tmp / "gunicorn.log"
-        if log.exists():
-            print(log.read_text(errors="replace")[-5000:], file=sys.stderr)
+        for name in ("gunicorn-0.log", "gunicorn-1.log", "worker.log"):
+            print(f"--- {name}\n{stack.log(name)}", file=sys.stderr)
         raise
     finally:
-        server.stop()
+        stack.stop()
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="thidua-load-"))
+    shapes = os.environ.get("LOAD_SHAPES", "postgresql,sqlite").split(",")
+    try:
+        for shape in shapes:
+            run_shape(tmp, shape.strip())
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -1,9 +1,11 @@
 """What every signed-in page pays, pinned on the ranking page so that it does not creep back up.
 
-A signed-in GET of the ranking page (its tables already rendered and cached) reads: the session,
+A signed-in GET of the ranking page (its content already rendered and cached) reads: the session,
 the user with their unit (one query, thidua.org.backends), the year with its cluster, the cluster's
-members, the ranking in force and its entries' figures (the cache key). An inspector's page also
-reads the units they inspect; an approver's the second factor's state.
+members, and the identity of the ranking in force (the cache key: a ranking is never changed, a
+recomputation stores a new one). An inspector's page also reads the units they inspect; an
+approver's the second factor's state. The kept content is never stale: the key follows the ranking
+in force, the members' names, the reader's own unit and whether the reader sees the ranking.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +25,7 @@ RANKING = reverse("cycle_ranking", args=[2021, 3])
 
 @pytest.mark.parametrize(
     ("who", "queries"),
-    [("officer_a", 6), ("viewer", 6), ("secretariat", 6), ("inspector", 7), ("approver", 7)],
+    [("officer_a", 5), ("viewer", 5), ("secretariat", 5), ("inspector", 6), ("approver", 6)],
 )
 def test_the_ranking_page_reads_the_database_a_fixed_small_number_of_times(
     world, django_assert_max_num_queries, who, queries
@@ -48,6 +51,38 @@ def test_a_cached_and_a_fresh_rendering_of_the_ranking_are_the_same_page(world):
     assert "csrfmiddlewaretoken" not in strip(cached)
     assert strip(fresh) == strip(cached)
     assert not any('cycle_methodversion"."scale' in q["sql"] for q in hit.captured_queries)
+
+
+def test_the_kept_ranking_follows_a_recomputation_a_renamed_unit_and_the_readers_own_unit(world):
+    from thidua.cycle.models import Cycle
+    from thidua.cycle.scoring import recompute_ranking
+    from thidua.org.models import Unit
+
+    officer_a = world.cast.officer_a
+    a_page = world.cast.client(officer_a).get(RANKING).content.decode()
+    assert a_page.count('class="is-highlight"') == 1
+    own_row = f'class="is-highlight" data-unit="{officer_a.unit.code}"'
+    assert own_row in a_page
+
+    other_member = world.cycle2021.members()[0]
+    if other_member.pk == officer_a.unit_id:
+        other_member = world.cycle2021.members()[1]
+    viewer = world.cast.client(world.cast.viewer).get(RANKING).content.decode()
+    assert own_row not in viewer  # not the officer's rendering: the viewer's own unit instead
+    assert 'class="is-highlight" data-unit="thai-nguyen"' in viewer
+
+    Unit.objects.filter(pk=other_member.pk).update(name="Công an tỉnh Tên Mới Thử Nghiệm")
+    renamed = world.cast.client(officer_a).get(RANKING).content.decode()
+    assert "Công an tỉnh Tên Mới Thử Nghiệm" in renamed
+
+    Cycle.objects.filter(pk=world.cycle2021.pk).update(stage=Cycle.Stage.RANKING)
+    world.cycle2021.refresh_from_db()
+    before = world.cycle2021.rankings.first()
+    newer = recompute_ranking(world.cycle2021, by=world.cast.secretariat, reason="thử")
+    assert newer.pk != before.pk
+    page = world.cast.client(officer_a).get(RANKING).content.decode()
+    assert timezone.localtime(newer.computed_at).strftime("%d/%m/%Y %H:%M") in page
+    assert own_row in page
 
 
 def test_an_officer_of_a_merged_province_opens_the_years_of_its_predecessors(reference):

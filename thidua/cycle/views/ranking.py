@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,6 @@ from thidua.cycle import workflow
 from thidua.cycle.access import (
     CycleAccess,
     get_cycle_for_user,
-    get_ranking_for_user,
     get_unit_scores_for_user,
     ranking_is_published,
     require_outcome_scope,
@@ -41,13 +39,14 @@ from thidua.lib.steps import run_step
 def cycle_ranking(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     require_outcome_scope(access)
-    context: dict[str, Any] = {"access": access, "cycle": access.cycle, "published": False}
-    if ranking_is_published(access):
-        ranking, can_recompute = get_ranking_for_user(access, light=True)
-        context.update(ranking=ranking, published=True, can_recompute=can_recompute)
-        if ranking is not None:
-            context["ranking_body"], context["chart"] = ranking_body(ranking, access)
-        context["preview"] = not access.cycle.at_least(Cycle.Stage.RANKING)
+    published = ranking_is_published(access)
+    context: dict[str, Any] = {
+        "access": access,
+        "cycle": access.cycle,
+        "content": ranking_content(access, published),
+        "can_recompute": published and workflow.RECOMPUTE.may(request.user, access.cycle),
+    }
+    if context["can_recompute"]:
         context["form"] = RecomputeForm()
     return render(request, "cycle/outcome/ranking.html", context)
 
@@ -69,59 +68,80 @@ def cycle_ranking_recompute(request: HttpRequest, year: int, number: int) -> Htt
 RANKING_BODY_SECONDS = 24 * 3600
 
 
-def ranking_body(ranking: Ranking, access: CycleAccess) -> tuple[SafeString, bool]:
-    """The stored ranking's tables and chart as HTML, and whether there is a chart.
+def ranking_content(access: CycleAccess, published: bool) -> SafeString:
+    """The ranking page's content (the year's tabs, the stored ranking's tables and chart, or why
+    there is none) as HTML, kept in Django's cache under a key made of everything it shows.
 
-    A recomputation stores a new ranking rather than changing one, so the HTML is rendered once and
-    kept in Django's cache under a key made of everything it shows: the ranking's identity and
-    stored data, each entry's figures with its unit's names, who computed it, the reader's own unit
-    (the highlighted row) and the language. A key therefore never leads to stale HTML, whatever the
-    cache backend and however many app servers share (or do not share) it: a per-process cache only
-    means each process renders a given ranking once. The key costs one light query (the entries'
-    figures as plain values); a miss then loads the entries as objects to render them.
+    A recomputation stores a new ranking (with its entries) and never changes one: the ranking in
+    force is named by its id and the moment it was computed (a database restored from a backup may
+    reuse an id, never with the same moment). The rest of the key is what the page shows beside
+    the stored figures: the method's number, who computed it, the year's cluster and note, the
+    members' codes and names (already loaded by the access check), whether the reader sees it
+    (published, or a preview for the secretariat) and the reader's own unit (the highlighted row),
+    and the language; the release is in every key's prefix. A key therefore never leads to stale
+    HTML, whatever the cache backend and however many app servers share (or do not share) it.
+    A hit costs one light query (the ranking in force's identity). Should a ranking name a unit
+    that is no longer a member, the key also carries the entries' unit names (one more query).
     """
-    entries = list(
-        ranking.entries.order_by("position").values_list(
-            "unit_id",
-            "unit__code",
-            "unit__name",
-            "unit__short_name",
-            "position",
-            "rank",
-            "total",
-            "vetoed",
-            "note",
-            "median_rank",
-            "rank_p5",
-            "rank_p95",
-            "p_first",
+    cycle, cluster = access.cycle, access.cycle.cluster
+    latest = None
+    if published:
+        latest = (
+            cycle.rankings.order_by("-computed_at", "-pk")
+            .values_list(
+                "pk",
+                "computed_at",
+                "method__number",
+                "computed_by__full_name",
+                "computed_by__username",
+            )
+            .first()
         )
-    )
-    entries = [(*e[:6], str(e[6]), *e[7:]) for e in entries]
-    has_chart = sum(1 for e in entries if not e[7] and e[10] is not None) >= 2
-    cluster = access.cycle.cluster
     own_unit_id = access.own_unit.pk if access.own_unit else None
-    identity = (
-        ranking.pk,
-        ranking.cycle_id,
-        ranking.method_id,
-        ranking.method.number,
-        ranking.computed_at.isoformat(),
-        ranking.computed_by.display_name if ranking.computed_by else "",
-        json.dumps(ranking.data, sort_keys=True, default=str),
-        entries,
+    members = tuple(
+        (m.unit_id, m.unit.code, m.unit.name, m.unit.short_name) for m in cluster.memberships.all()
+    )
+    identity: tuple = (
+        latest[0] if latest else None,
+        latest[1].isoformat() if latest else None,
+        *(latest[2:] if latest else ()),
+        cycle.pk,
+        cycle.stage,
+        cycle.demo_note,
+        cluster.kind,
         cluster.year,
         cluster.number,
+        cluster.title,
+        published,
         own_unit_id,
+        members,
         translation.get_language(),
     )
     key = "ranking-body:" + hashlib.sha256(repr(identity).encode()).hexdigest()
     html = cache.get(key)
-    if html is None:
-        context = {**ranking_context(ranking), "cycle": access.cycle, "own_unit_id": own_unit_id}
-        html = render_to_string("cycle/outcome/_ranking_body.html", context)
-        cache.set(key, html, RANKING_BODY_SECONDS)
-    return mark_safe(html), has_chart  # rendered and escaped by the template engine above
+    if html is not None:
+        return mark_safe(html)  # rendered and escaped by the template engine below
+    ranking = None
+    if latest:  # the very ranking the key names, even if another was computed meanwhile
+        ranking = cycle.rankings.select_related("method", "computed_by").get(pk=latest[0])
+        member_ids = {m[0] for m in members}
+        if any(e.unit_id not in member_ids for e in ranking.rows()):
+            # a unit no longer a member: its names join the key
+            names = sorted((e.unit_id, e.unit.code, e.unit.name) for e in ranking.rows())
+            key += ":" + hashlib.sha256(repr(names).encode()).hexdigest()
+            html = cache.get(key)
+            if html is not None:
+                return mark_safe(html)
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "published": published,
+        "preview": not cycle.at_least(Cycle.Stage.RANKING),
+        "own_unit_id": own_unit_id,
+        **ranking_context(ranking),
+    }
+    html = render_to_string("cycle/outcome/_ranking_content.html", context)
+    cache.set(key, html, RANKING_BODY_SECONDS)
+    return mark_safe(html)
 
 
 def ranking_context(ranking: Ranking | None) -> dict[str, Any]:
