@@ -103,3 +103,22 @@ def test_the_proposals_api_gives_the_decision_number_and_date(world):
     assert item["decision"]["number"] == "401/QĐ-BCA"
     schema = world.cast.client(world.cast.approver).get("/api/v1/openapi.json").json()
     assert "decision" in schema["components"]["schemas"]["ProposalOut"]["properties"]
+
+
+def test_a_conferred_award_is_not_judged_again_against_its_own_record(world):
+    """Once signed, the register holds the award: re-checking the proposal would count it against
+    itself ("already awarded for 2021"); the pages and the API say it was conferred instead."""
+    from thidua.cycle.outcome.review_checks import verdicts
+
+    _, proposal = demo_decision(world)  # Cờ thi đua or Bằng khen of a member, signed
+    client = world.cast.client(world.cast.approver)
+    again = verdicts([proposal])[proposal.pk]
+    assert again.eligible is False and "401/QĐ-BCA" in again.summary  # what was shown before
+
+    html = client.get(reverse("cycle_review", args=[2021, 3])).content.decode()
+    start = html.index(f'id="review-{proposal.pk}"')
+    row = html[start : html.index("</tr>", start)]
+    assert "Không đủ điều kiện" not in row
+    assert "Đã khen thưởng theo Quyết định số 401/QĐ-BCA" in row
+    item = next(p for p in client.get(f"{BASE}/review").json()["items"] if p["id"] == proposal.pk)
+    assert item["why"] is None and item["decision"]["number"] == "401/QĐ-BCA"

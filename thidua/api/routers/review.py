@@ -17,7 +17,7 @@ from thidua.cycle.access import get_cycle_for_user, get_proposal_for_user, requi
 from thidua.cycle.models import Council, Proposal
 from thidua.cycle.outcome import review
 from thidua.cycle.outcome import review_checks as checks
-from thidua.cycle.outcome.decisions import DECISION_RELATED
+from thidua.cycle.outcome.decisions import DECISION_RELATED, to_judge
 from thidua.honours.models import Person
 
 router = Router(tags=["Bộ xét duyệt"])
@@ -110,7 +110,7 @@ def _why(verdict) -> dict | None:
 
 
 def _items(proposals: list[Proposal], council: Council | None) -> list[dict]:
-    judged = checks.verdicts(proposals)
+    judged = checks.verdicts(to_judge(proposals))  # a conferred award is not judged again
     return [
         {
             "id": p.pk,
@@ -125,7 +125,7 @@ def _items(proposals: list[Proposal], council: Council | None) -> list[dict]:
             "state_label": p.get_state_display(),
             "decision_reason": p.decision_reason,
             "version": p.version,
-            "why": _why(judged[p.pk]),
+            "why": _why(judged.get(p.pk)),
             "opinions": [
                 {
                     "member": o.member.user.display_name,

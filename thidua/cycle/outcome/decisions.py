@@ -181,6 +181,22 @@ def decision_of(proposal: Proposal) -> Decision | None:
     return line.decision
 
 
+def conferred(proposal: Proposal) -> bool:
+    """The proposal's award stands in the register by its signed decision (not revoked): its
+    eligibility is no longer re-checked, or the check would count the award against itself."""
+    decision = decision_of(proposal)
+    return (
+        decision is not None
+        and decision.state == Decision.State.SIGNED
+        and not proposal.decision_line.revoked
+    )
+
+
+def to_judge(proposals: list[Proposal]) -> list[Proposal]:
+    """The proposals whose eligibility a page or the API still shows (those not yet conferred)."""
+    return [p for p in proposals if not conferred(p)]
+
+
 # What a page or the API loads with the proposals so that `with_decisions` reads no more rows.
 DECISION_RELATED = ("decision_line__decision", "decision_line__commendation")
 

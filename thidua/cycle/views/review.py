@@ -22,7 +22,7 @@ from thidua.cycle.access import (
 from thidua.cycle.models import AnswerFile, Council, Cycle, Opinion, Proposal
 from thidua.cycle.outcome import review
 from thidua.cycle.outcome import review_checks as checks
-from thidua.cycle.outcome.decisions import DECISION_RELATED, with_decisions
+from thidua.cycle.outcome.decisions import DECISION_RELATED, to_judge, with_decisions
 from thidua.cycle.outcome.forms import ReasonField, UnitChoiceField
 from thidua.honours.models import Person
 from thidua.lib.steps import run_step
@@ -199,9 +199,9 @@ def cycle_unit_proposals(request: HttpRequest, year: int, number: int) -> HttpRe
             if ok:
                 return redirect(reverse("cycle_unit_proposals", args=[year, number]))
     rows = visible_outside(access)
-    judged = checks.verdicts(rows)
+    judged = checks.verdicts(to_judge(rows))
     for p in rows:
-        p.verdict = judged[p.pk]
+        p.verdict = judged.get(p.pk)
     open_ = access.cycle.stage == S.PROPOSALS
     context = {
         "access": access,
@@ -259,10 +259,10 @@ def _review_page(
     with_decisions(rows, access.user)
     council = Council.current()
     seat = review.council_seat(request.user)
-    judged = checks.verdicts(rows)
+    judged = checks.verdicts(to_judge(rows))
     reviewing = cycle.stage == S.APPROVAL
     for p in rows:
-        p.verdict = judged[p.pk]
+        p.verdict = judged.get(p.pk)
         p.gap = review.opinion_gap(p, council) if p.state == Proposal.State.SUBMITTED else None
         p.can_opine = bool(seat) and reviewing and p.state == Proposal.State.SUBMITTED
         if p.can_opine:
