@@ -6,6 +6,7 @@ from thidua.api.api import api
 from thidua.documents.views import documents_year
 from thidua.health import health
 from thidua.org.forms import LoginForm
+from thidua.org.urls import BLOCK_YEAR, CLUSTER_YEAR
 from thidua.portal.views import home
 
 admin.site.site_header = "Thi Đua — quản trị"
@@ -29,7 +30,8 @@ urlpatterns = [
     path("bang-dieu-khien/", include("thidua.cycle.urls_ministry")),
     path("tac-vu/van-ban/<int:year>/", documents_year, name="jobs_documents_year"),
     path("tac-vu/", include("thidua.jobs.urls")),
-    path("cum-thi-dua/<int:year>/<int:number>/thi-dua/", include("thidua.documents.urls")),
+    path(f"{CLUSTER_YEAR}/thi-dua/", include("thidua.documents.urls")),
+    path(f"{BLOCK_YEAR}/thi-dua/", include("thidua.documents.urls")),
     path("", include("thidua.notifications.urls")),
     path("", home, name="home"),
     path("", include("thidua.org.urls")),

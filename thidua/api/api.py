@@ -17,6 +17,7 @@ from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from thidua.api.auth import BearerToken, SessionAuth
+from thidua.api.blocks import mount_block_years
 from thidua.api.errors import COMMON_ERRORS, field_errors
 from thidua.api.parsers import StrictJSONParser, UnreadableBody
 from thidua.api.renderers import Utf8JSONRenderer
@@ -250,7 +251,21 @@ def list_clusters(request, year: int | None = Query(None, ge=1990, le=2100)):
     summary="Một cụm thi đua trong một năm: thành viên, Cụm trưởng, Cụm phó, bàn giao",
 )
 def get_cluster(request, year: int, number: int):
-    cluster, _ = get_cluster_for_user(request.user, year, number)
+    return _cluster_detail(request, year, number, Cluster.Kind.CLUSTER)
+
+
+@api.get(
+    "/blocks/{year}/{number}",
+    response={200: ClusterDetailOut, **COMMON_ERRORS},
+    tags=["Cụm thi đua"],
+    summary="Một khối thi đua (các đơn vị thuộc Bộ) trong một năm: thành viên, Khối trưởng, bàn giao",
+)
+def get_block(request, year: int, number: int):
+    return _cluster_detail(request, year, number, Cluster.Kind.BLOCK)
+
+
+def _cluster_detail(request, year: int, number: int, kind: str) -> dict:
+    cluster, _ = get_cluster_for_user(request.user, year, number, kind)
     handover = getattr(cluster, "handover", None)
     return {
         **_cluster_out(cluster),
@@ -279,13 +294,13 @@ from thidua.api.routers import (  # noqa: E402
     cycle_workflow,
     documents,
     honours,
+    honours_teams,
     # The writes (and the rule sets beside their publication) are operations of the honours router,
     # in a module of their own (Django matches a path once, so GET and POST /people share a
     # router): importing it adds them, after the reads.
     honours_writes,  # noqa: F401
 )
 from thidua.api.routers import decisions as decisions_router  # noqa: E402
-from thidua.api.routers import honours_teams  # noqa: E402
 from thidua.api.routers import review as review_router  # noqa: E402
 
 api.add_router("/clusters/", cycle_plan.router)
@@ -298,6 +313,20 @@ api.add_router("/clusters/", cycle_closing.router)
 api.add_router("/clusters/", cycle_outcome.router)
 api.add_router("/clusters/", review_router.router)
 api.add_router("/clusters/", documents.router)
+# Blocks (Khối thi đua) run the same year: /blocks/<year>/<number>/… (thidua/api/blocks.py).
+mount_block_years(
+    api,
+    cycle_plan.router,
+    cycle_plan_commitments.router,
+    cycle_results.router,
+    cycle_reading.router,
+    cycle_workflow.router,
+    cycle_vote.router,
+    cycle_closing.router,
+    cycle_outcome.router,
+    review_router.router,
+    documents.router,
+)
 api.add_router("/", honours.router)
 api.add_router("/", decisions_router.router)
 api.add_router("/", honours_teams.router)

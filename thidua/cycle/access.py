@@ -30,7 +30,8 @@ from thidua.cycle.models import (
     ResultSheet,
 )
 from thidua.org.access import get_cluster_for_user, require
-from thidua.org.models import Cluster, Membership, Unit, User
+from thidua.org.models import Membership, Unit, User
+from thidua.org.year_keys import kind_of
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class CycleAccess:
 def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
     """The cycle of a cluster-year the user may see, with its cluster, movement, host and members.
 
+    Looked up by (year, kind, number): a block's number (`year_keys.BlockNumber`, from a
+    /khoi-thi-dua/ address or a block row) finds the block's year, any other number the cluster's.
+
     One query for the cycle with its cluster, one for the members, whatever the user: the scope
     rule (`Cluster.is_visible_to`, the same as `get_cluster_for_user`) is checked on them. When
     no visible cycle is found, `get_cluster_for_user` gives the answer it always gave (404: no
@@ -84,7 +88,7 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
         .prefetch_related(
             Prefetch("cluster__memberships", queryset=Membership.objects.select_related("unit"))
         )
-        .filter(cluster__year=year, cluster__number=number, cluster__kind=Cluster.Kind.CLUSTER)
+        .filter(cluster__year=year, cluster__number=number, cluster__kind=kind_of(number))
     )
     visible = [c for c in cycles if c.cluster.is_visible_to(user)]
     if len(visible) != 1:

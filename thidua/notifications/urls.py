@@ -1,10 +1,20 @@
 from django.urls import path
 
 from thidua.notifications import views
+from thidua.org import year_keys  # noqa: F401  (registers the cluster_number/block_number converters)
 
 urlpatterns = [
     path("thoi-han/", views.national_calendar, name="national_calendar"),
-    path("thoi-han/<int:year>/<int:number>/", views.cluster_calendar, name="cluster_deadlines"),
+    path(
+        "thoi-han/<int:year>/<cluster_number:number>/",
+        views.cluster_calendar,
+        name="cluster_deadlines",
+    ),
+    path(
+        "thoi-han/khoi/<int:year>/<block_number:number>/",
+        views.cluster_calendar,
+        name="cluster_deadlines",
+    ),
     path("thong-bao/", views.notification_list, name="notification_list"),
     path("thong-bao/chuong/", views.notification_bell, name="notification_bell"),
     path("thong-bao/da-doc/", views.notification_read_all, name="notification_read_all"),

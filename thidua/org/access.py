@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from thidua.org.models import Cluster, Unit, User
+from thidua.org.year_keys import kind_of
 
 
 def get_unit_for_user(user: User, code: str) -> tuple[Unit, bool]:
@@ -24,15 +25,19 @@ def get_unit_for_user(user: User, code: str) -> tuple[Unit, bool]:
 
 
 def get_cluster_for_user(
-    user: User, year: int, number: int, kind: str = Cluster.Kind.CLUSTER
+    user: User, year: int, number: int, kind: str | None = None
 ) -> tuple[Cluster, bool]:
-    """A cluster-year the user may see, and whether they run it (its secretariat).
+    """A cluster-year (or block-year) the user may see, and whether they run it (its secretariat).
+
+    Looked up by (year, kind, number); the kind, unless given, is the number's own
+    (`year_keys.kind_of`: a block's number from a /khoi-thi-dua/ address or a block row).
 
     The clusters of that year and number are loaded with their members (what the caller needs
     anyway) and the scope rule of `ClusterQuerySet.visible_to` is applied to them in Python
     (`Cluster.is_visible_to`): the same answer, without the join on memberships and the lineage
     query in the common case.
     """
+    kind = kind or kind_of(number)
     clusters = Cluster.objects.with_members().filter(year=year, number=number, kind=kind)
     cluster = only_visible(user, clusters)
     return cluster, user.is_secretariat_of(cluster)

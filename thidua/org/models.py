@@ -16,12 +16,14 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.query_utils import DeferredAttribute
 from django.urls import reverse
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.engine import text
+from thidua.org.year_keys import numbered
 
 
 def year_start(year: int) -> dt.date:
@@ -47,8 +49,10 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         )
 
     def search(self, query: str) -> UnitQuerySet:
-        """Case- and accent-insensitive search over names, codes and recorded aliases."""
-        key = text.search_key(query)
+        """Case- and accent-insensitive search over names, codes and recorded aliases, as officers
+        write them: the prefix before the name is dropped ("Công an tỉnh Kom Tum" finds Kon Tum
+        by its recorded misspelling) and spelling variants are one key ("Daklak", "Đắc Lắc")."""
+        key = text.unit_query_key(query)
         if not key:
             return self
         return self.filter(
@@ -252,6 +256,31 @@ class ClusterQuerySet(models.QuerySet["Cluster"]):
         return self.filter(memberships__unit__in=user.unit_lineage_ids()).distinct()
 
 
+class _NumberOfKind(DeferredAttribute):
+    """Reads a cluster's number typed by its kind (a block's is a `BlockNumber`: year_keys)."""
+
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if instance is None or value is None:
+            return value
+        return numbered(value, instance.kind)
+
+    def __set__(self, instance, value) -> None:
+        # A data descriptor, so reads always come through __get__ (not the instance's dict).
+        instance.__dict__[self.field.attname] = value
+
+
+class ClusterNumberField(models.PositiveSmallIntegerField):
+    """The number of a cluster or block: stored as a plain number, read typed by the row's kind,
+    so every address built from `cluster.number` goes to the right tree (thidua.org.year_keys)."""
+
+    descriptor_class = _NumberOfKind
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
+
+
 class Cluster(models.Model):
     class Kind(models.TextChoices):
         CLUSTER = "cluster", "Cụm thi đua"
@@ -260,7 +289,7 @@ class Cluster(models.Model):
     movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="clusters")
     year = models.PositiveSmallIntegerField("năm thi đua")
     kind = models.CharField("loại", max_length=8, choices=Kind.choices, default=Kind.CLUSTER)
-    number = models.PositiveSmallIntegerField("số")
+    number = ClusterNumberField("số")
     name = models.CharField("tên", max_length=200, blank=True)
     host = models.ForeignKey(
         Unit,
@@ -562,9 +591,21 @@ class User(AbstractUser):
 
     @property
     def has_national_scope(self) -> bool:
-        """Ministry users (approvers, and anyone in a Ministry body) see every cluster."""
+        """Ministry users (approvers, and anyone in a Ministry body) see every cluster.
+
+        Except where a Ministry body competes itself: its departments, academies and commands run
+        their years in blocks (Khối thi đua), so their unit officers, block secretariat and
+        inspectors act for a competing unit and see their own blocks only, like a province's.
+        """
         if self.is_superuser or self.role == self.Role.MINISTRY_APPROVER:
             return True
+        competing = (self.Role.UNIT_OFFICER, self.Role.SECRETARIAT, self.Role.INSPECTOR)
+        if (
+            self.role in competing
+            and self.unit is not None
+            and self.unit.kind != Unit.Kind.MINISTRY
+        ):
+            return False
         # A province's or a Ministry body's subordinate unit (phòng, đội, Công an xã) is no
         # Ministry body: its users see their own line only.
         return self.unit is not None and self.unit.kind not in (
