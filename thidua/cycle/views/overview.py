@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from thidua.cycle import workflow
 from thidua.cycle.access import get_cycle_for_user
-from thidua.cycle.models import Cycle, Proposal
+from thidua.cycle.models import Cycle, Proposal, ReturnAnswer
 from thidua.lib.workflow import WorkflowError
 from thidua.org.access import get_cluster_for_user, require
 
@@ -77,19 +78,48 @@ def linked(cycle: Cycle, problems: list[str]) -> list[dict[str, Any]]:
 
 
 def review_step(cycle: Cycle) -> str:
-    """Whose move it is while the Ministry reviews: an item returned waits for the cluster."""
+    """Whose move it is while the Ministry reviews, from the proposals' states: an item returned
+    or not yet submitted waits for the cluster, a submitted one for the Ministry, and once every
+    item is decided the year's handover waits for the cluster."""
     if cycle.stage != Cycle.Stage.APPROVAL:
         return ""
     states = list(cycle.proposals.values_list("state", flat=True))
     returned = states.count(Proposal.State.RETURNED)
-    if returned:
-        return (
-            f"Bước tiếp theo là của Cụm: Bộ đã trả lại {returned} đề nghị — Thường trực Cụm "
-            "giải trình, bổ sung hồ sơ rồi trình lại Bộ."
-        )
+    drafts = states.count(Proposal.State.DRAFT)
     waiting = states.count(Proposal.State.SUBMITTED)
-    if waiting:
-        return f"Bộ đang xét duyệt {waiting} đề nghị (Hội đồng Thi đua – Khen thưởng cho ý kiến)."
+    ministry = (
+        f"Bộ đang xét duyệt {waiting} đề nghị (Hội đồng Thi đua – Khen thưởng cho ý kiến)."
+        if waiting
+        else ""
+    )
+    if returned or drafts:
+        parts = []
+        if returned:
+            answered = (
+                ReturnAnswer.objects.filter(
+                    proposal__cycle=cycle,
+                    proposal__state=Proposal.State.RETURNED,
+                    return_reason=F("proposal__decision_reason"),
+                )
+                .values("proposal")
+                .distinct()
+                .count()
+            )
+            done = f" (đã giải trình {answered})" if answered else ""
+            parts.append(
+                f"Bộ đã trả lại {returned} đề nghị{done} — Thường trực Cụm giải trình, bổ sung "
+                "hồ sơ rồi trình lại Bộ"
+            )
+        if drafts:
+            parts.append(f"còn {drafts} đề nghị chưa trình Bộ — Thường trực Cụm trình Bộ")
+        return f"Bước tiếp theo là của Cụm: {'; '.join(parts)}. {ministry}".strip()
+    if ministry:
+        return ministry
+    if states:
+        return (
+            "Bộ đã quyết định mọi đề nghị: bước tiếp theo là của Cụm — Thường trực Cụm ghi nhận "
+            "Cụm trưởng, Cụm phó năm sau và kết thúc năm thi đua."
+        )
     return ""
 
 
