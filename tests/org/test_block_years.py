@@ -26,7 +26,7 @@ BLOCK_UNITS = (
     "a05",
     "k01",
     "cuc-ke-hoach-va-tai-chinh",
-    "hoc-vien-canh-sat-nhan-dan",
+    "k02",
     "truong-dai-hoc-phong-chay-chua-chay",
 )
 BLOCK = "/khoi-thi-dua/2025/3/thi-dua/"
@@ -132,7 +132,7 @@ def test_block_year_runs_plan_results_ranking_beside_the_cluster_of_the_same_num
         ),
         "Đoàn kiểm tra số 2": (
             "k01",
-            "hoc-vien-canh-sat-nhan-dan",
+            "k02",
             BLOCK_UNITS[0:1] + BLOCK_UNITS[2:3],
         ),
     }.items():
@@ -156,7 +156,7 @@ def test_block_year_runs_plan_results_ranking_beside_the_cluster_of_the_same_num
     assert Ranking.objects.filter(cycle=cycle).exists()
 
     # The ranking, page and API, is the block's; the cluster's year did not move.
-    page = client_of(officers["hoc-vien-canh-sat-nhan-dan"]).get(BLOCK + "xep-hang/")
+    page = client_of(officers["k02"]).get(BLOCK + "xep-hang/")
     assert page.status_code == 200
     html = page.content.decode()
     for code in BLOCK_UNITS:
@@ -224,3 +224,84 @@ def test_a_blocks_year_is_seen_by_its_members_and_the_ministry_only(block, cast)
         assert client.get("/khoi-thi-dua/2025/3/").status_code == status, user
     assert client_of(member).get("/cum-thi-dua/2025/3/").status_code == 404
     assert Client().get("/api/v1/blocks/2025/3").status_code == 401
+
+
+def test_a_block_the_ministry_publishes_gets_its_own_page(reference, cast):
+    units = {u.code: u for u in Unit.objects.filter(code__in=BLOCK_UNITS)}
+    client = client_of(cast.approver)
+    published = client.post(
+        "/cum-thi-dua/cong-bo/",
+        {
+            "year": 2026,
+            "kind": Cluster.Kind.BLOCK,
+            "number": 3,
+            "leader": units["a05"].pk,
+            "deputy": units["k01"].pk,
+            "members": [units[c].pk for c in BLOCK_UNITS[2:]],
+            "reason": "Quyết định phân khối thi đua năm 2026 (minh họa).",
+        },
+    )
+    assert published.status_code == 302
+    assert published["Location"] == "/khoi-thi-dua/2026/3/"
+    page = client.get(published["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Khối thi đua số 3" in html
+    for unit in units.values():
+        assert unit.name in html
+    assert "/khoi-thi-dua/2026/3/thanh-phan/" in html  # its actions stay on the block
+    assert "/cum-thi-dua/2026/3/" not in html
+    assert client.get("/cum-thi-dua/2026/3/").status_code == 404  # no cluster of that number
+
+
+def build_block_year(block: Cluster) -> dict[str, User]:
+    """The block's year up to the published ranking, by the model's steps (for the browser test)."""
+    secretariat = make_user("tt.a05", User.Role.SECRETARIAT, "a05")
+    officers = {c: make_user(f"cb.{c}", User.Role.UNIT_OFFICER, c) for c in BLOCK_UNITS}
+    inspector = make_user("kt.k01", User.Role.INSPECTOR, "k01")
+    rows = results_for(BLOCK_UNITS)
+    cycle = Cycle.open(block, by=secretariat, demo_note="Dữ liệu minh họa")
+    scale = {**example("scale.json"), "year": block.year}
+    scale.pop("approved", None)
+    set_method(
+        cycle,
+        by=secretariat,
+        scale=scale,
+        award_rules={**example("awards.json"), "year": block.year},
+        targets={c: r["targets"] for c, r in rows.items() if r.get("targets")},
+        operating_rules="Quy chế hoạt động của Khối (minh họa).",
+    )
+    Covenant.write(cycle, by=secretariat, text="Giao ước (minh họa).", signing_place="Hà Nội")
+    cycle.advance(S.IN_PROGRESS, by=secretariat)
+    units = {u.code: u for u in cycle.members()}
+    for code in BLOCK_UNITS:
+        sheet = ResultSheet.for_unit(cycle, units[code])
+        sheet.save_values(
+            by=officers[code], values=rows[code]["results"], remarks=rows[code].get("remarks", {})
+        )
+        sheet.submit(by=officers[code], confirmed="Dữ liệu minh họa.")
+    InspectionTeam.form(
+        cycle,
+        by=secretariat,
+        name="Đoàn kiểm tra số 1",
+        leader_unit=units["k01"],
+        member_units=[units["k02"]],
+        inspected_units=[units[c] for c in ("a05", "cuc-ke-hoach-va-tai-chinh")],
+    )
+    InspectionTeam.form(
+        cycle,
+        by=secretariat,
+        name="Đoàn kiểm tra số 2",
+        leader_unit=units["a05"],
+        member_units=[units["cuc-ke-hoach-va-tai-chinh"]],
+        inspected_units=[units[c] for c in BLOCK_UNITS[1:2] + BLOCK_UNITS[3:]],
+    )
+    inspectors = {"k01": inspector, "a05": make_user("kt.a05", User.Role.INSPECTOR, "a05")}
+    cycle.advance(S.INSPECTION, by=secretariat)
+    for inspection in Inspection.objects.filter(cycle=cycle).select_related("team", "unit"):
+        reported = ResultSheet.objects.get(cycle=cycle, unit=inspection.unit)
+        by = inspectors[inspection.team.leader_unit.code]
+        inspection.save_scores(by=by, values=reported.values, remarks=reported.remarks)
+        inspection.submit(by=by)
+    cycle.advance(S.RANKING, by=secretariat)
+    return {"secretariat": secretariat, **officers}
