@@ -165,6 +165,10 @@ def test_the_page_registers_teams_and_gives_a_teams_roster_for_its_verdict(cast)
     verdict = check_collective(team, DVQT, 2024)
     assert verdict.eligible is True, verdict.summary
     assert any("24/30" in c.detail for c in verdict.conditions)
+    assert any(  # every count from the roster says where it comes from
+        c.detail.startswith("Có 2 cá nhân") and "theo quân số đơn vị khai năm 2024" in c.detail
+        for c in verdict.conditions
+    )
     checked = client.get(
         "/khen-thuong/xet-dieu-kien/", {"unit": team.code, "award": DVQT, "year": 2024}
     )
@@ -179,12 +183,12 @@ def test_the_page_registers_teams_and_gives_a_teams_roster_for_its_verdict(cast)
 # -- Excel -------------------------------------------------------------------------------------
 
 
-def _sheet(client, rows) -> bytes:
+def _sheet(client, rows, year: int = 2024) -> bytes:
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    response = client.get(PAGE + "excel/", {"nam": 2024})
+    response = client.get(PAGE + "excel/", {"nam": year})
     assert response.status_code == 200
     wb = load_workbook(BytesIO(response.content))
     ws = wb.active
@@ -242,6 +246,19 @@ def test_the_teams_and_their_rosters_are_given_by_excel(cast):
     again = _upload(client, _sheet(client, []))
     assert "Đã nhập 3 dòng" in again
     assert Unit.objects.filter(kind=Unit.Kind.SUBORDINATE).count() == 3
+    # A year not declared yet: the teams' rows without figures register nothing new, keep nothing.
+    assert "Đã nhập 3 dòng" in _upload(client, _sheet(client, [], year=2025))
+    assert not UnitYearRoster.objects.filter(year=2025).exists()
+    assert UnitYearRoster.objects.count() == 3
+
+
+def test_the_ministry_itself_registers_no_teams_and_says_so(cast):
+    response = post(
+        bearer(cast.approver), "/api/v1/units/bca/teams", {"name": "Đội 1", "level": "sub_base"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["unit"]
+    assert not Unit.objects.filter(kind=Unit.Kind.SUBORDINATE).exists()
 
 
 def test_a_bad_excel_row_is_refused_with_its_row_number_and_nothing_is_saved(cast):
@@ -290,4 +307,27 @@ def test_the_same_bad_value_is_refused_the_same_way_on_the_page_the_api_and_exce
     line = [row[c] or None for c in columns]
     text = _upload(client, _sheet(client, [line]))
     assert "Dòng 5, cột “" in text and message in text
+    assert not UnitYearRoster.objects.exists()
+
+
+def test_a_negative_count_of_the_units_own_roster_reads_the_same_on_every_path(cast):
+    """The province's own roster (page, API, its Excel sheet) shares the teams' sentence."""
+    from tests.honours.test_eligibility_rosters import _filled
+    from tests.honours.test_eligibility_rosters import _upload as upload_rosters
+
+    message = "Tổng quân số phải là số nguyên từ 0 đến 1.000.000 (đang là -5)."
+    client = cast.client(cast.officer_a)
+    page = client.post(
+        "/khen-thuong/don-vi/bac-giang/quan-so/", {"year": 2024, "members": -5}, follow=True
+    )
+    assert message in page.content.decode()
+    api = post(
+        bearer(cast.officer_a), "/api/v1/units/bac-giang/rosters", {"year": 2024, "members": -5}
+    )
+    assert api.status_code == 422
+    assert api.json()["errors"] == [{"loc": ["members"], "message": message}]
+    sheet = upload_rosters(client, _filled(client, [[2024, -5]])).content.decode()
+    assert f"Dòng 4, cột “Tổng quân số”: {message}" in sheet
+    huge = upload_rosters(client, _filled(client, [[2024, 10**12]])).content.decode()
+    assert "phải là số nguyên từ 0 đến 1.000.000 (đang là 1000000000000)" in huge
     assert not UnitYearRoster.objects.exists()

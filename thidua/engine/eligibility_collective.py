@@ -133,6 +133,8 @@ def _at_least_n_members_with_title(cond: Condition, ctx: Context) -> ConditionRe
     detail = f"Có {held} cá nhân đạt “{ctx.catalogue.name(cond.params['title'])}”; cần ít nhất {n}"
     if unknown:
         detail += f"; {unknown} người chưa có dữ liệu"
+    if declared is not None:  # said as the share condition says it
+        detail += f" (theo {ctx.candidate.roster.source} năm {ctx.year})"
     status = Status.MET if held >= n else Status.UNKNOWN if held + unknown >= n else Status.NOT_MET
     return ctx.result(cond, status, detail)
 

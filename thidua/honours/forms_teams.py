@@ -30,11 +30,11 @@ class TeamForm(forms.Form):
         help_text="Ví dụ: Phòng Cảnh sát giao thông; Đội Cảnh sát giao thông số 1; Công an xã …",
     )
     level = _select("Cấp", LEVEL_CHOICES, required=True)
-    parent = _select("Thuộc", [])
+    parent = _select("Đơn vị cấp trên", [])
 
     def __init__(self, *args: Any, teams: list[Unit], unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, auto_id="team_%s", **kwargs)
-        self.fields["parent"].widget.choices = [("", f"{unit.short_name} (trực tiếp)")] + [
+        self.fields["parent"].widget.choices = [("", f"— trực thuộc thẳng {unit.short_name} —")] + [
             (t.name, t.name) for t in teams
         ]
 

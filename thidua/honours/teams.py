@@ -308,12 +308,34 @@ def _count_problems(row: dict) -> list[tuple[str, str]]:
     return []
 
 
+def _has_figures(row: dict) -> bool:
+    return any(row[f] not in (None, "") for f in ("rating", "members", *COUNT_FIELDS))
+
+
+def _figure_problems(i: int, row: dict) -> list[tuple[int, str, str]]:
+    """The year data's own refusals, whether the row's team is registered or not."""
+    if not _has_figures(row):
+        return []  # a row without figures registers (or confirms) the team only
+    found = []
+    if year_error(row["year"]):
+        found.append((i, "year", year_error(row["year"])))
+    if row["members"] is None:
+        found.append((i, "members", REQUIRED))
+    else:
+        found.extend((i, field, message) for field, message in _count_problems(row))
+    _, rating_error = parse_rating(row["rating"])
+    if rating_error:
+        found.append((i, "rating", rating_error))
+    return found
+
+
 @transaction.atomic
 def set_rosters(
     *, by: User | None, unit: Unit, rows: Sequence[Mapping[str, Any]]
-) -> list[UnitYearRoster]:
+) -> list[tuple[Unit, UnitYearRoster | None]]:
     """Record each row's team (registering it if new) and its roster (and rating, if given) for
-    the row's year. All rows or none: RowsRefused names every bad row and field."""
+    the row's year; a row without figures only registers the team. All rows or none:
+    RowsRefused names every bad row and field. Returns each row's team and roster, in order."""
     _require(by, unit)
     rows = [
         {f: row.get(f) for f in ROW_FIELDS}
@@ -326,37 +348,30 @@ def set_rosters(
     for i, row in enumerate(rows):
         if not row["name"]:
             errors.append((i, "name", REQUIRED))
-        if year_error(row["year"]):
-            errors.append((i, "year", year_error(row["year"])))
-        if row["members"] is None:
-            errors.append((i, "members", REQUIRED))
-        else:  # the counts of every row, its team registered or not
-            errors.extend((i, field, message) for field, message in _count_problems(row))
+        errors.extend(_figure_problems(i, row))
+    refused = {i for i, _, _ in errors}
     _duplicates(rows, errors)
     teams = _Teams.of(unit)
     found = _register_missing(by, unit, teams, rows, errors)
-    saved = []
-    refused = {i for i, field, _ in errors if field in ("year", "members", *COUNT_FIELDS)}
+    done: list[tuple[Unit, UnitYearRoster | None]] = []
     for i, team in sorted(found.items()):
         row = rows[i]
-        if i in refused:
+        if i in refused or not _has_figures(row):
+            done.append((team, None))
             continue
-        rating, rating_error = parse_rating(row["rating"])
-        if rating_error:
-            errors.append((i, "rating", rating_error))
         counts = {f: row[f] for f in COUNT_FIELDS}
         try:
-            saved.append(
-                UnitYearRoster.set(
-                    by=by, unit=team, year=row["year"], members=row["members"], **counts
-                )
+            roster = UnitYearRoster.set(
+                by=by, unit=team, year=row["year"], members=row["members"], **counts
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 errors.extend((i, field if field in ROW_FIELDS else "name", m) for m in messages)
             continue
-        if rating and not rating_error:
+        rating, _ = parse_rating(row["rating"])
+        if rating:
             UnitRating.set(by=by, unit=team, year=row["year"], rating=rating)
+        done.append((team, roster))
     if errors:  # raised inside the transaction: nothing of the rows is kept
         raise RowsRefused(sorted(errors, key=lambda e: (e[0], ROW_FIELDS.index(e[1]))))
-    return saved
+    return done

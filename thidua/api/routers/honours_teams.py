@@ -77,7 +77,11 @@ class TeamRowIn(Schema):
     rating: str | None = Field(
         None, description=f"Xếp loại đơn vị trong năm ({RATINGS}); để trống: giữ như đã ghi."
     )
-    members: Count = Field(description="Tổng quân số của đơn vị trong năm")
+    members: Count | None = Field(
+        None,
+        description="Tổng quân số của đơn vị trong năm: bắt buộc khi dòng có số liệu; dòng không "
+        "có số liệu nào (quân số, xếp loại) chỉ đăng ký đơn vị.",
+    )
     completed: Count | None = Field(None, description=COUNT_DOCS["completed"])
     advanced: Count | None = Field(None, description=COUNT_DOCS["advanced"])
     emulation: Count | None = Field(None, description=COUNT_DOCS["emulation"])
@@ -190,7 +194,12 @@ def create_team(request, code: str, payload: TeamIn):
 )
 def set_team_rosters(request, code: str, payload: TeamRostersIn):
     unit = _editable(request, code)
-    saved = set_rosters(by=request.user, unit=unit, rows=payload.dict()["rows"])
-    teams = {t.pk: t for t in teams_of(unit)}
-    _, ratings = _year_data(list(teams.values()), {r.year for r in saved})
-    return [_out(teams[r.unit_id], r.year, r, ratings.get((r.unit_id, r.year))) for r in saved]
+    rows = payload.dict()["rows"]
+    done = set_rosters(by=request.user, unit=unit, rows=rows)
+    depth = {t.pk: t.depth for t in teams_of(unit)}
+    _, ratings = _year_data([team for team, _ in done], {row["year"] for row in rows})
+    out = []
+    for (team, roster), row in zip(done, rows, strict=True):
+        team.depth = depth[team.pk]
+        out.append(_out(team, row["year"], roster, ratings.get((team.pk, row["year"]))))
+    return out

@@ -97,6 +97,8 @@ def team_roster(request: HttpRequest, code: str) -> HttpResponse:
         except RowsRefused as exc:
             for _, field, message in exc.rows:
                 form.add_error(field if field in form.fields else None, message)
+        except ValidationError as exc:  # e.g. the Ministry itself has no teams here
+            form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, f"Đã ghi quân số năm {data['year']} của {data['name']}.")
             return redirect(f"{reverse('honours_unit_teams', args=[code])}?nam={data['year']}")
