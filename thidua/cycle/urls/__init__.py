@@ -1,4 +1,5 @@
-"""Every page of a cluster's year lives under /cum-thi-dua/<year>/<number>/thi-dua/."""
+"""Every page of a cluster's year lives under /cum-thi-dua/<year>/<number>/thi-dua/, and of a block's
+year under /khoi-thi-dua/<year>/<number>/thi-dua/ (the same patterns, included twice: thidua/org/urls.py)."""
 
 from django.urls import include, path
 
