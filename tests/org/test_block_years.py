@@ -59,7 +59,7 @@ def results_for(codes: tuple[str, ...]) -> dict[str, dict]:
     return {code: copy.deepcopy(rows[i]) for i, code in enumerate(codes)}
 
 
-def test_block_year_runs_plan_results_ranking_beside_the_cluster_of_the_same_number(block):
+def test_block_year_runs_plan_results_ranking_beside_the_cluster_of_the_same_number(block, cast):
     cluster_cycle = Cycle.objects.get(
         cluster__year=2025, cluster__number=3, cluster__kind="cluster"
     )
@@ -170,6 +170,12 @@ def test_block_year_runs_plan_results_ranking_beside_the_cluster_of_the_same_num
     assert sorted(ranked_codes) == sorted(BLOCK_UNITS)
     cluster_cycle.refresh_from_db()
     assert cluster_cycle.stage == cluster_stage
+    # The Ministry's board and the list of the year lead to each, by its own address.
+    approver = client_of(cast.approver)
+    board = approver.get("/bang-dieu-khien/?nam=2025").content.decode()
+    assert "/khoi-thi-dua/2025/3/" in board and "/cum-thi-dua/2025/3/" in board
+    listing = approver.get("/cum-thi-dua/?year=2025").content.decode()
+    assert "/khoi-thi-dua/2025/3/" in listing and "/cum-thi-dua/2025/3/" in listing
     # A block officer is not a member of Cụm 3: the cluster's year at the old address is not theirs.
     assert client_of(officers["k01"]).get(CLUSTER + "xep-hang/").status_code == 404
     assert client_of(officers["k01"]).get("/api/v1/clusters/2025/3/ranking").status_code == 404
