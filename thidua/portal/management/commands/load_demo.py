@@ -7,6 +7,7 @@ from thidua.cycle.outcome.decisions import build_demo_decisions
 from thidua.honours.demo import build_demo_honours
 from thidua.org.demo import ensure_demo_accounts
 from thidua.org.loaders import load_clusters
+from thidua.portal.national_demo import build_national_2025
 
 
 class Command(BaseCommand):
@@ -32,3 +33,6 @@ class Command(BaseCommand):
                 f"Quyết định khen thưởng: {decision.number} ({decision.lines.count()} dòng)."
             )
         self.stdout.write(f"Hồ sơ khen thưởng: {build_demo_honours()}.")
+        # The country in 2025 (every cluster and block, each year opened, the national calendar):
+        # a loader of its own, which the tests' world does without.
+        self.stdout.write(f"Cả nước năm 2025: {build_national_2025()}.")
