@@ -4,6 +4,7 @@ without entering hundreds of officers (issue 15, last item)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import unicodedata
 
@@ -331,3 +332,23 @@ def test_a_negative_count_of_the_units_own_roster_reads_the_same_on_every_path(c
     huge = upload_rosters(client, _filled(client, [[2024, 10**12]])).content.decode()
     assert "phải là số nguyên từ 0 đến 1.000.000 (đang là 1000000000000)" in huge
     assert not UnitYearRoster.objects.exists()
+
+
+def test_an_officer_posted_in_a_team_belongs_to_the_provinces_roster_and_people_list(cast):
+    """People recorded in a đội are the province's officers too: its verdict from people, its
+    suggestions and its people list count them (they were left out before teams existed)."""
+    from tests.honours.conftest import CSTT, XS, person
+    from thidua.honours.eligibility import roster
+    from thidua.honours.teams import register_team
+
+    team = register_team(by=cast.officer_a, unit=unit("bac-giang"), name=TEAM, level="sub_base")
+    someone = person(team.code, name="Lò Văn Đội", ratings={2024: XS}, titles={CSTT: [2024]})
+    assert someone.pk in roster(unit("bac-giang"), dt.date(2024, 12, 31))
+    assert someone.pk in roster(team, dt.date(2024, 12, 31))
+    UnitRating.set(by=None, unit=unit("bac-giang"), year=2024, rating=XS)
+    verdict = check_collective(unit("bac-giang"), DVQT, 2024)
+    assert any(c.detail.startswith("1/1 cá nhân (100") for c in verdict.conditions), [
+        c.detail for c in verdict.conditions
+    ]
+    listed = cast.client(cast.officer_a).get("/khen-thuong/can-bo/", {"unit": unit("bac-giang").pk})
+    assert "Lò Văn Đội" in listed.content.decode()

@@ -31,6 +31,7 @@ from thidua.honours.models import (
     RuleSetVersion,
     UnitRating,
 )
+from thidua.honours.models.common import with_subordinates
 from thidua.honours.models.rosters import UnitYearRoster
 from thidua.honours.models.rules import raw_rulesets
 from thidua.org.models import Unit
@@ -251,11 +252,12 @@ def check_person(
 
 
 def roster(unit: Unit, day: dt.date) -> dict[int, engine.Person]:
-    """The people posted in ``unit`` on ``day`` (postings in merged predecessors included),
-    as engine inputs by primary key."""
-    line = unit.lineage()
-    codes = {u.code for u in line}
-    found = candidates(Person.objects.filter(postings__unit__in=line))
+    """The people posted in ``unit`` on ``day`` (postings in merged predecessors and in the
+    subordinate units below them included: a province's officers are those of its phòng and đội
+    too), as engine inputs by primary key."""
+    ids = with_subordinates(frozenset(u.pk for u in unit.lineage()))
+    codes = set(Unit.objects.filter(pk__in=ids).values_list("code", flat=True))
+    found = candidates(Person.objects.filter(postings__unit__in=ids))
     return {
         pk: person
         for pk, person in found.items()

@@ -26,6 +26,7 @@ from thidua.honours.models.common import (
     require_edit,
     sees_people_of,
     user_line_ids,
+    with_subordinates,
     year_error,
 )
 from thidua.lib.workflow import WorkflowError, save_versioned
@@ -70,7 +71,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(Q(search_key__contains=key) | Q(officer_code__icontains=query.strip()))
 
     def in_line_of(self, unit: Unit) -> PersonQuerySet:
-        return self.filter(current_unit_id__in=line_ids(unit))
+        """The people of the unit's line and of its subordinate units (phòng, đội, xã)."""
+        return self.filter(current_unit_id__in=with_subordinates(line_ids(unit)))
 
 
 class Person(models.Model):
