@@ -33,6 +33,13 @@ from thidua.org.models import Unit
 
 router = Router(tags=["Đơn vị trực thuộc"])
 
+WRITE_DOC = (
+    "Lỗi: 401 chưa đăng nhập; 403 không phải cán bộ thi đua của đơn vị (hoặc cán bộ phê duyệt "
+    "của Bộ); 404 không có đơn vị mã `code`; 422 dữ liệu không hợp lệ, mỗi lỗi có `loc` (trường, "
+    'hoặc ["rows", số thứ tự dòng từ 0, trường]) và câu tiếng Việt giống trang và tệp Excel; '
+    "413 nội dung quá lớn. Một dòng lỗi thì không dòng nào được ghi."
+)
+
 # Bounds are documented here and checked by the step (one message on every path).
 Count = Annotated[int, Field(json_schema_extra={"minimum": 0, "maximum": COUNT_MAX})]
 Year = Annotated[int, Field(json_schema_extra={"minimum": YEAR_MIN, "maximum": YEAR_MAX})]
@@ -179,6 +186,7 @@ def _editable(request, code: str) -> Unit:
     "/units/{code}/teams",
     response={201: TeamOut, **WRITE_ERRORS},
     summary="Đăng ký một đơn vị trực thuộc (tên, cấp, đơn vị cấp trên trong đơn vị)",
+    description=WRITE_DOC,
 )
 def create_team(request, code: str, payload: TeamIn):
     unit = _editable(request, code)
@@ -191,6 +199,7 @@ def create_team(request, code: str, payload: TeamIn):
     response={200: list[TeamOut], **WRITE_ERRORS},
     summary="Ghi quân số (và xếp loại) của nhiều đơn vị trực thuộc, mỗi dòng một đơn vị và năm; "
     "đơn vị chưa đăng ký được đăng ký theo dòng; cả danh sách hoặc không dòng nào",
+    description=WRITE_DOC,
 )
 def set_team_rosters(request, code: str, payload: TeamRostersIn):
     unit = _editable(request, code)
