@@ -176,6 +176,8 @@ def test_block_year_runs_plan_results_ranking_beside_the_cluster_of_the_same_num
     assert "/khoi-thi-dua/2025/3/" in board and "/cum-thi-dua/2025/3/" in board
     listing = approver.get("/cum-thi-dua/?year=2025").content.decode()
     assert "/khoi-thi-dua/2025/3/" in listing and "/cum-thi-dua/2025/3/" in listing
+    home = client_of(officers["k02"]).get("/").content.decode()  # its to-do list and its years
+    assert "/khoi-thi-dua/2025/3/" in home and "/cum-thi-dua/2025/3/" not in home
     # A block officer is not a member of Cụm 3: the cluster's year at the old address is not theirs.
     assert client_of(officers["k01"]).get(CLUSTER + "xep-hang/").status_code == 404
     assert client_of(officers["k01"]).get("/api/v1/clusters/2025/3/ranking").status_code == 404
