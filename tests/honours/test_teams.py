@@ -352,3 +352,29 @@ def test_an_officer_posted_in_a_team_belongs_to_the_provinces_roster_and_people_
     ]
     listed = cast.client(cast.officer_a).get("/khen-thuong/can-bo/", {"unit": unit("bac-giang").pk})
     assert "Lò Văn Đội" in listed.content.decode()
+
+
+def test_a_phongs_page_writes_for_its_own_doi_only(cast):
+    from thidua.honours.teams import register_team
+
+    bac_giang = unit("bac-giang")
+    a = register_team(by=None, unit=bac_giang, name="Phòng A", level="base")
+    b = register_team(by=None, unit=bac_giang, name="Phòng B", level="base")
+    register_team(by=None, unit=a, name="Đội 1", level="sub_base")
+    api = bearer(cast.officer_a)
+    wrong = post(api, f"/api/v1/units/{b.code}/teams/rosters", {"rows": [{**ROW, "name": "Đội 1"}]})
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["message"].startswith("“Đội 1” trực thuộc Phòng A")
+    under = post(
+        api,
+        f"/api/v1/units/{b.code}/teams",
+        {"name": "Đội 2", "level": "sub_base", "parent": "Đội 1"},
+    )
+    assert under.status_code == 422 and under.json()["errors"][0]["loc"] == ["parent"]
+    ok = post(api, f"/api/v1/units/{b.code}/teams", {"name": "Đội 2", "level": "sub_base"})
+    assert ok.status_code == 201 and ok.json()["parent_name"] == "Phòng B"
+    same_name = post(api, f"/api/v1/units/{b.code}/teams", {"name": "đội 1", "level": "sub_base"})
+    assert (
+        same_name.json()["errors"][0]["message"] == "Công an tỉnh Bắc Giang đã có đơn vị “Đội 1”."
+    )
+    assert not UnitYearRoster.objects.exists()

@@ -108,15 +108,18 @@ def parse_rating(raw: Any) -> tuple[str | None, str | None]:
 @dataclass
 class _Teams:
     """The teams of one root unit, found by name (case-, space- and tone-placement-insensitive)
-    or by code."""
+    or by code; names are unique in the root unit. ``within``: the unit acted for and its teams
+    (a phòng's page writes for the phòng's đội only)."""
 
     root: Unit
     by_key: dict[str, Unit]
+    within: set[int]
 
     @classmethod
     def of(cls, unit: Unit) -> _Teams:
         root = root_of(unit)
-        return cls(root, {text.name_key(t.name): t for t in teams_of(root)})
+        within = set(with_subordinates(frozenset({unit.pk})))
+        return cls(root, {text.name_key(t.name): t for t in teams_of(root)}, within)
 
     def find(self, name_or_code: str) -> Unit | None:
         wanted = text.name_key(name_or_code)
@@ -126,8 +129,12 @@ class _Teams:
             (t for t in self.by_key.values() if t.code == name_or_code.strip()), None
         )
 
+    def inside(self, unit: Unit | None) -> bool:
+        return unit is not None and unit.pk in self.within
+
     def add(self, team: Unit) -> None:
         self.by_key[text.name_key(team.name)] = team
+        self.within.add(team.pk)
 
 
 def _code(root: Unit, name: str) -> str:
@@ -164,9 +171,10 @@ def _team_errors(
     above = unit
     if parent:
         above = teams.find(parent)
-        if above is None:
+        if not teams.inside(above):
+            above = None
             errors["parent"] = (
-                f"Không có đơn vị “{parent}” trong các đơn vị trực thuộc của {teams.root.name}: "
+                f"Không có đơn vị “{parent}” trong các đơn vị trực thuộc của {unit.name}: "
                 "ghi đơn vị cấp trên trước (dòng trên, hoặc đăng ký trước)."
             )
     if (
@@ -251,6 +259,9 @@ def _register_missing(
             row = rows[i]
             team = teams.find(row["name"])
             if team is not None and team.kind == Unit.Kind.SUBORDINATE:
+                if not teams.inside(team):
+                    errors.append((i, "name", _elsewhere(team, unit)))
+                    continue
                 _existing(i, row, team, teams, errors)
                 found[i], progress = team, True
                 continue
@@ -275,6 +286,13 @@ def _register_missing(
 def _named_later(rows: list[dict], row: dict, waiting: list[int], i: int) -> bool:
     wanted = text.name_key(row["parent"])
     return any(text.name_key(rows[j]["name"]) == wanted for j in waiting if j != i)
+
+
+def _elsewhere(team: Unit, unit: Unit) -> str:
+    return (
+        f"“{team.name}” trực thuộc {team.parent.name}, không thuộc {unit.name}: ghi số liệu "
+        "của đơn vị này ở trang (hoặc tệp) của đơn vị cấp trên của nó."
+    )
 
 
 def _mismatch(team: Unit, what: str, registered: str) -> str:
