@@ -15,7 +15,8 @@ cookies, HSTS and CSRF Referer checks of production are all in play).
 
 (a) 50 users for 60 s, each sending its next request as soon as the last is answered (no think
     time): signed-in page readers of Cluster 3/2021 (home, cluster, year overview, ranking, results
-    list, unit score) and API readers, and unit officers of Cluster 3/2025 saving their own result
+    list, unit score) and API readers, officers across the country's 2025 clusters and blocks
+    (home page with its deadlines, their cluster and year), and unit officers of Cluster 3/2025 saving their own result
     sheet through `PUT /api/v1/…/results` with the version they read (409 = someone else saved
     first: re-read and retry, the optimistic-concurrency protocol, not an error). Errors (any 5xx,
     connection error or unexpected status) must be 0. Throughput, p50/p95/p99.
@@ -87,6 +88,19 @@ WRITERS = {  # officer → their unit in Cluster 3 / 2025
     "canbo.son-la": "son-la",
     "canbo.tuyen-quang-2025": "tuyen-quang-2025",
 }
+# Officers across the country (the demo's 2025 clusters and blocks, thidua/portal/national_demo.py):
+# each reads the home page (its deadlines) and, in a provinces' cluster, its cluster and its year.
+COUNTRY = {
+    "canbo.ha-noi": 1,
+    "canbo.da-nang-2025": 2,
+    "canbo.phu-tho-2025": 4,
+    "canbo.nghe-an": 5,
+    "canbo.khanh-hoa-2025": 6,
+    "canbo.dong-nai-2025": 7,
+    "canbo.a05": None,  # Block 2
+    "canbo.c02": None,  # Block 4
+}
+COUNTRY_SHARE = 0.3  # of the readers
 WRITER_SHARE = 0.25  # a quarter of the users are officers editing their sheet
 RETRIES = 30  # a save that meets 30 conflicts in a row is given up (reported, not an error)
 
@@ -215,6 +229,19 @@ class User:
         return answer if answer.status_code in expect else None
 
 
+class CountryReader(User):
+    def actions(self, rng: random.Random) -> None:
+        number = COUNTRY[self.username]
+        choices = [("/", "page: home (country)")]
+        if number is not None:
+            choices += [
+                (f"/cum-thi-dua/2025/{number}/", "page: cluster (country)"),
+                (f"/cum-thi-dua/2025/{number}/thi-dua/", "page: year overview (country)"),
+            ]
+        path, name = rng.choice(choices)
+        self.call(name, "GET", path)
+
+
 class Reader(User):
     def actions(self, rng: random.Random) -> None:
         code = rng.choice(["yen-bai", "bac-giang", "quang-ninh", "hoa-binh", "thai-nguyen"])
@@ -326,8 +353,14 @@ def mixed_load(stack: Stack, label: str) -> None:
     users: list[User] = [
         Writer(stack, list(WRITERS)[i % len(WRITERS)], stats, offset=i) for i in range(writers)
     ]
+    readers = USERS - writers
+    country = round(readers * COUNTRY_SHARE)
     users += [
-        Reader(stack, READERS[i % len(READERS)], stats, offset=i) for i in range(USERS - writers)
+        CountryReader(stack, list(COUNTRY)[i % len(COUNTRY)], stats, offset=i)
+        for i in range(country)
+    ]
+    users += [
+        Reader(stack, READERS[i % len(READERS)], stats, offset=i) for i in range(readers - country)
     ]
     for user in users:
         user.login()
