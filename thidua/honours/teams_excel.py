@@ -7,16 +7,19 @@ rows or none."""
 
 from __future__ import annotations
 
+import io
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from thidua.engine import text
 from thidua.honours.exports import exported_by, workbook
-from thidua.honours.models import UnitRating, UnitYearRoster
+from thidua.honours.models import RatingLevel, UnitRating, UnitYearRoster
 from thidua.honours.rosters_excel import number
-from thidua.honours.teams import RowsRefused, set_rosters, teams_of
+from thidua.honours.teams import TEAM_LEVELS, RowsRefused, set_rosters, teams_of
 from thidua.org.models import Unit, User
 from thidua.untrusted import FileRefused, open_workbook, strip_control
 
@@ -52,7 +55,7 @@ def sheet(unit: Unit, year: int, user: User) -> bytes:
         label = rating.get_rating_display() if rating else ""
         return [year, team.name, team.get_level_display(), parent, label, *counts]
 
-    return workbook(
+    data = workbook(
         f"Quân số đơn vị trực thuộc năm {year} — {unit.name}",
         HEADERS,
         (row(t) for t in teams),
@@ -64,6 +67,25 @@ def sheet(unit: Unit, year: int, user: User) -> bytes:
         widths=[8, 34, 16, 28, 26, 12, 16, 14, 16, 14, 18],
         sheet="Đơn vị trực thuộc",
     )
+    return _with_choices(data)
+
+
+def _with_choices(data: bytes) -> bytes:
+    """Drop-down lists on the level and rating columns (typing stays allowed: the step reads
+    codes and labels alike and says what it accepts)."""
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    for column, labels in (
+        ("C", [Unit.Level(code).label for code in TEAM_LEVELS]),
+        ("E", [label for _, label in RatingLevel.choices]),
+    ):
+        rule = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
+        rule.showErrorMessage = False
+        ws.add_data_validation(rule)
+        rule.add(f"{column}4:{column}{MAX_ROWS + 3}")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _cell(raw: Any) -> bool:
