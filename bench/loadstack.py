@@ -104,8 +104,10 @@ def _on_signal(signum: int, _frame: object) -> None:
     sys.exit(128 + signum)
 
 
-atexit.register(stop_all)
-signal.signal(signal.SIGTERM, _on_signal)
+def stop_everything_on_exit() -> None:
+    """On the way out and on SIGTERM, stop whatever is still running (the benchmark calls this)."""
+    atexit.register(stop_all)
+    signal.signal(signal.SIGTERM, _on_signal)
 
 
 # -- PostgreSQL: a database for the run ------------------------------------------------------------
