@@ -39,6 +39,7 @@ __all__ = [
     "slugify_vi",
     "sort_key",
     "sort_key_str",
+    "unit_query_key",
 ]
 
 # The five tone marks as combining characters, in the standard order (0 = no mark, "ngang").
@@ -210,14 +211,8 @@ _ASCII_TABLE = _build_ascii_table()
 _NON_KEY_RE = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=8192)
-def search_key(s: str) -> str:
-    """A case- and accent-insensitive key for substring search: lower-case ASCII words.
-
-    "Hòa Bình", "HOÀ BÌNH", "hoa  binh" → "hoa binh"; đ → d; punctuation separates words
-    ("Bà Rịa - Vũng Tàu" → "ba ria vung tau"). Characters with no ASCII letter or digit in them
-    (e.g. CJK) are dropped.
-    """
+def _ascii_words(s: str) -> str:
+    """Lower-case ASCII words: accents and case dropped, đ → d, punctuation separating words."""
     text = s.translate(_ASCII_TABLE)
     if text.isascii():  # the fast path: Vietnamese and ASCII only
         text = text.lower()
@@ -227,10 +222,58 @@ def search_key(s: str) -> str:
     return _NON_KEY_RE.sub(" ", text).strip()
 
 
+# Spellings officers use for one word, folded into one key on both sides of every search:
+# "sỹ"/"sĩ", "kỹ"/"kĩ", "lý"/"lí", "mỹ"/"mĩ", "tỷ"/"tỉ", "hy"/"hi" ("chiến sỹ" finds "chiến sĩ").
+_Y_TO_I = re.compile(r"\b([sktlmh])y\b")
+# Place names as the press and officers write them: run together, or with c for k.
+_NAME_VARIANTS = {
+    "daklak": "dak lak",
+    "dac lac": "dak lak",
+    "dak lac": "dak lak",
+    "dac lak": "dak lak",
+    "daknong": "dak nong",
+    "dac nong": "dak nong",
+    "kontum": "kon tum",
+    "hochiminh": "ho chi minh",
+    "tphcm": "ho chi minh",
+    "tp hcm": "ho chi minh",
+    "hanoi": "ha noi",
+}
+_NAME_VARIANTS_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _NAME_VARIANTS), key=len, reverse=True)) + r")\b"
+)
+# What officers write before a unit's name: "Công an tỉnh Kom Tum", "CA TP Hà Nội", "Công an Lai Châu".
+_UNIT_PREFIX_RE = re.compile(
+    r"^(?:cong an(?: (?:tinh|thanh pho|tp))?|ca (?:tinh|thanh pho|tp)) (?!(?:tinh|thanh pho|tp)$)"
+)
+
+
+@lru_cache(maxsize=8192)
+def search_key(s: str) -> str:
+    """A case- and accent-insensitive key for substring search: lower-case ASCII words.
+
+    "Hòa Bình", "HOÀ BÌNH", "hoa  binh" → "hoa binh"; đ → d; punctuation separates words
+    ("Bà Rịa - Vũng Tàu" → "ba ria vung tau"). Characters with no ASCII letter or digit in them
+    (e.g. CJK) are dropped. Spelling variants are one key: "chiến sỹ" = "chiến sĩ" ("chien si"),
+    "Daklak" = "Đắc Lắc" = "Đắk Lắk" ("dak lak"). The one normaliser of every search: stored keys
+    and queries both go through it.
+    """
+    text = _Y_TO_I.sub(r"\1i", _ascii_words(s))
+    return _NAME_VARIANTS_RE.sub(lambda m: _NAME_VARIANTS[m.group(1)], text)
+
+
+def unit_query_key(s: str) -> str:
+    """The search key of a unit as an officer names it, without the prefix before the name:
+    "Công an tỉnh Kom Tum" → "kom tum" (a recorded misspelling of Kon Tum then finds it).
+    A prefix alone ("Công an tỉnh") is kept: it is what the officer looks for."""
+    key = search_key(s)
+    return _UNIT_PREFIX_RE.sub("", key) or key
+
+
 def slugify_vi(s: str) -> str:
     """An ASCII slug: "Hòa Bình" → "hoa-binh", "Đắk Lắk" → "dak-lak", "Bà Rịa - Vũng Tàu" →
     "ba-ria-vung-tau"."""
-    return search_key(s).replace(" ", "-")
+    return _ascii_words(s).replace(" ", "-")
 
 
 # --- names -------------------------------------------------------------------------------------

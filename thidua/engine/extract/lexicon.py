@@ -84,12 +84,8 @@ def canonical_unit(written: str) -> str:
 APPROX = ("hơn", "trên", "gần", "khoảng", "dưới", "xấp xỉ", "ước", "từ", "≥", "≤", ">", "<")
 VERBS = ("đạt", "tăng", "giảm", "vượt", "bằng")
 
-# Spelling variants treated as one word in keys: "sỹ"/"sĩ", "tỷ"/"tỉ", "kỹ"/"kĩ", "lý"/"lí",
-# "mỹ"/"mĩ" ("ma túy"/"ma tuý" are already one key: tone marks are dropped).
-_Y_TO_I = re.compile(r"\b([sktlmh])y\b")
-
 
 def match_key(s: str) -> str:
     """The key two phrasings are compared under: accents, case, punctuation and the y/i spelling
-    variants dropped."""
-    return _Y_TO_I.sub(r"\1i", search_key(s))
+    variants dropped (text.search_key, the one normaliser)."""
+    return search_key(s)

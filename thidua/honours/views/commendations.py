@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from thidua.engine import text
+from thidua.engine.eligibility_catalogue import load_catalogue
 from thidua.honours import exports
 from thidua.honours.access import (
     get_attachment_for_user,
@@ -46,9 +47,19 @@ def _filtered(request: HttpRequest, form: CommendationFilterForm):
         rows = rows.filter(revoked=data["state"] == "revoked")
     if data["q"]:
         key = text.search_key(data["q"])
+        unit_key = text.unit_query_key(data["q"])
+        # The award as officers write it ("chiến sỹ thi đua" finds "Chiến sĩ thi đua cơ sở").
+        catalogue = load_catalogue()
+        awards = [
+            code
+            for code, kind in catalogue.awards.items()
+            if key in text.search_key(kind.name)
+            or any(key in text.search_key(alias) for alias in kind.aliases)
+        ]
         rows = rows.filter(
             Q(person__search_key__contains=key)
-            | Q(unit__search_key__contains=key)
+            | Q(unit__search_key__contains=unit_key)
+            | Q(award_code__in=awards)
             | Q(decision_no__icontains=data["q"])
         )
     return rows
