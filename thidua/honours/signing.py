@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from thidua.audit.log import prepare, record_many, snapshot
@@ -268,16 +268,50 @@ def next_number(authority: str, year: int) -> int | None:
 # Signing
 
 
-def _register_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list[str]:
+def _recipients(decision: Decision) -> dict[int, engine.Person]:
+    """The engine's view of every individual recipient (records, ratings, postings…), by person
+    primary key, in a fixed number of queries: what the register and the eligibility checks read.
+    The people are named by a subquery on the decision's lines, not a list of thousands of ids."""
+    from thidua.honours.eligibility import candidates
+
+    lines = DecisionLine.objects.filter(decision=decision, person__isnull=False)
+    return candidates(Person.objects.filter(pk__in=lines.values("person_id")))
+
+
+def _register_problems(
+    decision: Decision, rows: Sequence[DecisionLine], people: dict[int, engine.Person]
+) -> list[str]:
     """The register: an annual title already held that year, an achievement already rewarded,
-    or rewarded then revoked (never re-signed). Three queries whatever the number of lines."""
+    or rewarded then revoked (never re-signed). The individuals' records are those of `people`
+    (loaded once for this check and the eligibility engine); the collectives' (the unit and its
+    predecessors) one query."""
     cat = catalogue()
     problems = []
-    people = {r.person_id for r in rows if r.person_id}
+    held: dict[tuple, dict] = {}
+    refs: dict[tuple, dict] = {}
+
+    def remember(who: tuple, record: dict) -> None:
+        if not record["revoked"]:
+            held.setdefault((who, record["award_code"], record["year"]), record)
+        if record["achievement_ref"]:
+            refs.setdefault((who, record["achievement_ref"]), record)
+
+    for pk, person in people.items():
+        for a in person.awards:
+            remember(
+                ("p", pk),
+                {
+                    "award_code": a.code,
+                    "year": a.year,
+                    "decision_no": a.decision_no or "",
+                    "achievement_ref": a.achievement_ref or "",
+                    "revoked": a.revoked,
+                    "revocation_decision_no": a.revocation_decision or "",
+                },
+            )
     units = {u.pk for r in rows if not r.person_id for u in r.unit.current().lineage()}
-    existing = list(
-        Commendation.objects.filter(Q(person__in=people) | Q(unit__in=units)).values(
-            "person_id",
+    if units:
+        for c in Commendation.objects.filter(unit__in=units).values(
             "unit_id",
             "award_code",
             "year",
@@ -285,16 +319,8 @@ def _register_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list
             "achievement_ref",
             "revoked",
             "revocation_decision_no",
-        )
-    )
-    held: dict[tuple, dict] = {}
-    refs: dict[tuple, dict] = {}
-    for c in existing:
-        who = ("p", c["person_id"]) if c["person_id"] else ("u", c["unit_id"])
-        if not c["revoked"]:
-            held.setdefault((who, c["award_code"], c["year"]), c)
-        if c["achievement_ref"]:
-            refs.setdefault((who, c["achievement_ref"]), c)
+        ):
+            remember(("u", c["unit_id"]), c)
     for row in rows:
         whos = (
             [("p", row.person_id)]
@@ -329,15 +355,17 @@ def _register_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list
     return problems
 
 
-def _eligibility_problems(decision: Decision, rows: Sequence[DecisionLine]) -> list[str]:
+def _eligibility_problems(
+    decision: Decision, rows: Sequence[DecisionLine], people: dict[int, engine.Person]
+) -> list[str]:
     """The eligibility engine, on the register as it stands: a recipient the rules refuse (an
     unknown verdict, e.g. missing records, does not block a decision the authority takes)."""
-    from thidua.honours.eligibility import candidates, ruleset_for, unit_candidate
+    from thidua.honours.eligibility import ruleset_for, unit_candidate
 
     problems = []
     year = decision.year
     rules = ruleset_for(year)
-    people = candidates(Person.objects.filter(pk__in=[r.person_id for r in rows if r.person_id]))
+    cat = catalogue()
     units: dict[int, engine.Unit] = {}
     for row in rows:
         if row.person_id:
@@ -352,7 +380,12 @@ def _eligibility_problems(decision: Decision, rows: Sequence[DecisionLine]) -> l
                 )
         try:
             verdict = engine.check(
-                candidate, row.award_code, year, rules, achievement_ref=row.achievement_ref or None
+                candidate,
+                row.award_code,
+                year,
+                rules,
+                achievement_ref=row.achievement_ref or None,
+                catalogue=cat,
             )
         except engine.EligibilityError as exc:
             problems.append(
@@ -372,9 +405,12 @@ def _eligibility_problems(decision: Decision, rows: Sequence[DecisionLine]) -> l
 
 
 def _lines_for_signing(decision: Decision) -> list[DecisionLine]:
+    """The lines with their people; the units (a few dozen for thousands of lines) loaded once
+    and shared rather than one instance per line."""
     return list(
         DecisionLine.objects.filter(decision=decision)
-        .select_related("unit", "person")
+        .select_related("person")
+        .prefetch_related("unit")
         .order_by("position")
     )
 
@@ -425,9 +461,12 @@ def sign(
             f"{line_label(signed[0].position, signed[0].recipient_name, signed[0].award_code)} đã có "
             "hồ sơ khen thưởng: một dòng chỉ được ký một lần."
         )
-    problems = _static_problems(decision, rows) or _register_problems(decision, rows)
-    if not problems and recheck:
-        problems = _eligibility_problems(decision, rows)
+    problems = _static_problems(decision, rows)
+    if not problems:
+        people = _recipients(decision)
+        problems = _register_problems(decision, rows, people)
+        if not problems and recheck:
+            problems = _eligibility_problems(decision, rows, people)
     _raise(problems)
 
     before = snapshot(decision, DECISION_FIELDS)
@@ -471,7 +510,7 @@ def _write_records(
     decision: Decision, rows: Sequence[DecisionLine], by: User
 ) -> list[Commendation]:
     issuer = f"{decision.signer_title or AUTHORITY_SIGNER[Authority(decision.authority)]}"
-    now = timezone.now()
+    number, legal_basis, now = decision.number, decision.legal_basis[:300], timezone.now()
     records = []
     for row in rows:
         c = Commendation(
@@ -480,10 +519,10 @@ def _write_records(
             unit=None if row.person_id else row.unit,
             award_code=row.award_code,
             year=decision.year,
-            decision_no=decision.number,
+            decision_no=number,
             decision_date=decision.date,
             issuer=issuer,
-            legal_basis=decision.legal_basis[:300],
+            legal_basis=legal_basis,
             achievement_ref=row.achievement_ref,
             achievement=row.achievement,
             illustrative=decision.illustrative,
@@ -499,23 +538,31 @@ def _write_records(
 
 
 def _link(rows: Sequence[DecisionLine], batch: int = 500) -> None:
-    """Each line's commendation_id and reward amount in one UPDATE … FROM (VALUES …) per batch
-    (SQLite ≥ 3.33 and PostgreSQL alike): bulk_update's CASE expression costs more than the
-    records themselves."""
+    """Each line's commendation_id and reward amount in bulk: bulk_update's CASE expression costs
+    more than the records themselves. PostgreSQL: one UPDATE … FROM UNNEST of three arrays (three
+    parameters whatever the number of lines); SQLite (≥ 3.33): UPDATE … FROM (VALUES …) per batch."""
     table = connection.ops.quote_name(DecisionLine._meta.db_table)
-    # PostgreSQL types a VALUES column from its first row: cast the amount so a leading NULL works.
-    amount = "CAST(v.column3 AS NUMERIC)" if connection.vendor == "postgresql" else "v.column3"
+    amounts = [None if row.amount is None else str(row.amount) for row in rows]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET commendation_id = v.commendation_id, amount = v.amount "
+                "FROM UNNEST(%s::bigint[], %s::bigint[], %s::numeric[]) "
+                f"AS v(id, commendation_id, amount) WHERE {table}.id = v.id",
+                [[row.pk for row in rows], [row.commendation_id for row in rows], amounts],
+            )
+        return
     for i in range(0, len(rows), batch):
         chunk = rows[i : i + batch]
         values = ", ".join(["(%s, %s, %s)"] * len(chunk))
         params = [
             v
-            for row in chunk
-            for v in (row.pk, row.commendation_id, None if row.amount is None else str(row.amount))
+            for row, amount in zip(chunk, amounts[i : i + batch], strict=True)
+            for v in (row.pk, row.commendation_id, amount)
         ]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET commendation_id = v.column2, amount = {amount} "
+                f"UPDATE {table} SET commendation_id = v.column2, amount = v.column3 "
                 f"FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
                 params,
             )
