@@ -121,3 +121,24 @@ def test_a_ministry_units_officer_signs_in_with_the_demo_password_and_has_a_bloc
     block = Cluster.objects.get(year=2025, kind=Cluster.Kind.BLOCK, number=2)
     assert officer.unit_id in {m.unit_id for m in block.memberships.all()}
     assert block.leader.code == "a05" and hasattr(block, "cycle")
+
+
+def test_a_unit_already_in_a_2025_group_stays_there_and_the_illustrative_block_does_without(
+    reference,
+):
+    """Published data loaded before the demo's country (a block of 2025 holding A05) wins: A05 is
+    not moved, and illustrative Block 2 is led by its next member."""
+    from thidua.org.demo import ensure_demo_accounts
+    from thidua.org.loaders import movement
+
+    ensure_demo_accounts()
+    published = Cluster.objects.create(
+        movement=movement(), year=2025, kind=Cluster.Kind.BLOCK, number=9
+    )
+    published.add_member(Unit.objects.get(code="a05"), role=Membership.Role.LEADER)
+    build_national_2025()
+    a05 = Membership.objects.get(year=2025, unit__code="a05")
+    assert a05.cluster == published
+    block2 = Cluster.objects.get(year=2025, kind=Cluster.Kind.BLOCK, number=2)
+    assert block2.leader.code == "cuc-ky-thuat-nghiep-vu"
+    assert "a05" not in {m.unit.code for m in block2.memberships.all()}

@@ -171,13 +171,22 @@ class _Accounts:
 
 
 def _add_group(group: Group, units: dict[str, Unit]) -> Cluster | None:
-    """The group as a cluster or block of the year, unless one of that number exists."""
+    """The group as a cluster or block of the year, unless one of that number exists; a unit
+    already in a group of the year (published data loaded since) stays there (one a year)."""
     lookup = {"movement": movement(), "year": YEAR, "kind": group.kind, "number": group.number}
     if Cluster.objects.filter(**lookup).exists():
         return None
+    placed = set(
+        Membership.objects.filter(movement=lookup["movement"], year=YEAR).values_list(
+            "unit_id", flat=True
+        )
+    )
+    codes = [code for code in group.members if units[code].pk not in placed]
+    if not codes:
+        return None
     cluster = Cluster.objects.create(**lookup, notes=group.notes)
     audit(actor=None, action="import", obj=cluster, after=snapshot(cluster))
-    for i, code in enumerate(group.members):
+    for i, code in enumerate(codes):
         role = (
             Membership.Role.LEADER
             if i == 0
