@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from decimal import Decimal
 
+from django.utils import timezone
+
 from thidua.documents import numbers as vn
 from thidua.documents.context import EMULATION_OFFICE
 from thidua.documents.layout import Column, OfficialDocument, Row, Run, Signature, Table
 from thidua.honours.models import Decision, DecisionLine
 from thidua.honours.models.decisions import AUTHORITY_HEADER, Authority
+from thidua.honours.money import cash_decree_on
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -40,6 +43,14 @@ def filename(decision: Decision, ext: str) -> str:
 
 def _money(value: Decimal | None) -> str:
     return "" if value is None else f"{vn.number(value, 0)} đồng"
+
+
+def _money_basis(decision: Decision) -> str:
+    """The law and the decree on reward money in force on the decision's date (a draft: today),
+    from the dated data of honours/data/base_salary.json."""
+    decree = cash_decree_on(decision.date or timezone.localdate())
+    law = "Luật Thi đua, khen thưởng"
+    return f"{law} và {decree.decree}" if decree else law
 
 
 def _groups(lines: list[DecisionLine]) -> OrderedDict[str, list[DecisionLine]]:
@@ -120,8 +131,8 @@ def build(decision: Decision) -> OfficialDocument:
         total = sum(amounts, Decimal(0))
         doc.para(
             Run(f"Điều {article}. ", bold=True),
-            f"Tiền thưởng kèm theo thực hiện theo quy định của Luật Thi đua, khen thưởng và "
-            f"Nghị định số 152/2025/NĐ-CP; tổng số tiền thưởng: {_money(total)}.",
+            f"Tiền thưởng kèm theo thực hiện theo quy định của {_money_basis(decision)}; "
+            f"tổng số tiền thưởng: {_money(total)}.",
         )
     article += 1
     doc.para(

@@ -3,7 +3,9 @@ the decision, rounded up to tens of thousands of đồng; totals per decision, p
 
 The multiples are the engine catalogue's (``cash_multiple``, NĐ 152/2025/NĐ-CP). The base salary
 (mức lương cơ sở) is dated data in ``data/base_salary.json``: each rate with the day it took effect,
-the decree that set it and where it was read. A new rate is one more line of that file. A form the
+the decree that set it and where it was read. A new rate is one more line of that file. So is the
+decree that set the reward multiples at each date (``decrees``: NĐ 91/2017, then NĐ 98/2023 from
+01/01/2024, then NĐ 152/2025 from 01/7/2025), which a decision's money article cites for its date. A form the
 catalogue gives no multiple for (Bằng khen, Giấy khen, Huân chương…) has no amount here: it is
 listed as such, never guessed.
 
@@ -47,10 +49,29 @@ class BaseSalary:
 
 
 @dataclass(frozen=True)
+class CashDecree:
+    """The decree that set the reward multiples from `effective_from` (until the next one)."""
+
+    effective_from: dt.date
+    decree: str
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class SalaryTable:
     rates: tuple[BaseSalary, ...]
     rounding_step: int
     rounding_basis: str
+    decrees: tuple[CashDecree, ...] = ()
+
+    def decree_on(self, day: dt.date) -> CashDecree | None:
+        """The decree on reward money in force on `day`; None before the first one recorded."""
+        found = None
+        for decree in self.decrees:
+            if decree.effective_from <= day:
+                found = decree
+        return found
 
     def on(self, day: dt.date) -> BaseSalary:
         """The rate in force on `day` (the latest one that took effect on or before it)."""
@@ -92,13 +113,35 @@ def parse_table(raw: dict[str, Any]) -> SalaryTable:
                 f"Ngày hiệu lực {after.effective_from:%d/%m/%Y} không sau {before.effective_from:%d/%m/%Y}: "
                 "các mức phải theo thứ tự thời gian, không trùng ngày."
             )
+    decrees: list[CashDecree] = []
+    for index, item in enumerate(raw.get("decrees") or [], start=1):
+        try:
+            day = dt.date.fromisoformat(str(item.get("from", "")))
+        except ValueError:
+            problems.append(
+                f"Nghị định dòng {index}: ngày hiệu lực “{item.get('from')}” không hợp lệ."
+            )
+            continue
+        name = str(item.get("decree", "")).strip()
+        if not name:
+            problems.append(f"Nghị định dòng {index}: phải ghi số nghị định quy định tiền thưởng.")
+            continue
+        decrees.append(
+            CashDecree(day, name, str(item.get("note", "")), str(item.get("source", "")))
+        )
+    for before, after in itertools.pairwise(decrees):
+        if after.effective_from <= before.effective_from:
+            problems.append(
+                f"Nghị định {after.decree}: ngày hiệu lực {after.effective_from:%d/%m/%Y} không sau "
+                f"{before.effective_from:%d/%m/%Y} của {before.decree}."
+            )
     rounding = raw.get("rounding") or {}
     step = rounding.get("step", 1)
     if not isinstance(step, int) or step <= 0:
         problems.append("Bước làm tròn tiền thưởng phải là số nguyên dương (đồng).")
     if problems:
         raise MoneyError(" ".join(problems))
-    return SalaryTable(tuple(rates), step, str(rounding.get("basis", "")))
+    return SalaryTable(tuple(rates), step, str(rounding.get("basis", "")), tuple(decrees))
 
 
 @cache
@@ -108,6 +151,11 @@ def salary_table() -> SalaryTable:
 
 def base_salary_on(day: dt.date) -> BaseSalary:
     return salary_table().on(day)
+
+
+def cash_decree_on(day: dt.date) -> CashDecree | None:
+    """The decree that set the reward multiples in force on `day` (a decision's date)."""
+    return salary_table().decree_on(day)
 
 
 def multiple_of(award_code: str) -> Decimal | None:
