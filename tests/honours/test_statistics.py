@@ -130,3 +130,24 @@ def test_counts_are_written_the_vietnamese_way():
 
     pair = Pair("Cụm 3 năm 2021", collectives=3356, individuals=7918)
     assert pair.text == {"collectives": "3.356", "individuals": "7.918", "total": "11.274"}
+
+
+@pytest.mark.parametrize("typed", ["Lai Châu", "lai chau", "LAI CHÂU", "Công an tỉnh Lai Châu"])
+def test_the_unit_filter_is_a_name_search_with_or_without_accents(cast, typed):
+    _register()
+    lc = person("lai-chau", name="Lò Văn Châu")
+    award_to(lc, "chien_si_tien_tien", YEAR)
+    award_to(unit("lai-chau"), "don_vi_tien_tien", YEAR)
+    page = cast.client(cast.approver).get(
+        "/khen-thuong/thong-ke/", {"year_from": YEAR, "year_to": YEAR, "unit": typed}
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "1 tập thể và 1 cá nhân" in body
+    assert "Công an tỉnh Lai Châu" in body and "Công an tỉnh Bắc Giang" not in body
+
+
+def test_a_unit_name_that_matches_nothing_is_refused_in_vietnamese(cast):
+    response = cast.client(cast.approver).get("/khen-thuong/thong-ke/", {"unit": "Sao Hỏa"})
+    assert response.status_code == 422
+    assert "Không có đơn vị nào có tên “Sao Hỏa”." in response.content.decode()

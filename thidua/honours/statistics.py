@@ -84,6 +84,13 @@ class Filters:
     level: str = ""
     recipient: str = ""
     unit: Unit | None = None
+    # A name search ("Lai Châu", "lai chau"): the units it found (Unit.objects.search).
+    units: tuple[Unit, ...] = ()
+
+    def unit_line(self) -> list[int]:
+        """Primary keys of the units asked for and their predecessors (a unit's history)."""
+        chosen = [*self.units, *([self.unit] if self.unit is not None else [])]
+        return sorted({u.pk for unit in chosen for u in unit.current().lineage()})
 
     def apply(self, rows: QuerySet[Commendation]) -> QuerySet[Commendation]:
         rows = rows.filter(revoked=False)
@@ -99,8 +106,8 @@ class Filters:
             )
         if self.recipient:
             rows = rows.filter(recipient_kind=self.recipient)
-        if self.unit is not None:
-            line = [u.pk for u in self.unit.current().lineage()]
+        if self.unit is not None or self.units:
+            line = self.unit_line()
             rows = rows.filter(Q(unit__in=line) | Q(person__current_unit__in=line))
         return rows
 
@@ -119,6 +126,10 @@ class Filters:
             parts.append(dict(Commendation.Recipient.choices)[self.recipient].lower())
         if self.unit is not None:
             parts.append(self.unit.short_name)
+        if self.units:
+            names = [u.short_name for u in self.units[:3]]
+            more = len(self.units) - len(names)
+            parts.append(", ".join(names) + (f" và {more} đơn vị khác" if more else ""))
         return ", ".join(parts)
 
 

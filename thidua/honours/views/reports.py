@@ -36,16 +36,24 @@ class ReportFilterForm(forms.Form):
         required=False,
         choices=[("", "Tất cả"), *Commendation.Recipient.choices],
     )
-    unit = forms.CharField(label="Đơn vị (mã)", required=False, max_length=40)
+    unit = forms.CharField(
+        label="Đơn vị",
+        required=False,
+        max_length=80,
+        # Accents and spelling aside: "Lai Châu", "lai chau".
+        widget=forms.TextInput(attrs={"placeholder": "Tên đơn vị, ví dụ: Lai Châu"}),
+    )
 
-    def clean_unit(self) -> Unit | None:
-        code = text.normalize(self.cleaned_data["unit"])
-        if not code:
-            return None
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None:
-            raise forms.ValidationError(f"Không có đơn vị mã “{code}”.")
-        return unit
+    def clean_unit(self) -> tuple[Unit, ...]:
+        """The units whose name, code or recorded alias matches, accents and spelling variants
+        aside (Unit.objects.search, as everywhere in the app)."""
+        query = text.normalize(self.cleaned_data["unit"])
+        if not query:
+            return ()
+        found = tuple(Unit.objects.search(query).order_by("sort_key", "pk"))
+        if not found:
+            raise forms.ValidationError(f"Không có đơn vị nào có tên “{query}”.")
+        return found
 
     def clean(self) -> dict:
         data = super().clean()
@@ -64,7 +72,7 @@ class ReportFilterForm(forms.Form):
             award=d["award"],
             level=d["level"],
             recipient=d["recipient"],
-            unit=d["unit"],
+            units=d["unit"],
         )
 
 
