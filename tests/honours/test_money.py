@@ -164,7 +164,7 @@ def test_fund_filters_refuse_bad_input_in_vietnamese(cast):
     assert response.status_code == 422
     body = response.content.decode()
     assert "Năm kết thúc (2020) trước năm bắt đầu (2024)." in body
-    assert "Không có đơn vị mã “khong-co”." in body
+    assert "Không có đơn vị nào có tên “khong-co”." in body
 
 
 @pytest.mark.django_db
