@@ -137,7 +137,9 @@ def test_the_drives_export_lists_the_years_drives_with_real_dates(world):
     )
     ws = sheet_of(world.cast.client(world.cast.officer_a).get(url("cycle_excel_drives")))
     assert_house_style(ws)
-    assert rows(ws)[0][:5] == [
+    # the demo's 2021 drives are listed too
+    (row,) = [r for r in rows(ws) if r[0] == "Cao điểm tấn công trấn áp tội phạm dịp Tết"]
+    assert row[:5] == [
         "Cao điểm tấn công trấn áp tội phạm dịp Tết",
         "Đợt cao điểm",
         "Đã kết thúc",

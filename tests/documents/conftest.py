@@ -53,7 +53,7 @@ PUBLISHED_AWARDS = {
         "Thái Nguyên",
         "Bắc Kạn",
     ],
-    "Bằng khen của Bộ Công an": ["Phú Thọ"],
+    "Bằng khen của Bộ trưởng Bộ Công an": ["Phú Thọ"],  # the catalogue name
 }
 PLACE_DATE = "Yên Bái, ngày 03 tháng 12 năm 2021"
 

@@ -169,7 +169,7 @@ def test_submission_asks_the_award_board_with_the_list_after_the_signature(docum
     assert sections == [
         "1. Cờ thi đua của Chính phủ (01 tập thể)",
         "2. Cờ thi đua của Bộ Công an (06 tập thể)",
-        "3. Bằng khen của Bộ Công an (01 tập thể)",
+        "3. Bằng khen của Bộ trưởng Bộ Công an (01 tập thể)",
     ]
     units = [row for row in listing[1:] if len(set(row)) > 1]
     assert [row[0] for row in units] == [str(n) for n in range(1, 9)]

@@ -28,7 +28,7 @@ def test_cluster_3_example_scale_is_valid_and_worth_100_points() -> None:
         "Đấu tranh phòng, chống tội phạm",
         "Quản lý nhà nước về trật tự xã hội",
         "Xây dựng lực lượng",
-        "Đề án 06: dữ liệu dân cư, căn cước công dân",
+        "Dự án dữ liệu dân cư, căn cước công dân",
     ]
     assert scale.criterion("TP1").rule == TargetRule(
         direction="higher",

@@ -8,6 +8,7 @@ the same model methods a user's click does, so the demo's audit trail is a real 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from thidua.cycle.models import (
     CouncilMember,
     Covenant,
     Cycle,
+    Drive,
     HonourVote,
     Inspection,
     InspectionTeam,
@@ -46,9 +48,78 @@ VOTE_PASSPHRASES = {
 COVENANT_TEXT = (
     "Thực hiện phong trào thi đua “Vì an ninh Tổ quốc” năm {year}, Công an các tỉnh trong {cluster} "
     "giao ước thi đua: hoàn thành xuất sắc các chỉ tiêu Bộ Công an giao; bảo đảm tuyệt đối an ninh, an toàn "
-    "các sự kiện chính trị quan trọng; kéo giảm tội phạm về trật tự xã hội; tỷ lệ điều tra khám phá án đạt và "
-    "vượt chỉ tiêu; thực hiện hiệu quả Đề án 06; xây dựng lực lượng trong sạch, vững mạnh."
+    "{events}; kéo giảm tội phạm về trật tự xã hội; tỷ lệ điều tra khám phá án đạt và "
+    "vượt chỉ tiêu; {population}; xây dựng lực lượng trong sạch, vững mạnh."
 )
+# What each demo year's covenant names: a year reads like that year (Đề án 06 was approved on
+# 06/01/2022; in 2021 the two projects of population data and citizen ID cards were its forerunners).
+COVENANT_WORDS = {
+    2021: {
+        "events": "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng và cuộc bầu cử đại biểu Quốc hội "
+        "khóa XV, đại biểu Hội đồng nhân dân các cấp nhiệm kỳ 2021–2026",
+        "population": "hoàn thành Dự án Cơ sở dữ liệu quốc gia về dân cư và Dự án sản xuất, cấp, quản "
+        "lý căn cước công dân",
+    },
+    2025: {
+        "events": "đại hội đảng bộ các cấp nhiệm kỳ 2025–2030, tiến tới Đại hội đại biểu toàn quốc lần "
+        "thứ XIV của Đảng, và việc sắp xếp đơn vị hành chính từ ngày 01/7/2025",
+        "population": "thực hiện hiệu quả Đề án 06",
+    },
+}
+# The year's peak and thematic drives (Cluster 3 / 2021): the Ministry's real campaigns of that
+# year; their targets and results are illustrative.
+DRIVES_2021 = [
+    (
+        "thematic",
+        "Thi đua đặc biệt bảo vệ tuyệt đối an toàn Đại hội đại biểu toàn quốc lần thứ XIII của Đảng",
+        "2021-01-01",
+        "2021-02-05",
+        "Bảo vệ tuyệt đối an toàn Đại hội; không để xảy ra điểm nóng về an ninh, trật tự.",
+    ),
+    (
+        "peak",
+        "Đợt cao điểm tấn công, trấn áp tội phạm, bảo đảm an ninh, trật tự Tết Nguyên đán Tân Sửu 2021",
+        "2021-01-15",
+        "2021-02-28",
+        "Kéo giảm tội phạm về trật tự xã hội và tai nạn giao thông so với Tết Canh Tý 2020.",
+    ),
+    (
+        "peak",
+        "Đợt cao điểm bảo vệ cuộc bầu cử đại biểu Quốc hội khóa XV và đại biểu Hội đồng nhân dân các cấp "
+        "nhiệm kỳ 2021–2026",
+        "2021-03-15",
+        "2021-05-31",
+        "Bảo đảm tuyệt đối an toàn ngày bầu cử 23/5/2021.",
+    ),
+    (
+        "thematic",
+        "Cao điểm thu nhận hồ sơ, cấp căn cước công dân gắn chíp trước ngày 01/7/2021",
+        "2021-01-15",
+        "2021-06-30",
+        "Thu nhận hồ sơ cấp căn cước công dân cho 100% công dân đủ điều kiện.",
+    ),
+]
+# The 2025 scale is the 2021 one with that year's events, comparisons and law.
+SCALE_2025_WORDS = {
+    "cuộc bầu cử đại biểu Quốc hội khóa XV và đại biểu HĐND các cấp nhiệm kỳ 2021–2026": (
+        "đại hội đảng bộ các cấp nhiệm kỳ 2025–2030"
+    ),
+    "so với năm 2020": "so với năm 2024",
+    "Hoàn thành cấp căn cước công dân cho công dân đủ điều kiện trước ngày 01/7/2021": (
+        "Hoàn thành cấp căn cước, định danh điện tử mức độ 2 cho công dân đủ điều kiện"
+    ),
+    "Dự án dữ liệu dân cư, căn cước công dân": "Đề án 06: dữ liệu dân cư, căn cước, định danh điện tử",
+}
+BASIS_2025 = (
+    "Luật Thi đua, khen thưởng 2022 (06/2022/QH15); Nghị định 98/2023/NĐ-CP; Nghị định 152/2025/NĐ-CP; "
+    "chỉ tiêu công tác năm 2025 của Bộ Công an."
+)
+AWARD_BASIS_2025 = {
+    "CO_CP": "Luật Thi đua, khen thưởng 2022, Điều 25: tập thể dẫn đầu phong trào thi đua của Cụm, Khối "
+    "thi đua, đạt tiêu chuẩn Cờ thi đua cấp Bộ; Nghị định 98/2023/NĐ-CP",
+    "CO_BCA": "Luật Thi đua, khen thưởng 2022, Điều 26; quy chế hoạt động của Cụm: các đơn vị xếp hạng "
+    "tiếp theo, từ 90 điểm trở lên, không vi phạm điểm liệt, tối đa 75% số đơn vị trong Cụm (làm tròn xuống)",
+}
 
 
 def _load(name: str) -> dict:
@@ -176,7 +247,9 @@ def _open(
     Covenant.write(
         cycle,
         by=secretariat,
-        text=COVENANT_TEXT.format(year=cluster.year, cluster=cluster.title),
+        text=COVENANT_TEXT.format(
+            year=cluster.year, cluster=cluster.title, **COVENANT_WORDS[cluster.year]
+        ),
         signing_place=cluster.leader.short_name,
     )
     for unit in cycle.members():
@@ -210,6 +283,17 @@ def build_cluster3_2021(*, council: bool = False) -> Cycle:
     secretariat = _secretariat(cluster)
     results = _results_by_code(2021)
     cycle = _open(cluster, _load("scale.json"), _load("awards.json"), results, secretariat)
+    for kind, name, starts, ends, targets in DRIVES_2021:
+        Drive.save_drive(
+            cycle,
+            by=secretariat,
+            kind=kind,
+            name=name,
+            starts_on=dt.date.fromisoformat(starts),
+            ends_on=dt.date.fromisoformat(ends),
+            targets=targets,
+            results="Các đơn vị trong Cụm hoàn thành chỉ tiêu của đợt (dữ liệu minh họa).",
+        )
     cycle.advance(Cycle.Stage.IN_PROGRESS, by=secretariat)
     for unit in cycle.members():
         _report(cycle, unit, results[unit.code])
@@ -273,6 +357,12 @@ def build_cluster3_2021(*, council: bool = False) -> Cycle:
     return cycle
 
 
+def _words_2025(name: str) -> str:
+    for old, new in SCALE_2025_WORDS.items():
+        name = name.replace(old, new)
+    return name
+
+
 def _scale_2025() -> tuple[dict, dict]:
     scale, awards = copy.deepcopy(_load("scale.json")), copy.deepcopy(_load("awards.json"))
     scale.update(
@@ -283,6 +373,15 @@ def _scale_2025() -> tuple[dict, dict]:
         cluster="Cụm thi đua số 3 năm 2025",
     )
     scale.pop("approved", None)
+    scale["basis"] = BASIS_2025
+    scale.pop("description", None)
+    for group in scale["groups"]:
+        group.pop("description", None)
+        group["name"] = _words_2025(group["name"])
+        for criterion in group["criteria"]:
+            criterion["name"] = _words_2025(criterion["name"])
+    for award in awards["awards"]:
+        award["basis"] = AWARD_BASIS_2025.get(award["code"], award["basis"])
     awards.update(
         year=2025, name=awards["name"].replace("2021", "2025"), cluster="Cụm thi đua số 3 năm 2025"
     )
