@@ -294,6 +294,7 @@ from thidua.api.routers import (  # noqa: E402
     cycle_workflow,
     documents,
     honours,
+    honours_reports,
     honours_teams,
     # The writes (and the rule sets beside their publication) are operations of the honours router,
     # in a module of their own (Django matches a path once, so GET and POST /people share a
@@ -329,4 +330,5 @@ mount_block_years(
 )
 api.add_router("/", honours.router)
 api.add_router("/", decisions_router.router)
+api.add_router("/", honours_reports.router)
 api.add_router("/", honours_teams.router)
