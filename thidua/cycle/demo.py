@@ -66,6 +66,19 @@ COVENANT_WORDS = {
         "population": "thực hiện hiệu quả Đề án 06",
     },
 }
+
+
+def covenant_words(year: int) -> dict[str, str]:
+    """The covenant's year-bound words; a year without its own reads plainly (Đề án 06 from 2022)."""
+    plain = {
+        "events": "các sự kiện chính trị quan trọng",
+        "population": "thực hiện hiệu quả Đề án 06"
+        if year >= 2022
+        else "hoàn thành chỉ tiêu về dữ liệu dân cư, căn cước công dân",
+    }
+    return COVENANT_WORDS.get(year, plain)
+
+
 # The year's peak and thematic drives (Cluster 3 / 2021): the Ministry's real campaigns of that
 # year; their targets and results are illustrative.
 DRIVES_2021 = [
@@ -248,7 +261,7 @@ def _open(
         cycle,
         by=secretariat,
         text=COVENANT_TEXT.format(
-            year=cluster.year, cluster=cluster.title, **COVENANT_WORDS[cluster.year]
+            year=cluster.year, cluster=cluster.title, **covenant_words(cluster.year)
         ),
         signing_place=cluster.leader.short_name,
     )
