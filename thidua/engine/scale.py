@@ -72,6 +72,10 @@ class Criterion:
     rounding: Rounding = field(default_factory=Rounding)  # the scale's rule, for explanations
     description: str = ""
     aliases: tuple[str, ...] = ()  # other phrasings of the name, for reading reports
+    # The plausible range of a measured value, where the scale sets it ("min"/"max"): a figure
+    # outside it is flagged to the unit, the secretariat and the inspectors.
+    plausible_min: Decimal | None = None
+    plausible_max: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +182,23 @@ def _criterion(
     r.keys(
         spec,
         path,
-        {"code", "name", "max_points", "rule", "missing", "description", "source", "aliases"},
+        {
+            "code",
+            "name",
+            "max_points",
+            "rule",
+            "missing",
+            "description",
+            "source",
+            "aliases",
+            "min",
+            "max",
+        },
     )
+    low = r.number(spec, "min", path, required=False)
+    high = r.number(spec, "max", path, required=False)
+    if low is not None and high is not None and low > high:
+        r.add(join_path(path, "max"), "phải không nhỏ hơn giá trị hợp lý thấp nhất (min)")
     code = r.code(spec, path)
     aliases = spec.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
@@ -218,6 +237,8 @@ def _criterion(
         rounding=rounding,
         description=str(spec.get("description", "")),
         aliases=tuple(a.strip() for a in aliases),
+        plausible_min=low,
+        plausible_max=high,
     )
 
 

@@ -57,6 +57,8 @@ def plausible_range(criterion: Criterion) -> tuple[Decimal | None, Decimal | Non
     rule = criterion.rule
     if input_kind(criterion) != "number":
         return None, None, ""
+    if criterion.plausible_min is not None or criterion.plausible_max is not None:
+        return criterion.plausible_min, criterion.plausible_max, "giá trị thang điểm cho phép"
     unit = getattr(rule, "unit", "") or ""
     if unit == "%":
         name = criterion.name.casefold()
@@ -72,8 +74,13 @@ def _range_warning(criterion: Criterion, number: Decimal) -> str | None:
         return None
     unit = getattr(criterion.rule, "unit", "") or ""
     if (low is not None and number < low) or (high is not None and number > high):
-        if high is None:
+        shown = f"{fmt_number(number)}{'%' if unit == '%' else ' ' + unit}".rstrip()
+        if high is None and low == 0:
             return f"{what} không thể âm ({fmt_number(number)} {unit})".replace(" )", ")")
+        if high is None:
+            return f"{shown} thấp hơn {what} (từ {fmt_number(low)} trở lên)"
+        if low is None:
+            return f"{shown} cao hơn {what} (đến {fmt_number(high)})"
         return (
             f"{fmt_number(number)}{'%' if unit == '%' else ' ' + unit} nằm ngoài khoảng hợp lý "
             f"của {what} (từ {fmt_number(low)} đến {fmt_number(high)}{'%' if unit == '%' else ''})"

@@ -209,6 +209,7 @@ class Column:
     kinds: tuple[str, ...] = ()  # criteria sheet: the rule kinds that use this column (empty: all)
     options: Mapping[Any, str] = field(default_factory=dict)  # a validation list
     number: bool = False  # a number validation (text such as "92,5" stays accepted)
+    optional: bool = False  # a file made before the column existed may lack it
     help: str = ""
 
 
@@ -317,6 +318,14 @@ CRITERION_COLUMNS = (
     ),
     _text_column("rule.rate", "Thuộc tỷ lệ (mã)", 12, line=True, kinds=_kinds("rule.rate")),
     _choice("rule.role", "Tử số / mẫu số", ROLES, width=12, kinds=_kinds("rule.role")),
+    _number_column(
+        "min",
+        "Giá trị hợp lý: thấp nhất",
+        12,
+        optional=True,
+        help="Để trống: theo loại số liệu (tỷ lệ 0–100%, số lượng không âm)",
+    ),
+    _number_column("max", "Giá trị hợp lý: cao nhất", 12, optional=True),
     _text_column("description", "Mô tả", 40),
     _text_column("source", "Nguồn số liệu", 24),
 )

@@ -108,6 +108,8 @@ def _header_map(r: _Reader, sheet: str, ws, columns: Iterable[Column]) -> dict[s
     where: dict[str, int] = {}
     for column in columns:
         col = found.get(column.header.casefold())
+        if col is None and column.optional:
+            continue
         if col is None:
             r.error(
                 sheet,
