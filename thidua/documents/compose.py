@@ -235,8 +235,13 @@ def report(ctx: DocumentContext) -> OfficialDocument:
 
     doc.heading("II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CÔNG TÁC")
     if ctx.indicators:
+        counted = (
+            f"{len(ctx.rows)}/{ctx.member_count}"
+            if len(ctx.rows) < ctx.member_count
+            else str(len(ctx.rows))
+        )
         doc.para(
-            f"Tổng hợp số liệu của {len(ctx.rows)} đơn vị sau kiểm tra chéo (bình quân các đơn vị, "
+            f"Tổng hợp số liệu của {counted} đơn vị sau kiểm tra chéo (bình quân các đơn vị, "
             "so với chỉ tiêu Bộ giao):"
         )
         for indicator in ctx.indicators:

@@ -406,7 +406,22 @@ def _indicator(criterion: Criterion, inputs: list[dict]) -> Indicator | None:
     return sentence(criterion, inputs, suffix)
 
 
-def _indicators(scale: Scale | None, sheets: list[ScoreSheet]) -> list[Indicator]:
+def _of_members(indicator: Indicator, members: int) -> Indicator:
+    """Counts over the cluster's members, never over the sheets that answered: a criterion 5 of 6
+    members reported reads "…/6 đơn vị …; 1 đơn vị chưa có số liệu", not "5/5"."""
+    missing = members - indicator.counted
+    if missing <= 0:
+        return indicator
+    sentence = indicator.sentence.replace(
+        f"/{indicator.counted} đơn vị", f"/{members} đơn vị"
+    ).rstrip(".")
+    sentence += f"; {missing} đơn vị chưa có số liệu."
+    return dataclasses.replace(indicator, sentence=sentence)
+
+
+def _indicators(
+    scale: Scale | None, sheets: list[ScoreSheet], members: int | None = None
+) -> list[Indicator]:
     if scale is None:
         return []
     by_code: dict[str, list[dict]] = {}
@@ -420,6 +435,8 @@ def _indicators(scale: Scale | None, sheets: list[ScoreSheet]) -> list[Indicator
         if indicator is not None:
             if criterion.rule.kind == "target":
                 indicator = _pooled(indicator, scale, sheets)
+            if members is not None:
+                indicator = _of_members(indicator, members)
             found.append(indicator)
     return found
 
@@ -601,7 +618,9 @@ def build_context(cycle: Cycle) -> DocumentContext:
         teams=list(cycle.teams.select_related("leader_unit")),
         groups=groups,
         rows=rows,
-        indicators=_indicators(scale, [sheets[r.unit.pk] for r in rows if r.unit.pk in sheets]),
+        indicators=_indicators(
+            scale, [sheets[r.unit.pk] for r in rows if r.unit.pk in sheets], len(members)
+        ),
         published_commendations=published if isinstance(published, dict) else None,
         vote=vote,
         proposals=proposals,
