@@ -97,6 +97,7 @@ def test_ranking_shows_rank_total_tie_break_note_and_robustness_band(world):
         in page
     )
     assert "Số liệu: hạng trung vị 5; 90/100 lần tính đứng hạng 4–5; đứng đầu 0% số lần." in page
+    assert "Số liệu: hạng trung vị 1; 90/100 lần tính đứng hạng 1; đứng đầu 100% số lần." in page
     assert "Xác suất đứng đầu" not in page and "Khoảng 5–95%" not in page
     assert "Phương pháp chấm phiên bản 1" in page
     assert 'data-chart="chart-robustness"' in response.content.decode()

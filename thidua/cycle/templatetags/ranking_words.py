@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
+
+from thidua.engine.numbers import fmt_number
 
 register = template.Library()
 
@@ -37,3 +40,17 @@ def stability_sentence(
 def stability(row: Any) -> str:
     """A ranking entry's place in words (see :func:`stability_sentence`)."""
     return stability_sentence(row.rank, row.rank_p5, row.rank_p95, row.p_first)
+
+
+@register.filter
+def stability_detail(row: Any) -> str:
+    """The figures behind the sentence, as detail: median rank, the 5–95 % band, P(first)."""
+    if row.rank_p5 is None or row.rank_p95 is None:
+        return ""
+    lo, hi = round(row.rank_p5), round(row.rank_p95)
+    band = f"hạng {lo}" if lo == hi else f"hạng {lo}–{hi}"
+    median = fmt_number(Decimal(str(row.median_rank)), 1) if row.median_rank is not None else "—"
+    first = fmt_number(Decimal(str((row.p_first or 0) * 100)), 1)
+    return (
+        f"Số liệu: hạng trung vị {median}; 90/100 lần tính đứng {band}; đứng đầu {first}% số lần."
+    )
