@@ -74,3 +74,20 @@ def test_a_file_without_the_range_columns_still_reads(world):
     wb.save(out)
     back = xs.parse_scale_workbook(out.getvalue())
     assert all("min" not in c for g in back["groups"] for c in g["criteria"])
+
+
+def test_a_veto_written_with_award_codes_reads_with_the_awards_names(world):
+    from thidua.cycle.results.forms import ResultSheetForm
+
+    cycle, sheet = lao_cai_2025()
+    method = cycle.method
+    doc = copy.deepcopy(method.scale)
+    for group in doc["groups"]:
+        for criterion in group["criteria"]:
+            if criterion["rule"]["kind"] == "veto" and criterion["rule"].get("scope") == "awards":
+                criterion["rule"]["awards"] = ["CO_CP", "CO_BCA"]  # as a cluster may write them
+    method.scale = doc  # read only, never saved
+    form = ResultSheetForm(method=method, unit=sheet.unit)
+    texts = [row.rule_text for group in form.rows() for row in group.rows]
+    vetoes = [t for t in texts if t.startswith("Điểm liệt: không xét")]
+    assert vetoes == ["Điểm liệt: không xét Cờ thi đua của Chính phủ, Cờ thi đua của Bộ Công an"]

@@ -21,6 +21,7 @@ from thidua.cycle.models.results import EVIDENCE_TYPES
 from thidua.cycle.plan.rule_kinds import goal_label
 from thidua.cycle.scales import parse_result_value, show_value, with_qualifier
 from thidua.cycle.scoring import input_kind, parse_number, scale_of
+from thidua.engine.awards import parse_award_rules
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
 from thidua.engine.rules import effective_target
@@ -264,7 +265,20 @@ class CriterionValuesForm(VersionedForm):
     def _rule_text(self, criterion: Criterion) -> str:
         if input_kind(criterion) == "judged":
             return self.judged_text.format(max=fmt_number(criterion.max_points))
-        return describe_rule(criterion.rule, criterion.max_points)
+        rule = criterion.rule
+        if rule.kind == "veto" and rule.scope == "awards":
+            # the awards by the names the year's award rules give them, never their codes
+            names = self._award_names()
+            return f"Điểm liệt: không xét {', '.join(names.get(a, a) for a in rule.awards)}"
+        return describe_rule(rule, criterion.max_points)
+
+    def _award_names(self) -> dict[str, str]:
+        names = getattr(self, "_names", None)
+        if names is None:
+            rules = self.method.award_rules
+            names = {a.code: a.name for a in parse_award_rules(rules).awards} if rules else {}
+            self._names = names
+        return names
 
     def has_values(self) -> bool:
         """Whether the posted data carries the form at all (a bare "submit" does not)."""
