@@ -93,3 +93,15 @@ def test_the_2021_report_names_the_years_drives(world):
     drives = build_context(world.cycle2021).drives  # the report lists them, not "không ghi nhận"
     assert len(drives) >= 3
     assert any("Tết Nguyên đán Tân Sửu 2021" in d.name for d in drives)
+
+
+def test_every_step_of_the_2021_year_is_dated_in_2021(world):
+    from thidua.audit.models import AuditRecord
+
+    cycle = world.cycle2021
+    assert cycle.opened_at.year == 2021 and cycle.closed_at.year == 2021
+    assert cycle.rankings.first().computed_at.year == 2021
+    assert {s.signed_at.year for s in cycle.covenant.signatures.all()} == {2021}
+    assert cycle.opened_at < cycle.rankings.first().computed_at < cycle.closed_at
+    steps = AuditRecord.objects.filter(object_repr__contains="2021", timestamp__year=2021)
+    assert steps.exists()

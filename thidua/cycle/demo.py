@@ -10,11 +10,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from thidua.cycle.models import (
     Council,
@@ -133,6 +138,53 @@ AWARD_BASIS_2025 = {
     "CO_BCA": "Luật Thi đua, khen thưởng 2022, Điều 26; quy chế hoạt động của Cụm: các đơn vị xếp hạng "
     "tiếp theo, từ 90 điểm trở lên, không vi phạm điểm liệt, tối đa 75% số đơn vị trong Cụm (làm tròn xuống)",
 }
+
+
+class _DemoClock:
+    """The 2021 year's steps dated in 2021, as they happened, not at the demo's load time.
+
+    While the year is built, ``django.utils.timezone.now`` (what every model, step and audit record
+    reads) gives the moment set by :meth:`at`, a second later at each call so that the audit
+    chain's timestamps still follow its order. Only the demo loader sets it, for the span of one
+    build; everything else reads the real clock.
+    """
+
+    def __init__(self) -> None:
+        self._moment: dt.datetime | None = None
+
+    def at(self, day: str, hour: int = 9) -> None:
+        self._moment = dt.datetime.combine(
+            dt.date.fromisoformat(day), dt.time(hour), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")
+        ).astimezone(dt.UTC)
+
+    def now(self) -> dt.datetime:
+        assert self._moment is not None
+        self._moment += dt.timedelta(seconds=1)
+        return self._moment
+
+    @contextmanager
+    def running(self, day: str) -> Iterator[_DemoClock]:
+        real = timezone.now
+        # Fields declared with default=timezone.now hold the function itself (and Django caches
+        # it per field): point those at the clock too, for the same span.
+        fields = [
+            f
+            for model in apps.get_models()
+            for f in model._meta.concrete_fields
+            if getattr(f, "default", None) is real
+        ]
+        self.at(day)
+        timezone.now = self.now
+        for f in fields:
+            f.default = self.now
+            f.__dict__.pop("_get_default", None)
+        try:
+            yield self
+        finally:
+            timezone.now = real
+            for f in fields:
+                f.default = real
+                f.__dict__.pop("_get_default", None)
 
 
 def _load(name: str) -> dict:
@@ -287,12 +339,18 @@ def _report(cycle: Cycle, unit: Unit, row: dict, *, submit: bool = True) -> None
 
 @transaction.atomic
 def build_cluster3_2021(*, council: bool = False) -> Cycle:
-    """The closed 2021 year; with `council` (load_demo) the Ministry's council reviews the
-    proposals before the approval (the tests' world is built without one)."""
+    """The closed 2021 year, each step dated in 2021 (the covenant conference in March, the
+    year-end conference on 03/12/2021); with `council` (load_demo) the Ministry's council reviews
+    the proposals before the approval (the tests' world is built without one)."""
     cluster = Cluster.objects.with_members().get(year=2021, number=3, kind=Cluster.Kind.CLUSTER)
     existing = Cycle.objects.filter(cluster=cluster).first()
     if existing is not None:
         return existing
+    with _DemoClock().running("2021-03-12") as clock:
+        return _build_2021(cluster, clock, council=council)
+
+
+def _build_2021(cluster: Cluster, clock: _DemoClock, *, council: bool) -> Cycle:
     secretariat = _secretariat(cluster)
     results = _results_by_code(2021)
     cycle = _open(cluster, _load("scale.json"), _load("awards.json"), results, secretariat)
@@ -307,7 +365,9 @@ def build_cluster3_2021(*, council: bool = False) -> Cycle:
             targets=targets,
             results="Các đơn vị trong Cụm hoàn thành chỉ tiêu của đợt (dữ liệu minh họa).",
         )
+    clock.at("2021-03-15")
     cycle.advance(Cycle.Stage.IN_PROGRESS, by=secretariat)
+    clock.at("2021-11-05")
     for unit in cycle.members():
         _report(cycle, unit, results[unit.code])
     teams = [
@@ -332,6 +392,7 @@ def build_cluster3_2021(*, council: bool = False) -> Cycle:
             member_units=members,
             inspected_units=_units(inspected),
         )
+    clock.at("2021-11-15")
     cycle.advance(Cycle.Stage.INSPECTION, by=secretariat)
     for inspection in Inspection.objects.filter(cycle=cycle).select_related(
         "team__leader_unit", "unit"
@@ -340,7 +401,9 @@ def build_cluster3_2021(*, council: bool = False) -> Cycle:
         reported = ResultSheet.objects.get(cycle=cycle, unit=inspection.unit)
         inspection.save_scores(by=inspector, values=reported.values, remarks=reported.remarks)
         inspection.submit(by=inspector)
+    clock.at("2021-11-29")
     cycle.advance(Cycle.Stage.RANKING, by=secretariat)
+    clock.at("2021-12-03", hour=8)
     cycle.advance(Cycle.Stage.VOTING, by=secretariat)
     approver = _approver()
     vote = HonourVote.open_vote(
@@ -354,13 +417,17 @@ def build_cluster3_2021(*, council: bool = False) -> Cycle:
         vote.cast(by=unit_officer(unit), choice="abstain" if unit == cluster.leader else "yes")
     vote.close(by=secretariat, passphrase=VOTE_PASSPHRASES["secretariat"])
     vote.tally(by=approver, passphrase=VOTE_PASSPHRASES["ministry"])
+    clock.at("2021-12-06")
     cycle.advance(Cycle.Stage.PROPOSALS, by=secretariat)
+    clock.at("2021-12-10")
     cycle.advance(Cycle.Stage.APPROVAL, by=secretariat)
+    clock.at("2021-12-24")
     if council:
         _council_review(cycle, approver)
     for proposal in Proposal.objects.filter(cycle=cycle, state=Proposal.State.SUBMITTED):
         proposal.decide(by=approver, decision="approve")
     # The next leader of 2022 was not published: a member other than the 2021 leader, labelled so.
+    clock.at("2021-12-28")
     cycle.close(
         by=secretariat,
         next_leader=Unit.objects.get(code="thai-nguyen"),
