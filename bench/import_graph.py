@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "security": 1,
     "untrusted": 1,
     "release": 1,
+    "formats": 1,  # Django FORMAT_MODULE_PATH: number formats, imports nothing
     "lib": 2,
     "audit": 2,
     "jobs": 2,
