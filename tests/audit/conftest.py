@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from thidua.audit.log import record
-from thidua.audit.models import AuditChainHead, AuditRecord
+from thidua.audit.models import SEQ_NAME, AuditChainHead, AuditRecord
 from thidua.org.models import Movement
 
 
@@ -21,6 +21,8 @@ def empty_log(db: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditRecord._meta.db_table}")
         cursor.execute(f"DELETE FROM {AuditChainHead._meta.db_table}")
+        if connection.vendor == "postgresql":  # numbers from 1 again (undone with the test)
+            cursor.execute(f"ALTER SEQUENCE {SEQ_NAME} RESTART WITH 1")
 
 
 @pytest.fixture

@@ -48,8 +48,14 @@ from django.db import connection, transaction
 
 from thidua.audit import anchors
 from thidua.audit.keys import UnknownKeyError, keyring
-from thidua.audit.log import chain_head, check_against_anchors, verify_chain
-from thidua.audit.models import AuditRecord
+from thidua.audit.log import (
+    chain_head,
+    check_against_anchors,
+    lane_heads,
+    sync_sequence,
+    verify_chain,
+)
+from thidua.audit.models import GENESIS_HASH, AuditRecord
 
 FORMAT = "thidua-backup/2"
 # Archives written before manifests were signed: restored only when asked to explicitly.
@@ -410,16 +416,17 @@ def restore_backup(
                     raise BackupError(
                         f"Chuỗi nhật ký sau khi khôi phục bị sai lệch{where}: {result.reason}"
                     )
-                if (result.count, result.last_hash) != (
+                if (result.last_seq, result.last_hash) != (
                     head.get("last_seq"),
                     head.get("last_hash"),
                 ):
                     raise BackupError(
                         "Đầu chuỗi nhật ký sau khi khôi phục không khớp đầu chuỗi đã lưu: "
-                        f"được số {result.count} ({result.last_hash[:12]}…), bản sao lưu ghi "
+                        f"được số {result.last_seq} ({result.last_hash[:12]}…), bản sao lưu ghi "
                         f"số {head.get('last_seq')} ({str(head.get('last_hash'))[:12]}…)."
                     )
-                _check_anchors(anchor_log, result.count, accept_older=accept_older)
+                _check_anchors(anchor_log, result.last_seq, accept_older=accept_older)
+                sync_sequence()  # new records are numbered after the restored ones
                 # Files last, still inside the transaction: if copying fails the rows go too.
                 for rel, src in _media_files(extracted / MEDIA_PREFIX):
                     target = media_root / rel
@@ -432,12 +439,16 @@ def restore_backup(
             for target in written:
                 target.unlink(missing_ok=True)
             raise
-        # Committed: the anchors from here on describe the restored database.
-        anchors.append("restore", result.count, result.last_hash)
+        # Committed: the anchors from here on describe the restored database (a new epoch from
+        # its highest record, then each lane's head).
+        heads = sorted(lane_heads().values()) or [(0, GENESIS_HASH)]
+        anchors.append("restore", *heads[-1])
+        for seq, digest in heads[:-1]:
+            anchors.append("head", seq, digest)
     return BackupSummary(
         path,
         counts,
         int(manifest.get("files") or 0),
-        (result.count, result.last_hash),
+        (result.last_seq, result.last_hash),
         manifest.get("members") or {},
     )

@@ -35,11 +35,12 @@ import enum
 import hashlib
 import json
 import math
+import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
@@ -49,10 +50,11 @@ from django.utils.duration import duration_iso_string
 from django.utils.functional import Promise
 
 from thidua.audit import anchors
-from thidua.audit.keys import KeyRing, UnknownKeyError, keyring
+from thidua.audit.keys import KeyRing, keyring
 from thidua.audit.models import (
     GENESIS_HASH,
     HEAD_PK,
+    SEQ_NAME,
     AppendOnlyError,
     AuditChainError,
     AuditChainHead,
@@ -71,13 +73,20 @@ __all__ = [
     "check_against_anchors",
     "compute_hash",
     "json_safe",
+    "lane_heads",
     "prepare",
     "record",
     "record_many",
+    "root_hash",
     "snapshot",
+    "sync_sequence",
     "utc_iso",
     "verify_chain",
 ]
+
+# Lanes (parallel chains) writers spread over on PostgreSQL; AUDIT_LANES overrides. More lanes
+# than writers at once never make anyone wait.
+DEFAULT_LANES = 32
 
 # The actor label of changes made by the system itself (imports, commands, recomputations).
 SYSTEM_LABEL = "Hệ thống"
@@ -204,6 +213,13 @@ def compute_hash(rec: AuditRecord, ring: KeyRing | None = None) -> str:
         "reason": rec.reason,
         "prev_hash": rec.prev_hash,
     }
+    # The lane and the predecessor's number, where they are not what a record from before lanes
+    # implies (lane 1, seq - 1): such records hash as they always did, and no other can pass
+    # for one, since leaving these out is only possible when they hold exactly those values.
+    if rec.lane != HEAD_PK:
+        payload["lane"] = rec.lane
+    if rec.prev_seq is not None and rec.prev_seq != rec.seq - 1:
+        payload["prev_seq"] = rec.prev_seq
     if not rec.key_id:
         return hashlib.sha256(_canonical_text(payload).encode("utf-8")).hexdigest()
     payload["key_id"] = rec.key_id
@@ -245,21 +261,106 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _lock_head(alias: str) -> AuditChainHead:
+def _lanes() -> int:
+    return max(1, int(getattr(settings, "AUDIT_LANES", DEFAULT_LANES)))
+
+
+def _held_lane(conn: Any) -> int | None:
+    """The lane this transaction already holds (its lock lasts to the commit), if any."""
+    held = getattr(conn, "_audit_lane", None)
+    if held is None:
+        return None
+    marker, lane = held
+    # The marker leaves run_on_commit when the transaction (or the savepoint that took the lane,
+    # whose row lock PostgreSQL releases with it) ends: exactly when the lock goes.
+    return lane if any(func is marker for _, func, _ in conn.run_on_commit) else None
+
+
+def _hold_lane(conn: Any, alias: str, lane: int) -> None:
+    def marker() -> None:
+        pass
+
+    conn._audit_lane = (marker, lane)
+    transaction.on_commit(marker, using=alias)
+
+
+def _head(alias: str, lane: int) -> AuditChainHead:
+    """Lock (creating if needed) the head of `lane`, waiting for it if another writer holds it."""
     heads = AuditChainHead.objects.using(alias).select_for_update()
-    # The first writers of a fresh database race to create the head: the unique key makes the
-    # later ones wait for the first to commit, then read (and lock) the head it made.
+    # Two writers may race to create a lane: the unique key makes the later one wait for the
+    # first to commit, then read (and lock) the head it made.
     head, created = heads.get_or_create(
-        pk=HEAD_PK, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
+        pk=lane, defaults={"last_seq": 0, "last_hash": GENESIS_HASH}
     )
-    # Starting afresh over existing records would renumber from 1 and hide a truncated tail (the
-    # caller's transaction is rolled back, the new head with it).
-    if created and AuditRecord.objects.using(alias).exists():
+    # Starting a lane afresh over its existing records would hide a truncated tail (the caller's
+    # transaction is rolled back, the new head with it).
+    if created and AuditRecord.objects.using(alias).filter(lane=lane).exists():
         raise AuditChainError(
-            "The audit chain head row is missing although records exist: "
+            f"The audit chain head row of lane {lane} is missing although its records exist: "
             "run `manage.py verify_audit` and restore the head from a backup."
         )
     return head
+
+
+def _lock_head(alias: str) -> AuditChainHead:
+    """The head of the lane this transaction appends to, locked until its commit.
+
+    PostgreSQL: the lane already held, else the first lane no other transaction holds (SKIP
+    LOCKED: never waits), else a new lane up to AUDIT_LANES, else (all busy) wait for one.
+    SQLite serialises writers itself: always lane 1."""
+    conn = connections[alias]
+    if not conn.features.has_select_for_update_skip_locked:
+        return _head(alias, HEAD_PK)
+    lane = _held_lane(conn)
+    if lane is not None:
+        return _head(alias, lane)
+    limit = _lanes()
+    free = (
+        AuditChainHead.objects.using(alias)
+        .filter(pk__lte=limit)
+        .order_by("pk")
+        .select_for_update(skip_locked=True)
+        .first()
+    )
+    if free is not None:
+        head = free
+    else:
+        taken = set(AuditChainHead.objects.using(alias).values_list("pk", flat=True))
+        new = next((n for n in range(1, limit + 1) if n not in taken), None)
+        head = _head(alias, new if new is not None else 1 + os.getpid() % limit)
+    _hold_lane(conn, alias, head.pk)
+    return head
+
+
+def _next_seqs(alias: str, n: int) -> list[int]:
+    """`n` new record numbers, ascending, unique across lanes. PostgreSQL: from a sequence (a
+    rolled-back append leaves a gap: each lane's own links, not the numbers, show deletions);
+    SQLite (one writer at a time): after the highest."""
+    conn = connections[alias]
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            if n == 1:
+                cursor.execute("SELECT nextval(%s)", [SEQ_NAME])
+            else:
+                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [SEQ_NAME, n])
+            return sorted(row[0] for row in cursor.fetchall())
+    top = AuditRecord.objects.using(alias).aggregate(top=Max("seq"))["top"] or 0
+    return list(range(top + 1, top + n + 1))
+
+
+def sync_sequence(*, using: str | None = None) -> None:
+    """Move the PostgreSQL record-number sequence past the highest record (after loading records
+    with their numbers, as a restore does); nothing on other databases."""
+    alias = using or router.db_for_write(AuditRecord)
+    conn = connections[alias]
+    if conn.vendor != "postgresql":
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(%s, GREATEST(COALESCE(MAX(seq), 0), 1), MAX(seq) IS NOT NULL) "
+            f"FROM {AuditRecord._meta.db_table}",
+            [SEQ_NAME],
+        )
 
 
 def prepare(
@@ -345,7 +446,8 @@ def record(
     rec = prepare(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason)
 
     head = _lock_head(alias)
-    rec.seq = head.last_seq + 1
+    (rec.seq,) = _next_seqs(alias, 1)
+    rec.lane, rec.prev_seq = head.pk, head.last_seq
     rec.timestamp = _stamp()
     rec.prev_hash = head.last_hash
     ring = keyring()
@@ -363,9 +465,9 @@ def record(
 def record_many(records: Sequence[AuditRecord], *, batch_size: int = 500) -> list[AuditRecord]:
     """Append records made by `prepare()`, in their order, inside the caller's transaction.
 
-    The same chain as that many `record()` calls in a row: the head is locked once (late: call
-    this after the changes' own queries), each record gets the next seq and the previous record's
-    hash, and the head names the last one. Stored with bulk inserts.
+    The same chain as that many `record()` calls in a row: one lane's head is locked once (late:
+    call this after the changes' own queries), each record gets the next number and the previous
+    record's hash, and the head names the last one. Stored with bulk inserts.
     """
     alias = router.db_for_write(AuditRecord)
     _require_atomic(alias, "record_many")
@@ -379,10 +481,11 @@ def record_many(records: Sequence[AuditRecord], *, batch_size: int = 500) -> lis
     head = _lock_head(alias)
     now = _stamp()
     seq, prev = head.last_seq, head.last_hash
-    for rec in records:
-        seq += 1
-        rec.seq, rec.timestamp, rec.prev_hash, rec.key_id = seq, now, prev, ring.current_id
+    for rec, number in zip(records, _next_seqs(alias, len(records)), strict=True):
+        rec.lane, rec.prev_seq, rec.seq = head.pk, seq, number
+        rec.timestamp, rec.prev_hash, rec.key_id = now, prev, ring.current_id
         rec.hash = prev = compute_hash(rec, ring)
+        seq = number
     # The model's manager refuses bulk inserts to everyone else: rows made there would skip the
     # head and the hashing done just above.
     models.QuerySet(AuditRecord, using=alias).bulk_create(records, batch_size=batch_size)
@@ -392,153 +495,13 @@ def record_many(records: Sequence[AuditRecord], *, batch_size: int = 500) -> lis
     return records
 
 
-# --- Verifying ---------------------------------------------------------------------------------
+# --- Verifying (thidua.audit.verify; imported here, where callers have always found it) -------
 
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    count: int  # records verified (up to the first break)
-    first_broken_seq: int | None
-    reason: str  # Vietnamese, empty when ok
-    last_hash: str = GENESIS_HASH  # hash of the last verified record: compare with a backup's head
-    legacy: int = 0  # records from before keyed MACs (plain SHA-256), all at the chain's start
-    anchored: anchors.Anchor | None = None  # the highest anchor the database was checked against
-
-
-def chain_head(*, using: str | None = None) -> tuple[int, str]:
-    """(last seq, last hash) of the chain, as stored in the head row; (0, genesis) if none yet."""
-    alias = using or router.db_for_read(AuditChainHead)
-    head = AuditChainHead.objects.using(alias).filter(pk=HEAD_PK).first()
-    return (head.last_seq, head.last_hash) if head else (0, GENESIS_HASH)
-
-
-def verify_chain(
-    *, chunk_size: int = 2000, using: str | None = None, check_anchors: bool = True
-) -> VerifyResult:
-    """Recompute every MAC in seq order and check links, continuity, the head row and the
-    anchors written outside the database.
-
-    Streams the records so memory stays flat at any size, and never locks: appends may go on
-    meanwhile. The anchors are read first and the head next (an anchor is written after its
-    commit, so the head read later is never behind it); only records up to the head are checked
-    (later ones are concurrent appends), then a final check that no record lies beyond the
-    current head.
-    """
-    alias = using or router.db_for_read(AuditRecord)
-    anchor_log = anchors.read() if check_anchors else anchors.AnchorLog()
-    ring = keyring()
-    head = AuditChainHead.objects.using(alias).filter(pk=HEAD_PK).first()
-    records = AuditRecord.objects.using(alias).order_by("seq")
-    if head is not None:
-        records = records.filter(seq__lte=head.last_seq)
-
-    anchored_seqs = {a.count for a in anchor_log.anchors if a.count > 0}
-    hashes_at: dict[int, str] = {}
-    expected = 1
-    prev_hash = GENESIS_HASH
-    count = 0
-    legacy = 0
-
-    def broken(seq: int | None, reason: str) -> VerifyResult:
-        return VerifyResult(False, count, seq, reason, prev_hash, legacy)
-
-    for rec in records.iterator(chunk_size=chunk_size):
-        if rec.seq < expected:
-            return broken(rec.seq, f"số thứ tự {rec.seq} không hợp lệ (chuỗi bắt đầu từ 1).")
-        if rec.seq > expected:
-            missing = (
-                f"số {expected}"
-                if rec.seq == expected + 1
-                else f"từ số {expected} đến {rec.seq - 1}"
-            )
-            return broken(
-                expected, f"thiếu bản ghi {missing} (đã bị xoá); bản ghi kế tiếp là số {rec.seq}."
-            )
-        if rec.prev_hash != prev_hash:
-            return broken(
-                rec.seq,
-                f"liên kết với bản ghi số {rec.seq - 1} bị đứt: mã băm bản ghi trước không khớp "
-                f"(bản ghi số {rec.seq - 1} hoặc số {rec.seq} đã bị sửa).",
-            )
-        if not rec.key_id:
-            # Written before keyed MACs: only the chain's first records may be like this.
-            if legacy != count:
-                return broken(
-                    rec.seq,
-                    "bản ghi không có chữ ký khoá nằm sau bản ghi đã ký: bản ghi đã bị sửa "
-                    "hoặc chèn vào.",
-                )
-            legacy += 1
-        try:
-            genuine = compute_hash(rec, ring) == rec.hash
-        except UnknownKeyError as exc:
-            return broken(
-                rec.seq,
-                f"bản ghi được ký bằng khoá {exc.key_id}, không có trong các khoá nhật ký của "
-                "máy này (bản ghi giả, hoặc thiếu khoá cũ trong AUDIT_KEY_FILE).",
-            )
-        if not genuine:
-            return broken(rec.seq, "nội dung bản ghi đã bị sửa (mã băm không khớp).")
-        if rec.seq in anchored_seqs:
-            hashes_at[rec.seq] = rec.hash
-        prev_hash = rec.hash
-        expected += 1
-        count += 1
-
-    last_seq = expected - 1
-    if head is None:
-        if count:
-            return broken(None, "thiếu bản ghi đầu chuỗi (AuditChainHead) dù đã có nhật ký.")
-    elif head.last_seq != last_seq:
-        return broken(
-            last_seq + 1,
-            f"thiếu các bản ghi cuối chuỗi: đầu chuỗi ghi số {head.last_seq}, "
-            f"bản ghi cuối cùng còn lại là số {last_seq}.",
-        )
-    elif head.last_hash != prev_hash:
-        return broken(
-            last_seq or None, "mã băm ở đầu chuỗi không khớp mã băm của bản ghi cuối cùng."
-        )
-    problem = check_against_anchors(anchor_log, last_seq, hashes_at)
-    if problem is not None:
-        return broken(*problem)
-    if head is not None:
-        # A record beyond the head not covered by a newer head was written around record().
-        newest = AuditRecord.objects.using(alias).aggregate(newest=Max("seq"))["newest"] or 0
-        if newest > head.last_seq and chain_head(using=alias)[0] < newest:
-            return broken(
-                head.last_seq + 1,
-                f"có bản ghi nằm ngoài đầu chuỗi (đến số {newest}), không được ghi qua nhật ký.",
-            )
-    return VerifyResult(True, count, None, "", prev_hash, legacy, anchor_log.highest)
-
-
-def check_against_anchors(
-    anchor_log: anchors.AnchorLog, last_seq: int, hashes_at: Mapping[int, str]
-) -> tuple[int | None, str] | None:
-    """(first broken seq, Vietnamese reason) if a verified chain ending at `last_seq` contradicts
-    the anchors written outside the database; None if it agrees with all of them."""
-    if anchor_log.problems:
-        return None, "tệp mốc neo ngoài cơ sở dữ liệu bị sửa: " + "; ".join(
-            anchor_log.problems
-        ) + "."
-    for anchor in sorted(anchor_log.anchors, key=lambda a: a.count):
-        if 0 < anchor.count <= last_seq and hashes_at.get(anchor.count) != anchor.head:
-            return anchor.count, (
-                f"mã băm khác mốc neo ngoài cơ sở dữ liệu lúc {anchor.time}: chuỗi đến bản ghi "
-                f"này đã bị viết lại."
-            )
-    beyond = anchor_log.highest
-    if beyond is not None and beyond.count > last_seq:
-        if last_seq == 0:
-            return 1, (
-                f"toàn bộ nhật ký đã bị xoá: mốc neo ngoài cơ sở dữ liệu lúc {beyond.time} "
-                f"ghi {beyond.count} bản ghi, cơ sở dữ liệu không còn bản ghi nào."
-            )
-        return last_seq + 1, (
-            f"các bản ghi cuối chuỗi đã bị xoá và đầu chuỗi bị lùi lại: mốc neo ngoài cơ sở "
-            f"dữ liệu lúc {beyond.time} ghi đến số {beyond.count}, cơ sở dữ liệu chỉ còn "
-            f"đến số {last_seq}."
-        )
-    return None
+from thidua.audit.verify import (  # noqa: E402
+    VerifyResult,
+    chain_head,
+    check_against_anchors,
+    lane_heads,
+    root_hash,
+    verify_chain,
+)

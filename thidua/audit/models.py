@@ -6,10 +6,15 @@ predecessor's MAC, so editing or removing a row in the database (where the ORM's
 not reach), even recomputing every later value, breaks the chain and `manage.py verify_audit`
 names the record. The head is also written outside the database (thidua.audit.anchors).
 
-`AuditChainHead` is a single row holding the last sequence number and hash. Appenders lock it with
-SELECT … FOR UPDATE, which serialises writers on PostgreSQL (on SQLite the IMMEDIATE transactions
-already do), so two requests can never both append sequence number N and fork the chain. Its hash
-is also what a backup records and a restore checks against.
+The log is a set of lanes: parallel hash chains, each with one `AuditChainHead` row naming its last
+record (lane 1 is the chain of every record written before lanes existed). An appending
+transaction locks one lane head, the first one no other transaction holds (SELECT … FOR UPDATE
+SKIP LOCKED on PostgreSQL), and keeps that lane to its commit, so two requests can never both
+append after the same record and fork a lane, while writers in different clusters never wait on
+one another. Every record also carries a number (`seq`) unique across the log, in order within
+its lane, and the number of its predecessor in the lane (`prev_seq`), so a deleted record is named.
+The lane heads together make the root (thidua.audit.log.root_hash): what a backup records and a
+restore checks against. On SQLite the IMMEDIATE transactions serialise writers anyway: one lane.
 
 Writing goes through `thidua.audit.log.record`; this module only stores and refuses.
 """
@@ -23,8 +28,10 @@ from django.db import models
 
 # The `prev_hash` of the first record: there is nothing before it.
 GENESIS_HASH = "0" * 64
-# Primary key of the one and only chain-head row.
+# The lane of the chain written before lanes existed (and the only one SQLite uses).
 HEAD_PK = 1
+# The PostgreSQL sequence numbering records across lanes (owned by AuditRecord.seq).
+SEQ_NAME = "audit_record_seq"
 
 
 class AppendOnlyError(Exception):
@@ -93,6 +100,12 @@ class AuditRecord(models.Model):
     client_ip = models.CharField(
         "địa chỉ máy", max_length=45, blank=True, default="", editable=False
     )
+    # The lane (parallel chain) holding the record, and the number of the record before it in
+    # that lane (0 for its first); empty on records from before lanes: then it is seq - 1.
+    lane = models.PositiveSmallIntegerField("luồng", default=HEAD_PK, editable=False)
+    prev_seq = models.PositiveBigIntegerField(
+        "số bản ghi trước trong luồng", null=True, blank=True, editable=False
+    )
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -129,9 +142,11 @@ class AuditRecord(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row naming the chain's last record; locked by every append."""
+    """The head of one lane: its last record; locked by every append to the lane."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=HEAD_PK, editable=False)
+    id = models.PositiveSmallIntegerField(
+        "luồng", primary_key=True, default=HEAD_PK, editable=False
+    )
     last_seq = models.PositiveBigIntegerField("số thứ tự cuối", default=0)
     last_hash = models.CharField("mã băm cuối", max_length=64, default=GENESIS_HASH)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
@@ -140,11 +155,6 @@ class AuditChainHead(models.Model):
         verbose_name = "đầu chuỗi nhật ký"
         verbose_name_plural = "đầu chuỗi nhật ký"
         default_permissions = ("view",)
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(id=HEAD_PK), name="audit_chain_head_singleton"
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"#{self.last_seq} {self.last_hash[:12]}…"
+        return f"luồng {self.id}: #{self.last_seq} {self.last_hash[:12]}…"

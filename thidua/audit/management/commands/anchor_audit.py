@@ -1,4 +1,4 @@
-"""`manage.py anchor_audit`: append the audit chain's head to the anchor file (schedule it).
+"""`manage.py anchor_audit`: append each audit lane's head to the anchor file (schedule it).
 
 Audited commits already anchor their head; this covers writes made while the file was
 unavailable and records "nothing changed" on quiet days. Harmless if the database was tampered
@@ -12,7 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from thidua.audit import anchors
-from thidua.audit.log import chain_head
+from thidua.audit.log import lane_heads
+from thidua.audit.models import GENESIS_HASH
 
 
 def _vi_number(n: int) -> str:
@@ -23,15 +24,17 @@ class Command(BaseCommand):
     help = "Ghi đầu chuỗi nhật ký vào tệp mốc neo ngoài cơ sở dữ liệu."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        seq, digest = chain_head()
+        # One line per lane, the highest last: each names a record's number and MAC.
+        heads = sorted(lane_heads().values()) or [(0, GENESIS_HASH)]
         try:
-            written = anchors.append("head", seq, digest)
+            written = all([anchors.append("head", seq, digest) for seq, digest in heads])
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp mốc neo: {exc}") from exc
         if not written:
             raise CommandError(
                 "Chưa cấu hình tệp mốc neo (AUDIT_ANCHOR_FILE để trống): không có gì được ghi."
             )
+        seq, digest = heads[-1]
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã ghi mốc neo vào {anchors.anchor_path()}: đầu chuỗi nhật ký số "
