@@ -445,21 +445,72 @@ def record(
     _require_atomic(alias, "record")
     rec = prepare(actor=actor, action=action, obj=obj, before=before, after=after, reason=reason)
 
-    head = _lock_head(alias)
-    (rec.seq,) = _next_seqs(alias, 1)
-    rec.lane, rec.prev_seq = head.pk, head.last_seq
+    conn = connections[alias]
+    fast = _pg_take_lane(conn, alias) if conn.vendor == "postgresql" else None
+    if fast is not None:
+        rec.lane, rec.prev_seq, rec.prev_hash, rec.seq = fast
+    else:
+        head = _lock_head(alias)
+        (rec.seq,) = _next_seqs(alias, 1)
+        rec.lane, rec.prev_seq, rec.prev_hash = head.pk, head.last_seq, head.last_hash
     rec.timestamp = _stamp()
-    rec.prev_hash = head.last_hash
     ring = keyring()
     rec.key_id = ring.current_id
     rec.hash = compute_hash(rec, ring)
-    rec._via_record = True
-    rec.save(using=alias)
-    head.last_seq = rec.seq
-    head.last_hash = rec.hash
-    head.save(using=alias, update_fields=["last_seq", "last_hash", "updated_at"])
+    _pg_store(conn, alias, rec)
     _anchor_after_commit(alias, rec.seq, rec.hash)
     return rec
+
+
+_LANE_SQL = (
+    "WITH lane AS (SELECT id, last_seq, last_hash FROM {head} WHERE {where} ORDER BY id "
+    "LIMIT 1 FOR UPDATE{skip}) SELECT id, last_seq, last_hash, nextval(%s) FROM lane"
+)
+
+
+def _pg_take_lane(conn: Any, alias: str) -> tuple[int, int, str, int] | None:
+    """PostgreSQL, one round trip: (lane, its last seq, its last hash, the new record's number)
+    of the lane held or the first free one, locked; None when a lane must be made or waited for
+    (then `_lock_head` does it)."""
+    held = _held_lane(conn)
+    head = AuditChainHead._meta.db_table
+    if held is not None:
+        sql, params = _LANE_SQL.format(head=head, where="id = %s", skip=""), [held, SEQ_NAME]
+    else:
+        sql = _LANE_SQL.format(head=head, where="id <= %s", skip=" SKIP LOCKED")
+        params = [_lanes(), SEQ_NAME]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if held is None:
+        _hold_lane(conn, alias, row[0])
+    return row[0], row[1], row[2], row[3]
+
+
+def _pg_store(conn: Any, alias: str, rec: AuditRecord) -> None:
+    """Insert the record and move its lane's head to it: one statement on PostgreSQL."""
+    if conn.vendor != "postgresql":
+        rec._via_record = True
+        rec.save(using=alias)
+        AuditChainHead.objects.using(alias).filter(pk=rec.lane).update(
+            last_seq=rec.seq, last_hash=rec.hash, updated_at=timezone.now()
+        )
+        return
+    fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+    values = [f.get_db_prep_save(getattr(rec, f.attname), conn) for f in fields]
+    sql = (
+        f"WITH ins AS (INSERT INTO {AuditRecord._meta.db_table} ({columns}) VALUES "
+        f"({', '.join(['%s'] * len(fields))}) RETURNING id), "
+        f"head AS (UPDATE {AuditChainHead._meta.db_table} SET last_seq = %s, last_hash = %s, "
+        "updated_at = now() WHERE id = %s) SELECT id FROM ins"
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [*values, rec.seq, rec.hash, rec.lane])
+        rec.pk = cursor.fetchone()[0]
+    rec._state.adding, rec._state.db = False, alias
 
 
 def record_many(records: Sequence[AuditRecord], *, batch_size: int = 500) -> list[AuditRecord]:
