@@ -299,4 +299,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # The task engine's own lines (a job taken, done, retried) through the one console handler:
+    # with a handler here `run_huey` adds none of its own, and not propagating keeps them single.
+    "loggers": {
+        "huey": {
+            "handlers": ["console"],
+            "level": env_str("THIDUA_JOBS_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        }
+    },
 }
