@@ -16,6 +16,7 @@ from typing import Any
 from django.db import router
 
 from thidua.audit import anchors
+from thidua.audit.hashing import compute_hash
 from thidua.audit.keys import UnknownKeyError, keyring
 from thidua.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
 
@@ -171,8 +172,6 @@ def verify_chain(
     up to their lane's head are checked (later ones are concurrent appends), then a final check
     that no record lies beyond its lane's current head.
     """
-    from thidua.audit.log import compute_hash  # log imports this module
-
     alias = using or router.db_for_read(AuditRecord)
     anchor_log = anchors.read() if check_anchors else anchors.AnchorLog()
     ring = keyring()
