@@ -30,6 +30,13 @@ class InspectionTeam(models.Model):
     inspected_units = models.ManyToManyField(
         Unit, verbose_name="đơn vị được kiểm tra", related_name="+"
     )
+    # The officers who inspect (people, not units): each fills the team's inspections.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ thành viên đoàn",
+        related_name="inspection_teams",
+        blank=True,
+    )
 
     class Meta:
         verbose_name = "đoàn kiểm tra chéo"
