@@ -292,6 +292,20 @@ FORM_TEAM = _action(
     Who.SECRETARIAT,
     _SECRETARIAT_ONLY + "lập đoàn kiểm tra.",
 )
+EDIT_TEAM = _action(
+    "edit_team",
+    "sửa đoàn kiểm tra",
+    PLAN,  # until the inspection stage starts: then the teams are at work
+    Who.SECRETARIAT,
+    _SECRETARIAT_ONLY + "sửa đoàn kiểm tra (đơn vị, cán bộ thành viên).",
+)
+DISSOLVE_TEAM = _action(
+    "dissolve_team",
+    "giải thể đoàn kiểm tra",
+    PLAN,
+    Who.SECRETARIAT,
+    _SECRETARIAT_ONLY + "giải thể đoàn kiểm tra.",
+)
 SCORE = _action(
     "score_inspection",
     "chấm kiểm tra chéo",
