@@ -25,6 +25,7 @@ from thidua.cycle.models import (
     Drive,
     Evidence,
     Inspection,
+    InspectionTeam,
     Proposal,
     Registration,
     ResultSheet,
@@ -98,10 +99,10 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
     is_secretariat = user.is_secretariat_of(cycle.cluster)
     member_ids = cycle.member_ids()
     inspected: frozenset[int] = frozenset()
-    if user.role == User.Role.INSPECTOR and user.unit_id:
+    if user.is_authenticated:  # named on a team, or an inspector account of a team's unit
         inspected = frozenset(
             Inspection.objects.filter(cycle=cycle)
-            .filter_by_inspector_unit(user.unit_id)
+            .for_inspector(user)
             .values_list("unit_id", flat=True)
         )
     access = CycleAccess(
@@ -189,6 +190,16 @@ def get_inspection_for_user(access: CycleAccess, pk: int) -> tuple[Inspection, b
     return inspection, can_edit
 
 
+def get_team_for_user(access: CycleAccess, pk: int) -> tuple[InspectionTeam, bool]:
+    """A team of this year (404 otherwise; its composition is read by everyone in scope), and
+    whether the user may edit or dissolve it: the secretariat, until the inspection stage."""
+    team = InspectionTeam.objects.filter(cycle=access.cycle, pk=pk).first()
+    if team is None:
+        raise Http404("Không tìm thấy đoàn kiểm tra.")
+    team.cycle = access.cycle
+    return team, workflow.EDIT_TEAM.may(access.user, access.cycle)
+
+
 def leader_handover(access: CycleAccess, unit: Unit, action: str) -> str:
     """For the secretariat: the sentence saying who acts instead of it on its own unit's matter."""
     if not access.is_secretariat:
@@ -260,10 +271,13 @@ def inspections_for_user(access: CycleAccess) -> QuerySet[Inspection]:
     if access.is_secretariat or access.national:
         return inspections.exclude(own_draft)
     if user.role == User.Role.INSPECTOR and user.unit_id:
-        return inspections.filter_by_inspector_unit(user.unit_id).exclude(own_draft)
+        return inspections.for_inspector(user).exclude(own_draft)
     instead = access.decides_instead_ids
+    mine = Inspection.objects.filter(cycle=access.cycle).for_inspector(user).exclude(own_draft)
     return inspections.filter(
-        Q(unit_id=user.unit_id, state=Inspection.State.SUBMITTED) | Q(unit_id__in=instead)
+        Q(unit_id=user.unit_id, state=Inspection.State.SUBMITTED)
+        | Q(unit_id__in=instead)
+        | Q(pk__in=mine.values("pk"))
     )
 
 

@@ -12,6 +12,7 @@ from thidua.cycle.models import (
     Dispute,
     HonourVote,
     Inspection,
+    InspectionTeam,
     Proposal,
     Registration,
     ResultSheet,
@@ -53,10 +54,10 @@ def tasks_for(user: User) -> list[Task]:
             tasks.extend(_secretariat_tasks(user, cycle, where))
         if user.unit_id in members:
             tasks.extend(_unit_tasks(user, cycle, where))
-        if user.role == User.Role.INSPECTOR and workflow.SCORE.open_now(cycle):
+        if workflow.SCORE.open_now(cycle):  # named on a team, or an inspector of its units
             for inspection in (
                 Inspection.objects.filter(cycle=cycle, state=Inspection.State.DRAFT)
-                .filter_by_inspector_unit(user.unit_id)
+                .for_inspector(user)
                 .exclude(unit_id=user.unit_id)  # nobody scores their own unit
                 .select_related("unit")
             ):
@@ -68,6 +69,8 @@ def tasks_for(user: User) -> list[Task]:
                         urgent=True,
                     )
                 )
+        elif workflow.EDIT_TEAM.open_now(cycle):  # before the inspection: the teams naming them
+            tasks.extend(_team_member_tasks(user, cycle, where))
         if workflow.SET_VOTE_KEY.may(user, cycle):  # and the tally: the trustee's two steps
             tasks.extend(_trustee_tasks(cycle, where))
         if cycle.stage == Cycle.Stage.APPROVAL:
@@ -118,6 +121,18 @@ def _secretariat_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:
                     urgent=True,
                 )
             )
+    return tasks
+
+
+def _team_member_tasks(user: User, cycle: Cycle, where: str) -> list[Task]:
+    """An officer named on a team, before the inspection stage: which units the team inspects."""
+    tasks = []
+    for team in InspectionTeam.objects.filter(cycle=cycle, members=user).prefetch_related(
+        "inspected_units"
+    ):
+        names = ", ".join(u.short_name for u in team.inspected_units.all())
+        url = reverse("cycle_teams", args=_args(cycle)) + f"#doan-{team.pk}"
+        tasks.append(Task(f"Thành viên {team.name}: chuẩn bị kiểm tra chéo {names}", url, where))
     return tasks
 
 

@@ -28,12 +28,13 @@ from thidua.cycle.access import (
     get_cycle_for_user,
     get_dispute_for_user,
     get_result_sheet_for_user,
+    get_team_for_user,
     inspections_for_user,
 )
 from thidua.cycle.models import Dispute, Inspection, InspectionTeam
 from thidua.cycle.scoring import criterion_names, recompute_ranking
 from thidua.engine.text import normalize
-from thidua.org.models import Unit
+from thidua.org.models import Unit, User
 
 router = Router(tags=["Năm thi đua"])
 
@@ -95,12 +96,20 @@ class TeamInspectionOut(Schema):
     submitted_at: dt.datetime | None
 
 
+class OfficerRef(Schema):
+    username: str
+    name: str
+    unit: UnitRef
+
+
 class TeamOut(Schema):
     id: int
     name: str
     leader_unit: UnitRef
     member_units: list[UnitRef]
+    members: list[OfficerRef]  # the officers named on the team (they fill its inspections)
     inspections: list[TeamInspectionOut]
+    can_edit: bool  # the user may edit or dissolve the team now
 
 
 class TeamsOut(Schema):
@@ -115,6 +124,34 @@ class TeamIn(Schema):
     leader_unit: str
     member_units: list[str] = []
     inspected_units: list[str]
+    members: list[str] = []  # usernames of officers of member units
+
+
+def _officers(access: CycleAccess, usernames: list[str]) -> list[User]:
+    """Active officers of this year's member units by username; any other name is a 422."""
+    wanted = list(dict.fromkeys(usernames))
+    found = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=wanted, is_active=True, unit_id__in=access.cycle.member_ids()
+        ).select_related("unit")
+    }
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise ValidationError(
+            {"members": [f"“{n}” không phải cán bộ của đơn vị thành viên Cụm." for n in missing]}
+        )
+    return [found[name] for name in wanted]
+
+
+def _team_kwargs(access: CycleAccess, payload: TeamIn) -> dict[str, Any]:
+    return {
+        "name": payload.name,
+        "leader_unit": _member(access, payload.leader_unit, "leader_unit"),
+        "member_units": _members(access, payload.member_units, "member_units"),
+        "inspected_units": _members(access, payload.inspected_units, "inspected_units"),
+        "members": _officers(access, payload.members),
+    }
 
 
 def _teams(access: CycleAccess) -> list[InspectionTeam]:
@@ -123,17 +160,23 @@ def _teams(access: CycleAccess) -> list[InspectionTeam]:
         .select_related("leader_unit")
         .prefetch_related(
             "member_units",
+            Prefetch("members", queryset=User.objects.select_related("unit")),
             Prefetch("inspections", queryset=Inspection.objects.select_related("unit")),
         )
     )
 
 
-def _team_out(team: InspectionTeam, visible: set[int]) -> dict[str, Any]:
+def _team_out(team: InspectionTeam, visible: set[int], can_edit: bool) -> dict[str, Any]:
     return {
         "id": team.pk,
         "name": team.name,
         "leader_unit": team.leader_unit,
         "member_units": sorted(team.member_units.all(), key=lambda u: u.sort_key),
+        "members": [
+            {"username": u.username, "name": u.display_name, "unit": u.unit}
+            for u in sorted(team.members.all(), key=lambda u: (u.unit.sort_key, u.username))
+        ],
+        "can_edit": can_edit,
         "inspections": [
             {
                 "id": i.pk if i.pk in visible else None,
@@ -157,10 +200,11 @@ def list_teams(request, year: int, number: int):
     teams = _teams(access)
     visible = set(inspections_for_user(access).values_list("pk", flat=True))
     covered = {i.unit_id for team in teams for i in team.inspections.all()}
+    can_edit = workflow.EDIT_TEAM.may(request.user, access.cycle)
     return {
         "stage": access.cycle.stage,
         "can_form": workflow.FORM_TEAM.may(request.user, access.cycle),
-        "teams": [_team_out(team, visible) for team in teams],
+        "teams": [_team_out(team, visible, can_edit) for team in teams],
         "uncovered": [u for u in access.cycle.members() if u.pk not in covered]
         if access.is_secretariat
         else [],
@@ -180,17 +224,46 @@ def list_teams(request, year: int, number: int):
 def form_team(request, year: int, number: int, payload: TeamIn):
     access = get_cycle_for_user(request.user, year, number)
     workflow.FORM_TEAM.require_actor(request.user, access.cycle)
-    team = InspectionTeam.form(
-        access.cycle,
-        by=request.user,
-        name=payload.name,
-        leader_unit=_member(access, payload.leader_unit, "leader_unit"),
-        member_units=_members(access, payload.member_units, "member_units"),
-        inspected_units=_members(access, payload.inspected_units, "inspected_units"),
-    )
-    team = next(t for t in _teams(access) if t.pk == team.pk)
+    team = InspectionTeam.form(access.cycle, by=request.user, **_team_kwargs(access, payload))
+    return Status(201, _one_team(access, team.pk))
+
+
+def _one_team(access: CycleAccess, pk: int) -> dict[str, Any]:
+    team = next(t for t in _teams(access) if t.pk == pk)
     visible = set(inspections_for_user(access).values_list("pk", flat=True))
-    return Status(201, _team_out(team, visible))
+    return _team_out(team, visible, workflow.EDIT_TEAM.may(access.user, access.cycle))
+
+
+@router.put(
+    BASE + "/inspection-teams/{team_id}",
+    response={200: TeamOut, **WRITE_ERRORS},
+    summary="Thường trực Cụm sửa đoàn kiểm tra chéo (đơn vị, cán bộ thành viên)",
+    description=(
+        "Thay toàn bộ thành phần đoàn như khi lập (`members`: tên đăng nhập của cán bộ các đơn "
+        "vị thành viên Cụm, không thuộc đơn vị được kiểm tra). Chỉ trước giai đoạn kiểm tra chéo "
+        "(409 nếu khác); 422 theo từng trường."
+    ),
+)
+def edit_team(request, year: int, number: int, team_id: int, payload: TeamIn):
+    access = get_cycle_for_user(request.user, year, number)
+    team, _ = get_team_for_user(access, team_id)
+    workflow.EDIT_TEAM.require_actor(request.user, access.cycle)
+    team.edit(by=request.user, **_team_kwargs(access, payload))
+    return _one_team(access, team.pk)
+
+
+@router.delete(
+    BASE + "/inspection-teams/{team_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Thường trực Cụm giải thể đoàn kiểm tra chéo (trước giai đoạn kiểm tra chéo)",
+    description="Xóa đoàn và các phiếu kiểm tra chưa chấm của đoàn; 409 từ giai đoạn kiểm tra chéo.",
+)
+def dissolve_team(request, year: int, number: int, team_id: int):
+    access = get_cycle_for_user(request.user, year, number)
+    team, _ = get_team_for_user(access, team_id)
+    workflow.DISSOLVE_TEAM.require_actor(request.user, access.cycle)
+    team.dissolve(by=request.user)
+    return Status(204, None)
 
 
 # -- disputes (khiếu nại) -----------------------------------------------------------------------

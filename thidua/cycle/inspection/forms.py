@@ -12,11 +12,12 @@ from typing import Any
 
 from django import forms
 
-from thidua.cycle.models import Cycle, MethodVersion
+from thidua.cycle.models import Cycle, InspectionTeam, MethodVersion
+from thidua.cycle.models.inspection import MEMBER_ROLES
 from thidua.cycle.results.forms import CriterionValuesForm
 from thidua.cycle.scoring import parse_number, scale_of
 from thidua.engine.text import normalize
-from thidua.org.models import Unit
+from thidua.org.models import Unit, User
 
 
 class InspectionForm(CriterionValuesForm):
@@ -54,6 +55,11 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class OfficerMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.unit.short_name})"
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label="Tên đoàn", max_length=200, help_text="Ví dụ: Đoàn kiểm tra số 1.")
     leader_unit = UnitChoiceField(
@@ -71,12 +77,52 @@ class TeamForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Chọn ít nhất một đơn vị được kiểm tra."},
     )
+    members = OfficerMultipleChoiceField(
+        label="Cán bộ thành viên đoàn",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cán bộ của các đơn vị trong Cụm, không thuộc đơn vị được kiểm tra.",
+    )
 
     def __init__(self, *args, cycle: Cycle, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         members = Unit.objects.filter(pk__in=cycle.member_ids()).order_by("sort_key")
         for name in ("leader_unit", "member_units", "inspected_units"):
             self.fields[name].queryset = members
+        self.fields["members"].queryset = (
+            User.objects.filter(
+                is_active=True, unit_id__in=cycle.member_ids(), role__in=MEMBER_ROLES
+            )
+            .select_related("unit")
+            .order_by("unit__sort_key", "full_name", "username")
+        )
+
+    @classmethod
+    def of(cls, team: InspectionTeam) -> TeamForm:
+        """The form filled with a team's composition, to edit it."""
+        return cls(
+            cycle=team.cycle,
+            prefix=f"doan{team.pk}",
+            initial={
+                "name": team.name,
+                "leader_unit": team.leader_unit_id,
+                "member_units": [u.pk for u in team.member_units.all()],
+                "inspected_units": [u.pk for u in team.inspected_units.all()],
+                "members": [u.pk for u in team.members.all()],
+            },
+        )
+
+    def step_kwargs(self) -> dict[str, Any]:
+        """The cleaned composition, as InspectionTeam.form / edit take it."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "leader_unit": data["leader_unit"],
+            "member_units": list(data["member_units"]),
+            "inspected_units": list(data["inspected_units"]),
+            "members": list(data["members"]),
+        }
 
     def clean_name(self) -> str:
         return normalize(self.cleaned_data["name"])

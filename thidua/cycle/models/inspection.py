@@ -49,6 +49,83 @@ class InspectionTeam(models.Model):
     def inspector_unit_ids(self) -> set[int]:
         return {self.leader_unit_id, *(u.pk for u in self.member_units.all())}
 
+    def member_ids(self) -> set[int]:
+        """The officers named on the team (cached on the instance: one query)."""
+        if not hasattr(self, "_member_ids"):
+            self._member_ids = {u.pk for u in self.members.all()}
+        return self._member_ids
+
+    @classmethod
+    def _errors(
+        cls,
+        cycle: Cycle,
+        *,
+        name: str,
+        leader_unit: Unit,
+        member_units: list[Unit],
+        inspected_units: list[Unit],
+        members: list[User],
+        team: InspectionTeam | None = None,
+    ) -> dict[str, list[str]]:
+        """What is wrong with a team's composition (empty: nothing), by field."""
+        from thidua.cycle.impartiality import concerns
+
+        cluster_members = cycle.member_ids()
+        errors: dict[str, list[str]] = {}
+        inspectors = {leader_unit.pk, *(u.pk for u in member_units)}
+        outsiders = [
+            u.name
+            for u in [leader_unit, *member_units, *inspected_units]
+            if u.pk not in cluster_members
+        ]
+        if outsiders:
+            errors["member_units"] = [
+                f"{n} không phải thành viên của Cụm." for n in dict.fromkeys(outsiders)
+            ]
+        own = [u.name for u in inspected_units if u.pk in inspectors]
+        if own:
+            errors["inspected_units"] = [f"{n} không được tự kiểm tra chính mình." for n in own]
+        if not inspected_units:
+            errors["inspected_units"] = ["Chọn ít nhất một đơn vị được kiểm tra."]
+        others = cls.objects.filter(cycle=cycle, inspected_units__in=inspected_units)
+        if team is not None:
+            others = others.exclude(pk=team.pk)
+        taken = set(others.values_list("inspected_units__name", flat=True)) & {
+            u.name for u in inspected_units
+        }
+        if taken:
+            errors.setdefault("inspected_units", []).extend(
+                f"{n} đã có đoàn kiểm tra." for n in sorted(taken)
+            )
+        people: list[str] = []
+        for user in members:
+            who = user.display_name
+            if (
+                not user.is_active
+                or user.unit_id not in cluster_members
+                or user.role not in MEMBER_ROLES
+            ):
+                people.append(f"{who} không phải cán bộ của đơn vị thành viên Cụm.")
+                continue
+            mine = [u.short_name for u in inspected_units if concerns(user, u)]
+            if mine:
+                people.append(
+                    f"{who} là cán bộ của {mine[0]}: không ai kiểm tra chính đơn vị mình."
+                )
+        if people:
+            errors["members"] = people
+        if not normalize(name):
+            errors["name"] = ["Đặt tên đoàn, ví dụ “Đoàn kiểm tra số 1”."]
+        return errors
+
+    def _after(self) -> dict[str, Any]:
+        return {
+            **snapshot(self),
+            "member_units": sorted(u.code for u in self.member_units.all()),
+            "inspected_units": sorted(u.code for u in self.inspected_units.all()),
+            "members": sorted(u.username for u in self.members.all()),
+        }
+
     @classmethod
     @transaction.atomic
     def form(
@@ -60,54 +137,85 @@ class InspectionTeam(models.Model):
         leader_unit: Unit,
         member_units: list[Unit],
         inspected_units: list[Unit],
+        members: list[User] | None = None,
     ) -> InspectionTeam:
-        """Step 7: the secretariat forms a team of other members; no unit inspects itself."""
+        """Step 7: the secretariat forms a team of other members and names its officers; no unit
+        (and no officer) inspects itself."""
         cycle.require_step(workflow.FORM_TEAM, by)
-        members = cycle.member_ids()
-        errors: dict[str, list[str]] = {}
-        inspectors = {leader_unit.pk, *(u.pk for u in member_units)}
-        outsiders = [
-            u.name for u in [leader_unit, *member_units, *inspected_units] if u.pk not in members
-        ]
-        if outsiders:
-            errors["member_units"] = [
-                f"{n} không phải thành viên của Cụm." for n in dict.fromkeys(outsiders)
-            ]
-        own = [u.name for u in inspected_units if u.pk in inspectors]
-        if own:
-            errors["inspected_units"] = [f"{n} không được tự kiểm tra chính mình." for n in own]
-        if not inspected_units:
-            errors["inspected_units"] = ["Chọn ít nhất một đơn vị được kiểm tra."]
-        taken = set(
-            cls.objects.filter(cycle=cycle, inspected_units__in=inspected_units).values_list(
-                "inspected_units__name", flat=True
-            )
+        members = list(members or [])
+        errors = cls._errors(
+            cycle,
+            name=name,
+            leader_unit=leader_unit,
+            member_units=member_units,
+            inspected_units=inspected_units,
+            members=members,
         )
-        if taken:
-            errors.setdefault("inspected_units", []).extend(
-                f"{n} đã có đoàn kiểm tra." for n in sorted(taken)
-            )
-        name = normalize(name)
-        if not name:
-            errors["name"] = ["Đặt tên đoàn, ví dụ “Đoàn kiểm tra số 1”."]
         if errors:
             raise ValidationError(errors)
-        team = cls.objects.create(cycle=cycle, name=name, leader_unit=leader_unit)
+        team = cls.objects.create(cycle=cycle, name=normalize(name), leader_unit=leader_unit)
         team.member_units.set(member_units)
         team.inspected_units.set(inspected_units)
-        audit(
-            actor=by,
-            action="create",
-            obj=team,
-            after={
-                **snapshot(team),
-                "member_units": sorted(u.code for u in member_units),
-                "inspected_units": sorted(u.code for u in inspected_units),
-            },
-        )
+        team.members.set(members)
+        audit(actor=by, action="create", obj=team, after=team._after())
         for unit in inspected_units:
             Inspection.objects.create(cycle=cycle, team=team, unit=unit)
         return team
+
+    @transaction.atomic
+    def edit(
+        self,
+        *,
+        by: User,
+        name: str,
+        leader_unit: Unit,
+        member_units: list[Unit],
+        inspected_units: list[Unit],
+        members: list[User],
+    ) -> None:
+        """The secretariat changes the team (units, officers) until the inspection stage starts;
+        the inspections follow the inspected units (none has been scored before that stage)."""
+        cycle = self.cycle
+        workflow.EDIT_TEAM.require(by, cycle)
+        errors = self._errors(
+            cycle,
+            name=name,
+            leader_unit=leader_unit,
+            member_units=member_units,
+            inspected_units=inspected_units,
+            members=members,
+            team=self,
+        )
+        if errors:
+            raise ValidationError(errors)
+        before = self._after()
+        self.name, self.leader_unit = normalize(name), leader_unit
+        self.save(update_fields=["name", "leader_unit"])
+        self.member_units.set(member_units)
+        self.inspected_units.set(inspected_units)
+        self.members.set(members)
+        self.__dict__.pop("_member_ids", None)
+        keep = {u.pk for u in inspected_units}
+        self.inspections.exclude(unit_id__in=keep).delete()
+        existing = set(self.inspections.values_list("unit_id", flat=True))
+        for unit in inspected_units:
+            if unit.pk not in existing:
+                Inspection.objects.create(cycle=cycle, team=self, unit=unit)
+        audit(actor=by, action="update", obj=self, before=before, after=self._after())
+
+    @transaction.atomic
+    def dissolve(self, *, by: User) -> None:
+        """The secretariat dissolves the team (and its unscored inspections) before the
+        inspection stage starts."""
+        workflow.DISSOLVE_TEAM.require(by, self.cycle)
+        before = self._after()
+        audit(actor=by, action="delete", obj=self, before=before)
+        self.inspections.all().delete()
+        self.delete()
+
+
+# Who may be named on a team: the officers of member units (not read-only accounts).
+MEMBER_ROLES = (User.Role.UNIT_OFFICER, User.Role.INSPECTOR, User.Role.SECRETARIAT)
 
 
 class InspectionQuerySet(models.QuerySet["Inspection"]):
@@ -116,6 +224,15 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
         return self.filter(
             models.Q(team__leader_unit_id=unit_id) | models.Q(team__member_units__id=unit_id)
         ).distinct()
+
+    def for_inspector(self, user: User) -> InspectionQuerySet:
+        """Inspections this user inspects: of the teams naming them, and (an inspector account)
+        of the teams their unit leads or sits on."""
+        mine = models.Q(team__members=user)
+        if user.role == User.Role.INSPECTOR and user.unit_id:
+            mine |= models.Q(team__leader_unit_id=user.unit_id)
+            mine |= models.Q(team__member_units__id=user.unit_id)
+        return self.filter(mine).distinct()
 
 
 class Inspection(models.Model):
@@ -148,6 +265,9 @@ class Inspection(models.Model):
         return f"{self.team.name} kiểm tra {self.unit.short_name}"
 
     def is_inspector(self, user: User) -> bool:
+        """Named on the team, or an inspector account of a unit the team is made of."""
+        if user.pk is not None and user.pk in self.team.member_ids():
+            return True
         return user.role == User.Role.INSPECTOR and user.unit_id in self.team.inspector_unit_ids()
 
     def may_score(self, user: User) -> bool:

@@ -7,6 +7,12 @@ from thidua.cycle.views import inspection
 urlpatterns = [
     path("kiem-tra/", inspection.cycle_teams, name="cycle_teams"),
     path("kiem-tra/lap-doan/", inspection.cycle_team_new, name="cycle_team_new"),
+    path("kiem-tra/doan/<int:pk>/sua/", inspection.cycle_team_edit, name="cycle_team_edit"),
+    path(
+        "kiem-tra/doan/<int:pk>/giai-the/",
+        inspection.cycle_team_dissolve,
+        name="cycle_team_dissolve",
+    ),
     path("kiem-tra/<int:pk>/", inspection.cycle_inspection, name="cycle_inspection"),
     path(
         "kiem-tra/<int:pk>/gui/",

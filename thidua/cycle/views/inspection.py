@@ -22,6 +22,7 @@ from thidua.cycle.access import (
     get_cycle_for_user,
     get_dispute_for_user,
     get_inspection_for_user,
+    get_team_for_user,
     inspections_for_user,
     leader_handover,
 )
@@ -51,16 +52,20 @@ def _teams_page(
         .select_related("leader_unit")
         .prefetch_related(
             "member_units",
+            Prefetch("members", queryset=User.objects.select_related("unit")),
             Prefetch("inspections", queryset=Inspection.objects.select_related("unit")),
         )
     )
     visible = set(inspections_for_user(access).values_list("pk", flat=True))
     covered = {i.unit_id for team in teams for i in team.inspections.all()}
     user = access.user
+    for team in teams:
+        team._member_ids = {u.pk for u in team.members.all()}
     mine = [
         i
         for team in teams
-        if user.role == User.Role.INSPECTOR and user.unit_id in team.inspector_unit_ids()
+        if user.pk in team._member_ids
+        or (user.role == User.Role.INSPECTOR and user.unit_id in team.inspector_unit_ids())
         for i in team.inspections.all()
     ]
     can_form = workflow.FORM_TEAM.may(user, cycle)
@@ -86,6 +91,7 @@ def _teams_page(
             "uncovered": [u for u in cycle.members() if u.pk not in covered],
             "mine": mine,
             "handover_note": handover_note,
+            "can_edit_teams": workflow.EDIT_TEAM.may(user, cycle),
             "form": form
             or (
                 TeamForm(cycle=cycle, initial={"name": f"Đoàn kiểm tra số {len(teams) + 1}"})
@@ -108,23 +114,54 @@ def cycle_team_new(request: HttpRequest, year: int, number: int) -> HttpResponse
     form = TeamForm(request.POST, cycle=access.cycle)
     status = 422
     if form.is_valid():
-        data = form.cleaned_data
         ok, _, status = run_step(
             request,
-            lambda: InspectionTeam.form(
-                access.cycle,
-                by=request.user,
-                name=data["name"],
-                leader_unit=data["leader_unit"],
-                member_units=list(data["member_units"]),
-                inspected_units=list(data["inspected_units"]),
-            ),
-            success=f"Đã lập {data['name']}.",
+            lambda: InspectionTeam.form(access.cycle, by=request.user, **form.step_kwargs()),
+            success=f"Đã lập {form.cleaned_data['name']}.",
             form=form,
         )
         if ok:
             return redirect(_url("cycle_teams", access.cycle))
     return _teams_page(request, access, form=form, status=status)
+
+
+def cycle_team_edit(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
+    """The secretariat changes a team's units and officers until the inspection stage starts."""
+    access = get_cycle_for_user(request.user, year, number)
+    team, can_edit = get_team_for_user(access, pk)
+    workflow.EDIT_TEAM.require_actor(request.user, access.cycle)
+    url = _url("cycle_teams", access.cycle) + f"#doan-{team.pk}"
+    if not can_edit:  # the stage has moved on: the table's sentence, on the teams page
+        try:
+            workflow.EDIT_TEAM.require_stage(access.cycle)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+        return redirect(url)
+    form = TeamForm.of(team)
+    status = 200
+    if request.method == "POST":
+        form = TeamForm(request.POST, cycle=access.cycle, prefix=f"doan{team.pk}")
+        status = 422
+        if form.is_valid():
+            ok, _, status = run_step(
+                request,
+                lambda: team.edit(by=request.user, **form.step_kwargs()),
+                success=f"Đã sửa {form.cleaned_data['name']}.",
+                form=form,
+            )
+            if ok:
+                return redirect(url)
+    context = {"access": access, "cycle": access.cycle, "team": team, "form": form}
+    return render(request, "cycle/inspection/team_edit.html", context, status=status)
+
+
+@require_POST
+def cycle_team_dissolve(request: HttpRequest, year: int, number: int, pk: int) -> HttpResponse:
+    access = get_cycle_for_user(request.user, year, number)
+    team, _ = get_team_for_user(access, pk)
+    workflow.DISSOLVE_TEAM.require_actor(request.user, access.cycle)
+    run_step(request, lambda: team.dissolve(by=request.user), success=f"Đã giải thể {team.name}.")
+    return redirect(_url("cycle_teams", access.cycle))
 
 
 # -- one inspection ----------------------------------------------------------------------------
