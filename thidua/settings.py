@@ -254,6 +254,23 @@ HUEY = {
     "connection": {"url": JOBS_REDIS_URL} if JOBS_REDIS_URL else {"filename": str(JOBS_QUEUE_FILE)},
     "consumer": {"workers": JOBS_WORKERS, "worker_type": "process", "max_delay": 1.0},
 }
+# The heavy queue (thidua/jobs/queues.py): document generation and large imports, beside the default
+# queue above (the schedule, notifications, small work). Its own store (a second file, or its own
+# Redis key) and its own workers (`run_huey --queue heavy`, THIDUA_JOBS_HEAVY_WORKERS at once), so a
+# burst of year-end documents never delays the reminders, and never runs more than that many at once.
+JOBS_HEAVY_WORKERS = env_int("THIDUA_JOBS_HEAVY_WORKERS", 1)
+JOBS_HEAVY_QUEUE_FILE = Path(
+    env_str("THIDUA_JOBS_HEAVY_QUEUE_FILE")
+    or JOBS_QUEUE_FILE.with_name(f"{JOBS_QUEUE_FILE.stem}-heavy{JOBS_QUEUE_FILE.suffix}")
+)
+HUEY_HEAVY = {
+    **HUEY,
+    "name": f"{HUEY['name']}-heavy",
+    "connection": (
+        {"url": JOBS_REDIS_URL} if JOBS_REDIS_URL else {"filename": str(JOBS_HEAVY_QUEUE_FILE)}
+    ),
+    "consumer": {**HUEY["consumer"], "workers": JOBS_HEAVY_WORKERS},
+}
 # Nightly work (thidua/jobs/tasks.py): result files of jobs older than JOBS_RETENTION_DAYS are
 # deleted; with THIDUA_BACKUP_DIR set, `manage.py backup` writes an archive there every night.
 JOBS_RETENTION_DAYS = env_int("THIDUA_JOBS_RETENTION_DAYS", 30)

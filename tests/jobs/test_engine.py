@@ -125,15 +125,22 @@ class Site:
             "SELECT COUNT(*) FROM honours_person WHERE officer_code LIKE ?", f"{prefix}%"
         )[0]
 
-    def queued_tasks(self) -> int:
+    def queued_tasks(self, queue: str = "default") -> int:
+        """Tasks waiting in one of the engine's queues (thidua/jobs/queues.py): `default`, or
+        `heavy` (its own file, its own Redis key)."""
+        name = self.queue_name if queue == "default" else f"{self.queue_name}-heavy"
         if self.redis_url:
             import redis
 
-            return redis.Redis.from_url(self.redis_url).llen(f"huey.redis.{self.queue_name}")
-        with sqlite3.connect(self.queue, timeout=30) as conn:
-            return conn.execute(
-                "SELECT COUNT(*) FROM task WHERE queue = ?", (self.queue_name,)
-            ).fetchone()[0]
+            key = "huey.redis." + "".join(c for c in name.lower() if c.isalnum())
+            return redis.Redis.from_url(self.redis_url).llen(key)
+        file = (
+            self.queue if queue == "default" else self.queue.with_name("jobs-queue-heavy.sqlite3")
+        )
+        if not file.exists():
+            return 0
+        with sqlite3.connect(file, timeout=30) as conn:
+            return conn.execute("SELECT COUNT(*) FROM task WHERE queue = ?", (name,)).fetchone()[0]
 
     def clean(self) -> None:
         if self.redis_url:
@@ -141,7 +148,11 @@ class Site:
 
             client = redis.Redis.from_url(self.redis_url)
             client.delete(
-                *(f"huey.{k}.{self.queue_name}" for k in ("redis", "schedule", "results"))
+                *(
+                    f"huey.{k}.{self.queue_name}{suffix}"
+                    for k in ("redis", "schedule", "results")
+                    for suffix in ("", "heavy")
+                )
             )
 
     def wal_bytes(self) -> int:
@@ -150,15 +161,17 @@ class Site:
 
 
 class Worker:
-    """`manage.py run_huey`, as the README's systemd unit or `make run` starts it."""
+    """`manage.py run_huey --queue <queue>`, as the README's systemd units or `make run` start it:
+    `heavy` runs the documents and large imports, `default` the schedule and small work."""
 
-    def __init__(self, site: Site, workers: int = 1) -> None:
+    def __init__(self, site: Site, workers: int = 1, queue: str = "heavy") -> None:
+        self.log = site.tmp / f"worker-{queue}.log"
         self.proc = subprocess.Popen(
-            [PYTHON, "manage.py", "run_huey", "--workers", str(workers), "--huey-verbose"],
+            [PYTHON, "manage.py", "run_huey", "--queue", queue, "--workers", str(workers), "-V"],
             cwd=ROOT,
             env=site.env,
             stdout=subprocess.DEVNULL,
-            stderr=open(site.tmp / "worker.log", "ab"),  # noqa: SIM115 (kept for the process)
+            stderr=open(self.log, "ab"),  # noqa: SIM115 (kept for the process)
             start_new_session=True,
         )
 
@@ -237,7 +250,7 @@ def test_jobs_accepted_by_a_stopped_server_wait_in_the_queue_and_a_worker_runs_t
     second = site.accept_import(workbook(300, "HB"), "b.xlsx")
     # The processes that accepted them are gone: the jobs live in the queue (the file, or Redis),
     # not in any process's memory.
-    assert site.queued_tasks() == 2
+    assert site.queued_tasks("heavy") == 2  # imports are heavy work: on the heavy queue
     assert site.job(first)["state"] == site.job(second)["state"] == "queued"
 
     worker = Worker(site, workers=1)
@@ -260,7 +273,7 @@ def test_jobs_accepted_by_a_stopped_server_wait_in_the_queue_and_a_worker_runs_t
         assert not (site.media / job["input_file"]).exists()  # the upload is not kept
     assert site.people("HA-") == site.people("HB-") == 300
     assert most_running == 1  # one worker: one job at a time, the other waited its turn
-    assert site.queued_tasks() == 0
+    assert site.queued_tasks("heavy") == 0
     site.manage("verify_audit")
 
 

@@ -51,6 +51,7 @@ from django.utils.dateparse import parse_datetime
 from huey.contrib.djhuey import db_task
 
 from thidua.jobs.models import Job
+from thidua.jobs.queues import HEAVY, heavy_db_task, queue_of
 
 log = logging.getLogger(__name__)
 
@@ -282,8 +283,13 @@ def start(
 
 
 def enqueue(pk: int) -> None:
-    """Put the job on the engine's queue (run at once in the engine's immediate mode, in tests)."""
-    run_job(pk)
+    """Put the job on its kind's queue (`queues.QUEUE_OF_KIND`: documents and large imports on the
+    heavy one), run at once in the engine's immediate mode (tests)."""
+    kind = Job.objects.filter(pk=pk).values_list("kind", flat=True).first()
+    if queue_of(kind or "") == HEAVY:
+        run_heavy_job(pk)
+    else:
+        run_job(pk)
 
 
 def execute(pk: int) -> Job | None:
@@ -378,4 +384,11 @@ def discard_files(job: Job, *, keep: str = "") -> None:
 def run_job(pk: int) -> None:
     """The engine's task a worker runs for each queued job (declared here, beside `enqueue`, so
     that this module and tasks.py do not import each other)."""
+    execute(pk)
+
+
+@heavy_db_task(name="thidua.jobs.run_heavy")
+def run_heavy_job(pk: int) -> None:
+    """The same on the heavy queue (document generation, large imports): run only by the heavy
+    queue's workers (`run_huey --queue heavy`)."""
     execute(pk)
