@@ -60,20 +60,34 @@ def engine_in_threads():
     from huey.contrib.djhuey import HUEY
     from huey.storage import MemoryStorage
 
+    from thidua.jobs.queues import HEAVY_HUEY
+
     handlers = {
         sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
     }
-    saved = HUEY.storage, HUEY._immediate
-    HUEY._immediate = False
-    HUEY.storage = MemoryStorage(HUEY.name)
-    consumer = HUEY.create_consumer(
-        workers=1, worker_type="thread", periodic=False, max_delay=0.1, check_worker_health=False
-    )
-    consumer.start()
+    # One consumer per queue, as `run_huey` and `run_huey --queue heavy` (documents, imports).
+    saved = {huey: (huey.storage, huey._immediate) for huey in (HUEY, HEAVY_HUEY)}
+    consumers = []
+    for huey in (HUEY, HEAVY_HUEY):
+        huey._immediate = False
+        huey.storage = MemoryStorage(huey.name)
+        consumers.append(
+            huey.create_consumer(
+                workers=1,
+                worker_type="thread",
+                periodic=False,
+                max_delay=0.1,
+                check_worker_health=False,
+            )
+        )
+    for consumer in consumers:
+        consumer.start()
     try:
-        yield consumer
+        yield consumers[0]
     finally:
-        consumer.stop(graceful=True)
-        HUEY.storage, HUEY._immediate = saved
+        for consumer in consumers:
+            consumer.stop(graceful=True)
+        for huey, (storage, immediate) in saved.items():
+            huey.storage, huey._immediate = storage, immediate
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
