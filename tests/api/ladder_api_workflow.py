@@ -33,6 +33,11 @@ def yen_bai_dispute(world) -> dict:
     return {**cluster(world), "dispute_id": pk}
 
 
+def first_team(world) -> dict:
+    _, _, pk = ladder_inspection.first_team(world)
+    return {**cluster(world), "team_id": pk}
+
+
 def _return_body(world) -> dict:
     sheet = world.cycle2021.result_sheets.get(unit__code="bac-giang")
     return {"reason": "Thiếu minh chứng.", "version": sheet.version}
@@ -61,6 +66,23 @@ API_ENTRIES = [
             "member_units": ["quang-ninh"],
             "inspected_units": ["yen-bai"],
         },
+    ),
+    ApiEntry(
+        f"PUT {BASE}/inspection-teams/{{team_id}}",
+        _page_row(ladder_inspection.ENTRIES, "cycle_team_edit", "post"),
+        path=first_team,
+        body=lambda w: {
+            "name": "Đoàn kiểm tra số 1",
+            "leader_unit": "bac-giang",
+            "member_units": ["quang-ninh"],
+            "inspected_units": ["yen-bai"],
+            "members": [],
+        },
+    ),
+    ApiEntry(
+        f"DELETE {BASE}/inspection-teams/{{team_id}}",
+        _page_row(ladder_inspection.ENTRIES, "cycle_team_dissolve", "post"),
+        path=first_team,
     ),
     ApiEntry(
         f"GET {BASE}/disputes",

@@ -16,6 +16,10 @@ CAST = ("anonymous", "officer_a", "officer_b", "secretariat", "inspector", "appr
 ONLY_SECRETARIAT = dict(zip(CAST, (302, 403, 404, OK, 403, 403, 403), strict=True))
 
 
+def first_team(world) -> list:
+    return [2021, 3, world.cycle2021.teams.order_by("pk").first().pk]
+
+
 def yen_bai_inspection(world) -> list:
     return [2021, 3, world.inspection("yen-bai").pk]
 
@@ -75,6 +79,10 @@ OWN_UNIT_DISPUTE = rows(302, 404, 404, 403, 403, OK, 404)
 ENTRIES = [
     Entry("cycle_teams", MEMBERS_SEE, args=lambda w: [2021, 3]),
     Entry("cycle_team_new", ONLY_SECRETARIAT, args=lambda w: [2021, 3], method="post"),
+    # Editing and dissolving: the secretariat only (a closed year: refused by stage, redirected).
+    Entry("cycle_team_edit", ONLY_SECRETARIAT, args=first_team),
+    Entry("cycle_team_edit", ONLY_SECRETARIAT, args=first_team, method="post"),
+    Entry("cycle_team_dissolve", ONLY_SECRETARIAT, args=first_team, method="post"),
     Entry("cycle_inspection", INSPECTION_READ, args=yen_bai_inspection),
     # The secretariat's own unit: it may not touch it; the Ministry stands in (no deputy).
     Entry("cycle_inspection", OWN_UNIT_WRITE, args=yen_bai_inspection, method="post"),

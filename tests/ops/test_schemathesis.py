@@ -101,6 +101,7 @@ def real_values() -> dict[int, dict[str, list[Any]]]:
             "code": codes,
             "unit": codes,
             "inspection_id": list(cycle.inspections.values_list("pk", flat=True)),
+            "team_id": list(cycle.teams.values_list("pk", flat=True)),
             "proposal_id": list(cycle.proposals.values_list("pk", flat=True)),
             "dispute_id": list(cycle.disputes.values_list("pk", flat=True)),
             "drive_id": list(cycle.drives.values_list("pk", flat=True)),
