@@ -269,7 +269,8 @@ HUEY_HEAVY = {
     "connection": (
         {"url": JOBS_REDIS_URL} if JOBS_REDIS_URL else {"filename": str(JOBS_HEAVY_QUEUE_FILE)}
     ),
-    "consumer": {**HUEY["consumer"], "workers": JOBS_HEAVY_WORKERS},
+    # No periodic tasks live there (the schedule is the default queue's); retries still scheduled.
+    "consumer": {**HUEY["consumer"], "workers": JOBS_HEAVY_WORKERS, "periodic": False},
 }
 # Nightly work (thidua/jobs/tasks.py): result files of jobs older than JOBS_RETENTION_DAYS are
 # deleted; with THIDUA_BACKUP_DIR set, `manage.py backup` writes an archive there every night.
