@@ -2,9 +2,10 @@
 
 The job's row in the database is what the user sees (owner, progress, result file, Vietnamese
 state and error); the engine does the running. `start` creates the row and, after the commit,
-puts the job's id on the engine's queue (an SQLite file in var/ for `make run`, Redis in
-production: the queue outlives the web server that accepted the job). A worker process
-(`manage.py run_huey`) then:
+puts the job's id on its kind's queue (thidua/jobs/queues.py: documents and large imports on the
+heavy queue, the rest on the default one; an SQLite file in var/ for `make run`, Redis in
+production: the queue outlives the web server that accepted the job). A worker process of that
+queue (`manage.py run_huey --queue heavy|default`) then:
 
 1. claims the row (queued → running, one UPDATE: two workers never run the same job),
 2. calls the job's function with a `Run`, through which the function reports progress and hands
