@@ -29,6 +29,7 @@ def ended(installation: Site, pk: int) -> bool:
     return installation.job(pk)["state"] in ("done", "failed")
 
 
+@pytest.mark.parametrize("site", ["file", "redis"], indirect=True)
 def test_documents_and_imports_run_on_the_heavy_queue_by_its_own_worker(site: Site) -> None:  # noqa: F811
     imported = site.accept_import(workbook(40, "HQ"), "nang.xlsx")
     documents = accept_documents(site, 2031)
