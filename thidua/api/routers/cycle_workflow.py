@@ -102,7 +102,7 @@ class OfficerRef(Schema):
     unit: UnitRef
 
 
-class TeamOut(Schema):
+class InspectionTeamOut(Schema):
     id: int
     name: str
     leader_unit: UnitRef
@@ -112,14 +112,14 @@ class TeamOut(Schema):
     can_edit: bool  # the user may edit or dissolve the team now
 
 
-class TeamsOut(Schema):
+class InspectionTeamsOut(Schema):
     stage: str
     can_form: bool
-    teams: list[TeamOut]
+    teams: list[InspectionTeamOut]
     uncovered: list[UnitRef]  # members no team inspects yet (for the secretariat; else empty)
 
 
-class TeamIn(Schema):
+class InspectionTeamIn(Schema):
     name: str
     leader_unit: str
     member_units: list[str] = []
@@ -144,7 +144,7 @@ def _officers(access: CycleAccess, usernames: list[str]) -> list[User]:
     return [found[name] for name in wanted]
 
 
-def _team_kwargs(access: CycleAccess, payload: TeamIn) -> dict[str, Any]:
+def _team_kwargs(access: CycleAccess, payload: InspectionTeamIn) -> dict[str, Any]:
     return {
         "name": payload.name,
         "leader_unit": _member(access, payload.leader_unit, "leader_unit"),
@@ -192,7 +192,7 @@ def _team_out(team: InspectionTeam, visible: set[int], can_edit: bool) -> dict[s
 
 @router.get(
     BASE + "/inspection-teams",
-    response={200: TeamsOut, **COMMON_ERRORS},
+    response={200: InspectionTeamsOut, **COMMON_ERRORS},
     summary="Các đoàn kiểm tra chéo: trưởng đoàn, thành viên, đơn vị được kiểm tra và trạng thái",
 )
 def list_teams(request, year: int, number: int):
@@ -213,7 +213,7 @@ def list_teams(request, year: int, number: int):
 
 @router.post(
     BASE + "/inspection-teams",
-    response={201: TeamOut, **WRITE_ERRORS},
+    response={201: InspectionTeamOut, **WRITE_ERRORS},
     summary="Thường trực Cụm lập đoàn kiểm tra chéo (đơn vị trưởng đoàn, thành viên, đơn vị được kiểm tra)",
     description=(
         "Đơn vị ghi bằng mã (ví dụ `bac-giang`). Đoàn gồm các đơn vị khác trong Cụm: không đơn vị "
@@ -221,7 +221,7 @@ def list_teams(request, year: int, number: int):
         "Được lập từ giai đoạn lập kế hoạch đến hết giai đoạn kiểm tra chéo (409 nếu khác)."
     ),
 )
-def form_team(request, year: int, number: int, payload: TeamIn):
+def form_team(request, year: int, number: int, payload: InspectionTeamIn):
     access = get_cycle_for_user(request.user, year, number)
     workflow.FORM_TEAM.require_actor(request.user, access.cycle)
     team = InspectionTeam.form(access.cycle, by=request.user, **_team_kwargs(access, payload))
@@ -236,7 +236,7 @@ def _one_team(access: CycleAccess, pk: int) -> dict[str, Any]:
 
 @router.put(
     BASE + "/inspection-teams/{team_id}",
-    response={200: TeamOut, **WRITE_ERRORS},
+    response={200: InspectionTeamOut, **WRITE_ERRORS},
     summary="Thường trực Cụm sửa đoàn kiểm tra chéo (đơn vị, cán bộ thành viên)",
     description=(
         "Thay toàn bộ thành phần đoàn như khi lập (`members`: tên đăng nhập của cán bộ các đơn "
@@ -244,7 +244,7 @@ def _one_team(access: CycleAccess, pk: int) -> dict[str, Any]:
         "(409 nếu khác); 422 theo từng trường."
     ),
 )
-def edit_team(request, year: int, number: int, team_id: int, payload: TeamIn):
+def edit_team(request, year: int, number: int, team_id: int, payload: InspectionTeamIn):
     access = get_cycle_for_user(request.user, year, number)
     team, _ = get_team_for_user(access, team_id)
     workflow.EDIT_TEAM.require_actor(request.user, access.cycle)
