@@ -6,6 +6,7 @@ Out-of-scope objects are 404 (not revealed); in-scope but forbidden actions are 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
@@ -45,10 +46,21 @@ class CycleAccess:
     is_member: bool  # an officer of a member unit
     is_approver: bool
     national: bool
-    inspected_unit_ids: frozenset[int]  # units this user inspects (as an assigned inspector)
     # Units whose matters this user decides in place of the secretariat (the deputy unit's
     # secretariat account, for the leader unit: thidua.cycle.impartiality).
     decides_instead_ids: frozenset[int] = frozenset()
+
+    @cached_property
+    def inspected_unit_ids(self) -> frozenset[int]:
+        """Units this user inspects: named on a team, or an inspector account of a team's unit
+        (read on first use: the pages that never ask make no query for it)."""
+        if not self.user.is_authenticated:
+            return frozenset()
+        return frozenset(
+            Inspection.objects.filter(cycle=self.cycle)
+            .for_inspector(self.user)
+            .values_list("unit_id", flat=True)
+        )
 
     @property
     def own_unit(self) -> Unit | None:
@@ -98,13 +110,6 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
     cycle = visible[0]
     is_secretariat = user.is_secretariat_of(cycle.cluster)
     member_ids = cycle.member_ids()
-    inspected: frozenset[int] = frozenset()
-    if user.is_authenticated:  # named on a team, or an inspector account of a team's unit
-        inspected = frozenset(
-            Inspection.objects.filter(cycle=cycle)
-            .for_inspector(user)
-            .values_list("unit_id", flat=True)
-        )
     access = CycleAccess(
         user=user,
         cycle=cycle,
@@ -112,7 +117,6 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
         is_member=user.unit_id in member_ids,
         is_approver=user.role == User.Role.MINISTRY_APPROVER or user.is_superuser,
         national=user.has_national_scope,
-        inspected_unit_ids=inspected,
     )
     instead = _units_decided_instead(access)
     if instead:
