@@ -89,7 +89,17 @@ def _normalised(snapshot: dict[str, list[dict]]) -> dict:
             }
         )
     out["ballots"] = ballots
-    chain = {"seq", "timestamp", "hash", "prev_hash", "id", "object_pk", "key_id"}
+    chain = {
+        "seq",
+        "timestamp",
+        "hash",
+        "prev_hash",
+        "id",
+        "object_pk",
+        "key_id",
+        "lane",
+        "prev_seq",
+    }
     out["audit"] = [
         {k: ("<chain>" if k in chain else v) for k, v in r.items()} for r in snapshot["audit"]
     ]
