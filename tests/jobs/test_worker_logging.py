@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -28,9 +29,23 @@ def test_a_real_worker_logs_each_line_once(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    time.sleep(4)
+    # Wait for the consumer to start (a loaded machine takes longer than an idle one), then stop it.
+    seen: list[str] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([worker.stdout], [], [], 1)
+        if not ready:
+            continue
+        line = worker.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if "consumer started" in line.lower():
+            time.sleep(1)  # let anything logged right after the start arrive too
+            break
     worker.send_signal(signal.SIGINT)
-    out, _ = worker.communicate(timeout=30)
+    rest, _ = worker.communicate(timeout=30)
+    out = "".join(seen) + rest
 
     lines = [line.split(":", 3)[-1] if "] " in line else line for line in out.splitlines()]
     said = [line.strip() for line in lines if "consumer started" in line.lower()]
