@@ -233,7 +233,15 @@ def run_operation(
 
 def test_every_operation_answers_as_documented_under_generated_requests(server) -> None:
     schema = server["schema"]
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # A block's year (/blocks/<year>/<number>/…) is served by the very handlers, schemas and
+    # documented errors of its cluster twin, which this run covers; the demo year whose objects the
+    # requests name is a cluster's, so a block twin could only answer 404. Block addressing and its
+    # access are specified in tests/org/test_block_years.py.
+    operations = [
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        if not op.path.startswith("/api/v1/blocks/")
+    ]
     assert len(operations) >= 20  # the document lists the whole API, not an empty shell
     findings: list[str] = []
     answers: Counter = Counter()  # status codes of the requests naming real objects

@@ -43,3 +43,23 @@ def mount_block_years(api: NinjaAPI, *routers: Router) -> None:
         return f"block_{found}" if getattr(operation.view_func, "block_year", False) else found
 
     api.get_openapi_operation_id = operation_id  # type: ignore[method-assign]
+
+    # An operation with an explicit id (kept stable across a module split) never reaches the hook
+    # above: its block twin, a clone bound to this mount, gets the prefix where it is bound.
+    bound_routers = api._get_bound_routers
+
+    def bound_with_block_ids() -> list:
+        routers = bound_routers()
+        for router in routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    explicit = operation.operation_id
+                    if (
+                        explicit
+                        and getattr(operation.view_func, "block_year", False)
+                        and not explicit.startswith("block_")
+                    ):
+                        operation.operation_id = f"block_{explicit}"
+        return routers
+
+    api._get_bound_routers = bound_with_block_ids  # type: ignore[method-assign]
