@@ -32,17 +32,34 @@ from thidua.honours.models.decisions import (
     Decision,
     DecisionLine,
 )
-from thidua.honours.money import fill_amounts
+from thidua.honours.money import cash_decree_on, fill_amounts
 from thidua.lib.workflow import StaleEdit, WorkflowError
 from thidua.org.models import Cluster, Unit, User
 
 MAX_MESSAGES = 20
-DEFAULT_LEGAL_BASIS = (
-    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;\n"
-    "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều "
-    "của Luật Thi đua, khen thưởng;\n"
-    "Theo đề nghị của Hội đồng Thi đua - Khen thưởng Bộ Công an."
+LAW_2022_IN_FORCE = dt.date(2024, 1, 1)
+LAW_2022 = "Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
+LAW_2003 = (
+    "Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số điều "
+    "của Luật Thi đua, khen thưởng ngày 16 tháng 11 năm 2013"
 )
+
+
+def default_legal_basis(day: dt.date) -> str:
+    """The bases a draft decided on `day` cites by default: the law and its implementing decree in
+    force that day (honours/data/base_salary.json dates the decrees), the council's proposal."""
+    law = LAW_2022 if day >= LAW_2022_IN_FORCE else LAW_2003
+    decree = cash_decree_on(day)
+    lines = [f"Căn cứ {law};"]
+    if decree is not None:
+        lines.append(
+            f"Căn cứ {decree.decree} của Chính phủ quy định chi tiết thi hành một số điều "
+            "của Luật Thi đua, khen thưởng;"
+        )
+    lines.append("Theo đề nghị của Hội đồng Thi đua - Khen thưởng Bộ Công an.")
+    return "\n".join(lines)
+
+
 DECISION_FIELDS = ["state", "seq", "number_year", "date", "gap_reason", "signer_name"]
 
 
@@ -88,7 +105,7 @@ def create_draft(
     year: int,
     lines: Sequence[LineInput],
     authority: str = Authority.BCA,
-    legal_basis: str = DEFAULT_LEGAL_BASIS,
+    legal_basis: str | None = None,
     signer_name: str = "",
     signer_title: str = "",
     cluster: Cluster | None = None,
@@ -115,7 +132,15 @@ def create_draft(
         authority=authority,
         summary=summary,
         year=year,
-        legal_basis="\n".join(filter(None, map(text.normalize, legal_basis.splitlines()))),
+        legal_basis="\n".join(
+            filter(
+                None,
+                map(
+                    text.normalize,
+                    (legal_basis or default_legal_basis(timezone.localdate())).splitlines(),
+                ),
+            )
+        ),
         signer_name=text.normalize(signer_name),
         signer_title=text.normalize(signer_title) or AUTHORITY_SIGNER[Authority(authority)],
         cluster=cluster,
