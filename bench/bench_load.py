@@ -5,10 +5,10 @@ fresh copy of the demo in a temporary folder, with production settings on loopba
 with everything they started:
 
 - PostgreSQL: two app servers (gunicorn, the Makefile's worker count each, on two ports; the client
-  spreads the requests over them, round robin, as the reverse proxy would), one worker of the task
-  engine (Huey) in its own process, a private Redis (the engine's queue, the shared cache), on a
+  spreads the requests over them, round robin, as the reverse proxy would), a worker of the task
+  engine (Huey) for each of its queues (default, heavy) in its own process, a private Redis (the engine's queue, the shared cache), on a
   PostgreSQL database created for the run and dropped after it (LOAD_PG_URL).
-- SQLite: `make run`'s shape: one app server and one worker on the embedded database.
+- SQLite: `make run`'s shape: one app server and a worker for each queue on the embedded database.
 
 The client speaks to them as the reverse proxy would (X-Forwarded-Proto: https, so the secure
 cookies, HSTS and CSRF Referer checks of production are all in play).
@@ -55,7 +55,15 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadstack import PG_URL, PROXY, Stack, pg_reachable, stop_everything_on_exit
+from loadstack import (
+    PG_URL,
+    PROXY,
+    QUEUE_WORKERS,
+    Stack,
+    pg_reachable,
+    stop_everything_on_exit,
+    worker_log,
+)
 
 PASSWORD = "ThiDua@2025"  # the demo accounts' password (thidua/org/demo.py)
 USERS = int(os.environ.get("LOAD_USERS", "50"))
@@ -597,7 +605,7 @@ def run_shape(tmp: Path, shape: str) -> None:
             processes=alive,
         )
     except Exception:
-        for name in ("gunicorn-0.log", "gunicorn-1.log", "worker.log"):
+        for name in ("gunicorn-0.log", "gunicorn-1.log", *map(worker_log, QUEUE_WORKERS)):
             print(f"--- {name}\n{stack.log(name)}", file=sys.stderr)
         raise
     finally:

@@ -2,11 +2,12 @@
 
 Two shapes, each on its own copy of the demo in a temporary folder, production settings, loopback:
 
-- "sqlite": `make run`'s shape — one gunicorn server (the Makefile's worker count) and one worker of
-  the task engine (Huey, its queue an SQLite file), on the embedded SQLite database.
+- "sqlite": `make run`'s shape (bin/serve) — one gunicorn server (the Makefile's worker count) and a
+  worker of the task engine for each of its queues (Huey: `run_huey --queue default` and
+  `--queue heavy`, each queue an SQLite file), on the embedded SQLite database.
 - "postgresql": the production shape of the README — two gunicorn servers on two ports (a reverse
-  proxy would spread the requests over them; the client does it here, round robin), one Huey worker
-  in its own process, a private Redis (the engine's queue and the shared cache), on a PostgreSQL
+  proxy would spread the requests over them; the client does it here, round robin), a Huey worker
+  for each queue (default, heavy), each in its own process, a private Redis (the engine's queue and the shared cache), on a PostgreSQL
   database created for the run and dropped after it (LOAD_PG_URL names the server and the
   database; the database must not exist already unless LOAD_PG_REPLACE=1).
 
@@ -52,6 +53,18 @@ def workers_of_make_run() -> int:
         return int(os.environ["WORKERS"])
     found = re.search(r"^WORKERS \?= (\d+)", (ROOT / "Makefile").read_text(), re.M)
     return int(found.group(1)) if found else 3
+
+
+# The task engine's queues (thidua/jobs/queues.py) and the jobs each worker runs at once: bin/serve's
+# defaults (JOBS_WORKERS, JOBS_HEAVY_WORKERS).
+QUEUE_WORKERS = {
+    "default": int(os.environ.get("JOBS_WORKERS", "2")),
+    "heavy": int(os.environ.get("JOBS_HEAVY_WORKERS", "1")),
+}
+
+
+def worker_log(queue: str) -> str:
+    return f"worker-{queue}.log"
 
 
 # -- processes: every one in its own group, all stopped on the way out ----------------------------
@@ -166,18 +179,26 @@ class Stack:
         self.workers = workers_of_make_run()
         self.ports = [free_port() for _ in range(servers)]
         self.urls = [f"http://127.0.0.1:{p}" for p in self.ports]
-        self.port, self.url = self.ports[0], self.urls[0]  # the ratio is measured on the first
+        # the ratio is measured on the first (a stack of workers only, servers=0, has none)
+        self.port, self.url = (self.ports[0], self.urls[0]) if servers else (0, "")
         self.redis_port = 0
         self.redis = shutil.which("redis-server") if database_url else None
         key = self.tmp / "secret_key"
         key.write_text(os.urandom(32).hex())
         key.chmod(0o600)
-        drop = ("DATABASE_URL", "MEDIA_ROOT", "THIDUA_JOBS_REDIS_URL", "THIDUA_CACHE_URL")
+        drop = (
+            "DATABASE_URL",
+            "MEDIA_ROOT",
+            "THIDUA_JOBS_REDIS_URL",
+            "THIDUA_CACHE_URL",
+            "THIDUA_JOBS_HEAVY_QUEUE_FILE",
+        )
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in drop},
             "THIDUA_ENV": "production",
             "THIDUA_VAR_DIR": str(self.tmp),
             "THIDUA_JOBS_QUEUE_FILE": str(self.tmp / "jobs-queue.sqlite3"),
+            "THIDUA_JOBS_HEAVY_QUEUE_FILE": str(self.tmp / "jobs-queue-heavy.sqlite3"),
             "SECRET_KEY_FILE": str(key),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SETTINGS_MODULE": "thidua.settings",
@@ -191,14 +212,17 @@ class Stack:
             self.env["THIDUA_JOBS_REDIS_URL"] = f"{redis_url}/0"
             self.env["THIDUA_CACHE_URL"] = f"{redis_url}/1"
         self.servers: list[subprocess.Popen] = []
-        self.worker: subprocess.Popen | None = None
+        self.workers_of_queue: dict[str, subprocess.Popen] = {}
         self.redis_proc: subprocess.Popen | None = None
 
     def describe(self) -> dict[str, object]:
         return {
             "app_servers": len(self.ports),
             "gunicorn_workers_each": self.workers,
-            "task_worker": "Huey, 1 process (run_huey)",
+            "task_workers": {
+                queue: f"Huey, 1 process (run_huey --queue {queue} --workers {n})"
+                for queue, n in QUEUE_WORKERS.items()
+            },
             "queue_and_cache": "Redis (private, loopback)"
             if self.redis
             else "SQLite file queue, per-process memory cache",
@@ -272,11 +296,20 @@ class Stack:
                 log=self.tmp / "redis.log",
             )
             self._wait_tcp(self.redis_port, self.redis_proc, "redis.log")
-        self.worker = spawn(
-            [str(BIN / "python"), "manage.py", "run_huey", "--workers", "2"],
-            env=self.env,
-            log=self.tmp / "worker.log",
-        )
+        for queue, n in QUEUE_WORKERS.items():  # as bin/serve: a worker for each queue
+            self.workers_of_queue[queue] = spawn(
+                [
+                    str(BIN / "python"),
+                    "manage.py",
+                    "run_huey",
+                    "--queue",
+                    queue,
+                    "--workers",
+                    str(n),
+                ],
+                env=self.env,
+                log=self.tmp / worker_log(queue),
+            )
         for i, port in enumerate(self.ports):
             self.servers.append(
                 spawn(
@@ -298,8 +331,10 @@ class Stack:
             )
         for i, url in enumerate(self.urls):
             self._wait_health(url, self.servers[i], f"gunicorn-{i}.log")
-        if self.worker.poll() is not None:
-            raise RuntimeError(f"the task worker exited:\n{self.log('worker.log')}")
+        for queue, proc in self.workers_of_queue.items():
+            if proc.poll() is not None:
+                log = worker_log(queue)
+                raise RuntimeError(f"the task worker of the {queue} queue exited:\n{self.log(log)}")
 
     def _wait_tcp(self, port: int, proc: subprocess.Popen, log: str) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -327,12 +362,15 @@ class Stack:
         raise RuntimeError(f"{url} did not answer its health check within {STARTUP_SECONDS} s")
 
     def alive(self) -> dict[str, bool]:
-        procs = {"worker": self.worker, "redis": self.redis_proc}
+        procs: dict[str, subprocess.Popen | None] = {
+            f"worker {queue}": p for queue, p in self.workers_of_queue.items()
+        }
+        procs["redis"] = self.redis_proc
         procs.update({f"server {i + 1}": p for i, p in enumerate(self.servers)})
         return {k: p.poll() is None for k, p in procs.items() if p is not None}
 
     def stop(self) -> None:
-        for proc in [*self.servers, self.worker, self.redis_proc]:
+        for proc in [*self.servers, *self.workers_of_queue.values(), self.redis_proc]:
             if proc is not None:
                 stop(proc)
         if self.database_url:

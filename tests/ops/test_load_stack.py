@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from loadstack import _RUNNING, spawn, stop, stop_all
+from loadstack import _RUNNING, Stack, spawn, stop, stop_all
 
 
 def alive(pid: int) -> bool:
@@ -64,4 +64,31 @@ def test_a_process_that_ignores_the_polite_signals_is_killed_and_everything_left
         time.sleep(0.05)
     assert stubborn.poll() is not None and other.poll() is not None
     assert not alive(stubborn_child) and not alive(other_child)
+    assert _RUNNING == []
+
+
+def test_the_stack_runs_a_worker_for_each_queue_as_bin_serve_does_and_stops_them(tmp_path):
+    """make run's shape without its app server (servers=0): the default queue's worker and the heavy
+    queue's worker (`run_huey --queue heavy`, documents and large imports), each consuming its own
+    queue file in the stack's folder, both stopped with the stack."""
+    stack = Stack("sqlite", tmp_path, servers=0)
+    try:
+        stack.start()
+        assert set(stack.alive()) == {"worker default", "worker heavy"}
+        logs = {"default": "worker-default.log", "heavy": "worker-heavy.log"}
+        for _ in range(600):  # the consumers have started and named their queue (bounded: 60 s)
+            text = {q: stack.log(name) for q, name in logs.items()}
+            if all(f"Hàng đợi: {q}" in t and "consumer started" in t for q, t in text.items()):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"the workers did not start: {text}")
+        assert "run_heavy" in text["heavy"] and "run_heavy" not in text["default"]
+        assert (stack.tmp / "jobs-queue-heavy.sqlite3").exists()
+        assert all(stack.alive().values())
+        pids = [p.pid for p in stack.workers_of_queue.values()]
+    finally:
+        stack.stop()
+    assert not any(alive(pid) for pid in pids)
+    assert not any(stack.alive().values())
     assert _RUNNING == []
