@@ -69,7 +69,7 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-# -- 1. plausibility: warnings, never refusals -------------------------------------------------
+# -- 1. plausibility: out of range refused (tests/cycle/test_result_ranges.py), unlikely warned --
 
 
 def test_the_demo_figures_raise_no_warning():
@@ -78,23 +78,33 @@ def test_the_demo_figures_raise_no_warning():
         assert value_warnings(cycle.method, sheet.unit, sheet.values) == {}, sheet.unit.code
 
 
-def test_each_kind_of_implausible_figure_is_named_with_its_range():
+def test_each_kind_of_unlikely_figure_is_named():
     cycle = cycle2025()
     sheet = lao_cai()
     warn = value_warnings(
         cycle.method,
         sheet.unit,
-        {"TP1": "150", "TP2": "-5", "QL1": "1000000000", "DA1": "-3", "TP4": "95"},
+        {"TP1": "88", "QL1": "1000000000", "TP4": "95"},
         previous={"TP4": "30", "DA2": "99"},
     )
-    assert "từ 0 đến 100%" in warn["TP1"] and "150%" in warn["TP1"]
-    assert "-5%" in warn["TP2"]
-    # A change (lower is better) cannot fall by more than 100 % and a 10⁹ % rise is no figure.
-    assert "từ -100 đến 100%" in warn["QL1"]
-    assert "không thể âm" in warn["DA1"]
+    # A change may rise above 100 % (no refusal), but a 10⁹ % rise is flagged.
+    assert "mức tăng 1.000.000.000% vượt quá 100%" in warn["QL1"]
     assert "khác xa năm trước (30%)" in warn["TP4"]
-    assert warn["TP1"].startswith("Tỷ lệ điều tra khám phá án hình sự: ")
-    assert set(warn) == {"TP1", "TP2", "QL1", "DA1", "TP4"}
+    assert warn["TP4"].startswith("Tỷ lệ ") and warn["TP4"].endswith("xác nhận khi gửi.")
+    assert set(warn) == {"QL1", "TP4"}
+
+
+def test_figures_out_of_range_are_no_warnings_when_entered_but_flagged_once_stored():
+    """Being entered they are refused (the refusal says it); stored before the range was checked,
+    they are flagged with the same words."""
+    cycle = cycle2025()
+    sheet = lao_cai()
+    values = {"TP1": "150", "TP2": "-5", "DA1": "-3"}
+    assert value_warnings(cycle.method, sheet.unit, values) == {}
+    warn = value_warnings(cycle.method, sheet.unit, values, out_of_range=True)
+    assert "150% nằm ngoài giới hạn cho phép: tỷ lệ phần trăm phải từ 0 đến 100%" in warn["TP1"]
+    assert "-5% nằm ngoài giới hạn cho phép" in warn["TP2"]
+    assert "số lượng phải từ 0 trở lên" in warn["DA1"]
 
 
 def test_a_plan_figure_ten_times_the_plan_is_flagged():
@@ -107,17 +117,17 @@ def test_a_plan_figure_ten_times_the_plan_is_flagged():
     assert "kế hoạch" in warn["DA1"]
 
 
-def test_an_implausible_figure_is_saved_shown_beside_its_field_and_sending_needs_confirmation():
+def test_an_unlikely_figure_is_saved_shown_beside_its_field_and_sending_needs_confirmation():
     officer = client_for("canbo.laocai")
     sheet = lao_cai()
-    response = officer.post(url("cycle_result_sheet", LAO_CAI), form_data(sheet, TP1="150"))
+    response = officer.post(url("cycle_result_sheet", LAO_CAI), form_data(sheet, QL1="150"))
     assert response.status_code == 302  # a warning, not a refusal
     sheet.refresh_from_db()
-    assert sheet.values["TP1"] == "150"
+    assert sheet.values["QL1"] == "150"
 
     page = officer.get(url("cycle_result_sheet", LAO_CAI)).content.decode()
-    row = row_html(page, "TP1")
-    assert 'id="canh-bao-TP1"' in row and "nằm ngoài khoảng hợp lý" in row
+    row = row_html(page, "QL1")
+    assert 'id="canh-bao-QL1"' in row and "mức tăng 150% vượt quá 100%" in row
     assert "Có 1 số liệu cần kiểm tra" in page
 
     # Sending without ticking the confirmation: nothing sent, the warning asks for it.
@@ -134,17 +144,18 @@ def test_an_implausible_figure_is_saved_shown_beside_its_field_and_sending_needs
     record = AuditRecord.objects.filter(
         action="submit", model="cycle.resultsheet", object_pk=str(sheet.pk)
     ).latest("seq")
-    assert record.reason.startswith("Đã xác nhận số liệu được cảnh báo: Tỷ lệ điều tra")
+    assert record.reason.startswith("Đã xác nhận số liệu được cảnh báo: ")
+    assert "mức tăng 150%" in record.reason
 
 
-def test_the_excel_import_reports_implausible_figures_by_row_and_imports_them(media):
+def test_the_excel_import_reports_unlikely_figures_by_row_and_imports_them(media):
     officer = client_for("canbo.laocai")
     wb = load_workbook(
         io.BytesIO(officer.get(url("cycle_excel_results_template", LAO_CAI)).content)
     )
     ws = wb[excel.RESULTS_SHEET]
     rows = {ws.cell(row=r, column=1).value: r for r in range(excel.HEADER_ROW + 1, ws.max_row + 1)}
-    ws.cell(row=rows["TP2"], column=excel.COL_VALUE, value=-5)
+    ws.cell(row=rows["QL1"], column=excel.COL_VALUE, value=150)
     out = io.BytesIO()
     wb.save(out)
     response = officer.post(
@@ -154,8 +165,8 @@ def test_the_excel_import_reports_implausible_figures_by_row_and_imports_them(me
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"Cần kiểm tra — Trang “Số liệu”, dòng {rows['TP2']}, cột F (Số liệu): " in page
-    assert lao_cai().values["TP2"] == "-5"
+    assert f"Cần kiểm tra — Trang “Số liệu”, dòng {rows['QL1']}, cột F (Số liệu): " in page
+    assert lao_cai().values["QL1"] == "150"
 
 
 def test_the_secretariat_sees_which_sent_sheets_hold_figures_to_check():
@@ -360,7 +371,7 @@ def test_the_api_answer_carries_the_warnings_and_submitting_asks_to_confirm_them
         api,
         json.dumps(
             {
-                "values": {**body["values"], "TP1": "150"},
+                "values": {**body["values"], "QL1": "150"},
                 "remarks": body["remarks"],
                 "version": body["version"],
             }
@@ -369,7 +380,7 @@ def test_the_api_answer_carries_the_warnings_and_submitting_asks_to_confirm_them
         **auth,
     )
     assert saved.status_code == 200, saved.content  # a warning, not a refusal
-    assert "nằm ngoài khoảng hợp lý" in saved.json()["warnings"]["TP1"]
+    assert "vượt quá 100%" in saved.json()["warnings"]["QL1"]
     version = saved.json()["version"]
     refused = Client().post(
         api + "/submit", json.dumps({"version": version}), content_type="application/json", **auth
@@ -397,5 +408,5 @@ def test_the_inspection_team_sees_the_units_implausible_figures_flagged(world):
     page = inspector.get(reverse("cycle_inspection", args=[2021, 3, inspection.pk]))
     page = page.content.decode()
     row = row_html(page, "TP2")
-    assert 'id="canh-bao-TP2"' in row and "nằm ngoài khoảng hợp lý" in row
+    assert 'id="canh-bao-TP2"' in row and "nằm ngoài giới hạn cho phép" in row
     assert 'id="canh-bao-TP1"' not in page

@@ -1,5 +1,5 @@
 """A scale may set the plausible range of a measured criterion ("min"/"max"): a figure outside it
-is flagged to the unit with that range, whatever the criterion's kind would allow; the range is
+is refused with that range, whatever the criterion's kind would allow; the range is
 read and written by the scale's Excel file, and a file made before the columns existed still reads."""
 
 from __future__ import annotations
@@ -8,11 +8,13 @@ import copy
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from thidua.cycle.models import Cycle, ResultSheet
 from thidua.cycle.plan import excel_scale as xs
 from thidua.cycle.results.plausibility import value_warnings
+from thidua.cycle.scales import clean_results
 from thidua.engine.scale import ScaleError, parse_scale
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +36,27 @@ def lao_cai_2025() -> tuple[Cycle, ResultSheet]:
     )
 
 
-def test_a_figure_outside_the_scales_range_is_flagged_with_that_range(world):
+def test_a_figure_outside_the_scales_range_is_refused_with_that_range(world):
     cycle, sheet = lao_cai_2025()
     method = cycle.method
     method.scale = with_range(method.scale, "TP1", min=50, max=99)  # read only, never saved
-    warn = value_warnings(method, sheet.unit, {"TP1": "40"})
-    assert "từ 50 đến 99" in warn["TP1"]
-    assert "TP1" in value_warnings(method, sheet.unit, {"TP1": "100"})  # a rate, yet above 99
-    assert value_warnings(method, sheet.unit, {"TP1": "80"}) == {}
+
+    def refused(values: dict) -> str:
+        with pytest.raises(ValidationError) as error:
+            clean_results(method, sheet.unit, values, {})
+        (code,) = error.value.message_dict
+        return error.value.message_dict[code][0]
+
+    assert "40% nằm ngoài giới hạn cho phép: giá trị thang điểm cho phép phải từ 50 đến 99%" in (
+        refused({"TP1": "40"})
+    )
+    assert "100%" in refused({"TP1": "100"})  # a rate, yet above 99
+    clean_results(method, sheet.unit, {"TP1": "80"}, {})
     method.scale = with_range(method.scale, "DA1", min=10)
-    assert "từ 10 trở lên" in value_warnings(method, sheet.unit, {"DA1": "5"})["DA1"]
+    assert "phải từ 10 trở lên" in refused({"DA1": "5"})
+    # Flagged, with the same words, when stored before the range was set.
+    warn = value_warnings(method, sheet.unit, {"DA1": "5"}, out_of_range=True)
+    assert "phải từ 10 trở lên" in warn["DA1"]
 
 
 def test_a_range_upside_down_is_refused_at_its_path(world):

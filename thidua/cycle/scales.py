@@ -79,6 +79,53 @@ def parse_number(text: Any) -> Decimal:
 
 NOT_A_NUMBER = "“{raw}” không phải là số (dùng dấu phẩy cho phần thập phân, ví dụ 92,5)."
 
+HUNDRED = Decimal(100)
+# A rate criterion whose name says it measures a change (or where lower is better) is a change.
+CHANGE_WORDS = ("so với", "kéo giảm", "tăng", "giảm")
+
+
+def is_change(criterion: Criterion) -> bool:
+    """Whether a "%" criterion measures a change (−5 % accidents) rather than a rate (92 %)."""
+    rule = criterion.rule
+    if (getattr(rule, "unit", "") or "") != "%":
+        return False
+    name = criterion.name.casefold()
+    return getattr(rule, "direction", "higher") == "lower" or any(w in name for w in CHANGE_WORDS)
+
+
+def valid_range(criterion: Criterion) -> tuple[Decimal | None, Decimal | None, str]:
+    """(low, high, what it is) of a measured criterion's figure; (None, None, "") when anything
+    goes (a yes/no or judged criterion: the engine checks judged points). The scale's "min"/"max"
+    when set, else: a rate 0–100 %, a change from −100 % (a decrease cannot exceed 100 %), a
+    count or a plan figure not negative."""
+    if input_kind(criterion) != "number":
+        return None, None, ""
+    if criterion.plausible_min is not None or criterion.plausible_max is not None:
+        return criterion.plausible_min, criterion.plausible_max, "giá trị thang điểm cho phép"
+    if is_change(criterion):
+        return -HUNDRED, None, "mức tăng, giảm (giảm không quá 100%)"
+    if (getattr(criterion.rule, "unit", "") or "") == "%":
+        return Decimal(0), HUNDRED, "tỷ lệ phần trăm"
+    return Decimal(0), None, "số lượng"
+
+
+def range_error(criterion: Criterion, number: Decimal) -> str | None:
+    """The refusal of a figure outside its criterion's valid range (None inside it): one sentence,
+    the same on the results page, the API and the Excel upload (all pass by _clean_values)."""
+    low, high, what = valid_range(criterion)
+    if (low is None or number >= low) and (high is None or number <= high):
+        return None
+    unit = getattr(criterion.rule, "unit", "") or ""
+    pct = "%" if unit == "%" else ""
+    shown = f"{fmt_number(number)}{pct or (' ' + unit if unit else '')}"
+    if low is not None and high is not None:
+        bounds = f"từ {fmt_number(low)} đến {fmt_number(high)}{pct}"
+    elif low is not None:
+        bounds = f"từ {fmt_number(low)}{pct} trở lên"
+    else:
+        bounds = f"không quá {fmt_number(high)}{pct}"
+    return f"{shown} nằm ngoài giới hạn cho phép: {what} phải {bounds}."
+
 
 def parse_result_value(criterion: Criterion, raw: Any) -> tuple[Decimal, str | None]:
     """A measured or judged value as typed on the form, sent through the API or written in an
@@ -170,6 +217,10 @@ def _clean_values(scale: Scale, values: dict[str, Any]) -> tuple[dict[str, Any],
                 number, _ = parse_result_value(
                     criterion, normalize(raw) if isinstance(raw, str) else raw
                 )
+                refused = range_error(criterion, number)
+                if refused:
+                    errors[code] = refused
+                    continue
                 cleaned[code] = str(number)
         except ValueError as exc:
             errors[code] = (

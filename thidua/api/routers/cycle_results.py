@@ -70,8 +70,9 @@ class ResultsOut(Schema):
     return_reason: str
     evidence: list[EvidenceOut]
     self_assessment: ScoreOut | None
-    # code → why the figure looks implausible (outside its range, far from last year): accepted,
-    # but submitting asks `confirm_warnings`
+    # code → why the figure looks unlikely (a rise above 100 %, ten times the plan, far from last
+    # year): accepted, but submitting asks `confirm_warnings`; a figure outside its criterion's
+    # valid range is refused (422) instead
     warnings: dict[str, str]
 
 

@@ -60,7 +60,7 @@ class CriterionRow:
     reported_remark: str = ""
     evidence: list[Evidence] = dataclasses.field(default_factory=list)
     score: dict[str, Any] | None = None  # the engine's explanation of this criterion
-    warning: str = ""  # an implausible figure (thidua.cycle.results.plausibility), never a refusal
+    warning: str = ""  # an unlikely figure (cycle.results.plausibility); out of range: refused
 
     @property
     def code(self) -> str:

@@ -1,9 +1,11 @@
-"""Whether a unit's figures look right: warnings (never refusals) and the criteria left empty.
+"""Whether a unit's figures look right: warnings the officer confirms, and the criteria left empty.
 
-A figure outside the plausible range of its criterion — a rate below 0 % or above 100 %, a change
-beyond ±100 %, a count or a plan figure below 0, ten times the plan — or far from what the same
-unit reported last year is accepted, but shown to the unit beside the field, in the Excel import
-report and before sending; the officer confirms it. Nothing here stores or refuses anything.
+A figure outside its criterion's valid range (a rate below 0 % or above 100 %, a fall of more than
+100 %, a negative count or plan figure, or outside the scale's own "min"/"max") is no warning: it
+is refused where values are read, once for the page, the API and the Excel import
+(thidua.cycle.scales.range_error). What is only unlikely is warned here — a rise above 100 %, ten
+times the plan, far from what the same unit reported last year — beside the field, in the Excel
+import report and before sending; the officer confirms it. Nothing here stores or refuses anything.
 """
 
 from __future__ import annotations
@@ -15,14 +17,12 @@ from typing import Any
 from django.db.models import Subquery
 
 from thidua.cycle.models import Cycle, MethodVersion, ResultSheet
-from thidua.cycle.scales import input_kind, parse_number, scale_of
+from thidua.cycle.scales import HUNDRED, input_kind, is_change, parse_number, range_error, scale_of
 from thidua.engine.numbers import fmt_number
 from thidua.engine.rules import effective_target
 from thidua.engine.scale import Criterion
 from thidua.org.models import Unit
 
-HUNDRED = Decimal(100)
-CHANGE_WORDS = ("so với", "kéo giảm", "tăng", "giảm")
 FAR_POINTS = Decimal(50)  # a rate that moved more than 50 percentage points in a year
 FAR_FACTOR = Decimal(10)  # a figure ten times (or a tenth of) last year's
 PLAN_FACTOR = Decimal(10)
@@ -52,40 +52,11 @@ def _pct(value: Decimal) -> str:
     return f"{fmt_number(value)}%"
 
 
-def plausible_range(criterion: Criterion) -> tuple[Decimal | None, Decimal | None, str]:
-    """(low, high, what it is) of a measured criterion; (None, None, "") when anything goes."""
-    rule = criterion.rule
-    if input_kind(criterion) != "number":
-        return None, None, ""
-    if criterion.plausible_min is not None or criterion.plausible_max is not None:
-        return criterion.plausible_min, criterion.plausible_max, "giá trị thang điểm cho phép"
-    unit = getattr(rule, "unit", "") or ""
-    if unit == "%":
-        name = criterion.name.casefold()
-        if getattr(rule, "direction", "higher") == "lower" or any(w in name for w in CHANGE_WORDS):
-            return -HUNDRED, HUNDRED, "mức tăng, giảm theo phần trăm"
-        return Decimal(0), HUNDRED, "tỷ lệ phần trăm"
-    return Decimal(0), None, "số lượng"
-
-
-def _range_warning(criterion: Criterion, number: Decimal) -> str | None:
-    low, high, what = plausible_range(criterion)
-    if low is None and high is None:
+def _rise_warning(criterion: Criterion, number: Decimal) -> str | None:
+    """A change above +100 %: possible (the valid range has no top), but rarely true."""
+    if criterion.plausible_max is not None or not is_change(criterion) or number <= HUNDRED:
         return None
-    unit = getattr(criterion.rule, "unit", "") or ""
-    if (low is not None and number < low) or (high is not None and number > high):
-        shown = f"{fmt_number(number)}{'%' if unit == '%' else ' ' + unit}".rstrip()
-        if high is None and low == 0:
-            return f"{what} không thể âm ({fmt_number(number)} {unit})".replace(" )", ")")
-        if high is None:
-            return f"{shown} thấp hơn {what} (từ {fmt_number(low)} trở lên)"
-        if low is None:
-            return f"{shown} cao hơn {what} (đến {fmt_number(high)})"
-        return (
-            f"{fmt_number(number)}{'%' if unit == '%' else ' ' + unit} nằm ngoài khoảng hợp lý "
-            f"của {what} (từ {fmt_number(low)} đến {fmt_number(high)}{'%' if unit == '%' else ''})"
-        )
-    return None
+    return f"mức tăng {_pct(number)} vượt quá 100%"
 
 
 def _plan_warning(criterion: Criterion, number: Decimal, own_target: Any) -> str | None:
@@ -120,8 +91,12 @@ def value_warnings(
     unit: Unit,
     values: dict[str, Any],
     previous: dict[str, Any] | None = None,
+    *,
+    out_of_range: bool = False,
 ) -> dict[str, str]:
-    """{criterion code: "Name: what looks wrong — kiểm tra lại"} for the figures given."""
+    """{criterion code: "Name: what looks wrong — kiểm tra lại"} for the figures given. With
+    `out_of_range`, a figure outside its valid range is flagged too: one stored before the range
+    was checked (figures being entered are refused instead, by the same sentence)."""
     scale = scale_of(method)
     targets = (method.targets or {}).get(unit.code, {})
     previous = previous or {}
@@ -133,7 +108,8 @@ def value_warnings(
         found = [
             w
             for w in (
-                _range_warning(criterion, number),
+                (range_error(criterion, number) or "").rstrip(".") if out_of_range else None,
+                _rise_warning(criterion, number),
                 _plan_warning(criterion, number, targets.get(criterion.code)),
                 _far_warning(criterion, number, previous.get(criterion.code)),
             )
@@ -182,7 +158,8 @@ def previous_values_by_unit(cycle: Cycle) -> dict[str, dict[str, Any]]:
 
 
 def sheet_warnings(sheet: ResultSheet, values: dict[str, Any] | None = None) -> dict[str, str]:
-    """The warnings of a sheet's stored figures (or of the figures about to replace them)."""
+    """The warnings of a sheet's stored figures, those out of range included (or of the figures
+    about to replace them, which are refused when out of range)."""
     method = sheet.cycle.method
     if method is None or not method.scale:
         return {}
@@ -191,6 +168,7 @@ def sheet_warnings(sheet: ResultSheet, values: dict[str, Any] | None = None) -> 
         sheet.unit,
         sheet.values if values is None else values,
         previous_values(sheet.cycle, sheet.unit),
+        out_of_range=values is None,
     )
 
 

@@ -100,7 +100,13 @@ def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
         counts["complete"] += bool(row["complete"])
         # Implausible figures of a sent sheet, flagged to those who check it.
         row["warnings"] = (
-            value_warnings(method, row["unit"], row["sheet"].values, previous.get(row["unit"].code))
+            value_warnings(
+                method,
+                row["unit"],
+                row["sheet"].values,
+                previous.get(row["unit"].code),
+                out_of_range=True,  # stored figures: those out of range predate the check
+            )
             if submitted and checks
             else {}
         )
