@@ -1,5 +1,6 @@
-"""Lào Cai's officer on the results sheet in Chromium, at desktop and phone widths (issue #18): an
-implausible figure is warned beside its field and confirmed before sending; a file is attached
+"""Lào Cai's officer on the results sheet in Chromium, at desktop and phone widths (issue #18): a rate
+out of range is refused beside its field, an unlikely figure is warned there and confirmed before
+sending; a file is attached
 from its criterion's row and deleted again."""
 
 from __future__ import annotations
@@ -27,11 +28,25 @@ def test_officer_is_warned_confirms_and_attaches_files_per_row(
     login(page, "canbo.laocai", DEMO_PASSWORD)
     page.goto(SHEET)
 
+    # A rate of 150 % is refused beside its field; nothing is saved.
     page.locator("#id_TP1").fill("150")
     page.get_by_role("button", name="Lưu nháp").click()
+    refusal = page.locator("#tc-TP1").get_by_text(
+        "150% nằm ngoài giới hạn cho phép: tỷ lệ phần trăm phải từ 0 đến 100%."
+    )
+    expect(refusal).to_be_visible()
+    refusal.scroll_into_view_if_needed()
+    screenshot(page, f"results-practice-{width}-refused")
+    sheet = ResultSheet.objects.get(cycle__cluster__year=2025, unit__code="lao-cai-2025")
+    assert sheet.values["TP1"] != "150"
+
+    # A traffic change of +150 % is possible but unlikely: saved, and warned.
+    page.goto(SHEET)
+    page.locator("#id_QL1").fill("150")
+    page.get_by_role("button", name="Lưu nháp").click()
     expect(page.get_by_text("Đã lưu nháp số liệu.")).to_be_visible()
-    warning = page.locator("#canh-bao-TP1")
-    expect(warning).to_contain_text("nằm ngoài khoảng hợp lý")
+    warning = page.locator("#canh-bao-QL1")
+    expect(warning).to_contain_text("mức tăng 150% vượt quá 100%")
     warning.scroll_into_view_if_needed()
     expect(warning).to_be_in_viewport()
 
