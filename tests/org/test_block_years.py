@@ -313,3 +313,37 @@ def build_block_year(block: Cluster) -> dict[str, User]:
         inspection.submit(by=by)
     cycle.advance(S.RANKING, by=secretariat)
     return {"secretariat": secretariat, **officers}
+
+
+def crumbs(html: str) -> str:
+    """The page's breadcrumbs (the site menu names "Cụm thi đua" on every page)."""
+    start = html.index('<nav class="breadcrumbs"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_a_blocks_pages_say_khoi_truong_and_khoi_pho_and_a_clusters_pages_are_unchanged(block):
+    """The words of the year's kind come from the Cluster (kind_name, leader_word, deputy_word):
+    a block's breadcrumbs, headers and badges say Khối thi đua, Khối trưởng, Khối phó."""
+    admin = User.objects.create_superuser("qt", password="x" * 16)
+    client = client_of(admin)
+    handover = reverse("cycle_handover", args=[2025, BlockNumber(3)])
+    html = client.get("/khoi-thi-dua/2025/3/").content.decode()  # members, handover form
+    assert "Khối trưởng" in html and "Khối phó" in html, "the block's page"
+    assert "Cụm trưởng" not in html and "Cụm phó" not in html, "the block's page"
+    assert "Khối thi đua</a>" in crumbs(html) and "Cụm" not in crumbs(html)
+    html = client.get(BLOCK).content.decode()  # its year, not yet open
+    assert "Khối chưa mở năm thi đua 2025" in html and "Cụm trưởng" not in html
+    assert "Khối thi đua</a>" in crumbs(html) and "Cụm" not in crumbs(html)
+    secretariat = make_user("tt.a05", User.Role.SECRETARIAT, "a05")
+    assert client_of(secretariat).post(BLOCK + "mo/").status_code == 302
+    for url in (BLOCK, handover):  # the open year's overview and its handover page
+        html = client.get(url).content.decode()
+        assert "Khối trưởng" in html and "Khối phó" in html, url
+        assert "Cụm trưởng" not in html and "Cụm phó" not in html, url
+        assert "Khối thi đua</a>" in crumbs(html) and "Cụm" not in crumbs(html), url
+    for url in ("/cum-thi-dua/2025/3/", CLUSTER, reverse("cycle_handover", args=[2025, 3])):
+        html = client.get(url).content.decode()
+        if url != CLUSTER:  # the overview of a year under way names no leader
+            assert "Cụm trưởng" in html and "Cụm phó" in html, url
+        assert "Cụm thi đua</a>" in crumbs(html) and "Khối" not in crumbs(html), url
+        assert "Khối trưởng" not in html and "Khối phó" not in html, url

@@ -46,6 +46,10 @@ class HandoverForm(forms.ModelForm):
             self.fields[name].queryset = candidates
             self.fields[name].label_from_instance = lambda unit: unit.name
         self.fields["next_deputy"].required = True
+        # a block's handover names its Khối trưởng, Khối phó (the model's labels say Cụm)
+        self.fields["next_leader"].label = f"{cluster.leader_word} năm sau"
+        self.fields["next_deputy"].label = f"{cluster.deputy_word} năm sau"
+        self.fields["reason"].label = f"Lý do (nếu {cluster.leader_word} giữ lại)"
 
     def clean_reason(self) -> str:
         return text.normalize(self.cleaned_data.get("reason", ""))

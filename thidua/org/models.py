@@ -333,6 +333,24 @@ class Cluster(models.Model):
     def title(self) -> str:
         return self.name or f"{self.get_kind_display()} số {self.number}"
 
+    # The words of its kind, in one place for every page: a block (Khối thi đua) has a Khối trưởng
+    # and a Khối phó where a cluster has a Cụm trưởng and a Cụm phó.
+    @property
+    def kind_word(self) -> str:
+        return "Khối" if self.kind == self.Kind.BLOCK else "Cụm"
+
+    @property
+    def kind_name(self) -> str:
+        return f"{self.kind_word} thi đua"
+
+    @property
+    def leader_word(self) -> str:
+        return f"{self.kind_word} trưởng"
+
+    @property
+    def deputy_word(self) -> str:
+        return f"{self.kind_word} phó"
+
     def is_visible_to(self, user: User) -> bool:
         """`ClusterQuerySet.visible_to` for one cluster whose memberships (with their units) are
         loaded: the Ministry sees every cluster; a unit's users see the clusters of their unit and
@@ -529,8 +547,9 @@ class Handover(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        leader_word, deputy_word = self.cluster.leader_word, self.cluster.deputy_word
         if self.next_deputy_id and self.next_deputy_id == self.next_leader_id:
-            errors["next_deputy"] = "Cụm phó phải là đơn vị khác Cụm trưởng."
+            errors["next_deputy"] = f"{deputy_word} phải là đơn vị khác {leader_word}."
         next_year = self.cluster.year + 1
         for field in ("next_leader", "next_deputy"):
             unit = getattr(self, field)
@@ -542,8 +561,8 @@ class Handover(models.Model):
         leader = self.cluster.leader
         if leader is not None and self.next_leader_id == leader.pk and not self.reason.strip():
             errors["reason"] = (
-                f"{leader.short_name} đã là Cụm trưởng năm {self.cluster.year}: theo nguyên tắc luân phiên, "
-                "phải ghi rõ lý do nếu tiếp tục làm Cụm trưởng."
+                f"{leader.short_name} đã là {leader_word} năm {self.cluster.year}: theo nguyên tắc "
+                f"luân phiên, phải ghi rõ lý do nếu tiếp tục làm {leader_word}."
             )
         if errors:
             raise ValidationError(errors)
