@@ -40,6 +40,10 @@ def test_block_pages_read_as_a_block(page, cast, block, width):
     screenshot(page, f"block-2-2021-published-{width}")
     page.goto("/khoi-thi-dua/2025/3/")
     expect(page.locator("h1")).to_contain_text("Khối thi đua số 3")
+    expect(page.locator(".breadcrumbs")).to_contain_text("Khối thi đua")
+    expect(page.locator("#members")).to_contain_text("Khối trưởng")
+    expect(page.locator("#members")).to_contain_text("Khối phó")
+    expect(page.locator("main")).not_to_contain_text("Cụm trưởng")
     screenshot(page, f"block-3-2025-page-{width}")
 
     page.context.clear_cookies()
