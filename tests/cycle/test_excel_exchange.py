@@ -166,7 +166,9 @@ def test_an_upload_saves_the_values_in_vietnamese_notation_and_is_audited():
     ws = wb[excel.RESULTS_SHEET]
     rows = rows_by_code(ws)
     numbers, yes_no = criteria_of_kind("number"), criteria_of_kind("bool")
-    text_number, cell_number = numbers[0], numbers[-1]
+    # 1.234,5 is a plan figure (a rate must lie within 0–100 %: tests/cycle/test_result_ranges.py).
+    text_number = next(c for c in numbers if c.rule.kind == "plan")
+    cell_number = numbers[-1]
     ws.cell(row=rows[text_number.code], column=6, value="1.234,5")
     ws.cell(row=rows[text_number.code], column=7, value="Theo báo cáo tháng 11")
     ws.cell(row=rows[cell_number.code], column=6, value=3)
@@ -302,13 +304,17 @@ def test_vietnamese_numbers_parse_from_text_and_numeric_cells():
     wb = open_xlsx(excel.results_template(method, unit))
     ws = wb[excel.RESULTS_SHEET]
     rows = rows_by_code(ws)
-    samples = {"92,5": "92.5", "520.000": "520000", 76: "76", 0.1: "0.1"}
-    for criterion, (raw, _) in zip(numbers, samples.items(), strict=False):
+    # Each sample on a criterion whose valid range holds it (520.000 is a plan figure, not a rate).
+    rates = [c for c in numbers if c.rule.unit == "%"]
+    count = next(c for c in numbers if c.rule.kind == "plan")
+    samples = [(rates[0], "92,5", "92.5"), (count, "520.000", "520000")]
+    samples += [(rates[1], 76, "76"), (rates[2], 0.1, "0.1")]
+    for criterion, raw, _ in samples:
         ws.cell(row=rows[criterion.code], column=6, value=raw)
     out = io.BytesIO()
     wb.save(out)
     values, _ = excel.parse_results(out.getvalue(), method, unit)
-    for criterion, expected in zip(numbers, samples.values(), strict=False):
+    for criterion, _, expected in samples:
         assert Decimal(values[criterion.code]) == Decimal(expected)
 
 
