@@ -20,6 +20,7 @@ from django.test import Client
 from tests.conftest import make_user
 from thidua.audit.models import AuditRecord
 from thidua.cycle.models import ResultSheet
+from thidua.cycle.scales import valid_range
 from thidua.cycle.scoring import input_kind, scale_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,7 +118,13 @@ def officers(world, live_server, monkeypatch) -> tuple[Officer, Officer]:
 
 
 def number_criterion(sheet: ResultSheet) -> str:
-    return next(c.code for c in scale_of(sheet.cycle.method).criteria if input_kind(c) == "number")
+    """A measured criterion with no upper bound (a count or a plan figure): 1.111 and 2.222 are
+    valid figures of it, so only the race decides which is kept."""
+    return next(
+        c.code
+        for c in scale_of(sheet.cycle.method).criteria
+        if input_kind(c) == "number" and valid_range(c)[1] is None and valid_range(c)[0] == 0
+    )
 
 
 def sheet_state() -> tuple[int, dict, int]:
