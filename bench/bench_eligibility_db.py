@@ -39,6 +39,7 @@ RATINGS = ["hoan_thanh_xuat_sac", "hoan_thanh_tot", "hoan_thanh_tot", "hoan_than
 
 
 def build():
+    from thidua.engine import text
     from thidua.honours.models import (
         Commendation,
         Discipline,
@@ -59,7 +60,7 @@ def build():
             officer_code=f"B-{i:05d}",
             full_name=f"Cán bộ {i}",
             search_key=f"can bo {i}",
-            sort_key=f"{i:05d}",
+            name_sort_key=text.person_sort_key_str(f"Cán bộ {i}"),
             current_unit=unit,
         )
         for i in range(OFFICERS)

@@ -96,7 +96,7 @@ def build():
                 officer_code=f"CA-{i:05d}",
                 full_name=name,
                 search_key=text.search_key(name),
-                sort_key=text.sort_key_str(name),
+                name_sort_key=text.person_sort_key_str(name),
                 current_unit=rng.choice(provinces),
             )
         )

@@ -19,6 +19,10 @@ Collation. `sort_key` compares base letters first in the Vietnamese alphabet
 by word; then tones in the standard order (none, huyền, sắc, hỏi, ngã, nặng); then case (lower
 before upper); and finally the normalised text itself, so that two strings sort equal exactly when
 they normalise equal. Runs of digits compare by their numeric value ("Cụm 9" before "Cụm 10").
+
+People's names. A Vietnamese list of people is ordered by the given name (tên, the last word of
+"Nguyễn Văn An"), then the middle name(s) (tên đệm), then the family name (họ), each compared whole
+by the collation above: `person_sort_key` (and `person_sort_key_str` for a database column).
 """
 
 from __future__ import annotations
@@ -29,10 +33,14 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 __all__ = [
+    "PersonSortKey",
     "SortKey",
     "match_name",
     "name_key",
+    "name_parts",
     "normalize",
+    "person_sort_key",
+    "person_sort_key_str",
     "same_name",
     "same_unit_key",
     "search_key",
@@ -427,3 +435,35 @@ def _encode_unit(value: int) -> str:
     if value < _STR_UNIT_MAX:
         return _base36(value, 2)
     return "zz" + _base36(min(value, 36**4 - 1), 4)
+
+
+# --- people's names ----------------------------------------------------------------------------
+
+PersonSortKey = tuple[SortKey, SortKey, SortKey]
+
+
+def name_parts(full_name: str) -> tuple[str, str, str]:
+    """(given name, middle name(s), family name) of a Vietnamese full name, normalised:
+    "Nguyễn Thị Minh Khai" → ("Khai", "Thị Minh", "Nguyễn"); "Nguyễn An" → ("An", "", "Nguyễn");
+    a single word is the given name."""
+    words = normalize(full_name).split(" ")
+    if len(words) == 1:
+        return words[0], "", ""
+    return words[-1], " ".join(words[1:-1]), words[0]
+
+
+@lru_cache(maxsize=8192)
+def person_sort_key(full_name: str) -> PersonSortKey:
+    """The order of people in every list: given name, then middle name(s), then family name, each
+    by `sort_key` ("Trần Văn Bình" < "Lê Văn Dũng" < "Nguyễn Thị Đào"; "Lê An" < "Nguyễn Văn An":
+    no middle name before one). Equal exactly when the normalised names are equal."""
+    given, middle, family = name_parts(full_name)
+    return sort_key(given), sort_key(middle), sort_key(family)
+
+
+@lru_cache(maxsize=8192)
+def person_sort_key_str(full_name: str) -> str:
+    """`person_sort_key` as a string of ``[0-9a-z]`` for a database column to ORDER BY (the stored
+    `Person.name_sort_key`). No `sort_key_str` of one part is a proper prefix of another's, so the
+    three parts joined compare part by part; ties as in `sort_key_str`."""
+    return "".join(sort_key_str(part) for part in name_parts(full_name))

@@ -110,7 +110,8 @@ class Person(models.Model):
     note = models.TextField("ghi chú", blank=True)
     illustrative = models.BooleanField("dữ liệu minh họa", default=False, editable=False)
     search_key = models.CharField(max_length=200, db_index=True, editable=False)
-    sort_key = models.CharField(max_length=400, db_index=True, editable=False)
+    # The order of every list of people: given name, middle name(s), family name (text.person_sort_key).
+    name_sort_key = models.CharField(max_length=1000, db_index=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -121,10 +122,18 @@ class Person(models.Model):
     class Meta:
         verbose_name = "cán bộ, chiến sĩ"
         verbose_name_plural = "cán bộ, chiến sĩ"
-        ordering = ["sort_key", "pk"]
+        ordering = ["name_sort_key", "pk"]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The name's sort key follows the name on every save, cleaned or not."""
+        self.name_sort_key = text.person_sort_key_str(self.full_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "full_name" in fields and "name_sort_key" not in fields:
+            kwargs["update_fields"] = [*fields, "name_sort_key"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -142,7 +151,7 @@ class Person(models.Model):
         self.rank, self.position = text.normalize(self.rank), text.normalize(self.position)
         self.note = text.normalize(self.note)
         self.search_key = text.search_key(self.full_name)
-        self.sort_key = text.sort_key_str(self.full_name)
+        self.name_sort_key = text.person_sort_key_str(self.full_name)
 
     def clean(self) -> None:
         self._normalise()
@@ -200,7 +209,7 @@ class Person(models.Model):
         self.updated_at = timezone.now()
         save_versioned(
             self,
-            [*self.EDITABLE, "search_key", "sort_key", "updated_at"],
+            [*self.EDITABLE, "search_key", "name_sort_key", "updated_at"],
             expected_version,
             "hồ sơ cán bộ",
         )
