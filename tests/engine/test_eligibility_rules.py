@@ -24,7 +24,7 @@ from thidua.engine.eligibility import (
     ruleset_for,
 )
 from thidua.engine.eligibility_docs import BEGIN, END, render
-from thidua.engine.eligibility_rules import QuotaSpec
+from thidua.engine.eligibility_ruleset import QuotaSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 

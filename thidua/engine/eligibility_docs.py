@@ -16,14 +16,14 @@ from pathlib import Path
 from thidua.engine.eligibility_catalogue import RECIPIENTS, Catalogue, load_catalogue
 from thidua.engine.eligibility_conditions import Condition
 from thidua.engine.eligibility_model import UNVERIFIED_BASIS
-from thidua.engine.eligibility_rules import (
+from thidua.engine.eligibility_rules import bundled_rulesets
+from thidua.engine.eligibility_ruleset import (
     CONFIDENCE,
     GROUPS,
     ROUNDING,
     RULE_KINDS,
     Rule,
     RuleSet,
-    bundled_rulesets,
 )
 
 BEGIN = "<!-- BEGIN GENERATED: python -m thidua.engine.eligibility_docs -->"
