@@ -35,49 +35,52 @@ PRINCIPLES = {
 }
 
 
-def _levels(value: Any) -> str:
-    return ", ".join(LEVELS.get(str(v), _plain(str(v))) for v in value)
+# A parameter said with its value: "{}" stands for the value, said in words by the table where one
+# is given (a value the table does not know is said with its own words).
+SAID: dict[str, tuple[str, Mapping[str, str] | None]] = {
+    "ty_le_toi_da": ("tỷ lệ tối đa {}%", None),
+    "lam_tron": ("{}", ROUNDING),
+    "muc_danh_gia_toi_thieu": ("được đánh giá tối thiểu “{}”", RATINGS),
+    "so_sang_kien": ("{} sáng kiến", None),
+    "pham_vi_sang_kien": ("sáng kiến được công nhận {}", SCOPES),
+    "cua_so_sang_kien_nam": ("sáng kiến trong {} năm gần nhất", None),
+    "so_nam_lien_tuc": ("{} năm liên tục", None),
+    "so_lan_lien_tuc": ("{} lần liên tục", None),
+    "chu_ky_nam": ("chu kỳ {} năm", None),
+    "ty_le_chien_si_tien_tien": ("ít nhất {}% cá nhân đạt “Chiến sĩ tiên tiến”", None),
+    "so_chien_si_thi_dua_co_so": ("ít nhất {} cá nhân đạt “Chiến sĩ thi đua cơ sở”", None),
+    "hinh_thuc_ky_luat": ("kỷ luật từ {} trở lên", DISCIPLINE),
+}
 
 
 def _plain(name: str) -> str:
     return name.replace("_", " ")
 
 
+def _word(table: Mapping[str, str], value: Any) -> str:
+    return table.get(str(value), _plain(str(value)))
+
+
+def _levels(value: Any) -> str:
+    return ", ".join(_word(LEVELS, v) for v in value)
+
+
+def _yes_no(key: str, value: Any) -> str:
+    return f"{_plain(key)}: {'có' if value else 'không'}"
+
+
 def _one(key: str, value: Any) -> str:
-    if key == "ty_le_toi_da":
-        return f"tỷ lệ tối đa {value}%"
-    if key == "lam_tron":
-        return ROUNDING.get(str(value), _plain(str(value)))
-    if key == "muc_danh_gia_toi_thieu":
-        return f"được đánh giá tối thiểu “{RATINGS.get(str(value), _plain(str(value)))}”"
-    if key == "so_sang_kien":
-        return f"{value} sáng kiến"
-    if key == "pham_vi_sang_kien":
-        return f"sáng kiến được công nhận {SCOPES.get(str(value), _plain(str(value)))}"
-    if key == "cua_so_sang_kien_nam":
-        return f"sáng kiến trong {value} năm gần nhất"
-    if key == "so_nam_lien_tuc":
-        return f"{value} năm liên tục"
-    if key == "so_lan_lien_tuc":
-        return f"{value} lần liên tục"
-    if key == "chu_ky_nam":
-        return f"chu kỳ {value} năm"
-    if key == "ty_le_chien_si_tien_tien":
-        return f"ít nhất {value}% cá nhân đạt “Chiến sĩ tiên tiến”"
-    if key == "so_chien_si_thi_dua_co_so":
-        return f"ít nhất {value} cá nhân đạt “Chiến sĩ thi đua cơ sở”"
-    if key == "hinh_thuc_ky_luat":
-        return f"kỷ luật từ {DISCIPLINE.get(str(value), _plain(str(value)))} trở lên"
+    if key in SAID:
+        words, table = SAID[key]
+        return words.format(_word(table, value) if table is not None else value)
     if key == "xet_ky_luat":
         return "có xét kỷ luật" if value else "không xét kỷ luật"
     if key == "cap_duoc_xet":
         if isinstance(value, Mapping):
-            return "; ".join(
-                f"{TITLES.get(str(k), _plain(str(k)))}: {_levels(v)}" for k, v in value.items()
-            )
+            return "; ".join(f"{_word(TITLES, k)}: {_levels(v)}" for k, v in value.items())
         return f"đơn vị được xét: {_levels(value)}"
     if isinstance(value, bool):
-        return f"{_plain(key)}: {'có' if value else 'không'}"
+        return _yes_no(key, value)
     if isinstance(value, list | tuple):
         return f"{_plain(key)}: {', '.join(_plain(str(v)) for v in value)}"
     return f"{_plain(key)}: {_plain(str(value))}"
@@ -88,8 +91,5 @@ def parameter_words(
 ) -> str:
     """The parameters (and principle switches) of a rule as one line of Vietnamese words."""
     parts = [_one(k, v) for k, v in parameters.items()]
-    parts += [
-        PRINCIPLES.get((k, bool(v)), f"{_plain(k)}: {'có' if v else 'không'}")
-        for k, v in (principle or {}).items()
-    ]
+    parts += [PRINCIPLES.get((k, bool(v))) or _yes_no(k, v) for k, v in (principle or {}).items()]
     return "; ".join(parts)

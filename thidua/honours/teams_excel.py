@@ -15,30 +15,23 @@ from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from thidua.engine import text
+from thidua.honours.excel_rows import COUNTS, Column, at, read_rows
 from thidua.honours.exports import exported_by, workbook
 from thidua.honours.models import RatingLevel, UnitRating, UnitYearRoster
-from thidua.honours.rosters_excel import number
 from thidua.honours.teams import TEAM_LEVELS, RowsRefused, set_rosters, teams_of
 from thidua.org.models import Unit, User
-from thidua.untrusted import FileRefused, open_workbook, strip_control
 
-# (header, field, is a number)
 COLUMNS = (
-    ("Năm", "year", True),
-    ("Tên đơn vị trực thuộc", "name", False),
-    ("Cấp", "level", False),
-    ("Thuộc (đơn vị cấp trên)", "parent", False),
-    ("Xếp loại đơn vị", "rating", False),
-    ("Tổng quân số", "members", True),
-    ("Hoàn thành nhiệm vụ trở lên", "completed", True),
-    ("Chiến sĩ tiên tiến", "advanced", True),
-    ("Chiến sĩ thi đua cơ sở", "emulation", True),
-    ("Kỷ luật khiển trách", "reprimanded", True),
-    ("Kỷ luật từ cảnh cáo trở lên", "warned", True),
+    Column("Năm", "year"),
+    Column("Tên đơn vị trực thuộc", "name", numeric=False),
+    Column("Cấp", "level", numeric=False),
+    Column("Thuộc (đơn vị cấp trên)", "parent", numeric=False),
+    Column("Xếp loại đơn vị", "rating", numeric=False),
+    Column("Tổng quân số", "members"),
+    *COUNTS,
 )
-HEADERS = tuple(h for h, _, _ in COLUMNS)
-HEADER_OF = {f: h for h, f, _ in COLUMNS}
+HEADERS = tuple(c.header for c in COLUMNS)
+HEADER_OF = {c.field: c.header for c in COLUMNS}
 MAX_ROWS = 2000
 
 
@@ -51,7 +44,7 @@ def sheet(unit: Unit, year: int, user: User) -> bytes:
     def row(team: Unit) -> list[Any]:
         roster, rating = rosters.get(team.pk), ratings.get(team.pk)
         parent = "" if team.parent_id == unit.pk else team.parent.name
-        counts = [getattr(roster, f) if roster else None for _, f, _ in COLUMNS[5:]]
+        counts = [getattr(roster, c.field) if roster else None for c in COLUMNS[5:]]
         label = rating.get_rating_display() if rating else ""
         return [year, team.name, team.get_level_display(), parent, label, *counts]
 
@@ -88,51 +81,10 @@ def _with_choices(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _cell(raw: Any) -> bool:
-    return raw is not None and str(raw).strip() != ""
-
-
 def read(source: bytes | IO[bytes]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """(rows by sheet row number, errors) of an uploaded workbook; values are checked by the
     step, only what is no number at all is refused here."""
-    try:
-        wb = open_workbook(source)
-    except FileRefused as exc:
-        return [], [str(exc)]
-    try:
-        rows = list(wb.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 10))
-    finally:
-        wb.close()
-    head = next(
-        (
-            i
-            for i, row in enumerate(rows[:10])
-            if row and text.search_key(str(row[0] or "")) == text.search_key(HEADERS[0])
-        ),
-        None,
-    )
-    if head is None:
-        return [], [f"Không thấy dòng tiêu đề (cột đầu là “{HEADERS[0]}”): dùng tệp mẫu tải về."]
-    found, errors = [], []
-    for row_no, row in enumerate(rows[head + 1 :], start=head + 2):
-        cells = (list(row or ()) + [None] * len(COLUMNS))[: len(COLUMNS)]
-        if not any(_cell(c) for c in cells):
-            continue
-        values: dict[str, Any] = {}
-        for (header, field, numeric), raw in zip(COLUMNS, cells, strict=True):
-            if not _cell(raw):
-                values[field] = None
-            elif not numeric:
-                values[field] = strip_control(str(raw))
-            else:
-                try:
-                    values[field] = number(raw)
-                except ValueError:
-                    errors.append(f"Dòng {row_no}, cột “{header}”: “{raw}” không phải số nguyên.")
-        found.append((row_no, values))
-    if not found and not errors:
-        errors.append("Tệp không có dòng số liệu nào.")
-    return found, errors
+    return read_rows(source, COLUMNS, MAX_ROWS)
 
 
 @transaction.atomic
@@ -145,9 +97,6 @@ def import_rosters(*, by: User, unit: Unit, source: bytes | IO[bytes]) -> int:
         set_rosters(by=by, unit=unit, rows=[values for _, values in rows])
     except RowsRefused as exc:
         raise ValidationError(
-            [
-                f"Dòng {rows[index][0]}, cột “{HEADER_OF[field]}”: {message}"
-                for index, field, message in exc.rows
-            ]
+            [at(rows[index][0], HEADER_OF[field], message) for index, field, message in exc.rows]
         ) from None
     return len(rows)
