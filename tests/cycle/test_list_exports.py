@@ -55,6 +55,7 @@ def test_the_teams_export_lists_every_inspected_unit_with_its_team(world):
         "Đoàn kiểm tra",
         "Trưởng đoàn",
         "Đơn vị thành viên",
+        "Cán bộ kiểm tra",
         "Đơn vị được kiểm tra",
         "Trạng thái",
         "Gửi lúc",
@@ -183,10 +184,10 @@ def test_the_clusters_export_shows_the_users_clusters_for_the_chosen_year(world)
     ws = sheet_of(officer.get(reverse("cluster_list_excel"), {"year": 2021}))
     assert_house_style(ws)
     visible = Cluster.objects.visible_to(world.cast.officer_a).filter(year=2021)
-    assert sorted(column(ws, "Cụm")) == sorted(c.title for c in visible)
+    assert sorted(column(ws, "Cụm, khối")) == sorted(c.title for c in visible)
     assert set(column(ws, "Năm")) == {2021}
     cluster3 = Cluster.objects.with_members().get(year=2021, number=3)
-    row = rows(ws)[column(ws, "Cụm").index(cluster3.title)]
+    row = rows(ws)[column(ws, "Cụm, khối").index(cluster3.title)]
     assert row[2] == len(cluster3.members()) and row[4] == cluster3.leader.short_name
     # The Ministry sees every cluster; the page links the export.
     everything = sheet_of(world.cast.client(world.cast.approver).get(reverse("cluster_list_excel")))

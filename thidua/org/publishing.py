@@ -182,9 +182,13 @@ def change_composition(
         if membership is None:
             errors["remove"] = f"{unit.name} không phải thành viên của {cluster}."
         elif membership.role != Membership.Role.MEMBER:
+            role = (
+                cluster.leader_word
+                if membership.role == Membership.Role.LEADER
+                else cluster.deputy_word
+            )
             errors["remove"] = (
-                f"{unit.name} đang là {membership.get_role_display()}: chọn đơn vị khác làm "
-                f"{membership.get_role_display()} trước khi bớt."
+                f"{unit.name} đang là {role}: chọn đơn vị khác làm {role} trước khi bớt."
             )
     for unit in add:
         if unit.pk in members:

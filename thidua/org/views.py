@@ -146,8 +146,8 @@ def cluster_list_excel(request: HttpRequest) -> HttpResponse:
         h = getattr(cluster, "handover", None)
         if h is None:
             return ""
-        deputy = f", Cụm phó {h.next_deputy.short_name}" if h.next_deputy else ""
-        return f"Cụm trưởng {h.next_leader.short_name}{deputy}"
+        deputy = f", {cluster.deputy_word} {h.next_deputy.short_name}" if h.next_deputy else ""
+        return f"{cluster.leader_word} {h.next_leader.short_name}{deputy}"
 
     rows = [
         [
@@ -162,12 +162,20 @@ def cluster_list_excel(request: HttpRequest) -> HttpResponse:
         for c in clusters
     ]
     data = workbook(
-        "Cụm thi đua" + (f" năm {year}" if year else ""),
-        ["Năm", "Cụm", "Số thành viên", "Thành viên", "Cụm trưởng", "Cụm phó", "Năm sau"],
+        "Cụm, khối thi đua" + (f" năm {year}" if year else ""),
+        [
+            "Năm",
+            "Cụm, khối",
+            "Số thành viên",
+            "Thành viên",
+            "Đơn vị trưởng cụm, khối",
+            "Đơn vị phó cụm, khối",
+            "Năm sau",
+        ],
         rows,
         subtitle=exported_by(request.user),
         widths=[8, 40, 12, 80, 20, 20, 44],
-        sheet="Cụm thi đua",
+        sheet="Cụm, khối thi đua",
     )
     return xlsx_response(data, f"cum-thi-dua-{year}.xlsx" if year else "cum-thi-dua.xlsx")
 

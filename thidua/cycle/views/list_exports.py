@@ -25,12 +25,15 @@ from thidua.cycle.access import (
 from thidua.cycle.models import Drive, Inspection, InspectionTeam, ResultSheet
 from thidua.cycle.results.forms import show_value
 from thidua.cycle.scoring import criterion_names
+from thidua.engine.text import person_sort_key
 from thidua.honours.exports import exported_by, workbook, xlsx_response
+from thidua.org.models import User
 
 
 def _slug(access: CycleAccess) -> str:
     cluster = access.cycle.cluster
-    return f"cum-{cluster.number}-{cluster.year}"
+    kind = "khoi" if cluster.kind == cluster.Kind.BLOCK else "cum"
+    return f"{kind}-{cluster.number}-{cluster.year}"
 
 
 def _when(value: dt.datetime | None) -> dt.datetime | None:
@@ -42,14 +45,25 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _officers(team: InspectionTeam) -> str:
+    """The team's officers as its page names them, "Name (Unit)", in the order of a Vietnamese
+    list of people (given name, middle name, family name)."""
+    people = sorted(team.members.all(), key=lambda u: person_sort_key(u.display_name))
+    return "; ".join(
+        f"{u.display_name} ({u.unit.short_name})" if u.unit else u.display_name for u in people
+    )
+
+
 def teams_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
-    """One row per inspected unit: its team, the team's leader and members, the state."""
+    """One row per inspected unit: its team, the team's leader, member units and officers, the
+    state."""
     access = get_cycle_for_user(request.user, year, number)
     teams = (
         InspectionTeam.objects.filter(cycle=access.cycle)
         .select_related("leader_unit")
         .prefetch_related(
             "member_units",
+            Prefetch("members", queryset=User.objects.select_related("unit")),
             Prefetch("inspections", queryset=Inspection.objects.select_related("unit")),
         )
     )
@@ -58,6 +72,7 @@ def teams_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
             team.name,
             team.leader_unit.name,
             "; ".join(u.name for u in team.member_units.all()),
+            _officers(team),
             inspection.unit.name,
             "Đã gửi kết quả" if inspection.state == Inspection.State.SUBMITTED else "Đang chấm",
             _when(inspection.submitted_at),
@@ -71,13 +86,14 @@ def teams_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
             "Đoàn kiểm tra",
             "Trưởng đoàn",
             "Đơn vị thành viên",
+            "Cán bộ kiểm tra",
             "Đơn vị được kiểm tra",
             "Trạng thái",
             "Gửi lúc",
         ],
         rows,
         subtitle=exported_by(request.user),
-        widths=[24, 32, 50, 32, 16, 16],
+        widths=[24, 32, 50, 50, 32, 16, 16],
         sheet="Kiểm tra chéo",
     )
     return xlsx_response(data, f"kiem-tra-cheo-{_slug(access)}.xlsx")

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from thidua.cycle import workflow
+from thidua.cycle import gates, workflow
 from thidua.cycle.access import get_cycle_for_user
 from thidua.cycle.models import Cycle, Proposal, ReturnAnswer
 from thidua.lib.workflow import WorkflowError
@@ -27,7 +27,7 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
         )
     access = get_cycle_for_user(request.user, year, number)
     cycle = access.cycle
-    upcoming = workflow.next_stage(cycle)
+    upcoming = gates.next_stage(cycle)
     stages = [
         {
             "value": s.value,
@@ -46,7 +46,7 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
             "cluster": cycle.cluster,
             "stages": stages,
             "upcoming": upcoming,
-            "blockers": linked(cycle, workflow.problems_before(cycle, upcoming))
+            "blockers": linked(cycle, gates.problems_before(cycle, upcoming))
             if upcoming and workflow.ADVANCE.permits(request.user, cycle)
             else [],
             "method": cycle.method,
@@ -57,7 +57,7 @@ def cycle_overview(request: HttpRequest, year: int, number: int) -> HttpResponse
 
 def linked(cycle: Cycle, problems: list[str]) -> list[dict[str, Any]]:
     """Each problem before the next stage with the page where it is fixed (each unit it names
-    linked to its own page): `workflow.Problem`'s fix and items, reversed for this year."""
+    linked to its own page): `gates.Problem`'s fix and items, reversed for this year."""
     args = [cycle.cluster.year, cycle.cluster.number]
     rows = []
     for problem in problems:
@@ -87,6 +87,7 @@ def review_step(cycle: Cycle) -> str:
     returned = states.count(Proposal.State.RETURNED)
     drafts = states.count(Proposal.State.DRAFT)
     waiting = states.count(Proposal.State.SUBMITTED)
+    kind = cycle.cluster.kind_word
     ministry = (
         f"Bộ đang xét duyệt {waiting} đề nghị (Hội đồng Thi đua – Khen thưởng cho ý kiến)."
         if waiting
@@ -107,18 +108,19 @@ def review_step(cycle: Cycle) -> str:
             )
             done = f" (đã giải trình {answered})" if answered else ""
             parts.append(
-                f"Bộ đã trả lại {returned} đề nghị{done} — Thường trực Cụm giải trình, bổ sung "
+                f"Bộ đã trả lại {returned} đề nghị{done} — Thường trực {kind} giải trình, bổ sung "
                 "hồ sơ rồi trình lại Bộ"
             )
         if drafts:
-            parts.append(f"còn {drafts} đề nghị chưa trình Bộ — Thường trực Cụm trình Bộ")
-        return f"Bước tiếp theo là của Cụm: {'; '.join(parts)}. {ministry}".strip()
+            parts.append(f"còn {drafts} đề nghị chưa trình Bộ — Thường trực {kind} trình Bộ")
+        return f"Bước tiếp theo là của {kind}: {'; '.join(parts)}. {ministry}".strip()
     if ministry:
         return ministry
     if states:
+        cluster = cycle.cluster
         return (
-            "Bộ đã quyết định mọi đề nghị: bước tiếp theo là của Cụm — Thường trực Cụm ghi nhận "
-            "Cụm trưởng, Cụm phó năm sau và kết thúc năm thi đua."
+            f"Bộ đã quyết định mọi đề nghị: bước tiếp theo là của {kind} — Thường trực {kind} ghi "
+            f"nhận {cluster.leader_word}, {cluster.deputy_word} năm sau và kết thúc năm thi đua."
         )
     return ""
 

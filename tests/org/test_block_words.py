@@ -1,0 +1,209 @@
+"""A block (Khối thi đua) is never called a Cụm: sentences built inside template tags, the role
+labels of its composition page, the rows of lists that mix clusters and blocks (the year's list,
+the Ministry's board, a unit's history, a leader's home page) and the Excel list all follow the
+group's kind; a cluster's pages keep Cụm.
+
+The inspection teams' Excel list names the team's officers (Cán bộ kiểm tra) as the page does."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.conftest import make_user
+from thidua.cycle.models import InspectionTeam
+from thidua.org import publishing
+from thidua.org.loaders import movement
+from thidua.org.models import Cluster, Membership, Unit, User
+from thidua.org.year_keys import BlockNumber
+
+pytestmark = pytest.mark.django_db
+
+BLOCK_UNITS = ("a05", "k01", "cuc-ke-hoach-va-tai-chinh", "k02")
+BLOCK = "/khoi-thi-dua/2025/3/"
+
+
+def client_of(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def main_of(html: str) -> str:
+    """The page's own content, without the site menu (which names "Cụm thi đua" everywhere)."""
+    start = html.index("<main")
+    return html[start : html.index("</main>", start)]
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture
+def block(reference) -> Cluster:
+    """Khối 3 / 2025 (illustrative composition): A05 leads it, K01 is its deputy."""
+    block = Cluster.objects.create(
+        movement=movement(), year=2025, kind=Cluster.Kind.BLOCK, number=3
+    )
+    for code in BLOCK_UNITS:
+        role = {"a05": Membership.Role.LEADER, "k01": Membership.Role.DEPUTY}.get(
+            code, Membership.Role.MEMBER
+        )
+        block.add_member(Unit.objects.get(code=code), role=role)
+    return Cluster.objects.with_members().get(pk=block.pk)
+
+
+@pytest.fixture
+def opened(block) -> User:
+    """The block's year opened by its secretariat (planning: no method yet)."""
+    secretariat = make_user("tt.a05", User.Role.SECRETARIAT, "a05")
+    assert client_of(secretariat).post(BLOCK + "thi-dua/mo/").status_code == 302
+    return secretariat
+
+
+def test_sentences_built_inside_template_tags_say_khoi_on_a_blocks_year(opened):
+    client = client_of(make_user("cb.k02", User.Role.UNIT_OFFICER, "k02"))  # a member's officer
+    pages = {
+        ("cycle_method",): "Thường trực Khối chưa ban hành thang điểm và quy chế khen thưởng",
+        ("cycle_result_sheet", "k02"): "Thường trực Khối chưa ban hành thang điểm năm nay",
+        ("cycle_proposals",): "theo quy chế của Khối; Thường trực Khối điều chỉnh",
+        ("cycle_results",): "Bộ theo dõi toàn Khối",
+    }
+    for (name, *extra), sentence in pages.items():
+        response = client.get(reverse(name, args=[2025, BlockNumber(3), *extra]))
+        assert response.status_code == 200, name
+        main = main_of(response.content.decode())
+        assert sentence in text_of(main), name
+        assert "Cụm" not in text_of(main), (name, text_of(main)[:600])
+
+
+def test_the_same_sentences_still_say_cum_on_a_clusters_year(reference):
+    """Cụm 3 / 2025 of the demo: its method is issued, so its proposals page is the one to read."""
+    approver = User.objects.get(username="bo.pheduyet")
+    main = main_of(
+        client_of(approver).get(reverse("cycle_proposals", args=[2025, 3])).content.decode()
+    )
+    assert "theo quy chế của Cụm; Thường trực Cụm điều chỉnh" in text_of(main)
+    assert "Khối" not in text_of(main)
+
+
+def test_the_composition_page_names_a_blocks_leader_and_deputy_khoi_truong_and_khoi_pho(block):
+    approver = make_user("pd.khoi", User.Role.MINISTRY_APPROVER, "x03")
+    client = client_of(approver)
+    main = text_of(main_of(client.get(BLOCK + "thanh-phan/").content.decode()))
+    leader, deputy = block.leader.short_name, block.deputy.short_name
+    assert f"{leader} (Khối trưởng)" in main and f"{deputy} (Khối phó)" in main
+    assert "Cụm" not in main
+    # A cluster's composition page keeps Cụm trưởng.
+    cluster = text_of(main_of(client.get("/cum-thi-dua/2025/3/thanh-phan/").content.decode()))
+    assert "(Cụm trưởng)" in cluster and "Khối" not in cluster  # it has no deputy
+    # Removing the leader is refused in the block's words.
+    with pytest.raises(ValidationError) as refused:
+        publishing.change_composition(
+            block, by=approver, remove=[block.leader], reason="Văn bản của Bộ (thử)"
+        )
+    assert "đang là Khối trưởng: chọn đơn vị khác làm Khối trưởng" in str(refused.value)
+
+
+def handover_for(block: Cluster) -> None:
+    block.record_handover(
+        next_leader=Unit.objects.get(code="k01"),
+        next_deputy=Unit.objects.get(code="k02"),
+        by=None,
+    )
+
+
+def row_of(html: str, href: str) -> str:
+    """The table row that links to `href`."""
+    at = html.index(f'href="{href}"')
+    return html[html.rindex("<tr", 0, at) : html.index("</tr>", at)]
+
+
+def test_the_years_list_has_neutral_headers_and_a_blocks_row_says_khoi(block):
+    handover_for(block)
+    approver = make_user("pd.khoi", User.Role.MINISTRY_APPROVER, "x03")
+    html = client_of(approver).get(reverse("cluster_list"), {"year": 2025}).content.decode()
+    table = html[html.index('id="clusters"') : html.index("</table>")]
+    head = table[: table.index("</thead>")]
+    assert "Cụm trưởng" not in head and "Cụm phó" not in head
+    assert "Đơn vị trưởng cụm, khối" in head and "<th>Cụm, khối</th>" in head
+    row = text_of(row_of(table, BLOCK))
+    assert "Khối trưởng" in row and "Khối phó" in row and "Cụm" not in row, row
+    # The list's Excel: the same neutral headers, the block's next year in its own words.
+    response = client_of(approver).get(reverse("cluster_list_excel"), {"year": 2025})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in ws[3] if c.value is not None]
+    assert header[1] == "Cụm, khối" and "Đơn vị trưởng cụm, khối" in header
+    assert not any("Cụm trưởng" in h for h in header)
+    rows = [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+    (mine,) = [r for r in rows if r[1] == block.title]
+    assert mine[-1].startswith("Khối trưởng ") and ", Khối phó " in mine[-1]
+
+
+def test_the_ministrys_board_has_a_neutral_leader_header_and_no_cum_in_a_blocks_row(block):
+    approver = make_user("pd.khoi", User.Role.MINISTRY_APPROVER, "x03")
+    html = client_of(approver).get(reverse("ministry_dashboard"), {"nam": 2025}).content.decode()
+    table = html[html.index('id="clusters-table"') :]
+    table = table[: table.index("</table>")]
+    head = table[: table.index("</thead>")]
+    assert "Cụm trưởng" not in head and "Đơn vị trưởng cụm, khối" in head
+    row = text_of(row_of(table, BLOCK))
+    assert "Khối thi đua số 3" in row and "Cụm" not in row, row
+
+
+def test_a_block_leaders_home_page_and_unit_history_say_khoi_truong(block):
+    secretariat = make_user("tt.a05", User.Role.SECRETARIAT, "a05")
+    client = client_of(secretariat)
+    home = text_of(main_of(client.get("/").content.decode()))
+    assert "Khối trưởng" in home and "Cụm trưởng" not in home and "Cụm phó" not in home
+    history = main_of(client.get(reverse("unit_detail", args=["a05"])).content.decode())
+    row = text_of(row_of(history, BLOCK))
+    assert "Khối trưởng" in row and "Cụm" not in row, row
+    deputy = main_of(client.get(reverse("unit_detail", args=["k01"])).content.decode())
+    assert "Khối phó" in text_of(row_of(deputy, BLOCK))
+
+
+def test_the_api_labels_a_blocks_roles_khoi_truong_and_khoi_pho(block):
+    approver = make_user("pd.khoi", User.Role.MINISTRY_APPROVER, "x03")
+    response = client_of(approver).get("/api/v1/blocks/2025/3")
+    assert response.status_code == 200, response.content[:300]
+    labels = {m["role"]: m["role_label"] for m in response.json()["members"]}
+    assert labels["leader"] == "Khối trưởng" and labels["deputy"] == "Khối phó"
+    labels = {
+        m["role"]: m["role_label"]
+        for m in client_of(approver).get("/api/v1/clusters/2025/3").json()["members"]
+    }
+    assert labels["leader"] == "Cụm trưởng"  # Cụm 3 / 2025 has no deputy
+
+
+def test_the_teams_excel_names_each_teams_officers_in_vietnamese_order(world):
+    """Cụm 3 / 2021's first team (led by Bắc Giang): two officers named on it, listed by given
+    name as a Vietnamese list of people is ("Trần Văn Bình" before "Nguyễn Thị Đào")."""
+    team = InspectionTeam.objects.filter(cycle=world.cycle2021).order_by("pk").first()
+    unit = team.leader_unit
+    team.members.set(
+        [
+            make_user("kt.dao", User.Role.INSPECTOR, unit.code, full_name="Nguyễn Thị Đào"),
+            make_user("kt.binh", User.Role.INSPECTOR, unit.code, full_name="Trần Văn Bình"),
+        ]
+    )
+    response = world.cast.client(world.cast.secretariat).get(
+        reverse("cycle_excel_teams", args=[2021, 3])
+    )
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in ws[3] if c.value is not None]
+    assert "Cán bộ kiểm tra" in header
+    at = header.index("Cán bộ kiểm tra")
+    rows = [list(r) for r in ws.iter_rows(min_row=4, values_only=True)]
+    officers = {r[0]: r[at] for r in rows}
+    expected = f"Trần Văn Bình ({unit.short_name}); Nguyễn Thị Đào ({unit.short_name})"
+    assert officers[team.name] == expected
+    others = {r[0] for r in rows} - {team.name}
+    assert others and all(officers[name] in (None, "") for name in others)
