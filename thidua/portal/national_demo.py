@@ -14,11 +14,15 @@ Published where known, illustrative otherwise, and labelled so on every cluster 
   chính trị (X03) runs the movement for the Ministry and is in no block here.
 - The calendar's days are illustrative too (the Ministry's real circular was not found): the
   order of the year's steps, ending with the Ministry's approval before the year's end.
+- Cluster 4 (published composition, its year in planning, when the cross-inspection plan is drawn
+  up) has two illustrative inspection teams that cover its six members, each naming the
+  inspectors (kiểm tra viên) of its own units as officers: no unit, no officer inspects itself,
+  and no read-only account is on a team. The other years have none, for their secretariats to form.
 
 A cluster or block already in the database (from the reference data, or entered by a user) is never
 changed: only missing ones are added, so loading twice changes nothing. The demo accounts made here
-(`thuongtruc.<leader>` per cluster and block, `canbo.<unit>` per province and Ministry unit) share one
-password hash, computed once (Argon2 per account would cost seconds).
+(`thuongtruc.<leader>` per cluster and block, `canbo.<unit>` per province and Ministry unit,
+`kiemtra.<unit>` per inspecting unit of Cluster 4's teams) share one password hash, computed once (Argon2 per account would cost seconds).
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from django.db import transaction
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle.models import Cycle
+from thidua.cycle import workflow
+from thidua.cycle.models import Cycle, InspectionTeam
 from thidua.notifications.models import NationalDeadline, set_national_calendar
 from thidua.org.demo import DEMO_PASSWORD
 from thidua.org.loaders import load_blocks, movement
@@ -144,11 +149,13 @@ class Built:
     years: int = 0
     accounts: int = 0
     deadlines: int = 0
+    teams: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.clusters} cụm và {self.blocks} khối mới, {self.years} năm thi đua mở, "
-            f"{self.accounts} tài khoản, {self.deadlines} thời hạn toàn quốc (dữ liệu minh họa)"
+            f"{self.teams} đoàn kiểm tra chéo, {self.accounts} tài khoản, "
+            f"{self.deadlines} thời hạn toàn quốc (dữ liệu minh họa)"
         )
 
 
@@ -198,6 +205,62 @@ def _add_group(group: Group, units: dict[str, Unit]) -> Cluster | None:
     return cluster
 
 
+# Cluster 4's cross-inspection (illustrative): (team, inspecting units — the first leads —,
+# inspected units); every member is inspected once, by units other than itself.
+TEAMS_CLUSTER_4 = (
+    (
+        "Đoàn kiểm tra số 1",
+        ("quang-ninh", "lang-son"),
+        ("phu-tho-2025", "bac-ninh-2025", "hung-yen-2025"),
+    ),
+    (
+        "Đoàn kiểm tra số 2",
+        ("bac-ninh-2025", "hung-yen-2025"),
+        ("quang-ninh", "lang-son", "thai-nguyen-2025"),
+    ),
+)
+
+
+def _inspector(unit: Unit, accounts: _Accounts) -> User:
+    """The unit's inspector (an existing one, e.g. the demo's kiemtra.quangninh, or kiemtra.<code>)."""
+    existing = User.objects.filter(role=User.Role.INSPECTOR, unit=unit, is_active=True).first()
+    return existing or accounts.get(
+        f"kiemtra.{unit.code}", f"Kiểm tra viên {unit.short_name}", User.Role.INSPECTOR, unit
+    )
+
+
+def _form_teams(accounts: _Accounts) -> int:
+    """Cluster 4's teams, each with its units' inspectors as officers, if its year is open at a
+    stage where teams are formed and has none yet (a secretariat's own teams are left alone)."""
+    cycle = (
+        Cycle.objects.filter(cluster__year=YEAR, cluster__kind=C, cluster__number=4)
+        .select_related("cluster")
+        .first()
+    )
+    if cycle is None or cycle.stage not in workflow.FORM_TEAM.stages or cycle.teams.exists():
+        return 0
+    members = {u.code: u for u in cycle.members()}
+    wanted = {
+        code for _, inspectors, inspected in TEAMS_CLUSTER_4 for code in inspectors + inspected
+    }
+    leader = cycle.cluster.leader
+    secretariat = User.objects.filter(role=User.Role.SECRETARIAT, unit=leader).first()
+    if not wanted <= set(members) or secretariat is None:
+        return 0  # a composition entered since differs: its secretariat forms the teams
+    for name, inspectors, inspected in TEAMS_CLUSTER_4:
+        units = [members[code] for code in inspectors]
+        InspectionTeam.form(
+            cycle,
+            by=secretariat,
+            name=name,
+            leader_unit=units[0],
+            member_units=units[1:],
+            inspected_units=[members[code] for code in inspected],
+            members=[_inspector(unit, accounts) for unit in units],
+        )
+    return len(TEAMS_CLUSTER_4)
+
+
 @transaction.atomic
 def build_national_2025() -> Built:
     """Every 2025 cluster and block, each year opened by its secretariat, officers for every
@@ -237,6 +300,7 @@ def build_national_2025() -> Built:
         )
         Cycle.open(cluster, by=secretariat, demo_note=YEAR_NOTE.format(year=YEAR))
         built.years += 1
+    built.teams = _form_teams(accounts)
     built.accounts = accounts.made
     if not NationalDeadline.objects.filter(year=YEAR).exists():
         approver = User.objects.filter(role=User.Role.MINISTRY_APPROVER, is_active=True).first()
