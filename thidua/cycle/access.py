@@ -31,6 +31,7 @@ from thidua.cycle.models import (
     Registration,
     ResultSheet,
 )
+from thidua.honours.models import by_name
 from thidua.org.access import get_cluster_for_user, require
 from thidua.org.models import Membership, Unit, User
 from thidua.org.year_keys import kind_of
@@ -473,7 +474,7 @@ def proposals_for_user(access: CycleAccess) -> QuerySet[Proposal]:
     rows = Proposal.objects.filter(cycle=access.cycle)
     if not (access.is_secretariat or access.national):
         rows = rows.filter(Q(person__isnull=True) | Q(unit_id=access.user.unit_id))
-    return rows.select_related("unit", "decided_by").order_by("rank", "pk")
+    return rows.select_related("unit", "decided_by").order_by("rank", by_name("person"), "pk")
 
 
 def get_handover_for_user(access: CycleAccess) -> tuple[Handover | None, bool]:

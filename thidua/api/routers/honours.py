@@ -350,7 +350,11 @@ def _person_detail(person: Person) -> dict[str, Any]:
 def commendations(
     request, year: int | None = Query(None, ge=1975, le=2100), award: str | None = None
 ):
-    rows = Commendation.objects.visible_to(request.user).select_related("person", "unit")
+    rows = (
+        Commendation.objects.visible_to(request.user)
+        .in_register_order()
+        .select_related("person", "unit")
+    )
     if year:
         rows = rows.filter(year=year)
     if award:

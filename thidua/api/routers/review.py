@@ -18,7 +18,7 @@ from thidua.cycle.models import Council, Proposal
 from thidua.cycle.outcome import review
 from thidua.cycle.outcome import review_checks as checks
 from thidua.cycle.outcome.decisions import DECISION_RELATED, to_judge
-from thidua.honours.models import Person
+from thidua.honours.models import Person, by_name
 
 router = Router(tags=["Bộ xét duyệt"])
 
@@ -167,7 +167,7 @@ def get_review(request, year: int, number: int):
         Proposal.objects.filter(cycle=access.cycle)
         .select_related("unit", "person", "cycle__cluster", *DECISION_RELATED)
         .prefetch_related("opinions__member__user", "answers__files")
-        .order_by("rank", "unit__sort_key", "pk")
+        .order_by("rank", "unit__sort_key", by_name("person"), "pk")
     )
     visible = [
         p

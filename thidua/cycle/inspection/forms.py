@@ -11,12 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from thidua.cycle.models import Cycle, InspectionTeam, MethodVersion
 from thidua.cycle.models.inspection import MEMBER_ROLES
 from thidua.cycle.results.forms import CriterionValuesForm
 from thidua.cycle.scoring import parse_number, scale_of
-from thidua.engine.text import normalize
+from thidua.engine.text import normalize, person_sort_key
 from thidua.org.models import Unit, User
 
 
@@ -55,7 +56,23 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+def officer_order(user: User) -> tuple:
+    """Officers by unit (Vietnamese order), then as a list of people: given name, middle name(s),
+    family name (engine/text.person_sort_key, as for every list of people)."""
+    return (user.unit.sort_key if user.unit else "", person_sort_key(user.display_name))
+
+
+class _OfficerIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted(self.queryset, key=officer_order):
+            yield self.choice(obj)
+
+
 class OfficerMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _OfficerIterator
+
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name} ({obj.unit.short_name})"
 
@@ -95,7 +112,7 @@ class TeamForm(forms.Form):
                 is_active=True, unit_id__in=cycle.member_ids(), role__in=MEMBER_ROLES
             )
             .select_related("unit")
-            .order_by("unit__sort_key", "full_name", "username")
+            .order_by("unit__sort_key", "username")  # shown in officer_order
         )
 
     @classmethod

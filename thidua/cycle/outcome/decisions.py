@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from thidua.cycle.models import Cycle, Proposal
-from thidua.honours.models import Authority, Decision, DecisionLine
+from thidua.honours.models import Authority, Decision, DecisionLine, by_name
 from thidua.honours.models.common import catalogue
 from thidua.honours.models.decisions import AUTHORITY_LEVEL
 from thidua.honours.signing import LineInput, create_draft, require_approver, sign
@@ -65,7 +65,7 @@ def approved(cycle: Cycle, authority: str | None = None) -> list[Proposal]:
         Proposal.objects.filter(cycle=cycle, state=Proposal.State.APPROVED)
         .select_related("unit", "person", "cycle__cluster", "decision_line__decision")
         .select_related("decision_line__commendation")
-        .order_by("rank", "pk")
+        .order_by("rank", by_name("person"), "pk")
     )
     cat = catalogue()
     out = []

@@ -24,7 +24,7 @@ from thidua.cycle.outcome import review
 from thidua.cycle.outcome import review_checks as checks
 from thidua.cycle.outcome.decisions import DECISION_RELATED, to_judge, with_decisions
 from thidua.cycle.outcome.forms import ReasonField, UnitChoiceField
-from thidua.honours.models import Person
+from thidua.honours.models import Person, by_name
 from thidua.lib.steps import run_step
 from thidua.org.access import require
 from thidua.org.models import Unit
@@ -152,7 +152,7 @@ def visible_outside(access: CycleAccess) -> list[Proposal]:
         Proposal.objects.filter(cycle=access.cycle)
         .exclude(origin__in=[Proposal.Origin.ENGINE, Proposal.Origin.ADJUSTED])
         .select_related("unit", "person", "cycle__cluster", "decided_by", *DECISION_RELATED)
-        .order_by("unit__sort_key", "pk")
+        .order_by("unit__sort_key", by_name("person"), "pk")
     )
     if not (access.is_secretariat or access.national):
         rows = rows.filter(unit_id=access.user.unit_id)
@@ -252,7 +252,7 @@ def _review_page(
         Proposal.objects.filter(cycle=cycle, state__in=sent)
         .select_related("unit", "person", "cycle__cluster", "decided_by", *DECISION_RELATED)
         .prefetch_related("opinions__member__user", "answers__files", "answers__by")
-        .order_by("rank", "unit__sort_key", "pk")
+        .order_by("rank", "unit__sort_key", by_name("person"), "pk")
     )
     if not (access.is_secretariat or access.national):
         rows = [p for p in rows if not p.person_id or p.unit_id == access.user.unit_id]

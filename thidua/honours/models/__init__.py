@@ -33,6 +33,7 @@ from thidua.honours.models.people import (
     PersonRating,
     Posting,
     UnitRating,
+    by_name,
 )
 from thidua.honours.models.rosters import UnitYearRoster
 from thidua.honours.models.rules import RuleSetVersion
@@ -61,6 +62,7 @@ __all__ = [
     "attachment_path",
     "award_choices",
     "award_name",
+    "by_name",
     "line_ids",
     "may_edit_for",
     "may_edit_somewhere",

@@ -23,7 +23,7 @@ from thidua.honours.models.common import (
     user_line_ids,
     year_error,
 )
-from thidua.honours.models.people import Person
+from thidua.honours.models.people import Person, by_name
 from thidua.lib.files import StoredFile
 from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
@@ -43,6 +43,14 @@ class CommendationQuerySet(models.QuerySet["Commendation"]):
 
     def valid(self) -> CommendationQuerySet:
         return self.filter(revoked=False)
+
+    def in_register_order(self) -> CommendationQuerySet:
+        """The register as listed: latest year and decision first; within a decision the
+        collectives (by unit, Vietnamese order), then the individuals by given name, middle
+        name(s), family name."""
+        return self.order_by(
+            "-year", "-decision_date", "decision_no", by_name("person"), "unit__sort_key", "pk"
+        )
 
 
 class Commendation(models.Model):

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
@@ -56,6 +57,13 @@ def officer_code_problem(code: str, user: User | None) -> str | None:
     if user is not None and sees_people_of(user, holder[0]):
         return "Số hiệu này đã có trong hồ sơ cán bộ thuộc phạm vi của bạn: tìm ở trang “Cán bộ”."
     return OFFICER_CODE_REFUSED
+
+
+def by_name(path: str) -> OrderBy:
+    """ORDER BY the name of the person at ``path`` ("person" on a proposal or a record): given name,
+    middle name(s), family name (`Person.name_sort_key`); rows without a person come first on every
+    database (a unit's own row before its people)."""
+    return F(f"{path}__name_sort_key").asc(nulls_first=True)
 
 
 class PersonQuerySet(models.QuerySet["Person"]):

@@ -31,8 +31,10 @@ from thidua.org.models import Unit
 
 
 def _filtered(request: HttpRequest, form: CommendationFilterForm):
-    rows = Commendation.objects.visible_to(request.user).select_related(
-        "person__current_unit", "unit"
+    rows = (
+        Commendation.objects.visible_to(request.user)
+        .in_register_order()
+        .select_related("person__current_unit", "unit")
     )
     if not form.is_valid():
         return rows

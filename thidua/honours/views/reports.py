@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from thidua.honours import money
 from thidua.honours.exports import exported_by, xlsx_response
-from thidua.honours.models import Commendation
+from thidua.honours.models import Commendation, by_name
 from thidua.honours.report_filters import ReportFilterForm
 from thidua.honours.statistics import Filters, sheets_workbook, statistics
 from thidua.honours.statistics import statistics_workbook as stats_xlsx
@@ -50,7 +50,9 @@ def fund_page(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     filters = form.filters()
     rows = filters.apply(_rows(request)).select_related("person__current_unit", "unit")
-    fund = money.fund(rows.order_by("decision_date", "decision_no", "pk"))
+    fund = money.fund(
+        rows.order_by("decision_date", "decision_no", by_name("person"), "unit__sort_key", "pk")
+    )
     if wants_excel(request) and not form.errors:
         return xlsx_response(
             fund_workbook(fund, filters, exported_by(request.user)), "quy-khen-thuong.xlsx"
