@@ -1,4 +1,4 @@
-"""The year's table of stages and actions (thidua.cycle.workflow), walked whole.
+"""The year's table of stages and actions (thidua.cycle.workflow, thidua.cycle.gates), walked whole.
 
 - Every action × every stage × every member of the cast: what the table says (`allowed`) is what
   the real checks answer for the real users on the real Cluster 3 / 2021 year at that stage.
@@ -20,8 +20,9 @@ from django.db import transaction
 from django.test import Client
 
 from tests.ladder import CAST
-from thidua.cycle import workflow
-from thidua.cycle.workflow import ACTIONS, ORDER, PERSONAS, STAGES, Who, allowed
+from thidua.cycle import gates, workflow
+from thidua.cycle.gates import STAGES
+from thidua.cycle.workflow import ACTIONS, ORDER, PERSONAS, Who, allowed
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +206,7 @@ def test_a_refused_page_says_the_tables_sentence(world):
 
 # -- one place for every refusal --------------------------------------------------------------------
 
+
 def test_every_refusal_is_written_once_in_the_table():
     sentences = {a.refusal for a in ACTIONS.values() if "{" not in a.refusal}
     found = []
@@ -241,11 +243,11 @@ def test_each_stage_has_its_readiness_check_and_entering_ranking_ranks(world):
         "allocate": proposals.allocate,
         "submit_all": proposals.submit_all,
         "selection_problems": proposals.selection_problems,
-    } == workflow._WORK
+    } == gates._WORK
     cycle = world.cycle2021
-    assert workflow.next_stage(cycle) is None  # closed
+    assert gates.next_stage(cycle) is None  # closed
     cycle.stage = Cycle.Stage.INSPECTION
-    assert workflow.next_stage(cycle) == Cycle.Stage.RANKING
+    assert gates.next_stage(cycle) == Cycle.Stage.RANKING
     before = cycle.rankings.count()
-    workflow.on_enter(cycle, Cycle.Stage.RANKING, by=world.cast.secretariat)
+    gates.on_enter(cycle, Cycle.Stage.RANKING, by=world.cast.secretariat)
     assert cycle.rankings.count() == before + 1

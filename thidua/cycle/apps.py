@@ -14,13 +14,13 @@ class CycleConfig(AppConfig):
 
         register_cluster_standing(cluster_standing)
 
-        # The year's table (workflow) sits below the models; the work its stages start lives
-        # above them: handed to it here, explicitly (no import reaches up from the table).
-        from thidua.cycle import workflow
+        # The year's stages (gates) sit below the models; the work they start lives above
+        # them: handed to them here, explicitly (no import reaches up from the table).
+        from thidua.cycle import gates
         from thidua.cycle.outcome.proposals import allocate, selection_problems, submit_all
         from thidua.cycle.scoring import rank_cycle
 
-        workflow.register_stage_work(
+        gates.register_stage_work(
             rank=rank_cycle,
             allocate=allocate,
             submit_all=submit_all,

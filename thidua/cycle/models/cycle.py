@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
-from thidua.cycle import workflow
+from thidua.cycle import gates, workflow
 from thidua.cycle.workflow import Action, Stage
 from thidua.engine.awards import validate_award_rules
 from thidua.engine.scale import parse_scale, validate_scale
@@ -214,14 +214,14 @@ class Cycle(models.Model):
 
     @transaction.atomic
     def advance(self, to: str, *, by: User) -> None:
-        """Move to the next stage, checking what that stage needs (thidua.cycle.workflow.STAGES)."""
+        """Move to the next stage, checking what that stage needs (thidua.cycle.gates.STAGES)."""
         workflow.ADVANCE.require_actor(by, self)
         to = Cycle.Stage(to)
         if self.stage_index(to) != self.stage_index() + 1:
             raise WorkflowError(
                 f"Chỉ chuyển được sang giai đoạn kế tiếp (đang ở “{self.get_stage_display()}”)."
             )
-        problems = workflow.problems_before(self, to)
+        problems = gates.problems_before(self, to)
         if problems:
             raise WorkflowError("Chưa thể chuyển sang “" + to.label + "”: " + " ".join(problems))
         before = snapshot(self, ["stage"])
@@ -230,7 +230,7 @@ class Cycle(models.Model):
             self.lock_method(by=by)
         self.save(update_fields=["stage"])
         audit(actor=by, action="advance", obj=self, before=before, after=snapshot(self, ["stage"]))
-        workflow.on_enter(self, to, by=by)
+        gates.on_enter(self, to, by=by)
 
 
 class MethodVersion(models.Model):
