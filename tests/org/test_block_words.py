@@ -207,3 +207,28 @@ def test_the_teams_excel_names_each_teams_officers_in_vietnamese_order(world):
     assert officers[team.name] == expected
     others = {r[0] for r in rows} - {team.name}
     assert others and all(officers[name] in (None, "") for name in others)
+
+
+def test_a_blocks_handover_and_deadlines_are_confirmed_in_the_blocks_words(block):
+    secretariat = make_user("tt.a05", User.Role.SECRETARIAT, "a05")
+    client = client_of(secretariat)
+    # Without its year in the system, the block's page records next year's leader and deputy.
+    response = client.post(
+        BLOCK + "ban-giao/",
+        {
+            "next_leader": Unit.objects.get(code="k01").pk,
+            "next_deputy": Unit.objects.get(code="k02").pk,
+            "reason": "",
+        },
+        follow=True,
+    )
+    page = text_of(main_of(response.content.decode()))
+    assert "Đã ghi nhận Khối trưởng, Khối phó năm sau." in text_of(response.content.decode())
+    assert "Cụm" not in page
+    # With its year open, the block's own deadlines are saved "của Khối".
+    assert client.post(BLOCK + "thi-dua/mo/").status_code == 302
+    response = client.post(
+        reverse("cluster_deadlines", args=[2025, BlockNumber(3)]), {}, follow=True
+    )
+    html = response.content.decode()
+    assert "Đã lưu thời hạn của Khối" in html and "Cụm" not in text_of(main_of(html))

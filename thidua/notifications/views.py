@@ -45,7 +45,7 @@ def get_cycle_calendar_for_user(user: User, year: int, number: int) -> tuple[Cyc
     cluster, is_secretariat = get_cluster_for_user(user, year, number)
     cycle = Cycle.objects.filter(cluster=cluster).first()
     if cycle is None:
-        raise Http404("Cụm chưa mở năm thi đua trên hệ thống.")
+        raise Http404(f"{cluster.kind_word} chưa mở năm thi đua trên hệ thống.")
     cycle.cluster = cluster
     return cycle, is_secretariat
 
@@ -106,7 +106,12 @@ def cluster_calendar(request: HttpRequest, year: int, number: int) -> HttpRespon
     form = CalendarForm(initial_days=own)
     status = 200
     if request.method == "POST":
-        require(can_edit, "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được đặt thời hạn của Cụm.")
+        c = cycle.cluster
+        require(
+            can_edit,
+            f"Chỉ Thường trực {c.kind_word} (đơn vị {c.leader_word}) được đặt thời hạn "
+            f"của {c.kind_word}.",
+        )
         form = CalendarForm(request.POST, initial_days=own)
         if form.is_valid():
             try:
@@ -118,7 +123,9 @@ def cluster_calendar(request: HttpRequest, year: int, number: int) -> HttpRespon
             except WorkflowError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"Đã lưu thời hạn của Cụm ({changed} thay đổi).")
+                messages.success(
+                    request, f"Đã lưu thời hạn của {c.kind_word} ({changed} thay đổi)."
+                )
                 return redirect("cluster_deadlines", year, number)
         status = 422
     steps = deadlines.calendars([cycle])[cycle.pk]

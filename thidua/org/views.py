@@ -218,11 +218,12 @@ def cluster_detail(request: HttpRequest, year: int, number: int) -> HttpResponse
 @require_http_methods(["POST"])
 def cluster_handover(request: HttpRequest, year: int, number: int) -> HttpResponse:
     cluster, can_manage = get_cluster_for_user(request.user, year, number)
-    require(can_manage, "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được ghi nhận bàn giao.")
+    kind, leader = cluster.kind_word, cluster.leader_word
+    require(can_manage, f"Chỉ Thường trực {kind} (đơn vị {leader}) được ghi nhận bàn giao.")
     if _cycle_of(cluster) is not None:
         messages.error(
             request,
-            "Năm thi đua của Cụm được quản lý trên hệ thống: bàn giao được ghi nhận ở bước "
+            f"Năm thi đua của {kind} được quản lý trên hệ thống: bàn giao được ghi nhận ở bước "
             "cuối, khi kết thúc năm thi đua.",
         )
         return _detail(request, cluster, can_manage, None, status=409)
@@ -239,7 +240,7 @@ def cluster_handover(request: HttpRequest, year: int, number: int) -> HttpRespon
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Đã ghi nhận Cụm trưởng, Cụm phó năm sau.")
+            messages.success(request, f"Đã ghi nhận {leader}, {cluster.deputy_word} năm sau.")
             return redirect(cluster)
     return _detail(request, cluster, can_manage, form, status=422)
 

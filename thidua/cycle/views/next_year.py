@@ -21,7 +21,8 @@ def cycle_method_inherit(request: HttpRequest, year: int, number: int) -> HttpRe
     if request.method == "POST":
         require(
             access.is_secretariat,
-            "Chỉ Thường trực Cụm (đơn vị Cụm trưởng) được kế thừa phương pháp chấm.",
+            f"Chỉ Thường trực {cycle.cluster.kind_word} (đơn vị {cycle.cluster.leader_word}) "
+            "được kế thừa phương pháp chấm.",
         )
         ok, _, status = run_step(
             request,
