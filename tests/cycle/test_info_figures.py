@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from thidua.cycle.models import ScoreSheet
-from thidua.documents.context import _indicators
+from thidua.documents.indicators import cluster_indicators
 from thidua.engine.scale import parse_scale
 from thidua.engine.scoring import score_unit
 from thidua.engine.testing import group, linear, scale_doc
@@ -49,7 +49,7 @@ def sheets() -> list[ScoreSheet]:
 
 
 def test_the_cluster_rate_is_pooled_from_numerators_and_denominators_not_averaged():
-    found = {i.code: i for i in _indicators(SCALE, sheets())}
+    found = {i.code: i for i in cluster_indicators(SCALE, sheets())}
     rate = found["TP1"]
     assert rate.value == Decimal(90)  # the mean of 80% and 100%, kept beside it
     assert rate.pooled.quantize(Decimal("0.01")) == Decimal("80.20")
@@ -59,7 +59,7 @@ def test_the_cluster_rate_is_pooled_from_numerators_and_denominators_not_average
 
 
 def test_information_figures_are_summed_and_score_nothing():
-    found = {i.code: i for i in _indicators(SCALE, sheets())}
+    found = {i.code: i for i in cluster_indicators(SCALE, sheets())}
     assert found["CCCD"].value == Decimal(3356)
     assert found["CCCD"].sentence == (
         "Thẻ căn cước đã cấp: toàn Cụm 3.356 thẻ (2 đơn vị báo cáo; chỉ tiêu thông tin, "
@@ -79,7 +79,7 @@ def test_without_both_parts_the_rate_stays_the_mean():
         )
         for c, v in UNITS.items()
     ]
-    rate = {i.code: i for i in _indicators(SCALE, partial)}["TP1"]
+    rate = {i.code: i for i in cluster_indicators(SCALE, partial)}["TP1"]
     assert rate.pooled is None and rate.sentence.startswith("Tỷ lệ điều tra khám phá: bình quân")
 
 

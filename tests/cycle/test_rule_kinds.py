@@ -14,7 +14,7 @@ from thidua.cycle.plan.rule_kinds import (
     kind_label,
     rule_words,
 )
-from thidua.documents.context import INDICATORS
+from thidua.documents.indicators import INDICATORS
 from thidua.engine.rules import SCALE_RULE_KINDS
 from thidua.engine.scale import parse_scale
 from thidua.engine.testing import example, group, scale_doc

@@ -18,7 +18,7 @@ where floating point could disagree it calls back into :func:`evaluate`, and the
 compare the two on random inputs. A new kind is one module here (its rule dataclass and its
 :class:`ScaleRuleKind`; family ``ref`` until it has a vectorised one), its line in ``_KINDS`` and
 ``ScaleRule`` below, its row in the Django table (``thidua/cycle/plan/rule_kinds.py``), its report
-sentence (``INDICATORS`` in ``thidua/documents/context.py``, ``None`` for none) and tests
+sentence (``INDICATORS`` in ``thidua/documents/indicators.py``, ``None`` for none) and tests
 (``tests/engine/test_rule_kinds.py`` and ``tests/cycle/test_rule_kinds.py`` check that every kind
 has all its parts).
 
