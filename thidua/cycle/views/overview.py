@@ -87,6 +87,7 @@ def review_step(cycle: Cycle) -> str:
     returned = states.count(Proposal.State.RETURNED)
     drafts = states.count(Proposal.State.DRAFT)
     waiting = states.count(Proposal.State.SUBMITTED)
+    kind = cycle.cluster.kind_word
     ministry = (
         f"Bộ đang xét duyệt {waiting} đề nghị (Hội đồng Thi đua – Khen thưởng cho ý kiến)."
         if waiting
@@ -107,18 +108,19 @@ def review_step(cycle: Cycle) -> str:
             )
             done = f" (đã giải trình {answered})" if answered else ""
             parts.append(
-                f"Bộ đã trả lại {returned} đề nghị{done} — Thường trực Cụm giải trình, bổ sung "
+                f"Bộ đã trả lại {returned} đề nghị{done} — Thường trực {kind} giải trình, bổ sung "
                 "hồ sơ rồi trình lại Bộ"
             )
         if drafts:
-            parts.append(f"còn {drafts} đề nghị chưa trình Bộ — Thường trực Cụm trình Bộ")
-        return f"Bước tiếp theo là của Cụm: {'; '.join(parts)}. {ministry}".strip()
+            parts.append(f"còn {drafts} đề nghị chưa trình Bộ — Thường trực {kind} trình Bộ")
+        return f"Bước tiếp theo là của {kind}: {'; '.join(parts)}. {ministry}".strip()
     if ministry:
         return ministry
     if states:
+        cluster = cycle.cluster
         return (
-            "Bộ đã quyết định mọi đề nghị: bước tiếp theo là của Cụm — Thường trực Cụm ghi nhận "
-            "Cụm trưởng, Cụm phó năm sau và kết thúc năm thi đua."
+            f"Bộ đã quyết định mọi đề nghị: bước tiếp theo là của {kind} — Thường trực {kind} ghi "
+            f"nhận {cluster.leader_word}, {cluster.deputy_word} năm sau và kết thúc năm thi đua."
         )
     return ""
 
