@@ -14,7 +14,7 @@ from django.apps import apps
 from django.test import Client
 from openpyxl import load_workbook
 
-from tests.honours.conftest import CSTT, award_to, person
+from tests.honours.conftest import CSTT, TOT, award_to, person
 from thidua.api.models import ApiToken
 from thidua.engine import text
 from thidua.honours.models import Person
@@ -95,3 +95,11 @@ def test_the_register_lists_one_decisions_people_by_given_name(cast, people):
     by_pk = {p.pk: p.full_name for p in people}
     listed = [by_pk[r["person_id"]] for r in rows if r.get("person_id") in by_pk]
     assert listed == EXPECTED
+
+
+def test_the_suggestions_of_a_unit_list_its_people_by_given_name(cast):
+    for name in ENTERED:  # each eligible for Chiến sĩ tiên tiến 2024
+        person("bac-giang", name=name, ratings={2024: TOT})
+    response = cast.client(cast.officer_a).get("/khen-thuong/don-vi/bac-giang/goi-y/?year=2024")
+    assert response.status_code == 200
+    assert in_order_seen(response.content.decode(), ENTERED) == EXPECTED
