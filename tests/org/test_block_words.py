@@ -232,3 +232,25 @@ def test_a_blocks_handover_and_deadlines_are_confirmed_in_the_blocks_words(block
     )
     html = response.content.decode()
     assert "Đã lưu thời hạn của Khối" in html and "Cụm" not in text_of(main_of(html))
+
+
+def test_the_overview_says_whose_move_it_is_in_the_words_of_the_years_kind(world):
+    """Cụm 3 / 2021's proposals in review, read as a block's year (kind changed in memory only)."""
+    from thidua.cycle.models import Cycle, Proposal
+    from thidua.cycle.views.overview import review_step
+
+    Cycle.objects.filter(pk=world.cycle2021.pk).update(stage=Cycle.Stage.APPROVAL)
+    proposals = world.cycle2021.proposals.order_by("pk")
+    proposals.update(state=Proposal.State.APPROVED)
+    Proposal.objects.filter(pk=proposals.first().pk).update(state=Proposal.State.DRAFT)
+    cycle = Cycle.objects.select_related("cluster").get(pk=world.cycle2021.pk)
+    assert review_step(cycle).startswith("Bước tiếp theo là của Cụm: còn 1 đề nghị")
+    cycle.cluster.kind = Cluster.Kind.BLOCK
+    assert review_step(cycle).startswith(
+        "Bước tiếp theo là của Khối: còn 1 đề nghị chưa trình Bộ — Thường trực Khối trình Bộ"
+    )
+    proposals.update(state=Proposal.State.APPROVED)
+    assert review_step(cycle) == (
+        "Bộ đã quyết định mọi đề nghị: bước tiếp theo là của Khối — Thường trực Khối ghi nhận "
+        "Khối trưởng, Khối phó năm sau và kết thúc năm thi đua."
+    )
