@@ -254,3 +254,18 @@ def test_the_overview_says_whose_move_it_is_in_the_words_of_the_years_kind(world
         "Bộ đã quyết định mọi đề nghị: bước tiếp theo là của Khối — Thường trực Khối ghi nhận "
         "Khối trưởng, Khối phó năm sau và kết thúc năm thi đua."
     )
+
+
+def test_a_blocks_unopened_year_and_its_covenant_are_refused_in_the_blocks_words(block):
+    approver = make_user("pd.khoi", User.Role.MINISTRY_APPROVER, "x03")
+    response = client_of(approver).get("/api/v1/blocks/2025/3/cycle")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Khối chưa mở năm thi đua trên hệ thống."
+    secretariat = make_user("tt.a05", User.Role.SECRETARIAT, "a05")
+    client = client_of(secretariat)
+    assert client.post(BLOCK + "thi-dua/mo/").status_code == 302
+    officer = client_of(make_user("cb.k02", User.Role.UNIT_OFFICER, "k02"))
+    response = officer.post(
+        reverse("cycle_covenant_sign", args=[2025, BlockNumber(3)]), {"unit": "k02"}, follow=True
+    )
+    assert "Thường trực Khối chưa soạn nội dung giao ước: chưa thể ký." in response.content.decode()

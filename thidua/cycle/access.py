@@ -33,7 +33,7 @@ from thidua.cycle.models import (
 )
 from thidua.honours.models import by_name
 from thidua.org.access import get_cluster_for_user, require
-from thidua.org.models import Membership, Unit, User
+from thidua.org.models import Cluster, Membership, Unit, User
 from thidua.org.year_keys import kind_of
 
 
@@ -107,7 +107,8 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
     visible = [c for c in cycles if c.cluster.is_visible_to(user)]
     if len(visible) != 1:
         get_cluster_for_user(user, year, number)  # 404 (or several clusters) if not in scope
-        raise Http404("Cụm chưa mở năm thi đua trên hệ thống.")
+        kind = Cluster(kind=kind_of(number)).kind_word  # the words of the kind, from the model
+        raise Http404(f"{kind} chưa mở năm thi đua trên hệ thống.")
     cycle = visible[0]
     is_secretariat = user.is_secretariat_of(cycle.cluster)
     member_ids = cycle.member_ids()

@@ -38,7 +38,7 @@ from thidua.lib.workflow import WorkflowError
 from thidua.org.access import require
 
 MAX_UPLOAD = 5 * 1024 * 1024
-NO_SCALE = "Cụm chưa ban hành thang điểm: chưa có mẫu Excel."
+NO_SCALE = "{kind} chưa ban hành thang điểm: chưa có mẫu Excel."
 
 
 def _xlsx(upload: Any) -> Any:
@@ -84,7 +84,7 @@ class TargetsUploadForm(UploadForm):
 def _method_or_404(access: CycleAccess):
     method = access.cycle.method
     if method is None or not method.scale:
-        raise Http404(NO_SCALE)
+        raise Http404(NO_SCALE.format(kind=access.cycle.cluster.kind_word))
     return method
 
 

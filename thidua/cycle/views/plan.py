@@ -399,7 +399,11 @@ def cycle_covenant_sign(request: HttpRequest, year: int, number: int) -> HttpRes
     unit = get_signing_unit_for_user(access, request.POST.get("unit"))
     covenant, can_write = get_covenant_for_user(access)
     if covenant is None:
-        messages.error(request, "Thường trực Cụm chưa soạn nội dung giao ước: chưa thể ký.")
+        messages.error(
+            request,
+            f"Thường trực {access.cycle.cluster.kind_word} chưa soạn nội dung giao ước: "
+            "chưa thể ký.",
+        )
         ok, status = False, 409
     else:
         ok, _, status = run_step(

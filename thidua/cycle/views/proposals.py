@@ -202,7 +202,8 @@ def cycle_handover(request: HttpRequest, year: int, number: int) -> HttpResponse
                     next_deputy=data["next_deputy"],
                     reason=data["reason"],
                 ),
-                success=f"Đã ghi nhận Cụm trưởng, Cụm phó năm {cycle.year + 1} và kết thúc năm thi đua.",
+                success=f"Đã ghi nhận {cycle.cluster.leader_word}, {cycle.cluster.deputy_word} "
+                f"năm {cycle.year + 1} và kết thúc năm thi đua.",
                 form=form,
             )
             if ok:

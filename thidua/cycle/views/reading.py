@@ -214,7 +214,8 @@ def reading_accept(
     ok, _, status = run_step(
         request,
         lambda: reading.accept(by=request.user, values=values, expected_version=version),
-        success=f"Đã đưa {len(values)} giá trị vào bảng số liệu (chưa gửi Thường trực Cụm).",
+        success=f"Đã đưa {len(values)} giá trị vào bảng số liệu (chưa gửi Thường trực "
+        f"{access.cycle.cluster.kind_word}).",
         form=form,
     )
     if ok:

@@ -266,7 +266,7 @@ def cycle_result_submit(request: HttpRequest, year: int, number: int, code: str)
             by=request.user, expected_version=version, confirmed=confirmed
         )
     empty = empty_criteria(access.cycle.method, values)
-    success = "Đã gửi số liệu tới Thường trực Cụm."
+    success = f"Đã gửi số liệu tới Thường trực {access.cycle.cluster.kind_word}."
     if empty:
         success += f" Còn trống {len(empty)} tiêu chí: " + "; ".join(e.text for e in empty) + "."
     ok, _, status = run_step(request, step, success=success, form=form)

@@ -176,7 +176,11 @@ def cycle_unit_proposals(request: HttpRequest, year: int, number: int) -> HttpRe
             individual = IndividualForm(request.POST, unit=own, prefix="ind")
             form: forms.Form = individual
         else:
-            require(outside_units, "Chỉ đơn vị thành viên hoặc Thường trực Cụm được đề nghị.")
+            require(
+                outside_units,
+                f"Chỉ đơn vị thành viên hoặc Thường trực {access.cycle.cluster.kind_word} "
+                "được đề nghị.",
+            )
             outside = OutsideForm(request.POST, units=outside_units, prefix="out")
             form = outside
         status = 422
@@ -193,7 +197,8 @@ def cycle_unit_proposals(request: HttpRequest, year: int, number: int) -> HttpRe
                     award_class=data["award_class"],
                     dossier=data["dossier"],
                 ),
-                success="Đã ghi đề nghị; đề nghị được trình Bộ cùng các đề nghị của Cụm.",
+                success="Đã ghi đề nghị; đề nghị được trình Bộ cùng các đề nghị của "
+                f"{access.cycle.cluster.kind_word}.",
                 form=form,
             )
             if ok:
