@@ -269,3 +269,21 @@ def test_a_blocks_unopened_year_and_its_covenant_are_refused_in_the_blocks_words
         reverse("cycle_covenant_sign", args=[2025, BlockNumber(3)]), {"unit": "k02"}, follow=True
     )
     assert "Thường trực Khối chưa soạn nội dung giao ước: chưa thể ký." in response.content.decode()
+
+
+def test_the_publish_form_names_the_leader_for_both_kinds_and_refuses_in_the_kinds_words(
+    reference,
+):
+    approver = make_user("pd.khoi", User.Role.MINISTRY_APPROVER, "x03")
+    client = client_of(approver)
+    form = text_of(main_of(client.get("/cum-thi-dua/cong-bo/").content.decode()))
+    assert "Đơn vị trưởng (Cụm trưởng, Khối trưởng)" in form
+    assert "Đơn vị phó (Cụm phó, Khối phó)" in form
+    a05 = Unit.objects.get(code="a05")
+    response = client.post(
+        "/cum-thi-dua/cong-bo/",
+        {"year": 2026, "kind": "block", "number": 3, "leader": a05.pk, "deputy": a05.pk},
+    )
+    assert response.status_code == 422
+    assert "Khối phó phải là đơn vị khác Khối trưởng." in response.content.decode()
+    assert "Cụm phó phải" not in response.content.decode()

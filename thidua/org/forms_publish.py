@@ -38,16 +38,16 @@ class ClusterPublishForm(forms.Form):
     )
     name = forms.CharField(label="Tên (nếu có)", required=False, max_length=200)
     leader = forms.ModelChoiceField(
-        label="Cụm trưởng",
+        label="Đơn vị trưởng (Cụm trưởng, Khối trưởng)",
         queryset=_units(),
         empty_label="— Chọn đơn vị —",
-        error_messages={"required": "Phải chọn Cụm trưởng."},
+        error_messages={"required": "Phải chọn đơn vị trưởng."},
     )
     deputy = forms.ModelChoiceField(
-        label="Cụm phó",
+        label="Đơn vị phó (Cụm phó, Khối phó)",
         queryset=_units(),
         empty_label="— Chọn đơn vị —",
-        error_messages={"required": "Phải chọn Cụm phó."},
+        error_messages={"required": "Phải chọn đơn vị phó."},
     )
     members = forms.ModelMultipleChoiceField(
         label="Các đơn vị thành viên khác",

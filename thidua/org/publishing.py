@@ -86,7 +86,8 @@ def publish_cluster_year(
     members = list({u.pk: u for u in [leader, *([deputy] if deputy else []), *members]}.values())
     errors: dict[str, str] = {}
     if deputy is not None and deputy.pk == leader.pk:
-        errors["deputy"] = "Cụm phó phải là đơn vị khác Cụm trưởng."
+        words = Cluster(kind=kind)  # Cụm phó/Cụm trưởng, or Khối phó/Khối trưởng
+        errors["deputy"] = f"{words.deputy_word} phải là đơn vị khác {words.leader_word}."
     if Cluster.objects.filter(movement=movement, year=year, kind=kind, number=number).exists():
         label = dict(Cluster.Kind.choices)[kind]
         errors["number"] = f"{label} số {number} năm {year} đã được công bố."
@@ -133,7 +134,8 @@ def publish_next_year(cluster: Cluster, *, by: User) -> Cluster:
     )
     if handover is None:
         raise WorkflowError(
-            f"{cluster} chưa ghi nhận bàn giao Cụm trưởng, Cụm phó năm sau: chưa thể công bố năm {cluster.year + 1}."
+            f"{cluster} chưa ghi nhận bàn giao {cluster.leader_word}, {cluster.deputy_word} năm "
+            f"sau: chưa thể công bố năm {cluster.year + 1}."
         )
     existing = next_year_of(cluster)
     if existing is not None:
