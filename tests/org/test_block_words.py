@@ -287,3 +287,32 @@ def test_the_publish_form_names_the_leader_for_both_kinds_and_refuses_in_the_kin
     assert response.status_code == 422
     assert "Khối phó phải là đơn vị khác Khối trưởng." in response.content.decode()
     assert "Cụm phó phải" not in response.content.decode()
+
+
+def test_who_decides_a_block_leaders_matters_and_the_blocks_quotas_and_deadlines_say_khoi(
+    opened, block
+):
+    import datetime as dt
+    from decimal import Decimal
+
+    from thidua.cycle.impartiality import arbiter_for, handover_sentence
+    from thidua.cycle.models import Cycle
+    from thidua.cycle.plan.method_words import quota_words
+    from thidua.engine.awards import AwardRule
+    from thidua.notifications.models import set_cluster_calendar, set_national_calendar
+
+    a05, k01 = block.leader, block.deputy
+    assert arbiter_for(block, Unit.objects.get(code="k02")).label == "Thường trực Khối"
+    assert arbiter_for(block, a05).label == f"đơn vị Khối phó ({k01.short_name})"
+    sentence = handover_sentence(block, a05, "chấm điểm")
+    assert sentence.startswith(f"{a05.short_name} là đơn vị Khối trưởng:")
+    assert "Thường trực Khối không chấm điểm" in sentence and "Cụm" not in sentence
+    award = AwardRule(code="CO", name="Cờ thi đua", max_percent=Decimal(20))
+    assert "20% số đơn vị trong Khối" in quota_words(award, 5, kind=block.kind_word)
+    assert "20% số đơn vị trong Cụm" in quota_words(award, 5)  # a cluster's, unchanged
+    approver = make_user("pd.khoi", User.Role.MINISTRY_APPROVER, "x03")
+    set_national_calendar(2025, {"planning": dt.date(2025, 3, 31)}, by=approver)
+    cycle = Cycle.objects.select_related("cluster").get(cluster=block)
+    with pytest.raises(ValidationError) as refused:
+        set_cluster_calendar(cycle, {"planning": dt.date(2025, 4, 30)}, by=opened)
+    assert "Hạn của Khối cho bước" in str(refused.value)

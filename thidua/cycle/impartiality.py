@@ -45,6 +45,7 @@ class Arbiter:
 
     kind: str
     unit: Unit | None  # the deciding unit (None for the Ministry)
+    words: str = "Cụm"  # the group's kind word: "Khối" in a block (Cluster.kind_word)
 
     @property
     def handed_over(self) -> bool:
@@ -53,9 +54,9 @@ class Arbiter:
     @property
     def label(self) -> str:
         if self.kind == SECRETARIAT:
-            return "Thường trực Cụm"
+            return f"Thường trực {self.words}"
         if self.kind == DEPUTY:
-            return f"đơn vị Cụm phó ({self.unit.short_name})"
+            return f"đơn vị {self.words} phó ({self.unit.short_name})"
         return "Bộ Công an (cán bộ phê duyệt của Bộ)"
 
 
@@ -64,10 +65,10 @@ def arbiter_for(cluster: Cluster, unit: Unit) -> Arbiter:
     there is none or it is concerned too: then the Ministry."""
     leader, deputy = cluster.leader, cluster.deputy
     if leader is not None and not unit_concerns(leader, unit):
-        return Arbiter(SECRETARIAT, leader)
+        return Arbiter(SECRETARIAT, leader, cluster.kind_word)
     if deputy is not None and not unit_concerns(deputy, unit):
-        return Arbiter(DEPUTY, deputy)
-    return Arbiter(MINISTRY, None)
+        return Arbiter(DEPUTY, deputy, cluster.kind_word)
+    return Arbiter(MINISTRY, None, cluster.kind_word)
 
 
 def is_arbiter(user: User, arbiter: Arbiter, cluster: Cluster) -> bool:
@@ -95,8 +96,9 @@ def handover_sentence(cluster: Cluster, unit: Unit, action: str) -> str:
     if not arbiter.handed_over:
         return ""
     return (
-        f"{unit.short_name} là đơn vị Cụm trưởng: theo nguyên tắc không ai tự chấm, tự xét đơn vị "
-        f"mình, Thường trực Cụm không {action}; việc này do {arbiter.label} thực hiện."
+        f"{unit.short_name} là đơn vị {cluster.leader_word}: theo nguyên tắc không ai tự chấm, tự "
+        f"xét đơn vị mình, Thường trực {cluster.kind_word} không {action}; việc này do "
+        f"{arbiter.label} thực hiện."
     )
 
 

@@ -318,7 +318,8 @@ def feed_events(user: User, host: str) -> list:
         for stage, deadline in steps[cycle.pk].items():
             if not roles & RESPONSIBLE[stage]:
                 continue
-            source = "hạn của Cụm" if deadline.own == deadline.due else "hạn toàn quốc"
+            own = f"hạn của {cycle.cluster.kind_word}"
+            source = own if deadline.own == deadline.due else "hạn toàn quốc"
             events.append(
                 Event(
                     uid=f"thidua-{cycle.pk}-{stage}@{host}",

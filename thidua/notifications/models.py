@@ -128,7 +128,8 @@ def set_cluster_calendar(cycle: Cycle, days: dict[str, dt.date | None], *, by: U
         day, limit = days.get(stage.value), national.get(stage.value)
         if day is not None and limit is not None and day > limit:
             errors[stage.value] = (
-                f"Hạn của Cụm cho bước “{stage.label}” ({vn_date(day)}) không được muộn hơn "
+                f"Hạn của {cycle.cluster.kind_word} cho bước “{stage.label}” ({vn_date(day)}) "
+                "không được muộn hơn "
                 f"hạn toàn quốc do Bộ quy định ({vn_date(limit)})."
             )
     if errors:

@@ -38,7 +38,8 @@ def scale_groups(scale: Scale, award_names: dict[str, str]) -> list[dict[str, An
     ]
 
 
-def quota_words(award: AwardRule, members: int) -> str:
+def quota_words(award: AwardRule, members: int, *, kind: str = "Cụm") -> str:
+    """The award's quota in words; `kind` is the group's word (Cluster.kind_word: Cụm, Khối)."""
     parts = []
     if award.max_count is not None:
         parts.append(f"tối đa {award.max_count} đơn vị")
@@ -46,7 +47,7 @@ def quota_words(award: AwardRule, members: int) -> str:
         if award.percent_of == "members":
             count = math.floor(award.max_percent * members / 100)
             parts.append(
-                f"tối đa {num(award.max_percent)}% số đơn vị trong Cụm "
+                f"tối đa {num(award.max_percent)}% số đơn vị trong {kind} "
                 f"({num(award.max_percent)}% × {members}, làm tròn xuống: {count})"
             )
         else:
@@ -62,14 +63,14 @@ def quota_words(award: AwardRule, members: int) -> str:
 
 
 def _quota_with_caps(
-    rules: AwardRules, award: AwardRule, members: int, names: dict[str, str]
+    rules: AwardRules, award: AwardRule, members: int, names: dict[str, str], kind: str
 ) -> str:
     """The award's own quota, then each quota it shares with other awards."""
     caps = rules.caps_of(award.code)
-    own = quota_words(award, members)
+    own = quota_words(award, members, kind=kind)
     parts = [] if caps and award.max_count is None and award.max_percent is None else [own]
     for cap in caps:
-        shared = quota_words(cap, members)  # type: ignore[arg-type]  # same quota fields
+        shared = quota_words(cap, members, kind=kind)  # type: ignore[arg-type]  # same fields
         parts.append(
             f"hạn mức chung “{cap.name}” ({', '.join(names.get(c, c) for c in cap.awards)}): "
             + shared[:1].lower()
@@ -79,7 +80,7 @@ def _quota_with_caps(
     return text[:1].upper() + text[1:]
 
 
-def award_rows(rules: AwardRules, members: int) -> list[dict[str, Any]]:
+def award_rows(rules: AwardRules, members: int, *, kind: str = "Cụm") -> list[dict[str, Any]]:
     names = {a.code: a.name for a in rules.awards}
     rows = []
     for award in rules.awards:
@@ -93,10 +94,10 @@ def award_rows(rules: AwardRules, members: int) -> list[dict[str, Any]]:
         rows.append(
             {
                 "award": award,
-                "candidates": "Đơn vị được suy tôn dẫn đầu Cụm"
+                "candidates": f"Đơn vị được suy tôn dẫn đầu {kind}"
                 if award.candidates == "honoured"
                 else "Các đơn vị theo thứ tự xếp hạng",
-                "quota": _quota_with_caps(rules, award, members, names),
+                "quota": _quota_with_caps(rules, award, members, names, kind),
                 "minimum": "; ".join(conditions) or "—",
             }
         )

@@ -113,7 +113,9 @@ def cycle_method(request: HttpRequest, year: int, number: int) -> HttpResponse:
         )
     if method and method.award_rules:
         rules = parse_award_rules(method.award_rules)
-        context.update(awards=award_rows(rules, len(members)), award_rules=rules)
+        context.update(
+            awards=award_rows(rules, len(members), kind=cycle.cluster.kind_word), award_rules=rules
+        )
     if method:
         context["vote"] = vote_words(method, len(members))
     return render(request, "cycle/plan/method.html", context)
