@@ -64,3 +64,23 @@ def test_the_viewer_is_not_offered_the_honours_import(page, cast):
     tabs = page.locator(".tabs")
     expect(tabs.get_by_role("link", name="Thống kê")).to_be_visible()
     expect(tabs.get_by_role("link", name="Nhập từ Excel")).to_have_count(0)
+
+
+def test_at_390_px_the_ranking_shows_each_units_total_and_notes_on_screen(page, cast):
+    """As columns, the notes sat off screen to the right and made every row a screen tall."""
+    login(page, cast.viewer.username)
+    page.set_viewport_size(PHONE)
+    page.goto("/cum-thi-dua/2021/3/thi-dua/xep-hang/")
+    rows = page.locator("#ranking-table tbody tr")
+    assert rows.count() >= 8
+    for i in range(rows.count()):
+        for cell in (
+            "td.num",
+            '[data-label="Ghi chú xếp hạng"]',
+            '[data-label="Hạng có vững không"]',
+        ):
+            box = rows.nth(i).locator(cell).first.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert rows.nth(i).bounding_box()["height"] < PHONE["height"] / 2
+    expect(rows.first.locator('[data-label="Ghi chú xếp hạng"]')).to_be_visible()
+    screenshot(page, "ranking-390")
