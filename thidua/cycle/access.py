@@ -6,10 +6,11 @@ Out-of-scope objects are 404 (not revealed); in-scope but forbidden actions are 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from thidua.cycle import workflow
@@ -32,8 +33,9 @@ from thidua.cycle.models import (
     ResultSheet,
 )
 from thidua.honours.models import by_name
+from thidua.lib.plain_rows import RowShape, cache_prefetched, cache_related
 from thidua.org.access import get_cluster_for_user, require
-from thidua.org.models import Cluster, Membership, Unit, User
+from thidua.org.models import Cluster, Membership, Movement, Unit, User
 from thidua.org.year_keys import kind_of
 
 
@@ -92,18 +94,12 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
     Looked up by (year, kind, number): a block's number (`year_keys.BlockNumber`, from a
     /khoi-thi-dua/ address or a block row) finds the block's year, any other number the cluster's.
 
-    One query for the cycle with its cluster, one for the members, whatever the user: the scope
-    rule (`Cluster.is_visible_to`, the same as `get_cluster_for_user`) is checked on them. When
+    One query for the cycle with its cluster and members, whatever the user: the scope rule
+    (`Cluster.is_visible_to`, the same as `get_cluster_for_user`) is checked on them. When
     no visible cycle is found, `get_cluster_for_user` gives the answer it always gave (404: no
     such cluster in scope) before this one (404: the year is not opened on the system).
     """
-    cycles = (
-        Cycle.objects.select_related("cluster", "cluster__movement", "cluster__host")
-        .prefetch_related(
-            Prefetch("cluster__memberships", queryset=Membership.objects.select_related("unit"))
-        )
-        .filter(cluster__year=year, cluster__number=number, cluster__kind=kind_of(number))
-    )
+    cycles = _cycles_with_members(year, number, kind_of(number))
     visible = [c for c in cycles if c.cluster.is_visible_to(user)]
     if len(visible) != 1:
         get_cluster_for_user(user, year, number)  # 404 (or several clusters) if not in scope
@@ -124,6 +120,69 @@ def get_cycle_for_user(user: User, year: int, number: int) -> CycleAccess:
     if instead:
         access = replace(access, decides_instead_ids=frozenset(instead))
     return access
+
+
+# The year's access check runs on every page of a year: its query is written once, in plain SQL
+# (thidua.lib.plain_rows says why), and gives what the ORM's select_related of the cluster, its
+# movement and host, and prefetch of the memberships with their units would have given.
+_YEAR_ROW = (
+    RowShape(Cycle, "y"),
+    RowShape(Cluster, "c"),
+    RowShape(Movement, "mv"),
+    RowShape(Unit, "h"),
+    RowShape(Membership, "m"),
+    RowShape(Unit, "mu"),
+)
+
+
+@cache
+def _year_sql() -> str:
+    cycle, cluster, movement, host, membership, unit = _YEAR_ROW
+    return (
+        f"SELECT {', '.join(shape.columns() for shape in _YEAR_ROW)}"
+        f" FROM {cycle.table()} JOIN {cluster.table()} ON c.id = y.cluster_id"
+        f" JOIN {movement.table()} ON mv.id = c.movement_id"
+        f" LEFT JOIN {host.table()} ON h.id = c.host_id"
+        f" LEFT JOIN {membership.table()} ON m.cluster_id = c.id"
+        f" LEFT JOIN {unit.table()} ON mu.id = m.unit_id"
+        " WHERE c.year = %s AND c.number = %s AND c.kind = %s ORDER BY c.id, m.id"
+    )
+
+
+def _cycles_with_members(year: int, number: int, kind: str) -> list[Cycle]:
+    """The cycles of (year, number, kind) — one, unless several movements share the number —
+    each with its cluster, movement, host and memberships (with units) loaded, in one query."""
+    for name, value in (("year", year), ("number", int(number))):
+        low, high = connection.ops.integer_field_range(
+            Cluster._meta.get_field(name).get_internal_type()
+        )
+        if not low <= value <= high:  # no such year (the ORM answers nothing too)
+            return []
+    with connection.cursor() as cursor:
+        cursor.execute(_year_sql(), [year, int(number), kind])
+        rows = cursor.fetchall()
+    cycles: dict[int, Cycle] = {}
+    members: dict[int, list[Membership]] = {}
+    cycle_shape, cluster_shape, movement_shape, host_shape, membership_shape, unit_shape = _YEAR_ROW
+    starts = [sum(shape.width for shape in _YEAR_ROW[:i]) for i in range(len(_YEAR_ROW))]
+    for row in rows:
+        cycle_id = row[starts[0]]
+        if cycle_id not in cycles:
+            cycle = cycle_shape.load(row, starts[0])
+            cluster = cluster_shape.load(row, starts[1])
+            cache_related(cycle, "cluster", cluster)
+            cache_related(cluster, "movement", movement_shape.load(row, starts[2]))
+            cache_related(cluster, "host", host_shape.load(row, starts[3]))
+            cycles[cycle_id] = cycle
+            members[cycle_id] = []
+        membership = membership_shape.load(row, starts[4])
+        if membership is not None:
+            cache_related(membership, "cluster", cycles[cycle_id].cluster)
+            cache_related(membership, "unit", unit_shape.load(row, starts[5]))
+            members[cycle_id].append(membership)
+    for cycle_id, cycle in cycles.items():
+        cache_prefetched(cycle.cluster, "memberships", members[cycle_id])
+    return list(cycles.values())
 
 
 def get_unit_in_cycle(access: CycleAccess, code: str, *, sheet: bool = False) -> Unit:
