@@ -20,7 +20,7 @@ def cycle_documents(request: HttpRequest, year: int, number: int) -> HttpRespons
     cycle = access.cycle
     documents = [
         {
-            "kind": kind,
+            "kind": kind.said_for(cycle.cluster.kind_word),
             "downloads": [
                 {
                     "ext": ext,

@@ -6,7 +6,8 @@ bytes under the same names.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from thidua.cycle.models import Cycle
 from thidua.documents.context import DocumentContext, build_context
@@ -19,6 +20,15 @@ class Kind:
     description: str
     formats: tuple[str, ...]
     slug: str  # file name stem, before "-cum-3-2021"
+
+    def said_for(self, kind_word: str) -> Kind:
+        """The title and description in the words of the group's kind ("Khối" for a block)."""
+        word = re.compile(r"Cụm(?!\w)")
+        return replace(
+            self,
+            title=word.sub(kind_word, self.title),
+            description=word.sub(kind_word, self.description),
+        )
 
 
 KINDS: dict[str, Kind] = {

@@ -49,6 +49,13 @@ class PublishedFiguresForm(forms.Form):
         help_text="Ví dụ: Báo Công an nhân dân, 12/01/2026; Báo cáo tổng kết của Cụm.",
     )
 
+    def __init__(self, *args: Any, kind_word: str = "Cụm", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["totals"].label = f"Số liệu tổng hợp của {kind_word}"
+        self.fields[
+            "source"
+        ].help_text = f"Ví dụ: Báo Công an nhân dân, 12/01/2026; Báo cáo tổng kết của {kind_word}."
+
     @classmethod
     def initial_from(cls, figures: dict[str, Any]) -> dict[str, str]:
         def show(value: Any) -> str:

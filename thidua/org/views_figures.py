@@ -18,7 +18,9 @@ def cluster_figures(request: HttpRequest, year: int, number: int) -> HttpRespons
     cluster, can_manage = get_cluster_for_user(request.user, year, number)
     require(pf.may_edit(request.user, can_manage), pf.EDIT_REFUSED)
     form = PublishedFiguresForm(
-        request.POST or None, initial=PublishedFiguresForm.initial_from(pf.figures_of(cluster))
+        request.POST or None,
+        initial=PublishedFiguresForm.initial_from(pf.figures_of(cluster)),
+        kind_word=cluster.kind_word,
     )
     status = 200
     if request.method == "POST":

@@ -222,7 +222,7 @@ def cycle_method_rules(request: HttpRequest, year: int, number: int) -> HttpResp
         vote_quorum=method.vote_quorum if method else MethodVersion.DEFAULT_QUORUM,
         vote_threshold=method.vote_threshold if method else MethodVersion.DEFAULT_THRESHOLD,
     )
-    form = RulesForm(**kwargs)
+    form = RulesForm(**kwargs, kind_word=access.cycle.cluster.kind_word)
     return _method_edit(request, access, form, "cycle/plan/method_rules.html", anchor="#quy-che")
 
 

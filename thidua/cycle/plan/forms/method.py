@@ -292,6 +292,10 @@ class RulesForm(MethodForm):
         widget=forms.TextInput(attrs={"class": "input--short"}),
     )
 
+    def __init__(self, *args: Any, kind_word: str = "Cụm", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["operating_rules"].label = f"Quy chế hoạt động của {kind_word}"
+
     def _fraction(self, field: str) -> str:
         return vote_fraction(self.cleaned_data.get(field, ""), field)
 
