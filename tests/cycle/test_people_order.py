@@ -82,3 +82,20 @@ def test_the_inspection_team_form_offers_officers_by_unit_then_given_name(world)
     assert mine == EXPECTED
     units = [label.rsplit("(", 1)[1] for label in labels]
     assert units == sorted(units, key=lambda u: units.index(u))  # one block per unit
+
+
+def test_a_teams_page_lists_its_officers_by_unit_then_given_name(world):
+    from thidua.cycle.models import InspectionTeam
+
+    team = InspectionTeam.objects.create(
+        cycle=world.cycle2021, name="Đoàn thử thứ tự", leader_unit=world.unit("bac-giang")
+    )
+    team.members.set(
+        make_user(f"thutu.{i}", User.Role.UNIT_OFFICER, "bac-giang", full_name=name)
+        for i, name in enumerate(ENTERED)
+    )
+    assert [u.full_name for u in team.officers()] == EXPECTED
+    client = world.cast.client(world.cast.secretariat)
+    page = re.sub(r"\s+", " ", client.get(reverse("cycle_teams", args=[2021, 3])).content.decode())
+    line = page[page.index(f'id="doan-{team.pk}-can-bo"') :]
+    assert order_in(line[: line.index("</p>")], ENTERED) == EXPECTED

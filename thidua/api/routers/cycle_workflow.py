@@ -31,7 +31,6 @@ from thidua.cycle.access import (
     get_team_for_user,
     inspections_for_user,
 )
-from thidua.cycle.inspection.forms import officer_order
 from thidua.cycle.models import Dispute, Inspection, InspectionTeam
 from thidua.cycle.scoring import criterion_names, recompute_ranking
 from thidua.engine.text import normalize
@@ -175,7 +174,7 @@ def _team_out(team: InspectionTeam, visible: set[int], can_edit: bool) -> dict[s
         "member_units": sorted(team.member_units.all(), key=lambda u: u.sort_key),
         "members": [
             {"username": u.username, "name": u.display_name, "unit": u.unit}
-            for u in sorted(team.members.all(), key=officer_order)
+            for u in team.officers()
         ],
         "can_edit": can_edit,
         "inspections": [

@@ -14,10 +14,10 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 
 from thidua.cycle.models import Cycle, InspectionTeam, MethodVersion
-from thidua.cycle.models.inspection import MEMBER_ROLES
+from thidua.cycle.models.inspection import MEMBER_ROLES, officer_order
 from thidua.cycle.results.forms import CriterionValuesForm
 from thidua.cycle.scoring import parse_number, scale_of
-from thidua.engine.text import normalize, person_sort_key
+from thidua.engine.text import normalize
 from thidua.org.models import Unit, User
 
 
@@ -54,12 +54,6 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
-
-
-def officer_order(user: User) -> tuple:
-    """Officers by unit (Vietnamese order), then as a list of people: given name, middle name(s),
-    family name (engine/text.person_sort_key, as for every list of people)."""
-    return (user.unit.sort_key if user.unit else "", person_sort_key(user.display_name))
 
 
 class _OfficerIterator(ModelChoiceIterator):

@@ -13,9 +13,15 @@ from thidua.audit.log import record as audit
 from thidua.audit.log import snapshot
 from thidua.cycle import workflow
 from thidua.cycle.models.cycle import Cycle
-from thidua.engine.text import normalize
+from thidua.engine.text import normalize, person_sort_key
 from thidua.lib.workflow import WorkflowError, save_versioned
 from thidua.org.models import Unit, User
+
+
+def officer_order(user: User) -> tuple:
+    """Officers by unit (Vietnamese order), then as a list of people: given name, middle name(s),
+    family name (engine/text.person_sort_key, as for every list of people)."""
+    return (user.unit.sort_key if user.unit else "", person_sort_key(user.display_name))
 
 
 class InspectionTeam(models.Model):
@@ -48,6 +54,11 @@ class InspectionTeam(models.Model):
 
     def inspector_unit_ids(self) -> set[int]:
         return {self.leader_unit_id, *(u.pk for u in self.member_units.all())}
+
+    def officers(self) -> list[User]:
+        """The officers named on the team in the order every list of them follows (page, Excel,
+        API, form): `officer_order`."""
+        return sorted(self.members.all(), key=officer_order)
 
     def member_ids(self) -> set[int]:
         """The officers named on the team (cached on the instance: one query)."""

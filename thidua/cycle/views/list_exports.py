@@ -25,7 +25,6 @@ from thidua.cycle.access import (
 from thidua.cycle.models import Drive, Inspection, InspectionTeam, ResultSheet
 from thidua.cycle.results.forms import show_value
 from thidua.cycle.scoring import criterion_names
-from thidua.engine.text import person_sort_key
 from thidua.honours.exports import exported_by, workbook, xlsx_response
 from thidua.org.models import User
 
@@ -46,9 +45,8 @@ def _number(value: Any) -> float | None:
 
 
 def _officers(team: InspectionTeam) -> str:
-    """The team's officers as its page names them, "Name (Unit)", in the order of a Vietnamese
-    list of people (given name, middle name, family name)."""
-    people = sorted(team.members.all(), key=lambda u: person_sort_key(u.display_name))
+    """The team's officers as its page names them, "Name (Unit)", in the page's order."""
+    people = team.officers()
     return "; ".join(
         f"{u.display_name} ({u.unit.short_name})" if u.unit else u.display_name for u in people
     )
