@@ -207,6 +207,7 @@ def sheets_workbook(title: str, subtitle: str, sheets: Sequence[Sheet]) -> bytes
                 elif isinstance(value, int) and col > 1:
                     cell.number_format = "#,##0"
         style.filter_header(ws, head, columns, count)
+        style.printable(ws, head)
     return style.to_bytes(wb)
 
 

@@ -44,12 +44,18 @@ def workbook(
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row, start=1):
             cell = put(ws, head + count, col, value)  # user text stays text, without controls
-            if isinstance(value, dt.date):
+            if isinstance(value, dt.datetime):
+                cell.number_format = style.DATETIME_FORMAT
+            elif isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
+            elif isinstance(value, float):
+                cell.number_format = style.DECIMAL_FORMAT
             elif isinstance(value, str) and len(value) > 60:
                 cell.alignment = style.TEXT_ALIGNMENT
     style.column_widths(ws, widths or [18] * len(headers))
     style.filter_header(ws, head, len(headers), count)
+    style.row_heights(ws, head, head + count)
+    style.printable(ws, head)
     return style.to_bytes(wb)
 
 

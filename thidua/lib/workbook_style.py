@@ -13,6 +13,7 @@ Every value goes through :func:`thidua.untrusted.put` (user text stays text, nev
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
@@ -38,9 +39,13 @@ TEXT_ALIGNMENT = Alignment(wrap_text=True, vertical="top")  # long text in a dat
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
 DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"  # a moment ("Gửi lúc"): the day alone hides the hour
+DECIMAL_FORMAT = "#,##0.00"  # scores: 94,60 beside 98,11 (separators from the reader's locale)
 
 __all__ = [
+    "DATETIME_FORMAT",
     "DATE_FORMAT",
+    "DECIMAL_FORMAT",
     "HEADER_ALIGNMENT",
     "HEADER_FILL",
     "HEADER_FONT",
@@ -59,7 +64,9 @@ __all__ = [
     "header_cell",
     "header_row",
     "note",
+    "printable",
     "protect_layout",
+    "row_heights",
     "title",
     "to_bytes",
 ]
@@ -119,6 +126,36 @@ def filter_header(ws, row: int, columns: int, rows: int, *, freeze_col: int = 1)
     ws.freeze_panes = ws.cell(row=row + 1, column=freeze_col)
     if columns:
         ws.auto_filter.ref = f"A{row}:{get_column_letter(columns)}{row + max(rows, 1)}"
+
+
+def printable(ws, header_row: int) -> None:
+    """Printed on A4 as one page wide (landscape when the columns are wide), the header row on
+    every page and "Trang 1/3" at the foot: an officer prints the list to sign or file it."""
+    widths = [d.width or 9 for d in ws.column_dimensions.values()]
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.orientation = "landscape" if sum(widths) > 90 else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddFooter.center.text = "Trang &P/&N"
+
+
+def row_heights(ws, first: int, last: int) -> None:
+    """Rows tall enough for their wrapped text (a reader that does not fit rows on opening would
+    print the lines over the next row): the longest cell's lines at 15 points a line."""
+    widths = {k: (d.width or 9) for k, d in ws.column_dimensions.items()}
+    for row in ws.iter_rows(min_row=first, max_row=last):
+        lines = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                room = max(widths.get(cell.column_letter, 9) - 1, 1)
+                wrapped = sum(
+                    math.ceil(max(len(p), 1) * 1.1 / room) for p in cell.value.split("\n")
+                )
+                lines = max(lines, wrapped)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * min(lines, 20)
 
 
 def protect_layout(ws, *, format_rows: bool = True, insert_rows: bool = False) -> None:

@@ -24,6 +24,7 @@ from thidua.cycle.access import (
     get_result_sheet_for_user,
 )
 from thidua.cycle.models import Registration, ResultSheet
+from thidua.cycle.models.outcome import readable_units
 from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
 from thidua.cycle.plan import excel_scale
 from thidua.cycle.plan.forms import MethodForm
@@ -270,23 +271,29 @@ def scale_upload(request: HttpRequest, year: int, number: int) -> HttpResponse:
 # -- exports ---------------------------------------------------------------------------------------
 
 
+def _whole(value: float | None) -> float | int | None:
+    """A rank or share that is a whole number is written as one (4, not 4,00)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def ranking_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
     access = get_cycle_for_user(request.user, year, number)
     ranking, _ = get_ranking_for_user(access)
     if ranking is None:
         raise Http404("Chưa có bảng xếp hạng.")
     entries = ranking.entries.select_related("unit").order_by("position")
+    names = {u.code: u.short_name for u in access.cycle.members()}  # notes name units by code
     rows: list[list[Any]] = [
         [
             e.rank,
             e.unit.name,
             None if e.total is None else float(e.total),
             "Có" if e.vetoed else "",
-            e.median_rank,
-            e.rank_p5,
-            e.rank_p95,
-            None if e.p_first is None else round(e.p_first * 100, 1),
-            e.note,
+            _whole(e.median_rank),
+            _whole(e.rank_p5),
+            _whole(e.rank_p95),
+            None if e.p_first is None else _whole(round(e.p_first * 100, 1)),
+            readable_units(e.note, names),
         ]
         for e in entries
     ]
@@ -298,14 +305,14 @@ def ranking_export(request: HttpRequest, year: int, number: int) -> HttpResponse
             "Tổng điểm",
             "Điểm liệt",
             "Hạng trung vị",
-            "Hạng P5",
-            "Hạng P95",
+            "Hạng từ (90/100 lần tính)",
+            "Hạng đến (90/100 lần tính)",
             "Khả năng đứng đầu (%)",
             "Ghi chú",
         ],
         rows,
         subtitle=exported_by(request.user),
-        widths=[8, 40, 12, 10, 12, 10, 10, 14, 50],
+        widths=[8, 40, 12, 10, 12, 14, 14, 14, 50],
         sheet="Xếp hạng",
     )
     return xlsx_response(data, f"xep-hang-{_slug(access)}.xlsx")
