@@ -219,6 +219,7 @@ def report(ctx: DocumentContext) -> OfficialDocument:
     doc.heading("2. Các đợt thi đua ngắn ngày, cao điểm, chuyên đề", 2)
     if ctx.drives:
         doc.para(f"Trong năm, Cụm đã phát động {len(ctx.drives)} đợt thi đua:")
+        lines = []
         for drive in ctx.drives:
             line = (
                 f"{drive.name} ({drive.get_kind_display().lower()}, từ {vn.short_date(drive.starts_on)} "
@@ -226,7 +227,8 @@ def report(ctx: DocumentContext) -> OfficialDocument:
             )
             if drive.results:
                 line += f": {drive.results.rstrip('.')}"
-            doc.item(line + ";")
+            lines.append(line)
+        doc.items(lines)
     else:
         doc.para(
             "Trong năm, hệ thống không ghi nhận đợt thi đua ngắn ngày, cao điểm hoặc chuyên đề "
@@ -341,14 +343,13 @@ def minutes(ctx: DocumentContext) -> OfficialDocument:
         f"lãnh đạo, đại diện {len(present)}/{ctx.member_count} đơn vị thành viên {ctx.title}:",
         style="plain",
     )
-    for unit in present:
-        doc.item(f"{unit.name};")
+    doc.items([unit.name for unit in present])
     if absent:
         doc.para(f"Vắng mặt: {', '.join(u.name for u in absent)}.", style="plain")
     chair = ctx.signer_title
     doc.para(
         Run("Chủ trì: ", bold=True),
-        f"đồng chí {chair[:1].lower()}{chair[1:]}, đơn vị Cụm trưởng.",
+        f"đồng chí {chair}, đơn vị Cụm trưởng.",
         style="plain",
     )
     leader = ctx.leader.name if ctx.leader else "đơn vị Cụm trưởng"
@@ -388,18 +389,16 @@ def minutes(ctx: DocumentContext) -> OfficialDocument:
         )
         share = vn.percent(vn.ratio(vote.yes, vote.member_count))
         quorum = "đủ điều kiện biểu quyết" if vote.quorum_met else "không đủ điều kiện biểu quyết"
-        doc.item(f"Số đơn vị thành viên: {vote.member_count};")
-        doc.item(
-            f"Số đơn vị tham gia biểu quyết: {vote.present}/{vote.member_count} (yêu cầu tối thiểu "
-            f"{vote.quorum} số thành viên, tức {vote.need_present} đơn vị): {quorum};"
-        )
-        doc.item(
-            f"Đồng ý: {vote.yes} phiếu; không đồng ý: {vote.no} phiếu; không biểu quyết: "
-            f"{vote.abstain};"
-        )
-        doc.item(
-            f"Tỷ lệ đồng ý: {vote.yes}/{vote.member_count} tổng số thành viên ({share}); yêu cầu "
-            f"trên {vote.threshold} tổng số thành viên, tức ít nhất {vote.need_yes} phiếu;"
+        doc.items(
+            [
+                f"Số đơn vị thành viên: {vote.member_count}",
+                f"Số đơn vị tham gia biểu quyết: {vote.present}/{vote.member_count} (yêu cầu tối "
+                f"thiểu {vote.quorum} số thành viên, tức {vote.need_present} đơn vị): {quorum}",
+                f"Đồng ý: {vote.yes} phiếu; không đồng ý: {vote.no} phiếu; không biểu quyết: "
+                f"{vote.abstain}",
+                f"Tỷ lệ đồng ý: {vote.yes}/{vote.member_count} tổng số thành viên ({share}); yêu "
+                f"cầu trên {vote.threshold} tổng số thành viên, tức ít nhất {vote.need_yes} phiếu",
+            ]
         )
         verdict = "được suy tôn" if vote.passed else "không được suy tôn"
         doc.para(
@@ -412,8 +411,7 @@ def minutes(ctx: DocumentContext) -> OfficialDocument:
         doc.para(
             f"Hội nghị thống nhất đề nghị Bộ Công an xét khen thưởng {len(ctx.live_proposals())} tập thể:"
         )
-        for line in items:
-            doc.item(line + ";")
+        doc.items(items)
     else:
         doc.para("Hội nghị chưa thống nhất đề nghị khen thưởng.")
     doc.heading(f"5. Cụm trưởng, Cụm phó năm {ctx.year + 1}", 2)
@@ -459,8 +457,9 @@ def submission(ctx: DocumentContext) -> OfficialDocument:
         f"{vn.two_digits(len(live))} tập thể có thành tích xuất sắc trong {_movement_year(ctx)}, "
         "cụ thể:"
     )
-    for award, rows in ctx.proposals_by_award():
-        doc.item(f"{award}: {vn.two_digits(len(rows))} tập thể;")
+    doc.items(
+        [f"{award}: {vn.two_digits(len(rows))} tập thể" for award, rows in ctx.proposals_by_award()]
+    )
     doc.para("(Có danh sách kèm theo)", style="center")
     if ctx.honoured is not None:
         doc.para(

@@ -123,8 +123,7 @@ def build(decision: Decision) -> OfficialDocument:
             f"thành tích xuất sắc trong phong trào thi đua “Vì an ninh Tổ quốc” năm "
             f"{decision.year} (có danh sách kèm theo), gồm:",
         )
-        for award, rows in groups.items():
-            doc.item(f"{award}: {_count_phrase(rows)};")
+        doc.items([f"{award}: {_count_phrase(rows)}" for award, rows in groups.items()])
     amounts = [line.amount for line in lines if line.amount is not None]
     if amounts:
         article += 1

@@ -8,6 +8,7 @@ capitals with a short rule, body 13–14 pt justified, "Nơi nhận:" 12 pt bold
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -165,6 +166,11 @@ class OfficialDocument:
 
     def item(self, *parts: str | Run) -> None:
         self.para("- ", *parts, style="item")
+
+    def items(self, lines: Sequence[str]) -> None:
+        """A dashed list as in an official text: each line ends with ";", the last with "."."""
+        for number, line in enumerate(lines, start=1):
+            self.item(line.rstrip(";.") + ("." if number == len(lines) else ";"))
 
     def table(self, table: Table) -> None:
         self._add(table)
