@@ -361,12 +361,10 @@ def parse_results_sheet(ws, method, unit) -> tuple[dict[str, Any], dict[str, str
     return values, remarks
 
 
-def result_warnings(method, unit, values: dict[str, Any], previous: dict[str, Any]) -> list[str]:
-    """The import report's warnings (implausible figures, accepted): one per row, as
+def result_warnings(method, warnings: dict[str, str]) -> list[str]:
+    """The import report's warnings (implausible figures, accepted; the sentences of
+    plausibility.sheet_warnings, as on the page and in the API): one per row, as
     "Trang …, dòng N, cột Số liệu: …", in the order of the sheet."""
-    from thidua.cycle.results.plausibility import value_warnings
-
-    warnings = value_warnings(method, unit, values, previous)
     lines = []
     for row, criterion in enumerate(_scale(method).criteria, start=HEADER_ROW + 1):
         if criterion.code in warnings:

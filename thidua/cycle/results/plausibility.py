@@ -4,8 +4,9 @@ A figure outside its criterion's valid range (a rate below 0 % or above 100 %, a
 100 %, a negative count or plan figure, or outside the scale's own "min"/"max") is no warning: it
 is refused where values are read, once for the page, the API and the Excel import
 (thidua.cycle.scales.range_error). What is only unlikely is warned here — a rise above 100 %, ten
-times the plan, far from what the same unit reported last year — beside the field, in the Excel
-import report and before sending; the officer confirms it. Nothing here stores or refuses anything.
+times the plan, far from what the same unit reported last year, far outside what the cluster's
+other members sent this year (cluster_spread) — beside the field, in the Excel import report, in
+the API's answer and before sending; the officer confirms it. Nothing here stores or refuses anything.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from django.db.models import Subquery
 
 from thidua.cycle.models import Cycle, MethodVersion, ResultSheet
+from thidua.cycle.results.cluster_spread import ClusterFigures, cluster_figures, spread_warning
 from thidua.cycle.scales import HUNDRED, input_kind, is_change, parse_number, range_error, scale_of
 from thidua.engine.numbers import fmt_number
 from thidua.engine.rules import effective_target
@@ -93,10 +95,12 @@ def value_warnings(
     previous: dict[str, Any] | None = None,
     *,
     out_of_range: bool = False,
+    cluster: ClusterFigures | None = None,
 ) -> dict[str, str]:
     """{criterion code: "Name: what looks wrong — kiểm tra lại"} for the figures given. With
     `out_of_range`, a figure outside its valid range is flagged too: one stored before the range
-    was checked (figures being entered are refused instead, by the same sentence)."""
+    was checked (figures being entered are refused instead, by the same sentence). With
+    `cluster` (cluster_figures), a figure far outside the other members' is flagged too."""
     scale = scale_of(method)
     targets = (method.targets or {}).get(unit.code, {})
     previous = previous or {}
@@ -112,6 +116,7 @@ def value_warnings(
                 _rise_warning(criterion, number),
                 _plan_warning(criterion, number, targets.get(criterion.code)),
                 _far_warning(criterion, number, previous.get(criterion.code)),
+                spread_warning(criterion, number, cluster, unit.code),
             )
             if w
         ]
@@ -169,6 +174,7 @@ def sheet_warnings(sheet: ResultSheet, values: dict[str, Any] | None = None) -> 
         sheet.values if values is None else values,
         previous_values(sheet.cycle, sheet.unit),
         out_of_range=values is None,
+        cluster=cluster_figures(sheet.cycle),
     )
 
 

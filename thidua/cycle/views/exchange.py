@@ -29,7 +29,7 @@ from thidua.cycle.models.plan import COLLECTIVE_TITLES, INDIVIDUAL_TITLES
 from thidua.cycle.plan import excel_scale
 from thidua.cycle.plan.forms import MethodForm
 from thidua.cycle.results import excel
-from thidua.cycle.results.plausibility import previous_values
+from thidua.cycle.results.plausibility import sheet_warnings
 from thidua.cycle.scoring import set_method
 from thidua.cycle.views.plan import _method_access, _method_form_kwargs, _save_method
 from thidua.cycle.views.results import _rows_for_list
@@ -139,8 +139,8 @@ def results_upload(request: HttpRequest, year: int, number: int, code: str) -> H
                 )
                 if ok:
                     # Implausible figures are imported, and named by row for the officer to check.
-                    previous = previous_values(access.cycle, sheet.unit)
-                    for line in excel.result_warnings(method, sheet.unit, values, previous):
+                    warnings = sheet_warnings(sheet, values)
+                    for line in excel.result_warnings(method, warnings):
                         messages.warning(request, f"Cần kiểm tra — {line}")
                     return redirect(back)
     context = {

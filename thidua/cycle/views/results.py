@@ -25,6 +25,7 @@ from thidua.cycle.access import (
     get_result_sheet_for_user,
 )
 from thidua.cycle.models import Evidence, ResultSheet, ScoreSheet
+from thidua.cycle.results.cluster_spread import cluster_figures
 from thidua.cycle.results.forms import EvidenceForm, ResultSheetForm, ReturnForm, score_summary
 from thidua.cycle.results.plausibility import (
     empty_criteria,
@@ -91,6 +92,12 @@ def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
         method is not None and bool(method.scale) and (access.is_secretariat or access.national)
     )
     previous = previous_values_by_unit(access.cycle) if checks else {}
+    # Every member's row for those who check (the sheets already read): no query more.
+    cluster = (
+        cluster_figures(access.cycle, {row["unit"].code: row["sheet"] for row in rows})
+        if checks
+        else None
+    )
     for row in rows:
         counts[row["sheet"].state if row["sheet"] else "none"] += 1
         submitted = row["sheet"] is not None and row["sheet"].state == ResultSheet.State.SUBMITTED
@@ -106,6 +113,7 @@ def cycle_results(request: HttpRequest, year: int, number: int) -> HttpResponse:
                 row["sheet"].values,
                 previous.get(row["unit"].code),
                 out_of_range=True,  # stored figures: those out of range predate the check
+                cluster=cluster,
             )
             if submitted and checks
             else {}
