@@ -203,3 +203,14 @@ def test_the_secretariats_list_flags_the_sent_figure_without_a_query_more(
     with django_assert_max_num_queries(14):
         page = secretariat.get(reverse("cycle_results", args=[2025, 3])).content.decode()
     assert SENTENCE in page
+
+
+def test_the_others_figures_are_read_in_one_query_for_every_criterion(django_assert_num_queries):
+    others()
+    cycle = cycle2025()  # with its cluster
+    with django_assert_num_queries(1):
+        figures = cluster_figures(cycle)
+    criteria = [c for g in cycle.method.scale["groups"] for c in g["criteria"]]
+    with django_assert_num_queries(0):
+        spreads = {c["code"]: figures.spread(c["code"], without=LAO_CAI) for c in criteria}
+    assert len(spreads) > 10 and spreads["TP1"].median == 85
