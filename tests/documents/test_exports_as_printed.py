@@ -82,3 +82,28 @@ def test_the_statistics_workbook_prints_with_page_numbers(cast):
     wb = load_workbook(io.BytesIO(response.content))
     for ws in wb:
         assert_printable(ws)
+
+
+def _general_row(ws, label: str) -> int:
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == label)
+
+
+def test_the_scale_workbook_shows_its_adoption_day_as_officers_write_it(world):
+    import datetime as dt
+
+    from thidua.cycle.plan import excel_scale
+
+    client = world.cast.client(world.cast.secretariat)
+    response = client.get(reverse("cycle_excel_scale", args=[2021, 3]))
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb["Thông tin chung"]
+    row = _general_row(ws, "Ngày thông qua")
+    assert ws.cell(row=row, column=2).value == "12/03/2021"
+    assert ws.cell(row=row, column=3).value == "Ví dụ 12/03/2025"
+    # read back, typed as text or as a date cell, the document keeps its ISO day
+    for typed in ("05/04/2021", dt.datetime(2021, 4, 5)):
+        ws.cell(row=row, column=2).value = typed
+        out = io.BytesIO()
+        wb.save(out)
+        document = excel_scale.parse_scale_workbook(out.getvalue())
+        assert document["approved"]["on"] == "2021-04-05"

@@ -181,6 +181,30 @@ def _read_text(raw: Any) -> str:
     return text
 
 
+def _read_day(raw: Any) -> str:
+    """A day as the officer writes it (12/03/2025, or a date cell) kept in the document as
+    2025-03-12; any other wording is kept as written, as before."""
+    if isinstance(raw, dt.datetime | dt.date):
+        return (raw.date() if isinstance(raw, dt.datetime) else raw).isoformat()
+    text = _read_text(raw)
+    parts = text.split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+        day, month, year = parts
+        try:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            raise CellError(message=f"ngày “{text}” không có trong lịch.") from None
+    return text
+
+
+def _write_day(value: Any) -> str:
+    """The document's 2025-03-12 shown as 12/03/2025."""
+    try:
+        return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(value)
+
+
 def _read_line(raw: Any) -> str:
     text = _line(raw)
     if not text:
@@ -236,7 +260,9 @@ GENERAL = (
     Column("version", "Phiên bản", read=_read_version, write=str, help="Ví dụ 2025.1"),
     Column("year", "Năm", read=_read_integer, write=int),
     _text_column("cluster", "Cụm thi đua", 0),
-    Column("approved.on", "Ngày thông qua", read=_read_text, write=str, help="Ví dụ 2025-03-12"),
+    Column(
+        "approved.on", "Ngày thông qua", read=_read_day, write=_write_day, help="Ví dụ 12/03/2025"
+    ),
     _text_column("approved.by", "Thông qua tại", 0),
     _text_column("supersedes", "Thay thế phiên bản", 0),
     _text_column("note", "Ghi chú", 0),
