@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from thidua.api.models import ApiToken
 from thidua.cycle.models import Cycle, ResultSheet
 from thidua.cycle.results import excel
-from thidua.cycle.results.cluster_spread import cluster_figures
+from thidua.cycle.results.cluster_spread import ClusterFigures, cluster_figures
 from thidua.cycle.results.forms import NO, REMARK_SUFFIX, YES, show_value
 from thidua.cycle.results.plausibility import value_warnings
 from thidua.org.models import User
@@ -214,3 +214,16 @@ def test_the_others_figures_are_read_in_one_query_for_every_criterion(django_ass
     with django_assert_num_queries(0):
         spreads = {c["code"]: figures.spread(c["code"], without=LAO_CAI) for c in criteria}
     assert len(spreads) > 10 and spreads["TP1"].median == 85
+
+
+def test_a_block_says_khoi_and_a_level_middle_range_is_not_spelt_out():
+    cycle = cycle2025()
+    figures = ClusterFigures(
+        word="Khối", by_unit={f"u{i}": {"TP1": "100"} for i in range(5)} | {LAO_CAI: {"TP1": "1"}}
+    )
+    warn = value_warnings(cycle.method, lao_cai().unit, {"TP1": "40"}, cluster=figures)
+    assert warn["TP1"] == (
+        f"{TP1}: 40% thấp hơn nhiều so với các đơn vị khác trong Khối (trung vị 100%). "
+        "Kiểm tra lại; nếu đúng, xác nhận khi gửi."
+    )
+    assert value_warnings(cycle.method, lao_cai().unit, {"TP1": "99"}, cluster=figures) == {}

@@ -104,8 +104,10 @@ def spread_warning(
     # The middle range holds about half the others' figures (exactly half of four, three of five…):
     # said so rather than "most", which it is not.
     low = fmt_number(spread.low, PLACES) + ("%" if unit == "%" else "")
+    high = _shown(criterion, spread.high, PLACES)
+    # Half the others or more at one figure: the median says it ("từ 100% đến 100%" would not).
+    middle = f", khoảng một nửa số đơn vị từ {low} đến {high}" if spread.low != spread.high else ""
     return (
         f"{_shown(criterion, number)} {where} so với các đơn vị khác trong {figures.word} "
-        f"(trung vị {_shown(criterion, spread.median, PLACES)}, khoảng một nửa số đơn vị "
-        f"từ {low} đến {_shown(criterion, spread.high, PLACES)})"
+        f"(trung vị {_shown(criterion, spread.median, PLACES)}{middle})"
     )
