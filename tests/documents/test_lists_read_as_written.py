@@ -66,3 +66,28 @@ def test_article_one_of_the_decision_lists_its_awards_to_a_full_stop(world):
     paragraphs = _paragraphs(decision_document.render(decision, "docx"))
     assert "- Cờ thi đua của Bộ Công an: 06 tập thể;" in paragraphs
     assert "- Bằng khen của Bộ trưởng Bộ Công an: 01 tập thể." in paragraphs
+
+
+def test_the_decisions_files_name_their_issuer_with_its_capitals(world):
+    from pypdf import PdfReader
+
+    from thidua.cycle.outcome.decisions import build_demo_decisions
+
+    build_demo_decisions(world.cycle2021)
+    expected = {"BCA": "Bộ Công an", "TTg": "Thủ tướng Chính phủ"}
+    decisions = Decision.objects.filter(cluster__year=2021, cluster__number=3)
+    assert {d.authority for d in decisions} >= set(expected)
+    for decision in decisions:
+        if decision.authority not in expected:
+            continue
+        data = decision_document.render(decision, "docx")
+        assert (
+            docx.Document(io.BytesIO(data)).core_properties.author == expected[decision.authority]
+        )
+        pdf = PdfReader(io.BytesIO(decision_document.render(decision, "pdf")))
+        assert pdf.metadata.author == expected[decision.authority]
+
+
+def test_the_years_documents_name_the_cluster_as_author(documents_2021):
+    document = docx.Document(str(documents_2021[("report", "docx")]))
+    assert document.core_properties.author == "Cụm thi đua số 3"

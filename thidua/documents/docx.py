@@ -482,7 +482,7 @@ def render(doc: L.OfficialDocument) -> bytes:
         _table(document, block) if isinstance(block, L.Table) else _paragraph(document, block)
     props = document.core_properties
     props.title = doc.subject
-    props.author = doc.body.capitalize()
+    props.author = doc.author
     props.language = "vi-VN"
     props.subject = doc.summary
     props.keywords = "thi đua, Vì an ninh Tổ quốc"

@@ -112,6 +112,10 @@ class Signature:
     name: str = ""
 
 
+# Names that keep their capitals in running text once an upper-case heading is lowered.
+PROPER_NAMES = (("công an", "Công an"), ("chính phủ", "Chính phủ"), ("việt nam", "Việt Nam"))
+
+
 @dataclass
 class OfficialDocument:
     kind: str
@@ -132,6 +136,15 @@ class OfficialDocument:
     landscape: bool = False
     subject: str = ""  # metadata: what the file is
     _in_appendix: bool = False
+
+    @property
+    def author(self) -> str:
+        """The issuing body as running text writes it, for the file's metadata: "Bộ Công an",
+        "Thủ tướng Chính phủ", "Cụm thi đua số 3" (not "Bộ công an")."""
+        text = self.body.capitalize()
+        for lower, proper in PROPER_NAMES:
+            text = text.replace(lower, proper)
+        return text
 
     @property
     def text_width_mm(self) -> float:

@@ -71,7 +71,7 @@ def html(doc: L.OfficialDocument) -> str:
             "last": last,
             "appendix": [_block(b) for b in doc.appendix],
             "signatures": doc.padded_signatures(),
-            "author": doc.body.capitalize(),
+            "author": doc.author,
         },
     )
 
