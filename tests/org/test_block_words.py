@@ -183,8 +183,9 @@ def test_the_api_labels_a_blocks_roles_khoi_truong_and_khoi_pho(block):
 
 
 def test_the_teams_excel_names_each_teams_officers_in_vietnamese_order(world):
-    """Cụm 3 / 2021's first team (led by Bắc Giang): two officers named on it, listed by given
-    name as a Vietnamese list of people is ("Trần Văn Bình" before "Nguyễn Thị Đào")."""
+    """Cụm 3 / 2021's first team: two officers of its leading unit named on it, listed as the
+    team's page lists them (InspectionTeam.officers: by unit, then by given name as a Vietnamese
+    list of people is, "Trần Văn Bình" before "Nguyễn Thị Đào")."""
     team = InspectionTeam.objects.filter(cycle=world.cycle2021).order_by("pk").first()
     unit = team.leader_unit
     team.members.set(
