@@ -317,3 +317,16 @@ def test_who_decides_a_block_leaders_matters_and_the_blocks_quotas_and_deadlines
     with pytest.raises(ValidationError) as refused:
         set_cluster_calendar(cycle, {"planning": dt.date(2025, 4, 30)}, by=opened)
     assert "Hạn của Khối cho bước" in str(refused.value)
+
+
+def test_a_blocks_members_and_what_it_lacks_are_said_in_its_words(block):
+    roles = {m.unit.code: m.role_word for m in block.members()}
+    assert roles["a05"] == "Khối trưởng" and roles["k01"] == "Khối phó"
+    assert roles["k02"] == "Thành viên"
+    assert str(block.members()[0]).endswith("— Khối trưởng")
+    empty = Cluster.objects.create(
+        movement=movement(), year=2025, kind=Cluster.Kind.BLOCK, number=9
+    )
+    assert empty.problems() == ["Chưa có đơn vị Khối trưởng.", "Chưa có đơn vị Khối phó."]
+    cluster = Cluster.objects.create(movement=movement(), year=2025, number=9)
+    assert cluster.problems() == ["Chưa có đơn vị Cụm trưởng.", "Chưa có đơn vị Cụm phó."]

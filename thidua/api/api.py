@@ -165,15 +165,6 @@ def invalid(request, exc):
     )
 
 
-def role_label(cluster: Cluster, m: Membership) -> str:
-    """The member's role in the words of the cluster's kind (Khối trưởng in a block)."""
-    words = {
-        Membership.Role.LEADER: cluster.leader_word,
-        Membership.Role.DEPUTY: cluster.deputy_word,
-    }
-    return words.get(m.role, m.get_role_display())
-
-
 def _membership_out(m: Membership) -> dict:
     return {
         "year": m.year,
@@ -181,7 +172,7 @@ def _membership_out(m: Membership) -> dict:
         "cluster_kind": m.cluster.kind,
         "unit": m.unit,
         "role": m.role,
-        "role_label": role_label(m.cluster, m),
+        "role_label": m.role_word,
     }
 
 
@@ -282,8 +273,7 @@ def _cluster_detail(request, year: int, number: int, kind: str) -> dict:
         "host": cluster.host,
         "conference_date": cluster.conference_date,
         "members": [
-            {"unit": m.unit, "role": m.role, "role_label": role_label(cluster, m)}
-            for m in cluster.members()
+            {"unit": m.unit, "role": m.role, "role_label": m.role_word} for m in cluster.members()
         ],
         "handover": handover,
         "published": cluster.published,

@@ -189,9 +189,9 @@ class Cluster(models.Model):
         """What keeps this cluster-year from being complete, in the words a secretariat uses."""
         found = []
         if self.leader is None:
-            found.append("Chưa có đơn vị Cụm trưởng.")
+            found.append(f"Chưa có đơn vị {self.leader_word}.")
         if self.deputy is None:
-            found.append("Chưa có đơn vị Cụm phó.")
+            found.append(f"Chưa có đơn vị {self.deputy_word}.")
         return found
 
     @transaction.atomic
@@ -286,7 +286,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit.short_name} — {self.get_role_display()}"
+        return f"{self.unit.short_name} — {self.role_word}"
 
     def save(self, *args, **kwargs) -> None:
         self._copy_from_cluster()
@@ -310,6 +310,15 @@ class Membership(models.Model):
         self._copy_from_cluster()
         # movement/year are not editable, so full_clean would skip the constraint on them.
         super().validate_constraints(exclude=set(exclude or ()) - {"movement", "year"})
+
+    @property
+    def role_word(self) -> str:
+        """The role in the words of the cluster's kind (Khối trưởng, Khối phó in a block)."""
+        words = {
+            self.Role.LEADER: self.cluster.leader_word,
+            self.Role.DEPUTY: self.cluster.deputy_word,
+        }
+        return words.get(self.role, self.get_role_display())
 
 
 class Handover(models.Model):
