@@ -107,3 +107,14 @@ def test_the_scale_workbook_shows_its_adoption_day_as_officers_write_it(world):
         wb.save(out)
         document = excel_scale.parse_scale_workbook(out.getvalue())
         assert document["approved"]["on"] == "2021-04-05"
+
+
+def test_text_wider_than_its_column_wraps_and_every_cell_reads_from_the_top(world):
+    ws = sheet_of(
+        world.cast.client(world.cast.viewer).get(reverse("cycle_excel_teams", args=[2021, 3]))
+    )
+    widths = {k: d.width for k, d in ws.column_dimensions.items()}
+    data = [c for row in ws.iter_rows(min_row=4) for c in row if c.value is not None]
+    assert data and all(c.alignment.vertical == "top" for c in data)
+    wide = [c for c in data if isinstance(c.value, str) and len(c.value) > widths[c.column_letter]]
+    assert all(c.alignment.wrap_text for c in wide)

@@ -14,12 +14,14 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from thidua.lib import workbook_style as style
 from thidua.untrusted import put
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT, HEADER_FILL, HEADER_FONT = style.DATE_FORMAT, style.HEADER_FILL, style.HEADER_FONT
+TOP = Alignment(vertical="top")
 
 
 def workbook(
@@ -40,19 +42,24 @@ def workbook(
     style.note(ws, subtitle)
     head = 3
     style.header_row(ws, head, headers)
+    widths = list(widths or [])
+    widths += [18] * (len(headers) - len(widths))
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row, start=1):
             cell = put(ws, head + count, col, value)  # user text stays text, without controls
+            cell.alignment = TOP  # a row made tall by wrapped text reads from its top line
             if isinstance(value, dt.datetime):
                 cell.number_format = style.DATETIME_FORMAT
             elif isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, float):
                 cell.number_format = style.DECIMAL_FORMAT
-            elif isinstance(value, str) and len(value) > 60:
-                cell.alignment = style.TEXT_ALIGNMENT
-    style.column_widths(ws, widths or [18] * len(headers))
+            elif isinstance(value, str) and len(value) > min(
+                widths[col - 1] if col <= len(widths) else 18, 60
+            ):
+                cell.alignment = style.TEXT_ALIGNMENT  # wider than its column: wrapped
+    style.column_widths(ws, widths)
     style.filter_header(ws, head, len(headers), count)
     style.row_heights(ws, head, head + count)
     style.printable(ws, head)
