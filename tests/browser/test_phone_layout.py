@@ -5,10 +5,15 @@ sideways; every card's header has the padding of the others."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, screenshot
+from thidua.honours.models import Commendation
+from thidua.org.demo import DEMO_PASSWORD
+from thidua.org.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +109,66 @@ def test_at_390_px_the_honours_home_does_not_scroll_sideways(page, cast):
     assert title_box["x"] + title_box["width"] <= box["x"] + box["width"], (box, title_box)
     no_sideways_scroll(page)
     screenshot(page, "honours-home-390")
+
+
+def padded(card, inner, label: str) -> None:
+    card_box, box = card.bounding_box(), inner.bounding_box()
+    assert box["x"] - card_box["x"] >= 12, f"{label} touches its card's border: {card_box}, {box}"
+
+
+def test_the_home_pages_tasks_and_the_years_stages_sit_inside_padded_cards(page, reference):
+    """The tasks and the year's stages (like the deadlines) sat flush against their cards' borders."""
+    login(page, "thuongtruc.caobang", DEMO_PASSWORD)
+    page.set_viewport_size(LAPTOP)
+    page.goto("/")
+    padded(page.locator("#tasks"), page.locator("#tasks li").first, "a task")
+    screenshot(page, "home-tasks-1280")
+    page.goto("/cum-thi-dua/2025/3/thi-dua/")
+    stages = page.locator("#stages")
+    padded(stages.locator("xpath=ancestor::section[1]"), stages, "the stages")
+    last, card = (
+        stages.locator("li").last.bounding_box(),
+        stages.locator("xpath=ancestor::section[1]"),
+    )
+    card_box = card.bounding_box()
+    assert (
+        card_box["y"] + card_box["height"] - (last["y"] + last["height"]) >= 12
+    )  # not on the border
+    screenshot(page, "year-stages-1280")
+
+
+def test_at_390_px_the_results_list_and_the_decisions_show_every_column_on_screen(page, reference):
+    """The units' names wrapped a word a line and the scores, the decisions sat off screen."""
+    login(page, "thuongtruc.caobang", DEMO_PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto("/cum-thi-dua/2025/3/thi-dua/so-lieu/")
+    stacked_rows_on_screen(
+        page, "#sheets tbody tr", ("Trạng thái", "Gửi lúc, người gửi", "Điểm tự chấm")
+    )
+    assert page.locator("#sheets tbody tr").count() == 6
+    screenshot(page, "results-list-390")
+    Commendation.objects.create(
+        recipient_kind="tap_the",
+        unit=Unit.objects.get(name="Công an tỉnh Cao Bằng"),
+        award_code="co_thi_dua_bo_cong_an",
+        year=2024,
+        decision_no="12/QĐ-BCA",
+        decision_date=datetime.date(2025, 1, 15),
+        issuer="Bộ Công an",
+    )
+    page.goto("/khen-thuong/quyet-dinh/")
+    stacked_rows_on_screen(
+        page, "#commendations tbody tr", ("Đối tượng", "Quyết định", "Tình trạng")
+    )
+    screenshot(page, "decisions-390")
+
+
+def test_at_390_px_the_method_does_not_scroll_sideways(page, reference):
+    """The scale's visually hidden column labels escaped its scroll box and made the page scroll
+    sideways into blank space."""
+    login(page, "thuongtruc.caobang", DEMO_PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto("/cum-thi-dua/2025/3/thi-dua/phuong-phap/")
+    expect(page.locator("#thang-diem .actions .visually-hidden").first).to_be_attached()
+    no_sideways_scroll(page)
+    screenshot(page, "method-390")
