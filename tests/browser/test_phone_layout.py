@@ -172,3 +172,17 @@ def test_at_390_px_the_method_does_not_scroll_sideways(page, reference):
     expect(page.locator("#thang-diem .actions .visually-hidden").first).to_be_attached()
     no_sideways_scroll(page)
     screenshot(page, "method-390")
+
+
+def test_at_390_px_the_proposals_show_award_total_and_state_on_screen(page, cast):
+    """As columns, the basis wrapped into rows a screen tall and the state sat off screen."""
+    login(page, cast.viewer.username)
+    page.set_viewport_size(PHONE)
+    page.goto("/cum-thi-dua/2021/3/thi-dua/de-nghi/")
+    expect(page.locator("#proposal-table tbody tr[data-state=approved]")).to_have_count(8)
+    stacked_rows_on_screen(
+        page,
+        "#proposal-table tbody tr[data-state]",
+        ("Hình thức", "Tổng điểm", "Căn cứ", "Trạng thái", "Ý kiến của Bộ"),
+    )
+    screenshot(page, "proposals-390")
