@@ -186,3 +186,17 @@ def test_at_390_px_the_proposals_show_award_total_and_state_on_screen(page, cast
         ("Hình thức", "Tổng điểm", "Căn cứ", "Trạng thái", "Ý kiến của Bộ"),
     )
     screenshot(page, "proposals-390")
+
+
+def test_at_390_px_the_documents_and_a_rulesets_rules_show_every_column_on_screen(page, cast):
+    """The documents' descriptions wrapped a word a line with the downloads off screen; a ruleset's
+    rules showed their levels cut at the screen's edge."""
+    login(page, cast.viewer.username)
+    page.set_viewport_size(PHONE)
+    page.goto("/cum-thi-dua/2021/3/thi-dua/van-ban/")
+    stacked_rows_on_screen(page, "#documents-table tbody tr", ("Nội dung", "Tải về"))
+    screenshot(page, "documents-390")
+    page.goto("/khen-thuong/quy-tac/")
+    page.locator("main table a").first.click()
+    stacked_rows_on_screen(page, "#rules tbody tr", ("Áp dụng cho", "Mức quy định"))
+    screenshot(page, "ruleset-390")
