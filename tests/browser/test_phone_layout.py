@@ -200,3 +200,12 @@ def test_at_390_px_the_documents_and_a_rulesets_rules_show_every_column_on_scree
     page.locator("main table a").first.click()
     stacked_rows_on_screen(page, "#rules tbody tr", ("Áp dụng cho", "Mức quy định"))
     screenshot(page, "ruleset-390")
+
+
+def test_at_390_px_a_long_button_wraps_inside_the_screen(page, reference):
+    """“Tải thang điểm hiện hành (phiên bản 1, .xlsx)” ran past the screen's edge."""
+    login(page, "thuongtruc.caobang", DEMO_PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto("/cum-thi-dua/2025/3/thi-dua/thang-diem/nhap-excel/")
+    on_screen(page.locator("#thang-diem-hien-hanh"), "the current scale's download")
+    no_sideways_scroll(page)
