@@ -270,7 +270,8 @@ def test_jobs_accepted_by_a_stopped_server_wait_in_the_queue_and_a_worker_runs_t
         job = site.job(pk)
         assert job["state"] == "done", job["error"]
         assert job["done"] == job["total"] == 600
-        assert not (site.media / job["input_file"]).exists()  # the upload is not kept
+        upload = site.media / job["input_file"]  # not kept: removed right after the job ends
+        wait_for(lambda upload=upload: not upload.exists(), 15, "the upload to be removed")
     assert site.people("HA-") == site.people("HB-") == 300
     assert most_running == 1  # one worker: one job at a time, the other waited its turn
     assert site.queued_tasks("heavy") == 0
