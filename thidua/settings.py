@@ -124,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Prepared statements for the few hot queries run through a server-binding cursor
+    # (thidua.lib.plain_rows.hot_rows), on first use; Django's own cursors never prepare.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

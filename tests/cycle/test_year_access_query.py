@@ -81,3 +81,17 @@ def test_the_access_check_reads_the_year_once_whoever_asks(world):
 @pytest.mark.parametrize(("year", "number"), [(99999999999999999999, 3), (2021, 10**20), (-1, 3)])
 def test_a_year_or_number_no_column_can_hold_finds_nothing(world, year, number):
     assert _cycles_with_members(year, number, Cluster.Kind.CLUSTER) == []
+
+
+def test_on_postgresql_the_servers_plan_of_the_year_query_is_kept_for_the_connection(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(2):
+        [cycle] = _cycles_with_members(2021, 3, Cluster.Kind.CLUSTER)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%org_membership%"],
+        )
+        assert cursor.fetchone()[0] == 1
+    assert len(cycle.cluster.memberships.all()) == 8

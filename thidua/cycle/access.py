@@ -33,7 +33,7 @@ from thidua.cycle.models import (
     ResultSheet,
 )
 from thidua.honours.models import by_name
-from thidua.lib.plain_rows import RowShape, cache_prefetched, cache_related
+from thidua.lib.plain_rows import RowShape, cache_prefetched, cache_related, hot_rows
 from thidua.org.access import get_cluster_for_user, require
 from thidua.org.models import Cluster, Membership, Movement, Unit, User
 from thidua.org.year_keys import kind_of
@@ -158,9 +158,7 @@ def _cycles_with_members(year: int, number: int, kind: str) -> list[Cycle]:
         )
         if not low <= value <= high:  # no such year (the ORM answers nothing too)
             return []
-    with connection.cursor() as cursor:
-        cursor.execute(_year_sql(), [year, int(number), kind])
-        rows = cursor.fetchall()
+    rows = hot_rows(_year_sql(), [year, int(number), kind])
     cycles: dict[int, Cycle] = {}
     members: dict[int, list[Membership]] = {}
     cycle_shape, cluster_shape, movement_shape, host_shape, membership_shape, unit_shape = _YEAR_ROW

@@ -6,6 +6,12 @@ query, as much again for its members, 0.3 ms for the database to answer both). S
 writes its SQL once per process, with the columns named from the models' fields, and turns each
 row into model instances here with the conversions the ORM applies (SQLite gives dates as text
 and booleans as integers), so the instances are the ones the ORM would have built.
+
+On PostgreSQL such a query (`hot_rows`) is also a prepared statement: the server plans it once
+per connection instead of on every request (planning the year's six-table join took 0.9 ms, the
+answer 0.14 ms). Only these queries are prepared: Django's own cursors bind parameters on the
+client and never prepare, so a pooler in transaction mode is affected by these few alone (it must
+support prepared statements at the protocol level, as PgBouncer does from 1.21).
 """
 
 from __future__ import annotations
@@ -13,8 +19,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Model
+
+
+def hot_rows(sql: str, params: Sequence[Any]) -> list[tuple]:
+    """The rows of a query run on (nearly) every request; on PostgreSQL, prepared once per
+    connection. Where queries are being logged (DEBUG, a test counting them), Django's usual
+    cursor runs it instead, so the log shows its SQL (Django cannot show a prepared one's)."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.make_cursor(ServerBindingCursor(connection.connection)) as cursor:
+        cursor.execute(sql, params)  # prepared: settings' prepare_threshold 0 (these cursors only)
+        return cursor.fetchall()
 
 
 class RowShape:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +30,7 @@ from thidua.cycle.results.forms import points_display
 from thidua.cycle.scoring import recompute_ranking, scale_of
 from thidua.engine.formulas import describe_rule
 from thidua.engine.numbers import fmt_number
+from thidua.lib.plain_rows import hot_rows
 from thidua.lib.steps import run_step
 from thidua.org.models import User
 
@@ -151,9 +151,8 @@ def ranking_in_force(cycle_id: int) -> tuple | None:
     """The identity of the year's ranking in force (the latest, as `Ranking.Meta.ordering`): id,
     moment computed, method number, who computed it. The page's one query on a cache hit, in plain
     SQL: the ORM spent longer writing this query than the database answering it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_RANKING_IN_FORCE, [cycle_id])
-        return cursor.fetchone()
+    rows = hot_rows(_RANKING_IN_FORCE, [cycle_id])
+    return rows[0] if rows else None
 
 
 def ranking_context(ranking: Ranking | None) -> dict[str, Any]:
