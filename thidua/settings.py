@@ -126,8 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Prepared statements for the few hot queries run through a server-binding cursor
-    # (thidua.lib.plain_rows.hot_rows), on first use; Django's own cursors never prepare.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+    # (thidua.lib.plain_rows.hot_rows), on first use; Django's own cursors never prepare. Off
+    # (DB_PREPARED_STATEMENTS=0) behind a pooler in transaction mode that cannot carry them.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        0 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
