@@ -2,7 +2,7 @@
 covenant and its signatures, title registrations and drives. (The year itself and its method:
 thidua/api/routers/cycle_plan.py, split from it with issue #12; the operation ids are kept.)
 
-The same access helpers and model steps as the pages (thidua/cycle/views/plan.py): everyone in the
+The same access helpers and model steps as the pages (thidua/cycle/views/commitments.py): everyone in the
 cluster's scope reads; the secretariat writes the covenant and runs the drives; each unit's officer
 signs and registers for their own unit. Every write is one transaction, audited by the model step it
 calls. The covenant, registrations and drives carry their `version` (0 when there was none yet): a

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from thidua.audit.log import record as audit
@@ -75,6 +76,10 @@ class Cycle(models.Model):
     @property
     def method_locked(self) -> bool:
         return self.method_locked_at is not None
+
+    def page_url(self, name: str, *args: Any) -> str:
+        """The address of one of the year's pages (`name` is its URL name)."""
+        return reverse(name, args=[self.cluster.year, self.cluster.number, *args])
 
     def members(self) -> list[Unit]:
         return [m.unit for m in self.cluster.members()]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from thidua.cycle.views import plan
+from thidua.cycle.views import commitments, plan
 
 urlpatterns = [
     path("phuong-phap/", plan.cycle_method, name="cycle_method"),
@@ -29,11 +29,13 @@ urlpatterns = [
         plan.cycle_method_criterion_new,
         name="cycle_method_criterion_new",
     ),
-    path("giao-uoc/", plan.cycle_covenant, name="cycle_covenant"),
-    path("giao-uoc/ky/", plan.cycle_covenant_sign, name="cycle_covenant_sign"),
-    path("dang-ky/", plan.cycle_registrations, name="cycle_registrations"),
-    path("dang-ky/<slug:code>/", plan.cycle_registration_edit, name="cycle_registration_edit"),
-    path("dot-thi-dua/", plan.cycle_drives, name="cycle_drives"),
-    path("dot-thi-dua/them/", plan.cycle_drive_new, name="cycle_drive_new"),
-    path("dot-thi-dua/<int:pk>/", plan.cycle_drive_edit, name="cycle_drive_edit"),
+    path("giao-uoc/", commitments.cycle_covenant, name="cycle_covenant"),
+    path("giao-uoc/ky/", commitments.cycle_covenant_sign, name="cycle_covenant_sign"),
+    path("dang-ky/", commitments.cycle_registrations, name="cycle_registrations"),
+    path(
+        "dang-ky/<slug:code>/", commitments.cycle_registration_edit, name="cycle_registration_edit"
+    ),
+    path("dot-thi-dua/", commitments.cycle_drives, name="cycle_drives"),
+    path("dot-thi-dua/them/", commitments.cycle_drive_new, name="cycle_drive_new"),
+    path("dot-thi-dua/<int:pk>/", commitments.cycle_drive_edit, name="cycle_drive_edit"),
 ]

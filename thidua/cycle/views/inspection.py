@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from thidua.cycle import workflow
@@ -27,18 +26,13 @@ from thidua.cycle.access import (
     leader_handover,
 )
 from thidua.cycle.inspection.forms import DisputeForm, InspectionForm, ResolveForm, TeamForm
-from thidua.cycle.models import Cycle, Dispute, Inspection, InspectionTeam, ResultSheet
+from thidua.cycle.models import Dispute, Inspection, InspectionTeam, ResultSheet
 from thidua.cycle.results.forms import score_summary, show_value
 from thidua.cycle.results.plausibility import sheet_warnings
 from thidua.cycle.scoring import criterion_names, resolve_dispute
 from thidua.lib.steps import run_step
 from thidua.lib.workflow import WorkflowError
 from thidua.org.models import User
-
-
-def _url(name: str, cycle: Cycle, *args: Any) -> str:
-    return reverse(name, args=[cycle.cluster.year, cycle.cluster.number, *args])
-
 
 # -- teams -------------------------------------------------------------------------------------
 
@@ -121,7 +115,7 @@ def cycle_team_new(request: HttpRequest, year: int, number: int) -> HttpResponse
             form=form,
         )
         if ok:
-            return redirect(_url("cycle_teams", access.cycle))
+            return redirect(access.cycle.page_url("cycle_teams"))
     return _teams_page(request, access, form=form, status=status)
 
 
@@ -130,7 +124,7 @@ def cycle_team_edit(request: HttpRequest, year: int, number: int, pk: int) -> Ht
     access = get_cycle_for_user(request.user, year, number)
     team, can_edit = get_team_for_user(access, pk)
     workflow.EDIT_TEAM.require_actor(request.user, access.cycle)
-    url = _url("cycle_teams", access.cycle) + f"#doan-{team.pk}"
+    url = access.cycle.page_url("cycle_teams") + f"#doan-{team.pk}"
     if not can_edit:  # the stage has moved on: the table's sentence, on the teams page
         try:
             workflow.EDIT_TEAM.require_stage(access.cycle)
@@ -161,7 +155,7 @@ def cycle_team_dissolve(request: HttpRequest, year: int, number: int, pk: int) -
     team, _ = get_team_for_user(access, pk)
     workflow.DISSOLVE_TEAM.require_actor(request.user, access.cycle)
     run_step(request, lambda: team.dissolve(by=request.user), success=f"Đã giải thể {team.name}.")
-    return redirect(_url("cycle_teams", access.cycle))
+    return redirect(access.cycle.page_url("cycle_teams"))
 
 
 # -- one inspection ----------------------------------------------------------------------------
@@ -243,7 +237,7 @@ def _refuse_unless_editable(
         inspection.require_editable(by=request.user)
     except WorkflowError as exc:
         messages.error(request, exc.message)
-        return redirect(_url("cycle_inspection", access.cycle, inspection.pk))
+        return redirect(access.cycle.page_url("cycle_inspection", inspection.pk))
     return None
 
 
@@ -275,7 +269,7 @@ def cycle_inspection(request: HttpRequest, year: int, number: int, pk: int) -> H
             form=form,
         )
         if ok:
-            return redirect(_url("cycle_inspection", access.cycle, inspection.pk))
+            return redirect(access.cycle.page_url("cycle_inspection", inspection.pk))
     return _inspection_page(request, access, inspection, can_edit, form=form, status=status)
 
 
@@ -303,7 +297,7 @@ def cycle_inspection_submit(request: HttpRequest, year: int, number: int, pk: in
         step = lambda: inspection.submit(by=request.user, expected_version=version)  # noqa: E731
     ok, _, status = run_step(request, step, success="Đã gửi kết quả kiểm tra.", form=form)
     if ok:
-        return redirect(_url("cycle_inspection", access.cycle, inspection.pk) + "#diem-kiem-tra")
+        return redirect(access.cycle.page_url("cycle_inspection", inspection.pk) + "#diem-kiem-tra")
     inspection.refresh_from_db()
     return _inspection_page(request, access, inspection, can_edit, form=form, status=status)
 
@@ -382,7 +376,7 @@ def cycle_dispute_new(request: HttpRequest, year: int, number: int) -> HttpRespo
                 form=form,
             )
             if ok:
-                return redirect(_url("cycle_disputes", cycle))
+                return redirect(cycle.page_url("cycle_disputes"))
     context = {
         "access": access,
         "cycle": cycle,
@@ -413,5 +407,5 @@ def cycle_dispute_resolve(request: HttpRequest, year: int, number: int, pk: int)
             form=form,
         )
         if ok or status == 409:
-            return redirect(_url("cycle_disputes", access.cycle))
+            return redirect(access.cycle.page_url("cycle_disputes"))
     return _disputes_page(request, access, bound=form, bound_pk=dispute.pk, status=status)
